@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+/** The `pgfleet` command line. Config problems print as a list, never as a stack trace. */
+import * as path from 'node:path';
+import { Command } from 'commander';
+import { ConfigError } from '../config/config-error';
+import { defaultCrdDirs, ManifestValidator } from '../review/validate-manifests';
+import { registerReviewCommands } from '../review/commands';
+import { projectRoot } from './project-root';
+import { InvalidManifestsError, synth } from './synth';
+import { validateDir } from './validate';
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+function validator(crds: string[]): ManifestValidator {
+  const dirs = crds.length ? crds.map((d) => path.resolve(d)) : defaultCrdDirs(projectRoot());
+  return new ManifestValidator({ crdDirs: dirs });
+}
+
+export function program(): Command {
+  const cli = new Command('pgfleet')
+    .description('PostgreSQL databases on Kubernetes as typed stack files: synth, validate, diff and plan')
+    .showHelpAfterError();
+
+  cli
+    .command('synth')
+    .description('render stack files into dist/<stack>/ (validated; nothing is written if any stack has a problem)')
+    .option('-s, --stack <name>', 'stack to render (repeatable); default: every stacks/Pulumi.<stack>.yaml', collect, [])
+    .option('-f, --file <path>', 'stack file outside stacks/ (repeatable)', collect, [])
+    .option('-o, --out <dir>', 'output directory', 'dist')
+    .option('--stacks-dir <dir>', 'directory of stack files', 'stacks')
+    .option('--crds <dir>', 'directory of CRDs to validate against (repeatable); default: the pinned CRDs', collect, [])
+    .action((o: { stack: string[]; file: string[]; out: string; stacksDir: string; crds: string[] }) => {
+      const rendered = synth({ stacks: o.stack, files: o.file, stacksDir: o.stacksDir, outDir: o.out, validator: validator(o.crds) });
+      for (const r of rendered) console.log(`${r.resolved.spec.stack}: ${r.objects.length} objects -> ${path.join(o.out, r.resolved.spec.stack)}`);
+    });
+
+  cli
+    .command('validate [dir]')
+    .description('validate every manifest below DIR against the CRDs and the Kubernetes schemas')
+    .option('--crds <dir>', 'directory of CRDs, e.g. exported from your cluster (repeatable); default: the pinned CRDs', collect, [])
+    .action((dir: string | undefined, o: { crds: string[] }) => {
+      const result = validateDir(dir ?? 'dist', validator(o.crds));
+      if (!result.ok) {
+        console.error(result.report);
+        process.exitCode = 1;
+      } else console.log(`${result.count} objects valid`);
+    });
+
+  registerReviewCommands(cli);
+  return cli;
+}
+
+export function main(argv: string[]): void {
+  try {
+    program().parse(argv);
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof InvalidManifestsError) {
+      console.error(e.message);
+      process.exitCode = 1;
+      return;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) main(process.argv);

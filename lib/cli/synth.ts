@@ -1,0 +1,54 @@
+import * as path from 'node:path';
+import { ConfigError } from '../config/config-error';
+import { findStackFiles, loadStackFile, stackNameOf } from '../config/load-stack';
+import { renderStack, type RenderedStack } from '../outputs/render-stack';
+import { writeStack } from '../outputs/write-stack';
+import { formatManifestProblems, ManifestValidator } from '../review/validate-manifests';
+
+export interface SynthOptions {
+  /** Stack names to synthesize. @default - every stack file in stacksDir */
+  readonly stacks?: readonly string[];
+  /** Stack files given by path (any location). @default [] */
+  readonly files?: readonly string[];
+  readonly stacksDir: string;
+  readonly outDir: string;
+  readonly validator: ManifestValidator;
+}
+
+/** Thrown when synthesized objects fail their schemas; nothing is written. */
+export class InvalidManifestsError extends Error {}
+
+/** The stack files a synth run covers. */
+export function selectStackFiles(o: Pick<SynthOptions, 'stacks' | 'files' | 'stacksDir'>): string[] {
+  if (o.files?.length) return [...o.files];
+  const all = findStackFiles(o.stacksDir);
+  if (!o.stacks?.length) return all;
+  return o.stacks.map((s) => all.find((f) => stackNameOf(f) === s) ?? path.join(o.stacksDir, `Pulumi.${s}.yaml`));
+}
+
+/**
+ * Renders and validates every selected stack, then writes them all, so a problem in one stack
+ * leaves every output directory as it was. Config problems of all stacks are reported together.
+ */
+export function synth(o: SynthOptions): RenderedStack[] {
+  const files = selectStackFiles(o);
+  const rendered: RenderedStack[] = [];
+  const configErrors: ConfigError[] = [];
+  const invalid: string[] = [];
+  for (const file of files) {
+    try {
+      const spec = loadStackFile(file, path.join(o.outDir, stackNameOf(file)));
+      const r = renderStack(spec);
+      const problems = o.validator.validate(r.objects.map((x) => x.manifest));
+      if (problems.length) invalid.push(`${spec.stack}:\n${formatManifestProblems(problems)}`);
+      rendered.push(r);
+    } catch (e) {
+      if (e instanceof ConfigError) configErrors.push(e);
+      else throw e;
+    }
+  }
+  if (configErrors.length) throw new ConfigError(configErrors.map((e) => e.source).join(', '), configErrors.flatMap((e) => e.issues.map((i) => ({ ...i, path: configErrors.length > 1 ? `${e.source}: ${i.path}` : i.path }))));
+  if (invalid.length) throw new InvalidManifestsError(`synthesized objects do not match their schemas (nothing written):\n${invalid.join('\n')}`);
+  for (const r of rendered) writeStack(r, path.join(o.outDir, r.resolved.spec.stack));
+  return rendered;
+}

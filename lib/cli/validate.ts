@@ -1,0 +1,31 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { formatManifestProblems, ManifestValidator } from '../review/validate-manifests';
+
+/** Kubernetes manifests below `dir` (kustomization and Helm values files are not objects). */
+export function manifestFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return manifestFiles(p);
+    return /\.ya?ml$/.test(e.name) && e.name !== 'kustomization.yaml' && !e.name.endsWith('.values.yaml') ? [p] : [];
+  });
+}
+
+/** Validates every manifest below `dir`; returns the report and whether all passed. */
+export function validateDir(dir: string, validator: ManifestValidator): { ok: boolean; report: string; count: number } {
+  const objects: any[] = [];
+  const origin: string[] = [];
+  for (const f of manifestFiles(dir).sort()) {
+    for (const doc of parseAllDocuments(fs.readFileSync(f, 'utf8'))) {
+      const obj = doc.toJS();
+      if (obj) {
+        objects.push(obj);
+        origin.push(path.relative(dir, f));
+      }
+    }
+  }
+  const problems = validator.validate(objects);
+  const report = problems.length ? formatManifestProblems(problems.map((p) => ({ ...p, object: `${origin[p.index]}: ${p.object}` }))) : '';
+  return { ok: problems.length === 0, report, count: objects.length };
+}

@@ -1,0 +1,239 @@
+/**
+ * Building blocks shared by every engine's stack schema. Each check states what is allowed and
+ * how to fix it, because the message is all a user sees (see `issue()`).
+ */
+import { z } from 'zod';
+import { isCron5, isCron6 } from '../cron';
+import { DURATION_PATTERN, durationSeconds } from '../duration';
+import { QUANTITY_PATTERN } from '../quantity';
+import { TargetTime } from '../target-time';
+
+/** Adds an issue whose message carries what is allowed and, in `params.fix`, what to change. */
+export function issue(ctx: z.RefinementCtx, allowed: string, fix: string, path: (string | number)[] = []): void {
+  ctx.addIssue({ code: 'custom', message: allowed, params: { fix }, path });
+}
+
+/** A Kubernetes object name usable as a prefix of generated names (DNS-1035 label). */
+export const objectName = (max = 40) =>
+  z
+    .string()
+    .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, {
+      message: 'lower-case letters, digits and "-", starting with a letter and not ending with "-"',
+    })
+    .max(max, { message: `at most ${max} characters, so generated names (backups, secrets, jobs) stay under Kubernetes' limits` });
+
+export const quantity = z.string().regex(QUANTITY_PATTERN, { message: 'a Kubernetes quantity such as 50Gi or 500Mi' });
+
+export const duration = z.string().regex(DURATION_PATTERN, { message: 'a Go duration such as 12h, 30m or 1h30m' });
+
+export const postgresMajor = z
+  .number()
+  .int({ message: 'a PostgreSQL major version as an integer, e.g. 17' })
+  .min(12, { message: 'a major version from 12 to 18' })
+  .max(18, { message: 'a major version from 12 to 18' });
+
+/** A Kubernetes CronJob or PGO schedule. */
+export const cron5 = z.string().superRefine((v, ctx) => {
+  if (isCron5(v)) return;
+  const fix = v.trim().split(/\s+/).length === 6
+    ? 'drop the leading seconds field: Kubernetes and pgBackRest schedules have five fields'
+    : 'write minute hour day-of-month month day-of-week, e.g. "0 2 * * *"';
+  issue(ctx, 'a five-field cron expression ("min hour dom month dow") or @daily/@hourly/...', fix);
+});
+
+/** A CloudNativePG ScheduledBackup schedule (seconds first). */
+export const cron6 = z.string().superRefine((v, ctx) => {
+  if (isCron6(v)) return;
+  const fix = isCron5(v)
+    ? `CloudNativePG schedules start with a seconds field: write "0 ${v.trim()}"`
+    : 'write second minute hour day-of-month month day-of-week, e.g. "0 0 0 * * *" for midnight';
+  issue(ctx, 'a six-field cron expression with seconds first', fix);
+});
+
+export const targetTime = z.string().superRefine((v, ctx) => {
+  if (TargetTime.parse(v)) return;
+  const fix = TargetTime.lacksOffset(v)
+    ? `add the offset the time was meant in, e.g. "${v.trim().replace(' ', 'T')}Z" for UTC or "${v.trim()}-08:00"; without one CloudNativePG assumes UTC, pgBackRest the server's zone and Spilo refuses`
+    : 'write an RFC 3339 time such as "2026-11-20T08:00:00+01:00" or "2026-11-20 08:00:00-08:00"';
+  issue(ctx, 'a time with an explicit UTC offset or Z', fix);
+});
+
+/** Storage of one data volume. Growing is allowed; shrinking is refused against the last synth. */
+export const storage = z
+  .object({
+    /** Volume size, e.g. `50Gi`. */
+    size: quantity,
+    /** @default - the cluster's default StorageClass */
+    storageClass: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** An existing Secret and the keys pgfleet reads from it. */
+export const secretRef = z
+  .object({
+    name: objectName(253),
+  })
+  .strict();
+
+/**
+ * Short-lived object-store credentials minted by Vault and delivered by External Secrets
+ * (ServiceAccount + VaultDynamicSecret generator + ExternalSecret).
+ */
+export const vaultCredentials = z
+  .object({
+    /** Vault path that mints the credentials, e.g. `/aws/creds/forgejo-db-backup`. */
+    path: z.string().regex(/^\/?[\w.-]+(\/[\w.-]+)*$/, { message: 'a Vault path such as /aws/creds/forgejo-db-backup' }),
+    /** Vault Kubernetes-auth role the ServiceAccount logs in with. */
+    role: z.string().min(1),
+    /** How often External Secrets mints new credentials. @default 12h */
+    refreshInterval: duration.default('12h'),
+    /** TTL of the Vault token that issues the credentials: the lease dies with it. @default 24h */
+    tokenTtl: duration.default('24h'),
+    /** @default - `pgfleet:vault.server` */
+    server: z.string().url().optional(),
+    /** @default - `pgfleet:vault.mountPath`, else `kubernetes` */
+    mountPath: z.string().min(1).optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    const refresh = durationSeconds(v.refreshInterval);
+    const ttl = durationSeconds(v.tokenTtl);
+    if (refresh !== undefined && ttl !== undefined && refresh >= ttl) {
+      issue(
+        ctx,
+        `a refreshInterval shorter than the Vault token TTL (${v.tokenTtl}): Vault revokes the credentials when the token that issued them expires`,
+        `set refreshInterval below ${v.tokenTtl} (e.g. half of it), or raise tokenTtl to match the role's real TTL`,
+        ['refreshInterval'],
+      );
+    }
+  });
+
+/** An existing Secret holding S3-style keys. */
+export const existingS3Secret = z
+  .object({
+    name: objectName(253),
+    /** @default access_key */
+    accessKeyIdKey: z.string().min(1).default('access_key'),
+    /** @default secret_key */
+    secretAccessKeyKey: z.string().min(1).default('secret_key'),
+  })
+  .strict();
+
+/** Where object-store credentials come from: Vault through External Secrets, or a Secret that exists. */
+export const credentials = z.union([
+  z.object({ vault: vaultCredentials }).strict(),
+  z.object({ existingSecret: existingS3Secret }).strict(),
+]);
+
+export type CredentialsSpec = z.output<typeof credentials>;
+
+/** Which recovery targets an engine's tool supports. */
+export type TargetKind = 'time' | 'lsn' | 'name' | 'latest' | 'backupFile';
+
+const TARGET_FIELDS: Record<Exclude<TargetKind, 'latest'>, string> = {
+  time: 'targetTime',
+  lsn: 'targetLSN',
+  name: 'targetName',
+  backupFile: 'backupFile',
+};
+
+/**
+ * `restoreFrom`: the generation whose backups a new generation starts from, and where to stop.
+ * Only the target fields the engine's tool supports are accepted; none means "latest".
+ */
+export function restoreFrom(kinds: readonly TargetKind[], options: { backupID?: boolean } = {}) {
+  const fields: Record<string, z.ZodType> = {
+    /** The generation (cluster name) whose backups are read. */
+    generation: objectName(),
+  };
+  if (kinds.includes('time')) fields.targetTime = targetTime.optional();
+  if (kinds.includes('lsn')) {
+    fields.targetLSN = z.string().regex(/^[0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8}$/, { message: 'a WAL location such as 0/3000060' }).optional();
+  }
+  if (kinds.includes('name')) fields.targetName = z.string().min(1).optional();
+  if (kinds.includes('backupFile')) fields.backupFile = z.string().min(1).optional();
+  /** The base backup to start from (needed with targetName). @default - the newest before the target */
+  if (options.backupID) fields.backupID = z.string().regex(/^\d{8}T\d{6}$/, { message: 'a Barman backup ID such as 20261120T000003' }).optional();
+  const supported = kinds.map((k) => (k === 'latest' ? 'no target (latest)' : TARGET_FIELDS[k])).join(', ');
+  return z
+    .object(fields)
+    .strict()
+    .superRefine((v, ctx) => {
+      const set = Object.values(TARGET_FIELDS).filter((f) => (v as Record<string, unknown>)[f] !== undefined);
+      if (set.length > 1) {
+        issue(ctx, `one recovery target at most; this engine supports: ${supported}`, `keep one of ${set.join(', ')}`, [set[1]]);
+      }
+      if (set.length === 0 && !kinds.includes('latest')) {
+        issue(ctx, `a recovery target: ${supported}`, 'name the point to restore to');
+      }
+    }) as unknown as z.ZodType<RestoreFromInput>;
+}
+
+/** `restoreFrom` as parsed; fields an engine does not support are refused by its schema. */
+export interface RestoreFromInput {
+  readonly generation: string;
+  readonly targetTime?: string;
+  readonly targetLSN?: string;
+  readonly targetName?: string;
+  readonly backupFile?: string;
+  readonly backupID?: string;
+}
+
+/** An application that reads the serving generation's connection string from a Secret of its own. */
+export const consumer = z
+  .object({
+    /** The application (Deployment) name, for review and the runbook. */
+    app: objectName(63),
+    /** The Secret the application reads; pgfleet owns it through an ExternalSecret. */
+    secretName: objectName(253),
+    /** Key in that Secret. @default DATABASE_URL */
+    key: z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'a Secret key: letters, digits, "-", "_" or "."' }).default('DATABASE_URL'),
+    /** Database user whose connection the application uses. @default - the engine's application user */
+    user: objectName(63).optional(),
+  })
+  .strict();
+
+/** Fields every engine's database entry has. */
+export const databaseBase = {
+  /** Database name in the fleet; prefixes every object pgfleet creates for it. */
+  name: objectName(),
+  /** @default - `pgfleet:namespace` */
+  namespace: objectName(63).optional(),
+  /** PostgreSQL major version of the generations that do not set their own. */
+  postgresVersion: postgresMajor,
+  /** Generation names no longer wanted: their objects leave the output. @default [] */
+  retired: z.array(objectName()).default([]),
+  /** The generation consumers use. @default - the only live generation */
+  serving: objectName().optional(),
+  /** Applications wired to the serving generation. @default [] */
+  consumers: z.array(consumer).default([]),
+  /**
+   * Dangerous changes this stack accepts, by the name `pgfleet diff` gives them
+   * (e.g. `irreversible:forgejo-db`). @default []
+   */
+  acknowledge: z.array(z.string().min(1)).default([]),
+};
+
+/** `upgradeFrom`: a blue/green major upgrade starts a new generation from a live one's data. */
+export const upgradeFrom = z
+  .object({
+    /** The live generation whose data the new major version starts from. */
+    generation: objectName(),
+  })
+  .strict();
+
+/**
+ * Fields every generation has; engines extend it. Engines that upgrade by starting a new
+ * generation (Spilo, Patroni, standalone) pass `{ upgradeFrom: true }`.
+ */
+export function generationBase(kinds: readonly TargetKind[], options: { upgradeFrom?: boolean; backupID?: boolean } = {}) {
+  return {
+    /** Cluster name of this generation: explicit, never hashed, stable for its whole life. */
+    name: objectName(),
+    /** @default - the database's postgresVersion (a restore defaults to its source's) */
+    postgresVersion: postgresMajor.optional(),
+    /** Start from another generation's backups (restore / point-in-time recovery). */
+    restoreFrom: restoreFrom(kinds, options).optional(),
+    ...(options.upgradeFrom ? { upgradeFrom: upgradeFrom.optional() } : {}),
+  };
+}

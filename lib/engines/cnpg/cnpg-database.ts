@@ -1,0 +1,73 @@
+import { Construct } from 'constructs';
+import type { CnpgDatabaseSpec } from '../../config/schema/cnpg';
+import { ObjectStore } from '../../../imports/barman-objectstore-barmancloud.cnpg.io';
+import { Backup, BackupSpecMethod } from '../../../imports/cnpg-backup-postgresql.cnpg.io';
+import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
+import type { Connection } from '../../secrets/connection';
+import { objectStoreCredentials } from '../../secrets/object-store-credentials';
+import type { DatabaseEngine, EngineProps } from '../engine';
+import { BARMAN_PLUGIN, barmanConfiguration } from './barman-archive';
+import { CnpgCluster } from './cnpg-cluster';
+
+/**
+ * A CloudNativePG database: object-store credentials, one Barman Cloud `ObjectStore` shared by
+ * its generations (each writes its own `serverName` folder below the prefix), and a
+ * `CnpgCluster` per live generation. An on-demand `Backup` of the serving generation is taken
+ * whenever `backup.onDemand.id` changes.
+ *
+ * @see https://cloudnative-pg.io/plugin-barman-cloud/docs/usage/
+ */
+export class CnpgDatabase extends Construct implements DatabaseEngine {
+  public readonly objectStoreName: string;
+  public readonly clusters: readonly CnpgCluster[];
+
+  constructor(scope: Construct, id: string, props: EngineProps<ResolvedDatabase<CnpgDatabaseSpec>>) {
+    super(scope, id);
+    const db = props.database;
+    const spec = db.spec;
+    this.objectStoreName = `${db.name}-backups`;
+
+    const credentials = objectStoreCredentials(this, 'Credentials', {
+      credentials: spec.backup.credentials,
+      name: `${db.name}-backup-creds`,
+      namespace: db.namespace,
+      vault: props.stack.vault,
+      // CNPG reloads Secrets carrying this label, so rotated keys take effect without a restart.
+      secretLabels: { 'cnpg.io/reload': 'true' },
+    });
+
+    if (spec.backup.method === 'plugin') {
+      new ObjectStore(this, 'ObjectStore', {
+        metadata: { name: this.objectStoreName, namespace: db.namespace },
+        spec: { configuration: barmanConfiguration(spec.backup, credentials) as never, retentionPolicy: spec.backup.retentionPolicy },
+      });
+    }
+
+    this.clusters = db.generations.map(
+      (gen) =>
+        new CnpgCluster(this, gen.name, {
+          spec,
+          namespace: db.namespace,
+          generation: gen,
+          source: gen.bootstrap.source ? db.generations.find((g) => g.name === gen.bootstrap.source) : undefined,
+          objectStoreName: this.objectStoreName,
+          credentials,
+        }),
+    );
+
+    if (spec.backup.onDemand) {
+      new Backup(this, 'OnDemandBackup', {
+        metadata: { name: `${db.serving.name}-${spec.backup.onDemand.id}`, namespace: db.namespace },
+        spec: {
+          cluster: { name: db.serving.name },
+          ...(spec.backup.method === 'plugin' ? { method: BackupSpecMethod.PLUGIN, pluginConfiguration: { name: BARMAN_PLUGIN } } : { method: BackupSpecMethod.BARMAN_OBJECT_STORE }),
+        },
+      });
+    }
+  }
+
+  /** CloudNativePG writes `<cluster>-app` with a ready `uri`. */
+  public connection(generation: ResolvedGeneration): Connection {
+    return { secretName: `${generation.name}-app`, uriKey: 'uri' };
+  }
+}

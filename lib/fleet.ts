@@ -1,0 +1,59 @@
+import { App, Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { ConfigError } from './config/config-error';
+import { ENGINE_CONSTRUCTS } from './engines';
+import type { ResolvedDatabase, ResolvedStack } from './model/resolved';
+import { ConsumerSecrets } from './secrets/consumer-secrets';
+
+/**
+ * Builds the construct tree of one stack: a Chart per database holding its engine's objects and
+ * its consumer wiring. The cdk8s synth and the Pulumi program both call this: one renderer.
+ */
+export function buildFleet(stack: ResolvedStack, app: App = new App({ outdir: '.unused' })): App {
+  const missing = stack.databases.filter((db) => !ENGINE_CONSTRUCTS[db.engine]);
+  if (missing.length) {
+    throw new ConfigError(
+      stack.spec.source,
+      missing.map((db) => ({ path: `${db.path}.engine`, value: db.engine, allowed: `an engine this version renders: ${Object.entries(ENGINE_CONSTRUCTS).filter(([, c]) => c).map(([n]) => n).join(', ')}`, fix: 'upgrade pgfleet, or use a rendered engine' })),
+    );
+  }
+  for (const db of stack.databases) new DatabaseChart(app, db.name, { stack, database: db });
+  return app;
+}
+
+interface DatabaseChartProps {
+  readonly stack: ResolvedStack;
+  readonly database: ResolvedDatabase;
+}
+
+/** All objects of one database, labelled with the database and environment. */
+export class DatabaseChart extends Chart {
+  public readonly database: ResolvedDatabase;
+
+  constructor(scope: Construct, id: string, props: DatabaseChartProps) {
+    const { spec } = props.stack;
+    super(scope, id, {
+      namespace: props.database.namespace,
+      disableResourceNameHashes: true,
+      labels: {
+        ...spec.labels,
+        'app.kubernetes.io/managed-by': 'pgfleet',
+        'pgfleet.io/database': props.database.name,
+        'pgfleet.io/environment': spec.environment,
+      },
+    });
+    this.database = props.database;
+    const db = props.database;
+    const Engine = ENGINE_CONSTRUCTS[db.engine]!;
+    const engine = new Engine(this, 'Engine', { database: db, stack: spec });
+    if (db.spec.consumers.length) {
+      new ConsumerSecrets(this, 'Consumers', {
+        name: db.name,
+        namespace: db.namespace,
+        connection: engine.connection(db.serving),
+        readableSecrets: db.generations.map((g) => engine.connection(g).secretName),
+        consumers: db.spec.consumers,
+      });
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import type { CnpgDatabaseSpec } from '../config/schema/cnpg';
+import type { EngineModel } from './engine-model';
+import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
+
+/**
+ * The Barman `serverName` a CloudNativePG generation archives under. It carries the major
+ * version: a major upgrade starts a new timeline 1 and must never write into the old folder
+ * (CNPG docs, "Major upgrades"), so raising the major moves the archive in the same change.
+ * A restored generation has a new cluster name and therefore a fresh folder too.
+ */
+export function cnpgServerName(gen: Pick<ResolvedGeneration, 'name' | 'postgresVersion'>): string {
+  return `${gen.name}-pg${gen.postgresVersion}`;
+}
+
+export const cnpgModel: EngineModel<CnpgDatabaseSpec> = {
+  upgrade: 'in-place',
+  archive: (db: ResolvedDatabase<CnpgDatabaseSpec>, gen) => `${db.spec.backup.destinationPath}${cnpgServerName(gen)}/`,
+};

@@ -1,0 +1,47 @@
+import { TargetTime } from '../config/target-time';
+
+/**
+ * Where a restore stops. One variant per kind of target; each engine renders the ones its tool
+ * supports (the stack schema already refused the others).
+ */
+export class RecoveryTarget {
+  /** Replay all archived WAL: the newest consistent state. */
+  public static latest(): RecoveryTarget {
+    return new RecoveryTarget('latest');
+  }
+
+  /** Stop at an instant (the text carried an explicit offset). */
+  public static time(time: TargetTime): RecoveryTarget {
+    return new RecoveryTarget('time', time);
+  }
+
+  /** Stop at a WAL location (`0/3000060`). */
+  public static lsn(lsn: string): RecoveryTarget {
+    return new RecoveryTarget('lsn', undefined, lsn);
+  }
+
+  /** Stop at a named restore point (`pg_create_restore_point`). */
+  public static named(name: string): RecoveryTarget {
+    return new RecoveryTarget('name', undefined, name);
+  }
+
+  /** Load one dump file (engines with logical backups). */
+  public static backupFile(file: string): RecoveryTarget {
+    return new RecoveryTarget('backupFile', undefined, file);
+  }
+
+  private constructor(
+    public readonly kind: 'latest' | 'time' | 'lsn' | 'name' | 'backupFile',
+    /** Set for `time`. */
+    public readonly time?: TargetTime,
+    /** The LSN, restore point name or file, for those kinds. */
+    public readonly value?: string,
+  ) {}
+
+  /** One line for plans and state: `time 2026-11-20T08:00:00+01:00`, `latest`. */
+  public describe(): string {
+    if (this.kind === 'latest') return 'latest';
+    if (this.kind === 'time') return `time ${this.time!.rfc3339}`;
+    return `${this.kind} ${this.value}`;
+  }
+}

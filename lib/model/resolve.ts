@@ -1,0 +1,277 @@
+/**
+ * Resolves a parsed stack into live generations with their bootstrap variants, and checks the
+ * rules that span fields or compare with the previous synth. Pure: the previous state arrives in
+ * the spec. Every broken rule is collected and thrown once as a ConfigError.
+ */
+import { ConfigError, ConfigIssue, joinPath } from '../config/config-error';
+import { quantityBytes } from '../config/quantity';
+import type { RestoreFromInput } from '../config/schema/common';
+import type { DatabaseSpec } from '../config/schema/stack';
+import type { StackSpec } from '../config/stack-spec';
+import { TargetTime } from '../config/target-time';
+import { Bootstrap } from './bootstrap';
+import { ENGINE_MODELS } from './engine-models';
+import { RecoveryTarget } from './recovery-target';
+import type { ResolvedDatabase, ResolvedGeneration, ResolvedStack } from './resolved';
+import type { DatabaseState, GenerationState, StackState } from './stack-state';
+
+interface GenerationInput {
+  readonly name: string;
+  readonly postgresVersion?: number;
+  readonly restoreFrom?: RestoreFromInput;
+  readonly upgradeFrom?: { readonly generation: string };
+}
+
+/** The generations a database lists, or the one default generation named after it. */
+export function generationsOf(db: DatabaseSpec): readonly GenerationInput[] {
+  return (db as { generations?: GenerationInput[] }).generations ?? [{ name: db.name }];
+}
+
+function targetOf(r: RestoreFromInput): RecoveryTarget {
+  if (r.targetTime !== undefined) return RecoveryTarget.time(TargetTime.parse(r.targetTime)!);
+  if (r.targetLSN !== undefined) return RecoveryTarget.lsn(r.targetLSN);
+  if (r.targetName !== undefined) return RecoveryTarget.named(r.targetName);
+  if (r.backupFile !== undefined) return RecoveryTarget.backupFile(r.backupFile);
+  return RecoveryTarget.latest();
+}
+
+export function resolveStack(spec: StackSpec): ResolvedStack {
+  const issues: ConfigIssue[] = [];
+  const databases: ResolvedDatabase[] = [];
+  spec.databases.forEach((db, i) => {
+    const r = resolveDatabase(spec, db, i, issues);
+    if (r) databases.push(r);
+  });
+  checkNamesAcrossDatabases(databases, issues);
+  if (spec.previous) checkTransitions(spec.previous, databases, issues);
+  if (issues.length) throw new ConfigError(spec.source, issues);
+  return Object.freeze({ spec, databases: Object.freeze(databases) });
+}
+
+function resolveDatabase(spec: StackSpec, db: DatabaseSpec, index: number, issues: ConfigIssue[]): ResolvedDatabase | undefined {
+  const path = `pgfleet:databases[${index}]`;
+  const at = (...segs: (string | number)[]) => joinPath([path, ...segs]);
+  const listed = generationsOf(db);
+  const explicit = (db as { generations?: unknown }).generations !== undefined;
+  const retired = new Set(db.retired);
+  const knownBefore = new Set(Object.keys(spec.previous?.databases[db.name]?.generations ?? {}));
+  const priorRetired = new Set(spec.previous?.databases[db.name]?.retired ?? []);
+
+  const seen = new Set<string>();
+  listed.forEach((g, gi) => {
+    if (seen.has(g.name)) {
+      issues.push({ path: at('generations', gi, 'name'), value: g.name, allowed: 'a name used by one generation only', fix: 'give the new generation a new name (e.g. with a date suffix)' });
+    }
+    seen.add(g.name);
+  });
+  db.retired.forEach((name, ri) => {
+    if (!seen.has(name) && !knownBefore.has(name) && !priorRetired.has(name)) {
+      issues.push({ path: at('retired', ri), value: name, allowed: `a generation of this database: ${[...seen].join(', ')}`, fix: 'check the name; retired lists generations to delete' });
+    }
+  });
+
+  const live = listed.filter((g) => !retired.has(g.name));
+  const liveNames = live.map((g) => g.name);
+  if (live.length === 0) {
+    issues.push({ path: at('retired'), value: db.retired, allowed: 'at least one live generation', fix: 'keep a generation, or remove the whole database entry once its data is no longer needed' });
+    return undefined;
+  }
+
+  // Versions first: a restore inherits its source's, so resolve in dependency order.
+  const version = new Map<string, number>();
+  const versionOf = (g: GenerationInput, depth = 0): number => {
+    if (version.has(g.name)) return version.get(g.name)!;
+    let v = g.postgresVersion ?? db.postgresVersion;
+    const src = g.restoreFrom && g.postgresVersion === undefined ? listed.find((x) => x.name === g.restoreFrom!.generation) : undefined;
+    if (src && depth < listed.length) v = versionOf(src, depth + 1);
+    version.set(g.name, v);
+    return v;
+  };
+
+  const serving = db.serving ?? (live.length === 1 ? live[0].name : undefined);
+  if (serving === undefined) {
+    issues.push({ path: at('serving'), value: undefined, allowed: `the live generation consumers use: one of ${liveNames.join(', ')}`, fix: 'set serving explicitly; with several live generations pgfleet does not guess the cutover' });
+  } else if (!liveNames.includes(serving)) {
+    issues.push({
+      path: at('serving'),
+      value: serving,
+      allowed: `a live generation: ${liveNames.join(', ')}`,
+      fix: retired.has(serving) ? 'point serving at another generation before retiring this one' : 'name a generation listed in generations',
+    });
+  }
+
+  const generations: ResolvedGeneration[] = [];
+  listed.forEach((g, gi) => {
+    if (retired.has(g.name)) return;
+    const gpath = explicit ? [path, 'generations', gi] : [path];
+    let bootstrap = Bootstrap.initdb();
+    if (g.restoreFrom && g.upgradeFrom) {
+      issues.push({ path: joinPath([...gpath, 'upgradeFrom']), value: g.upgradeFrom, allowed: 'restoreFrom or upgradeFrom, not both', fix: 'restore first into one generation, then upgrade into another' });
+    }
+    const from = g.restoreFrom ?? g.upgradeFrom;
+    if (from) {
+      const field = g.restoreFrom ? 'restoreFrom' : 'upgradeFrom';
+      const src = live.find((x) => x.name === from.generation);
+      if (!src || from.generation === g.name) {
+        issues.push({
+          path: joinPath([...gpath, field, 'generation']),
+          value: from.generation,
+          allowed: `another live generation of ${db.name}: ${liveNames.filter((n) => n !== g.name).join(', ') || '(none)'}`,
+          fix: retired.has(from.generation)
+            ? `keep ${from.generation} live until this generation has finished restoring, or remove ${field} once it has`
+            : 'name the generation whose backups to read',
+        });
+      } else if (g.restoreFrom) {
+        const srcVersion = versionOf(src);
+        if (g.postgresVersion !== undefined && g.postgresVersion !== srcVersion) {
+          issues.push({
+            path: joinPath([...gpath, 'postgresVersion']),
+            value: g.postgresVersion,
+            allowed: `the source's major (${srcVersion}): a restore replays WAL of that major`,
+            fix: 'restore on the same major first, then upgrade as a separate change',
+          });
+        }
+        bootstrap = Bootstrap.restore(src.name, targetOf(g.restoreFrom));
+      } else {
+        const srcVersion = versionOf(src);
+        if (versionOf(g) <= srcVersion) {
+          issues.push({
+            path: joinPath([...gpath, 'postgresVersion']),
+            value: versionOf(g),
+            allowed: `a major above ${src.name}'s ${srcVersion}`,
+            fix: 'raise postgresVersion on the new generation',
+          });
+        }
+        bootstrap = Bootstrap.upgrade(src.name);
+      }
+    }
+    generations.push({ name: g.name, postgresVersion: versionOf(g), bootstrap, serving: g.name === serving, index: explicit ? gi : -1 });
+  });
+
+  db.retired.forEach((name, ri) => {
+    const reader = live.find((g) => (g.restoreFrom ?? g.upgradeFrom)?.generation === name);
+    if (reader) {
+      issues.push({ path: at('retired', ri), value: name, allowed: `a generation no live generation reads from (${reader.name} does)`, fix: `remove ${reader.restoreFrom ? 'restoreFrom' : 'upgradeFrom'} from ${reader.name} once it is running, then retire ${name}` });
+    }
+  });
+
+  const servingGen = generations.find((g) => g.serving) ?? generations[0];
+  return Object.freeze({
+    spec: db,
+    name: db.name,
+    engine: db.engine,
+    namespace: db.namespace ?? spec.namespace,
+    path,
+    generations: Object.freeze(generations),
+    retired: Object.freeze([...db.retired]),
+    serving: servingGen,
+  });
+}
+
+function checkNamesAcrossDatabases(databases: readonly ResolvedDatabase[], issues: ConfigIssue[]): void {
+  const owner = new Map<string, string>();
+  for (const db of databases) {
+    for (const name of new Set([db.name, ...db.generations.map((g) => g.name)])) {
+      const key = `${db.namespace}/${name}`;
+      const other = owner.get(key);
+      if (other && other !== db.name) {
+        issues.push({ path: `${db.path}.name`, value: name, allowed: `names unique in namespace ${db.namespace} (database ${other} uses it)`, fix: 'rename the database or generation' });
+      }
+      owner.set(key, db.name);
+    }
+  }
+}
+
+/** Generation-level facts for the state file. */
+export function stackState(stack: ResolvedStack): StackState {
+  const databases: Record<string, DatabaseState> = {};
+  for (const db of stack.databases) {
+    const model = ENGINE_MODELS[db.engine];
+    const generations: Record<string, GenerationState> = {};
+    for (const g of db.generations) {
+      const archive = model.archive?.(db, g);
+      const extra = model.extra?.(db, g);
+      const storage = (db.spec as { storage?: { size: string } }).storage?.size;
+      generations[g.name] = {
+        postgresVersion: g.postgresVersion,
+        ...(storage ? { storage } : {}),
+        bootstrap: g.bootstrap.describe(),
+        ...(archive ? { archive } : {}),
+        ...(extra ? { extra } : {}),
+      };
+    }
+    const previouslyRetired = stack.spec.previous?.databases[db.name]?.retired ?? [];
+    databases[db.name] = {
+      engine: db.engine,
+      namespace: db.namespace,
+      serving: db.serving.name,
+      retired: [...new Set([...previouslyRetired, ...db.retired])].sort(),
+      generations,
+    };
+  }
+  return { format: 1, stack: stack.spec.stack, databases };
+}
+
+/** Rules comparing a generation with what the previous synth recorded. */
+function checkTransitions(previous: StackState, databases: readonly ResolvedDatabase[], issues: ConfigIssue[]): void {
+  const next = stackState({ spec: { previous } as StackSpec, databases });
+  for (const [dbName, before] of Object.entries(previous.databases)) {
+    const db = databases.find((d) => d.name === dbName);
+    const after = next.databases[dbName];
+    for (const [genName, was] of Object.entries(before.generations)) {
+      const now = after?.generations[genName];
+      const retired = db?.retired.includes(genName) ?? false;
+      if (!now && !retired) {
+        issues.push({
+          path: db ? `${db.path}.generations` : 'pgfleet:databases',
+          value: genName,
+          allowed: `generation ${dbName}/${genName} (${before.engine}, holding data) stays listed until it is retired`,
+          fix: db ? `add ${genName} back, or list it under ${db.path}.retired to delete it on purpose` : `add database ${dbName} back, or first retire its generations by name`,
+        });
+        continue;
+      }
+      if (!now || !db) continue;
+      const gen = db.generations.find((g) => g.name === genName)!;
+      const gpath = gen.index >= 0 ? `${db.path}.generations[${gen.index}]` : db.path;
+      if (before.engine !== db.engine) {
+        issues.push({ path: `${db.path}.engine`, value: db.engine, allowed: `${before.engine}: a generation keeps its engine`, fix: `keep engine ${before.engine}; move to another operator with a new database entry restored from this one's backups` });
+      }
+      if (now.postgresVersion < was.postgresVersion) {
+        issues.push({
+          path: `${gpath}.postgresVersion`,
+          value: now.postgresVersion,
+          allowed: `${was.postgresVersion} or higher: ${genName} already runs PostgreSQL ${was.postgresVersion}, and a data directory cannot go back a major`,
+          fix: `restore an older backup into a new generation (restoreFrom) instead of lowering the version`,
+        });
+      } else if (now.postgresVersion > was.postgresVersion && ENGINE_MODELS[db.engine].upgrade === 'new-generation') {
+        issues.push({
+          path: `${gpath}.postgresVersion`,
+          value: now.postgresVersion,
+          allowed: `${was.postgresVersion}: ${db.engine} does not upgrade a generation in place`,
+          fix: `keep ${genName} on ${was.postgresVersion} and add a new generation with upgradeFrom: {generation: ${genName}} and postgresVersion: ${now.postgresVersion}`,
+        });
+      }
+      const wasBytes = was.storage ? quantityBytes(was.storage) : undefined;
+      const nowBytes = now.storage ? quantityBytes(now.storage) : undefined;
+      if (wasBytes !== undefined && nowBytes !== undefined && nowBytes < wasBytes) {
+        issues.push({
+          path: `${db.path}.storage.size`,
+          value: now.storage,
+          allowed: `${was.storage} or more: Kubernetes volumes can grow but never shrink`,
+          fix: `keep ${was.storage}; to use less space, restore into a new generation with a smaller volume`,
+        });
+      }
+    }
+    for (const name of before.retired) {
+      if (after?.generations[name]) {
+        const gen = db!.generations.find((g) => g.name === name)!;
+        issues.push({
+          path: gen.index >= 0 ? `${db!.path}.generations[${gen.index}].name` : `${db!.path}.name`,
+          value: name,
+          allowed: 'a name not used by a retired generation (its volumes or archive may still exist)',
+          fix: 'choose a new generation name',
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import type { DatabaseSpec } from '../config/schema/stack';
+import type { StackSpec } from '../config/stack-spec';
+import type { Bootstrap } from './bootstrap';
+
+/** Generation spec fields shared by every engine (engines add their own). */
+export interface GenerationSpecBase {
+  readonly name: string;
+  readonly postgresVersion?: number;
+}
+
+/** A live generation with every default applied. */
+export interface ResolvedGeneration {
+  /** Cluster name: explicit and stable. */
+  readonly name: string;
+  readonly postgresVersion: number;
+  readonly bootstrap: Bootstrap;
+  /** True for the generation consumers point at. */
+  readonly serving: boolean;
+  /** Index in the stack's `generations` list (for config paths), or -1 for the default generation. */
+  readonly index: number;
+}
+
+/** A database with its live generations resolved. */
+export interface ResolvedDatabase<D extends DatabaseSpec = DatabaseSpec> {
+  readonly spec: D;
+  readonly name: string;
+  readonly engine: D['engine'];
+  readonly namespace: string;
+  /** Config path of this database, e.g. `pgfleet:databases[0]`. */
+  readonly path: string;
+  /** Live generations in stack order. */
+  readonly generations: readonly ResolvedGeneration[];
+  readonly retired: readonly string[];
+  readonly serving: ResolvedGeneration;
+}
+
+export interface ResolvedStack {
+  readonly spec: StackSpec;
+  readonly databases: readonly ResolvedDatabase[];
+}

@@ -1,0 +1,26 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RenderedStack } from './render-stack';
+
+/**
+ * Replaces `dir` with exactly the rendered files (pgfleet owns `dist/<stack>/`), leaving it
+ * untouched when nothing changed.
+ */
+export function writeStack(rendered: RenderedStack, dir: string): { written: number; removed: number } {
+  fs.mkdirSync(dir, { recursive: true });
+  let written = 0;
+  let removed = 0;
+  for (const f of fs.readdirSync(dir)) {
+    if (!rendered.files.has(f) && fs.statSync(path.join(dir, f)).isFile()) {
+      fs.rmSync(path.join(dir, f));
+      removed++;
+    }
+  }
+  for (const [f, content] of rendered.files) {
+    const p = path.join(dir, f);
+    if (fs.existsSync(p) && fs.readFileSync(p, 'utf8') === content) continue;
+    fs.writeFileSync(p, content);
+    written++;
+  }
+  return { written, removed };
+}

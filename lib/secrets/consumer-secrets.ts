@@ -1,0 +1,115 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import {
+  ExternalSecret,
+  ExternalSecretSpecSecretStoreRefKind,
+  ExternalSecretSpecTargetCreationPolicy,
+  ExternalSecretSpecTargetTemplateEngineVersion,
+} from '../../imports/eso-externalsecret-external-secrets.io';
+import { SecretStore, SecretStoreSpecProviderKubernetesServerCaProviderType } from '../../imports/eso-secretstore-external-secrets.io';
+import type { Connection } from './connection';
+
+export interface ConsumerSpec {
+  readonly app: string;
+  readonly secretName: string;
+  readonly key: string;
+}
+
+export interface ConsumerSecretsProps {
+  /** Prefix of the store, its ServiceAccount and Role (`<name>-connections`). */
+  readonly name: string;
+  readonly namespace: string;
+  /** The serving generation's connection. */
+  readonly connection: Connection;
+  /** Every live generation's connection Secret: the Role may read only these. */
+  readonly readableSecrets: readonly string[];
+  readonly consumers: readonly ConsumerSpec[];
+  /** How quickly a cutover reaches the application's Secret. @default 1m */
+  readonly refreshInterval?: string;
+}
+
+/**
+ * Gives each consumer a Secret of its own (e.g. key `DATABASE_URL`) that External Secrets keeps
+ * equal to the serving generation's connection URI. It reads the operator's Secret through a
+ * Kubernetes-provider `SecretStore` whose ServiceAccount may read only the connection Secrets,
+ * so no credential passes through pgfleet or the repository. Cutover is a change of `serving`:
+ * the ExternalSecret's `remoteRef.key` moves to the new generation's Secret.
+ *
+ * @see https://external-secrets.io/latest/provider/kubernetes/
+ */
+export class ConsumerSecrets extends Construct {
+  public readonly storeName: string;
+
+  constructor(scope: Construct, id: string, props: ConsumerSecretsProps) {
+    super(scope, id);
+    this.storeName = `${props.name}-connections`;
+    const metadata = { name: this.storeName, namespace: props.namespace };
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata });
+    new k8s.KubeRole(this, 'Role', {
+      metadata,
+      rules: [
+        { apiGroups: [''], resources: ['secrets'], resourceNames: [...props.readableSecrets].sort(), verbs: ['get', 'list', 'watch'] },
+        // ESO checks the store's permissions with a self review before it reads.
+        { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectrulesreviews'], verbs: ['create'] },
+      ],
+    });
+    new k8s.KubeRoleBinding(this, 'RoleBinding', {
+      metadata,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.storeName },
+      subjects: [{ kind: 'ServiceAccount', name: this.storeName, namespace: props.namespace }],
+    });
+    new SecretStore(this, 'Resource', {
+      metadata,
+      spec: {
+        provider: {
+          kubernetes: {
+            remoteNamespace: props.namespace,
+            server: { caProvider: { type: SecretStoreSpecProviderKubernetesServerCaProviderType.CONFIG_MAP, name: 'kube-root-ca.crt', key: 'ca.crt' } },
+            auth: { serviceAccount: { name: this.storeName } },
+          },
+        },
+      },
+    });
+
+    const c = props.connection;
+    for (const consumer of props.consumers) {
+      const ref = (property: string) => ({ key: c.secretName, property });
+      const uri = c.uriKey
+        ? { data: [{ secretKey: consumer.key, remoteRef: ref(c.uriKey) }], template: undefined }
+        : ConsumerSecrets.assembled(consumer.key, c, ref);
+      new ExternalSecret(this, `Consumer-${consumer.secretName}`, {
+        metadata: {
+          name: consumer.secretName,
+          namespace: props.namespace,
+          annotations: { 'pgfleet.io/consumer': consumer.app, 'pgfleet.io/connection-secret': c.secretName },
+        },
+        spec: {
+          refreshInterval: props.refreshInterval ?? '1m',
+          secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.SECRET_STORE, name: this.storeName },
+          target: {
+            name: consumer.secretName,
+            creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+            ...(uri.template ? { template: uri.template } : {}),
+          },
+          data: uri.data,
+        },
+      });
+    }
+  }
+
+  /** A URI template over the Secret's parts, for operators that publish no URI. */
+  private static assembled(key: string, c: Connection, ref: (p: string) => { key: string; property: string }) {
+    const p = c.parts!;
+    const data = [{ secretKey: 'password', remoteRef: ref(p.passwordKey) }];
+    if ('key' in p.user) data.push({ secretKey: 'user', remoteRef: ref(p.user.key) });
+    const user = 'key' in p.user ? '{{ .user | urlquery }}' : encodeURIComponent(p.user.value);
+    return {
+      data,
+      template: {
+        engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
+        data: { [key]: `postgresql://${user}:{{ .password | urlquery }}@${p.host}:${p.port}/${encodeURIComponent(p.database)}` },
+      },
+    };
+  }
+}
