@@ -1,5 +1,7 @@
 import type { DatabaseSpec } from '../config/schema/stack';
+import type { ConfigIssue } from '../config/config-error';
 import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
+import type { GenerationState } from './stack-state';
 
 /**
  * What the model knows about an engine without rendering it: how it upgrades, where each
@@ -15,4 +17,9 @@ export interface EngineModel<D extends DatabaseSpec = DatabaseSpec> {
   archive?(db: ResolvedDatabase<D>, gen: ResolvedGeneration): string | undefined;
   /** Engine facts to record in the stack state. */
   extra?(db: ResolvedDatabase<D>, gen: ResolvedGeneration): Record<string, string | number | boolean> | undefined;
+  /**
+   * Engine rules comparing a generation with what the previous synth recorded (e.g. an upgrade
+   * phase that may not be skipped). `path` is the generation's config path.
+   */
+  transitions?(db: ResolvedDatabase<D>, gen: ResolvedGeneration, before: GenerationState, after: GenerationState, path: string): ConfigIssue[];
 }

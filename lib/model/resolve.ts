@@ -251,6 +251,7 @@ function checkTransitions(previous: StackState, databases: readonly ResolvedData
           fix: `keep ${genName} on ${was.postgresVersion} and add a new generation with upgradeFrom: {generation: ${genName}} and postgresVersion: ${now.postgresVersion}`,
         });
       }
+      issues.push(...(ENGINE_MODELS[db.engine].transitions?.(db, gen, was, now, gpath) ?? []));
       const wasBytes = was.storage ? quantityBytes(was.storage) : undefined;
       const nowBytes = now.storage ? quantityBytes(now.storage) : undefined;
       if (wasBytes !== undefined && nowBytes !== undefined && nowBytes < wasBytes) {

@@ -54,12 +54,16 @@ export class ManifestValidator {
   private readonly checks = new Map<string, KindCheck | undefined>();
   private readonly unserved = new Map<string, string[]>();
 
+  /** Lists the CRD files (nothing is parsed yet); throws when a directory does not exist. */
   constructor(props: ManifestValidatorProps) {
     this.crdFiles = props.crdDirs.flatMap(listCrdFiles);
     this.ajv = newAjv();
   }
 
-  /** the apiVersion/kind pairs the validator knows (CRD kinds from crdDirs + core kinds) */
+  /**
+   * the apiVersion/kind pairs the validator knows (CRD kinds from crdDirs + core kinds); a CRD
+   * version with `served: false` is not known. Parses the CRD files that mention the kind.
+   */
   knows(apiVersion: string, kind: string): boolean {
     return this.checkFor(apiVersion, kind) !== undefined;
   }
@@ -221,9 +225,7 @@ function crdFile(file: string): CrdFile {
 function crdDocs(file: string): any[] {
   const entry = crdFile(file);
   if (!entry.docs) {
-    const docs = YAML.parseAllDocuments(entry.text);
-    const list = Array.isArray(docs) ? docs : [docs];
-    entry.docs = list.map((doc) => {
+    entry.docs = YAML.parseAllDocuments(entry.text).map((doc) => {
       if (doc.errors.length) throw new Error(`cannot parse CRD file ${file}: ${doc.errors[0].message}`);
       return doc.toJS({ maxAliasCount: -1 });
     });
@@ -399,18 +401,22 @@ const re2Engine = Object.assign(
     }
     return rx;
   },
-  { code: 'new (require("re2-wasm").RE2)' },
+  { code: 'pgfleetRegExp' }, // names the engine in ajv's standalone output, which is never generated here
 );
 
 function compilePattern(pattern: string, flags: string): { test: (s: string) => boolean } {
   try {
     return new RE2(pattern, flags);
   } catch {
-    try {
-      return new RegExp(pattern, flags);
-    } catch {
-      return { test: () => true, toString: () => `/${pattern}/ (unchecked)` } as { test: (s: string) => boolean };
+    // Unicode mode rejects some escapes that Go and non-unicode JavaScript accept (e.g. `\-`).
+    for (const f of [flags, flags.replace('u', '')]) {
+      try {
+        return new RegExp(pattern, f);
+      } catch {
+        // try the next flags
+      }
     }
+    return { test: () => true, toString: () => `/${pattern}/ (unchecked)` } as { test: (s: string) => boolean };
   }
 }
 
@@ -454,10 +460,12 @@ function checkListType(schema: unknown, data: unknown, parentSchema: any, dataCx
   if (schema === 'map' && mapKeys.length === 0) return true;
   const seen = new Set<string>();
   data.forEach((item, i) => {
-    const key = schema === 'set' ? stableJson(item) : isPlainObject(item) ? stableJson(mapKeys.map((k) => item[k] ?? null)) : undefined;
+    // An entry missing a key is left to `required` (or to the server's default for it).
+    const hasKeys = isPlainObject(item) && mapKeys.every((k) => item[k] !== undefined);
+    const key = schema === 'set' ? stableJson(item) : hasKeys ? stableJson(mapKeys.map((k) => item[k])) : undefined;
     if (key === undefined) return;
     if (seen.has(key)) {
-      const what = schema === 'set' ? `value ${key}` : `entry with ${mapKeys.map((k) => `${k}=${stableJson((item as any)[k] ?? null)}`).join(', ')}`;
+      const what = schema === 'set' ? `value ${key}` : `entry with ${mapKeys.map((k) => `${k}=${stableJson(item[k])}`).join(', ')}`;
       fn.errors!.push({
         instancePath: `${dataCxt?.instancePath ?? ''}/${i}`,
         keyword: 'x-kubernetes-list-type',
