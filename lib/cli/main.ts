@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { ConfigError } from '../config/config-error';
+import { stackFileJsonSchema } from '../config/json-schema';
 import { defaultCrdDirs, ManifestValidator } from '../review/validate-manifests';
 import { registerReviewCommands } from '../review/commands';
 import { projectRoot } from './project-root';
@@ -45,6 +46,11 @@ export function program(): Command {
         process.exitCode = 1;
       } else console.log(`${result.count} objects valid`);
     });
+
+  cli
+    .command('schema')
+    .description('print the JSON Schema of stack files (for editor completion)')
+    .action(() => console.log(JSON.stringify(stackFileJsonSchema(), null, 2)));
 
   registerReviewCommands(cli);
   return cli;

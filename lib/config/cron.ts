@@ -7,7 +7,8 @@
 const FIELD = /^(\*|\?|[0-9]+(-[0-9]+)?|[A-Za-z]{3}(-[A-Za-z]{3})?)(\/[0-9]+)?(,(\*|[0-9]+(-[0-9]+)?|[A-Za-z]{3}(-[A-Za-z]{3})?)(\/[0-9]+)?)*$/;
 const MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
 // Ranges per field, seconds first (six-field form).
-const RANGES: [number, number][] = [[0, 59], [0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
+// Day of week is 0-6: the cron parser Kubernetes and CloudNativePG use rejects 7.
+const RANGES: [number, number][] = [[0, 59], [0, 59], [0, 23], [1, 31], [1, 12], [0, 6]];
 
 function fieldsValid(fields: string[], ranges: [number, number][]): boolean {
   return fields.every((f, i) => {

@@ -142,9 +142,10 @@ export function fromZodIssues(
       case 'invalid_union': {
         const disc = raw.discriminator as string | undefined;
         if (raw.note === 'No matching discriminator' || disc) {
+          const at = path[path.length - 1] === (disc ?? 'engine') ? path : [...path, disc ?? 'engine'];
           out.push({
-            path: prefix([...path, disc ?? 'engine']),
-            value: valueAt(input, [...path, disc ?? 'engine']),
+            path: prefix(at),
+            value: valueAt(input, at),
             allowed: `one of ${ENGINES.join(', ')}`,
             fix: 'set engine to the operator that runs this database',
           });

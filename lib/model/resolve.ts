@@ -43,6 +43,7 @@ export function resolveStack(spec: StackSpec): ResolvedStack {
     if (r) databases.push(r);
   });
   checkNamesAcrossDatabases(databases, issues);
+  spec.databases.forEach((db, i) => checkVaultServers(spec, db, `pgfleet:databases[${i}]`, issues));
   if (spec.previous) checkTransitions(spec.previous, databases, issues);
   if (issues.length) throw new ConfigError(spec.source, issues);
   return Object.freeze({ spec, databases: Object.freeze(databases) });
@@ -145,7 +146,8 @@ function resolveDatabase(spec: StackSpec, db: DatabaseSpec, index: number, issue
         bootstrap = Bootstrap.upgrade(src.name);
       }
     }
-    generations.push({ name: g.name, postgresVersion: versionOf(g), bootstrap, serving: g.name === serving, index: explicit ? gi : -1 });
+    const versionPath = g.postgresVersion !== undefined ? joinPath([...gpath, 'postgresVersion']) : at('postgresVersion');
+    generations.push({ name: g.name, postgresVersion: versionOf(g), bootstrap, serving: g.name === serving, index: explicit ? gi : -1, versionPath });
   });
 
   db.retired.forEach((name, ri) => {
@@ -166,6 +168,17 @@ function resolveDatabase(spec: StackSpec, db: DatabaseSpec, index: number, issue
     retired: Object.freeze([...db.retired]),
     serving: servingGen,
   });
+}
+
+/** Every Vault credential needs a server: its own or the stack's `pgfleet:vault`. */
+function checkVaultServers(spec: StackSpec, value: unknown, path: string, issues: ConfigIssue[]): void {
+  if (!value || typeof value !== 'object') return;
+  for (const [k, v] of Object.entries(value)) {
+    const p = Array.isArray(value) ? `${path}[${k}]` : `${path}.${k}`;
+    if (k === 'vault' && v && typeof v === 'object' && 'role' in v && !(v as { server?: string }).server && !spec.vault) {
+      issues.push({ path: `${p}.server`, value: undefined, allowed: 'a Vault address, here or in pgfleet:vault.server', fix: 'set pgfleet:vault: {server: https://vault.example:8200} once for the stack' });
+    } else checkVaultServers(spec, v, p, issues);
+  }
 }
 
 function checkNamesAcrossDatabases(databases: readonly ResolvedDatabase[], issues: ConfigIssue[]): void {
@@ -238,14 +251,14 @@ function checkTransitions(previous: StackState, databases: readonly ResolvedData
       }
       if (now.postgresVersion < was.postgresVersion) {
         issues.push({
-          path: `${gpath}.postgresVersion`,
+          path: gen.versionPath,
           value: now.postgresVersion,
           allowed: `${was.postgresVersion} or higher: ${genName} already runs PostgreSQL ${was.postgresVersion}, and a data directory cannot go back a major`,
           fix: `restore an older backup into a new generation (restoreFrom) instead of lowering the version`,
         });
       } else if (now.postgresVersion > was.postgresVersion && ENGINE_MODELS[db.engine].upgrade === 'new-generation') {
         issues.push({
-          path: `${gpath}.postgresVersion`,
+          path: gen.versionPath,
           value: now.postgresVersion,
           allowed: `${was.postgresVersion}: ${db.engine} does not upgrade a generation in place`,
           fix: `keep ${genName} on ${was.postgresVersion} and add a new generation with upgradeFrom: {generation: ${genName}} and postgresVersion: ${now.postgresVersion}`,

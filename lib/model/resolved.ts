@@ -18,6 +18,8 @@ export interface ResolvedGeneration {
   readonly serving: boolean;
   /** Index in the stack's `generations` list (for config paths), or -1 for the default generation. */
   readonly index: number;
+  /** Config path of the setting its version comes from (the generation's own, or the database's). */
+  readonly versionPath: string;
 }
 
 /** A database with its live generations resolved. */

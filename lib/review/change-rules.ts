@@ -2,31 +2,83 @@
  * The declarative form in which each engine says what a change to its objects does. `pgfleet
  * diff` matches every changed field of every object against these rules; `pgfleet plan` prints
  * the steps of the rules that matched, in dependency order.
+ *
+ * Matching (lib/review/classify.ts): for each changed field, the rule with the longest `path`
+ * that is a prefix of the field's path and whose `on` and `when` hold wins (several rules on the
+ * same path all apply: the change gets each class, the most severe first). Engine rules are
+ * tried before the generic ones (lib/review/generic-rules.ts); a field no rule matches is `safe`
+ * on objects that hold no data and `restart` ("no rule: review by hand") on data-bearing ones.
  */
+import type { GenerationState } from '../model/stack-state';
 
 /** What a change does to the database, from harmless to dangerous. */
 export type ChangeClass = 'no-op' | 'safe' | 'restart' | 'downtime' | 'new-cluster' | 'destroys-data' | 'irreversible';
 
+/** Classes in order of severity; `pgfleet diff` gates the last two. */
+export const CHANGE_CLASSES: readonly ChangeClass[] = ['no-op', 'safe', 'restart', 'downtime', 'new-cluster', 'destroys-data', 'irreversible'];
+
+/** Classes that need an acknowledgement in the stack (`acknowledge: ["<class>:<generation>"]`). */
+export const GATED_CLASSES: readonly ChangeClass[] = ['destroys-data', 'irreversible'];
+
+/** What a rule's `when` may look at besides the two values. */
+export interface ChangeContext {
+  /** The whole manifest before the change (undefined when the object is added). */
+  readonly before?: Readonly<Record<string, any>>;
+  /** The whole manifest after the change (undefined when the object is removed). */
+  readonly after?: Readonly<Record<string, any>>;
+  /**
+   * The generation the object belongs to: its data-bearing mark, else the `pgfleet.io/generation`
+   * label, else the generation whose name is the object's name or a `-`-prefix of it.
+   */
+  readonly generation?: string;
+  /** True when the object holds a generation's data (`DataBearing.mark`). */
+  readonly dataBearing: boolean;
+  /** The generation did not exist before this change (a new cluster). */
+  readonly newGeneration: boolean;
+  /** The stack retires the generation in this change. */
+  readonly retiring: boolean;
+  /** The generation's recorded state (pgfleet-state.json) before and after. */
+  readonly state: { readonly before?: GenerationState; readonly after?: GenerationState };
+  /** The database's serving generation before and after. */
+  readonly serving: { readonly before?: string; readonly after?: string };
+}
+
 export interface ChangeRule {
-  /** `apiVersion kind` the rule applies to, e.g. `postgresql.cnpg.io/v1 Cluster`, `apps/v1 StatefulSet`. */
+  /**
+   * `apiVersion kind` the rule applies to, e.g. `postgresql.cnpg.io/v1 Cluster`, `apps/v1 StatefulSet`.
+   * Helm values files (`helmrelease-<name>.values.yaml`) are objects of kind `pgfleet.io/v1 HelmValues`
+   * whose paths are the values' own (`env.PGVERSION`). `*` matches every kind (generic rules).
+   */
   readonly kind: string;
   /**
    * Field path in the manifest, matched as a prefix at segment boundaries: `spec.bootstrap`,
    * `spec.imageCatalogRef.major`, `metadata.annotations.postgres-operator.crunchydata.com/pgbackrest-restore`,
-   * `spec.template.spec.containers[*].env[*]` ([*] matches any index). `''` is the whole object
-   * (with `on: added` / `removed`).
+   * `spec.template.spec.containers[*].env[*]` ([*] matches any element, [2] the third, and
+   * [name=PGVERSION] the element whose `name` is PGVERSION: lists whose elements all have a
+   * distinct `name` are compared by name, so inserting one does not shift the others).
+   * `''` is the whole object (with `on: added` / `removed`).
    */
   readonly path: string;
-  /** Which kind of change the rule is about. @default any */
+  /** Which kind of change the rule is about, judged at `path`. @default any */
   readonly on?: 'added' | 'removed' | 'changed' | 'any';
-  /** Further condition on the old and new values (undefined when absent), e.g. "number went up". @default - always */
-  readonly when?: (before: unknown, after: unknown) => boolean;
+  /**
+   * Further condition on the old and new values at `path` (undefined when absent), e.g. "number
+   * went up"; `context` tells about the object and its generation. @default - always
+   */
+  readonly when?: (before: unknown, after: unknown, context: ChangeContext) => boolean;
+  /** Only objects that hold a generation's data (true) or only those that do not (false). @default - any object */
+  readonly dataBearing?: boolean;
   readonly class: ChangeClass;
-  /** One line saying why, shown next to the change. */
+  /**
+   * One line saying why, shown next to the change. Placeholders: `{{name}}`, `{{namespace}}`,
+   * `{{kind}}`, `{{generation}}`, `{{database}}`, `{{stack}}`, `{{before}}`, `{{after}}` (the
+   * values at `path`), `{{bootstrap}}` (the generation's bootstrap, e.g. `restore from x (time …)`),
+   * `{{serving}}` / `{{servingBefore}}`.
+   */
   readonly why: string;
   /**
    * Runbook steps for `pgfleet plan` when the rule matches: what to wait for and how to check it,
-   * what stays manual, the follow-up config change. @default []
+   * what stays manual, the follow-up config change. Same placeholders as `why`. @default []
    */
   readonly steps?: readonly string[];
 }

@@ -310,6 +310,11 @@ describe('schema features (fixture CRDs)', () => {
     expect(check({ tags: ['a', 'b'], ports: [{ name: 'pg', port: 5432 }, { name: 'metrics', port: 9187 }] })).toEqual([]);
     expect(check({ tags: ['a', 'a'] })).toEqual(['spec.tags[1]: duplicate value "a"']);
     expect(check({ ports: [{ name: 'pg', port: 1 }, { name: 'pg', port: 2 }] })).toEqual(['spec.ports[1]: duplicate entry with name="pg"']);
+    // Entries without their key are reported by `required`, not as duplicates of each other.
+    expect(check({ ports: [{ port: 1 }, { port: 2 }] })).toEqual([
+      'spec.ports[0]: missing required field "name"',
+      'spec.ports[1]: missing required field "name"',
+    ]);
   });
 
   test('formats: int32 range, Go and kube-openapi durations, unknown formats pass', () => {

@@ -1,0 +1,317 @@
+import { ConfigError, ConfigIssue } from '../../lib/config/config-error';
+import { all, filesOf, find, render, renderAfter } from '../helpers';
+
+/** The Indigo forgejo database as in stacks/Pulumi.indigo-prod.yaml, with overrides. */
+function forgejo(db: Record<string, unknown> = {}, backup: Record<string, unknown> = {}) {
+  return {
+    'pgfleet:namespace': 'forgejo',
+    'pgfleet:vault': { server: 'https://vault.example:8200', mountPath: 'kubernetes-indigo' },
+    'pgfleet:databases': [
+      {
+        name: 'forgejo',
+        engine: 'cnpg',
+        postgresVersion: 18,
+        generations: [{ name: 'forgejo-db' }],
+        enableSuperuserAccess: true,
+        storage: { size: '50Gi', storageClass: 'cluster-nobackup' },
+        parameters: { archive_timeout: '30min' },
+        backup: {
+          destinationPath: 's3://dal-site-backups/indigo/forgejo/postgres/',
+          credentials: { vault: { path: '/aws/creds/forgejo-db-backup', role: 'forgejo-db-backup' } },
+          tags: { site: 'indigo', service: 'forgejo' },
+          retentionPolicy: '10d',
+          ...backup,
+        },
+        consumers: [{ app: 'forgejo', secretName: 'forgejo-database-url' }],
+        ...db,
+      },
+    ],
+  };
+}
+
+const restored = (restoreFrom: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  forgejo({ generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-r1', restoreFrom: { generation: 'forgejo-db', ...restoreFrom } }], serving: 'forgejo-db', ...extra });
+
+function issuesOf(fn: () => unknown): ConfigIssue[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.issues];
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('CloudNativePG engine', () => {
+  describe('a live database (Indigo forgejo)', () => {
+    const r = render(forgejo());
+
+    test('renders the expected objects', () => {
+      expect(filesOf(r)).toMatchSnapshot();
+      expect(r.objects.map((o) => o.file).sort()).toEqual([
+        'cluster-forgejo-db.yaml',
+        'externalsecret-forgejo-backup-creds.yaml',
+        'externalsecret-forgejo-database-url.yaml',
+        'objectstore-forgejo-backups.yaml',
+        'role-forgejo-connections.yaml',
+        'rolebinding-forgejo-connections.yaml',
+        'scheduledbackup-forgejo-db.yaml',
+        'secretstore-forgejo-connections.yaml',
+        'serviceaccount-forgejo-backup-creds.yaml',
+        'serviceaccount-forgejo-connections.yaml',
+        'vaultdynamicsecret-forgejo-backup-creds.yaml',
+      ]);
+    });
+
+    test('the cluster runs the catalog major and archives through the plugin to its own serverName', () => {
+      const c = find(r, 'Cluster', 'forgejo-db');
+      expect(c.metadata.namespace).toBe('forgejo');
+      expect(c.spec.imageCatalogRef).toEqual({ apiGroup: 'postgresql.cnpg.io', kind: 'ClusterImageCatalog', name: 'postgresql', major: 18 });
+      expect(c.spec.storage).toEqual({ size: '50Gi', storageClass: 'cluster-nobackup' });
+      expect(c.spec.postgresql.parameters).toEqual({ archive_timeout: '30min' });
+      expect(c.spec.plugins).toEqual([
+        { name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'forgejo-backups', serverName: 'forgejo-db-pg18' } },
+      ]);
+      expect(c.spec.bootstrap).toEqual({ initdb: { database: 'app', owner: 'app' } });
+      expect(c.spec.backup).toBeUndefined();
+      expect(r.state.databases.forgejo.generations['forgejo-db'].archive).toBe('s3://dal-site-backups/indigo/forgejo/postgres/forgejo-db-pg18/');
+    });
+
+    test('the object store holds the prefix, credentials, compression, tags and retention', () => {
+      const s = find(r, 'ObjectStore', 'forgejo-backups');
+      expect(s.spec.retentionPolicy).toBe('10d');
+      expect(s.spec.configuration).toEqual({
+        destinationPath: 's3://dal-site-backups/indigo/forgejo/postgres/',
+        s3Credentials: { accessKeyId: { name: 'forgejo-backup-creds', key: 'access_key' }, secretAccessKey: { name: 'forgejo-backup-creds', key: 'secret_key' } },
+        wal: { compression: 'gzip' },
+        data: { compression: 'gzip' },
+        tags: { site: 'indigo', service: 'forgejo' },
+      });
+    });
+
+    test('a daily base backup through the plugin, taken at once on a new archive', () => {
+      expect(find(r, 'ScheduledBackup', 'forgejo-db').spec).toEqual({
+        cluster: { name: 'forgejo-db' },
+        schedule: '0 0 0 * * *',
+        immediate: true,
+        backupOwnerReference: 'self',
+        method: 'plugin',
+        pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' },
+      });
+    });
+
+    test('S3 credentials come from Vault through External Secrets', () => {
+      const gen = find(r, 'VaultDynamicSecret', 'forgejo-backup-creds');
+      expect(gen.spec).toEqual({
+        path: '/aws/creds/forgejo-db-backup',
+        method: 'GET',
+        resultType: 'Data',
+        provider: { server: 'https://vault.example:8200', auth: { kubernetes: { mountPath: 'kubernetes-indigo', role: 'forgejo-db-backup', serviceAccountRef: { name: 'forgejo-backup-creds' } } } },
+      });
+      const es = find(r, 'ExternalSecret', 'forgejo-backup-creds');
+      expect(es.spec.refreshInterval).toBe('12h');
+      expect(es.spec.dataFrom).toEqual([{ sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'VaultDynamicSecret', name: 'forgejo-backup-creds' } } }]);
+      expect(es.spec.target.template.metadata.labels).toEqual({ 'cnpg.io/reload': 'true' });
+      find(r, 'ServiceAccount', 'forgejo-backup-creds');
+    });
+
+    test('the consumer reads DATABASE_URL from the serving cluster\'s app secret, through a store limited to it', () => {
+      const es = find(r, 'ExternalSecret', 'forgejo-database-url');
+      expect(es.spec.data).toEqual([{ secretKey: 'DATABASE_URL', remoteRef: { key: 'forgejo-db-app', property: 'uri' } }]);
+      expect(es.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'forgejo-connections' });
+      expect(find(r, 'Role', 'forgejo-connections').rules[0]).toEqual({ apiGroups: [''], resources: ['secrets'], resourceNames: ['forgejo-db-app'], verbs: ['get', 'list', 'watch'] });
+    });
+
+    test('only the cluster is data-bearing', () => {
+      expect(r.objects.filter((o) => o.dataBearing).map((o) => o.file)).toEqual(['cluster-forgejo-db.yaml']);
+    });
+
+    test('is deterministic', () => {
+      expect(filesOf(render(forgejo()))).toEqual(filesOf(r));
+    });
+  });
+
+  describe('point-in-time recovery', () => {
+    const live = render(forgejo());
+    const r = renderAfter(forgejo(), restored({ targetTime: '2026-11-20T08:00:00+01:00' }));
+
+    test('adds a second cluster with a new name and a fresh serverName', () => {
+      expect(filesOf(r)).toMatchSnapshot();
+      const c = find(r, 'Cluster', 'forgejo-db-r1');
+      expect(c.spec.plugins[0].parameters).toEqual({ barmanObjectName: 'forgejo-backups', serverName: 'forgejo-db-r1-pg18' });
+      expect(r.state.databases.forgejo.generations['forgejo-db-r1'].archive).toBe('s3://dal-site-backups/indigo/forgejo/postgres/forgejo-db-r1-pg18/');
+      expect(find(r, 'ScheduledBackup', 'forgejo-db-r1').spec.cluster).toEqual({ name: 'forgejo-db-r1' });
+    });
+
+    test('recovers from the live cluster\'s archive up to the target time', () => {
+      const c = find(r, 'Cluster', 'forgejo-db-r1');
+      expect(c.spec.bootstrap).toEqual({
+        recovery: { source: 'forgejo-db', database: 'app', owner: 'app', recoveryTarget: { targetTime: '2026-11-20T08:00:00+01:00' } },
+      });
+      expect(c.spec.externalClusters).toEqual([
+        { name: 'forgejo-db', plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'forgejo-backups', serverName: 'forgejo-db-pg18' } } },
+      ]);
+      // It reads the live archive and writes its own: the two never coincide.
+      expect(c.spec.externalClusters[0].plugin.parameters.serverName).toBe(find(live, 'Cluster', 'forgejo-db').spec.plugins[0].parameters.serverName);
+      expect(c.spec.plugins[0].parameters.serverName).not.toBe(c.spec.externalClusters[0].plugin.parameters.serverName);
+    });
+
+    test('leaves the live cluster\'s objects byte-identical and consumers on the live cluster', () => {
+      const before = filesOf(live);
+      const after = filesOf(r);
+      for (const f of ['cluster-forgejo-db.yaml', 'scheduledbackup-forgejo-db.yaml', 'objectstore-forgejo-backups.yaml', 'externalsecret-forgejo-database-url.yaml']) {
+        expect(after[f]).toBe(before[f]);
+      }
+    });
+
+    test('a Z target is written with a numeric offset (cloudnative-pg#10819)', () => {
+      const z = render(restored({ targetTime: '2026-11-20T07:00:00Z' }));
+      expect(find(z, 'Cluster', 'forgejo-db-r1').spec.bootstrap.recovery.recoveryTarget).toEqual({ targetTime: '2026-11-20T07:00:00+00:00' });
+    });
+
+    test('the latest point needs no target; LSN and named targets are passed on', () => {
+      expect(find(render(restored({})), 'Cluster', 'forgejo-db-r1').spec.bootstrap.recovery.recoveryTarget).toBeUndefined();
+      expect(find(render(restored({ targetLSN: '0/3000060' })), 'Cluster', 'forgejo-db-r1').spec.bootstrap.recovery.recoveryTarget).toEqual({ targetLSN: '0/3000060' });
+      expect(find(render(restored({ targetName: 'before-migration', backupID: '20261120T000003' })), 'Cluster', 'forgejo-db-r1').spec.bootstrap.recovery.recoveryTarget).toEqual({
+        targetName: 'before-migration',
+        backupID: '20261120T000003',
+      });
+    });
+
+    test('fails for a named target without a backupID', () => {
+      const i = issuesOf(() => render(restored({ targetName: 'x' })));
+      expect(i[0].path).toBe('pgfleet:databases[0].generations[1].restoreFrom.backupID');
+    });
+
+    test('fails for a target time without an offset, naming the field', () => {
+      const i = issuesOf(() => render(restored({ targetTime: '2026-11-20 08:00:00' })));
+      expect(i.map((x) => x.path)).toEqual(['pgfleet:databases[0].generations[1].restoreFrom.targetTime']);
+      expect(i[0].allowed).toBe('a time with an explicit UTC offset or Z');
+    });
+
+    test('fails for a restore source that does not exist', () => {
+      const i = issuesOf(() => render(forgejo({ generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-r1', restoreFrom: { generation: 'forgejo-old', targetTime: '2026-11-20T08:00:00Z' } }], serving: 'forgejo-db' })));
+      expect(i[0]).toMatchObject({ path: 'pgfleet:databases[0].generations[1].restoreFrom.generation', value: 'forgejo-old', allowed: 'another live generation of forgejo: forgejo-db' });
+    });
+
+    test('fails without an explicit serving generation once two are live', () => {
+      const i = issuesOf(() => render(restored({ targetTime: '2026-11-20T08:00:00Z' }, { serving: undefined })));
+      expect(i[0]).toMatchObject({ path: 'pgfleet:databases[0].serving', allowed: 'the live generation consumers use: one of forgejo-db, forgejo-db-r1' });
+    });
+
+    test('cutover moves the consumer to the restored cluster\'s secret', () => {
+      const cut = render(restored({ targetTime: '2026-11-20T08:00:00Z' }, { serving: 'forgejo-db-r1' }));
+      expect(find(cut, 'ExternalSecret', 'forgejo-database-url').spec.data[0].remoteRef).toEqual({ key: 'forgejo-db-r1-app', property: 'uri' });
+      expect(find(cut, 'Role', 'forgejo-connections').rules[0].resourceNames).toEqual(['forgejo-db-app', 'forgejo-db-r1-app']);
+    });
+
+    test('removing restoreFrom after the restore keeps the cluster\'s name and archive (create-only fields)', () => {
+      const done = renderAfter(
+        restored({ targetTime: '2026-11-20T08:00:00Z' }, { serving: 'forgejo-db-r1' }),
+        forgejo({ generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-r1' }], serving: 'forgejo-db-r1' }),
+      );
+      const c = find(done, 'Cluster', 'forgejo-db-r1');
+      expect(c.metadata.name).toBe('forgejo-db-r1');
+      expect(c.spec.plugins[0].parameters.serverName).toBe('forgejo-db-r1-pg18');
+      expect(done.objects.find((o) => o.file === 'cluster-forgejo-db-r1.yaml')!.dataBearing).toBe('forgejo-db-r1');
+    });
+
+    test('fails to retire a generation a restore still reads from', () => {
+      const i = issuesOf(() => render(restored({ targetTime: '2026-11-20T08:00:00Z' }, { serving: 'forgejo-db-r1', retired: ['forgejo-db'] })));
+      expect(i.map((x) => x.path)).toContain('pgfleet:databases[0].retired[0]');
+    });
+
+    test('retiring by name removes the old generation\'s objects', () => {
+      const r2 = renderAfter(
+        forgejo({ generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-r1' }], serving: 'forgejo-db-r1' }),
+        forgejo({ generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-r1' }], serving: 'forgejo-db-r1', retired: ['forgejo-db'] }),
+      );
+      expect(all(r2, 'Cluster').map((c) => c.metadata.name)).toEqual(['forgejo-db-r1']);
+      expect(r2.state.databases.forgejo.retired).toEqual(['forgejo-db']);
+    });
+  });
+
+  describe('nothing lost between synths', () => {
+    test('fails when a live generation disappears without being retired', () => {
+      const i = issuesOf(() => renderAfter(forgejo(), forgejo({ generations: [{ name: 'forgejo-db2' }] })));
+      expect(i[0]).toMatchObject({ path: 'pgfleet:databases[0].generations', value: 'forgejo-db' });
+      expect(i[0].fix).toContain('list it under pgfleet:databases[0].retired');
+    });
+
+    test('fails when a database disappears', () => {
+      const other = { ...forgejo(), 'pgfleet:databases': [{ ...(forgejo()['pgfleet:databases'][0] as object), name: 'gitea', generations: [{ name: 'gitea-db' }], consumers: [] }] };
+      const i = issuesOf(() => renderAfter(forgejo(), other));
+      expect(i[0].fix).toContain('add database forgejo back');
+    });
+
+    test('fails for a shrinking volume', () => {
+      const i = issuesOf(() => renderAfter(forgejo(), forgejo({ storage: { size: '40Gi', storageClass: 'cluster-nobackup' } })));
+      expect(i[0]).toMatchObject({ path: 'pgfleet:databases[0].storage.size', value: '40Gi' });
+      expect(i[0].allowed).toContain('50Gi or more');
+    });
+
+    test('allows a growing volume', () => {
+      expect(find(renderAfter(forgejo(), forgejo({ storage: { size: '80Gi', storageClass: 'cluster-nobackup' } })), 'Cluster', 'forgejo-db').spec.storage.size).toBe('80Gi');
+    });
+
+    test('fails to reuse a retired generation name', () => {
+      const two = { generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-r1' }], serving: 'forgejo-db-r1' };
+      const retired = renderAfter(forgejo(two), forgejo({ ...two, retired: ['forgejo-db'] }));
+      const i = issuesOf(() => render(forgejo(two), { previous: retired.state }));
+      expect(i[0]).toMatchObject({ path: 'pgfleet:databases[0].generations[0].name', value: 'forgejo-db' });
+    });
+  });
+
+  describe('major upgrade', () => {
+    const v17 = forgejo({ postgresVersion: 17 });
+    const r = renderAfter(v17, forgejo({ postgresVersion: 18 }));
+
+    test('raises the catalog major and moves the archive to a new serverName in the same change', () => {
+      const before = find(render(v17), 'Cluster', 'forgejo-db');
+      const after = find(r, 'Cluster', 'forgejo-db');
+      expect(before.spec.imageCatalogRef.major).toBe(17);
+      expect(after.spec.imageCatalogRef.major).toBe(18);
+      expect(before.spec.plugins[0].parameters.serverName).toBe('forgejo-db-pg17');
+      expect(after.spec.plugins[0].parameters.serverName).toBe('forgejo-db-pg18');
+      expect(after.metadata.name).toBe(before.metadata.name);
+    });
+
+    test('fails for a downgrade, naming the field', () => {
+      const i = issuesOf(() => renderAfter(forgejo({ postgresVersion: 18 }), v17));
+      expect(i[0]).toMatchObject({ path: 'pgfleet:databases[0].postgresVersion', value: 17 });
+      expect(i[0].allowed).toContain('18 or higher');
+      expect(i[0].fix).toContain('restoreFrom');
+    });
+
+    test('fails for a restore onto another major', () => {
+      const i = issuesOf(() => render(forgejo({ generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-r1', postgresVersion: 17, restoreFrom: { generation: 'forgejo-db' } }], serving: 'forgejo-db' })));
+      expect(i[0]).toMatchObject({ path: 'pgfleet:databases[0].generations[1].postgresVersion', value: 17 });
+    });
+  });
+
+  describe('backup options', () => {
+    test('on-demand backup of the serving cluster', () => {
+      const r = render(forgejo({}, { onDemand: { id: 'pre-upgrade' } }));
+      expect(find(r, 'Backup', 'forgejo-db-pre-upgrade').spec).toEqual({ cluster: { name: 'forgejo-db' }, method: 'plugin', pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' } });
+    });
+
+    test('in-tree barmanObjectStore for operators below 1.26', () => {
+      const r = render(restored({ targetTime: '2026-11-20T08:00:00Z' }, { backup: { ...(forgejo()['pgfleet:databases'][0] as { backup: object }).backup, method: 'barmanObjectStore' } }));
+      expect(all(r, 'ObjectStore')).toEqual([]);
+      const live = find(r, 'Cluster', 'forgejo-db');
+      expect(live.spec.plugins).toBeUndefined();
+      expect(live.spec.backup.retentionPolicy).toBe('10d');
+      expect(live.spec.backup.barmanObjectStore).toMatchObject({ destinationPath: 's3://dal-site-backups/indigo/forgejo/postgres/', serverName: 'forgejo-db-pg18' });
+      const r1 = find(r, 'Cluster', 'forgejo-db-r1');
+      expect(r1.spec.externalClusters[0].barmanObjectStore).toMatchObject({ serverName: 'forgejo-db-pg18', wal: { compression: 'gzip', maxParallel: 8 } });
+      expect(r1.spec.backup.barmanObjectStore.serverName).toBe('forgejo-db-r1-pg18');
+      expect(find(r, 'ScheduledBackup', 'forgejo-db').spec.method).toBe('barmanObjectStore');
+    });
+
+    test('an existing secret instead of Vault renders no Vault objects', () => {
+      const r = render(forgejo({}, { credentials: { existingSecret: { name: 'aws-creds', accessKeyIdKey: 'AWS_ACCESS_KEY_ID', secretAccessKeyKey: 'AWS_SECRET_ACCESS_KEY' } } }));
+      expect(all(r, 'VaultDynamicSecret')).toEqual([]);
+      expect(find(r, 'ObjectStore', 'forgejo-backups').spec.configuration.s3Credentials.accessKeyId).toEqual({ name: 'aws-creds', key: 'AWS_ACCESS_KEY_ID' });
+    });
+  });
+});
