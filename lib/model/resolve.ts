@@ -182,6 +182,11 @@ function checkVaultServers(spec: StackSpec, value: unknown, path: string, issues
 }
 
 function checkNamesAcrossDatabases(databases: readonly ResolvedDatabase[], issues: ConfigIssue[]): void {
+  const seen = new Set<string>();
+  for (const db of databases) {
+    if (seen.has(db.name)) issues.push({ path: `${db.path}.name`, value: db.name, allowed: 'a database name used once per stack', fix: 'rename one of the databases' });
+    seen.add(db.name);
+  }
   const owner = new Map<string, string>();
   for (const db of databases) {
     for (const name of new Set([db.name, ...db.generations.map((g) => g.name)])) {

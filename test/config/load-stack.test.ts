@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError, ConfigIssue } from '../../lib/config/config-error';
 import { loadStackFile, stackNameOf } from '../../lib/config/load-stack';
+import { resolveStack } from '../../lib/model/resolve';
 import { stackFrom, tempDir } from '../helpers';
 
 const cnpg = (extra: Record<string, unknown> = {}, backup: Record<string, unknown> = {}) => ({
@@ -134,7 +135,6 @@ describe('cross-field rules', () => {
     const config = cnpg({}, { credentials: { vault: { path: '/aws/creds/x', role: 'x' } } });
     let issues: ConfigIssue[] = [];
     try {
-      const { resolveStack } = require('../../lib/model/resolve');
       resolveStack(stackFrom(config));
     } catch (e) {
       issues = [...(e as ConfigError).issues];

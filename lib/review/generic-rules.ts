@@ -1,0 +1,63 @@
+/**
+ * Rules every engine shares, tried after the engine's own: what adding or removing an object
+ * means depending on whether it holds data, and the consumer cutover (lib/secrets). An engine
+ * overrides any of them with a rule of its own on the same kind and path.
+ */
+import type { ChangeRule } from './change-rules';
+
+export const genericChangeRules: readonly ChangeRule[] = [
+  {
+    kind: '*',
+    path: '',
+    on: 'added',
+    dataBearing: true,
+    when: (_b, _a, c) => c.newGeneration,
+    class: 'new-cluster',
+    why: 'new generation {{generation}} ({{bootstrap}}) beside the live ones; nothing existing is touched',
+  },
+  {
+    kind: '*',
+    path: '',
+    on: 'added',
+    dataBearing: true,
+    class: 'safe',
+    why: 'adds {{kind}} {{name}} to generation {{generation}}',
+  },
+  {
+    kind: '*',
+    path: '',
+    on: 'removed',
+    dataBearing: true,
+    when: (_b, _a, c) => c.retiring,
+    class: 'destroys-data',
+    why: 'generation {{generation}} is retired: deleting {{kind}} {{name}} deletes its data',
+  },
+  {
+    kind: '*',
+    path: '',
+    on: 'removed',
+    dataBearing: true,
+    class: 'destroys-data',
+    why: '{{kind}} {{name}} holds the data of {{generation}}: deleting it deletes the data',
+  },
+  { kind: '*', path: '', on: 'added', class: 'safe', why: 'creates {{kind}} {{name}}' },
+  { kind: '*', path: '', on: 'removed', class: 'safe', why: 'deletes {{kind}} {{name}}, which holds no data' },
+  { kind: '*', path: 'metadata.labels', class: 'safe', why: 'labels only' },
+  { kind: '*', path: 'metadata.annotations', dataBearing: false, class: 'safe', why: 'annotations of an object that holds no data' },
+  {
+    kind: 'external-secrets.io/v1 ExternalSecret',
+    path: 'spec',
+    when: (_b, _a, c) => c.after?.metadata?.annotations?.['pgfleet.io/consumer'] !== undefined && c.serving.before !== c.serving.after,
+    class: 'restart',
+    why: 'cutover: the consumer Secret {{name}} moves from {{servingBefore}} to {{serving}}; the application reads it when its pods restart',
+    steps: [
+      'wait until External Secrets has rewritten the Secret: `kubectl -n {{namespace}} get externalsecret {{name}} -o jsonpath=\'{.status.conditions[?(@.type=="Ready")].status}\'` prints True and `.status.refreshTime` is after `pulumi up`',
+    ],
+  },
+  {
+    kind: 'external-secrets.io/v1 ExternalSecret',
+    path: 'metadata.annotations.pgfleet.io/connection-secret',
+    class: 'safe',
+    why: 'records which connection Secret the consumer reads ({{before}} → {{after}})',
+  },
+];

@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ROOT, tempDir } from '../helpers';
+
+const BIN = path.join(ROOT, 'bin/pgfleet.js');
+
+/** Runs the built CLI (npm test builds first). */
+function pgfleet(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const GOOD = fs.readFileSync(path.join(ROOT, 'stacks/Pulumi.indigo-dev.yaml'), 'utf8');
+
+describe('pgfleet CLI', () => {
+  test('synth --file takes a stack file from anywhere, and validate accepts the result', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'Pulumi.newsys-qa.yaml');
+    fs.writeFileSync(file, GOOD);
+    const out = path.join(dir, 'out');
+    const s = pgfleet('synth', '--file', file, '--out', out);
+    expect(s.stderr).toBe('');
+    expect(s.status).toBe(0);
+    expect(s.stdout).toContain('newsys-qa: 11 objects');
+    expect(fs.readdirSync(path.join(out, 'newsys-qa'))).toContain('cluster-forgejo-db.yaml');
+    const v = pgfleet('validate', out);
+    expect(v.status).toBe(0);
+    expect(v.stdout).toContain('11 objects valid');
+  });
+
+  test('fails for a malformed stack with every problem listed, no stack trace and nothing written', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'Pulumi.bad-dev.yaml');
+    fs.writeFileSync(
+      file,
+      GOOD.replace('postgresVersion: 18', 'postgresVersion: "18"').replace('instances: 1', 'instancess: 1').replace('size: 5Gi', 'size: five').replace('retentionPolicy: 3d', 'retentionPolicy: 3 days'),
+    );
+    const out = path.join(dir, 'out');
+    const s = pgfleet('synth', '--file', file, '--out', out);
+    expect(s.status).toBe(1);
+    expect(s.stderr).toContain('4 problems');
+    for (const p of ['postgresVersion', 'instancess', 'storage.size', 'backup.retentionPolicy']) expect(s.stderr).toContain(`pgfleet:databases[0].${p}`);
+    expect(s.stderr).toContain('fix:');
+    expect(s.stderr).not.toMatch(/^\s+at /m);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('one bad stack among good ones writes nothing at all', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'Pulumi.good-dev.yaml'), GOOD);
+    fs.writeFileSync(path.join(dir, 'Pulumi.bad-dev.yaml'), GOOD.replace('schedule: "0 0 3 * * *"', 'schedule: "0 3 * * *"'));
+    const out = path.join(dir, 'out');
+    const s = pgfleet('synth', '--stacks-dir', dir, '--out', out);
+    expect(s.status).toBe(1);
+    expect(s.stderr).toContain('CloudNativePG schedules start with a seconds field: write "0 0 3 * * *"');
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('validate reports an invalid manifest with its path', () => {
+    const dir = tempDir();
+    fs.writeFileSync(
+      path.join(dir, 'cluster.yaml'),
+      'apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: x\nspec:\n  instances: 1\n  storage:\n    size: 1Gi\n  bootstrapp: {}\n',
+    );
+    const v = pgfleet('validate', dir);
+    expect(v.status).toBe(1);
+    expect(v.stderr).toContain('cluster.yaml: postgresql.cnpg.io/v1 Cluster x: spec: unknown field "bootstrapp"');
+  });
+
+  test.each([[], ['synth'], ['validate'], ['diff'], ['plan'], ['schema']])('--help works for %p', (...cmd) => {
+    const h = pgfleet(...cmd.flat(), '--help');
+    expect(h.status).toBe(0);
+    expect(h.stdout).toContain('Usage: pgfleet');
+  });
+});
