@@ -36,7 +36,9 @@ export function manifestFile(manifest: { kind: string; metadata: { name: string 
   return `${manifest.kind.toLowerCase()}-${manifest.metadata.name}.yaml`;
 }
 
-const yaml = (value: unknown) => stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
+// YAML 1.1 rules quote strings such as times, "yes" or "on" that Kubernetes' YAML 1.1 parser
+// would otherwise read as timestamps or booleans.
+const yaml = (value: unknown) => stringify(value, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
 
 /** Resolves, builds and serializes one stack; writes nothing. */
 export function renderStack(spec: StackSpec): RenderedStack {
