@@ -3,11 +3,12 @@
  * diff` matches every changed field of every object against these rules; `pgfleet plan` prints
  * the steps of the rules that matched, in dependency order.
  *
- * Matching (lib/review/classify.ts): for each changed field, the rule with the longest `path`
- * that is a prefix of the field's path and whose `on` and `when` hold wins (several rules on the
- * same path all apply: the change gets each class, the most severe first). Engine rules are
- * tried before the generic ones (lib/review/generic-rules.ts); a field no rule matches is `safe`
- * on objects that hold no data and `restart` ("no rule: review by hand") on data-bearing ones.
+ * Matching (lib/review/classify.ts): for each changed field, among the rules whose `path` is a
+ * prefix of the field's path and whose `on` and `when` hold, the longest path wins, and among
+ * rules on that same path the first one listed (so put a rule with a `when` before its
+ * catch-all). Fields under one winning rule form one change. Engine rules are tried before the
+ * generic ones (lib/review/generic-rules.ts); a field no rule matches is `safe` on objects that
+ * hold no data and `restart` ("no rule: review by hand") on data-bearing ones.
  */
 import type { GenerationState } from '../model/stack-state';
 
@@ -47,7 +48,8 @@ export interface ChangeRule {
   /**
    * `apiVersion kind` the rule applies to, e.g. `postgresql.cnpg.io/v1 Cluster`, `apps/v1 StatefulSet`.
    * Helm values files (`helmrelease-<name>.values.yaml`) are objects of kind `pgfleet.io/v1 HelmValues`
-   * whose paths are the values' own (`env.PGVERSION`). `*` matches every kind (generic rules).
+   * whose paths are the values' own (`env.PGVERSION`), with the chart under `@chart`
+   * (`@chart.version`). `*` matches every kind (generic rules).
    */
   readonly kind: string;
   /**
@@ -70,15 +72,24 @@ export interface ChangeRule {
   readonly dataBearing?: boolean;
   readonly class: ChangeClass;
   /**
+   * Further consequences of the same change, each with its class, e.g. a major upgrade is
+   * `irreversible` plus `downtime`. @default []
+   */
+  readonly plus?: readonly { readonly class: ChangeClass; readonly why: string }[];
+  /**
    * One line saying why, shown next to the change. Placeholders: `{{name}}`, `{{namespace}}`,
    * `{{kind}}`, `{{generation}}`, `{{database}}`, `{{stack}}`, `{{before}}`, `{{after}}` (the
    * values at `path`), `{{bootstrap}}` (the generation's bootstrap, e.g. `restore from x (time …)`),
+   * `{{source}}` / `{{target}}` (the generation a restore or upgrade reads, the recovery target),
    * `{{serving}}` / `{{servingBefore}}`.
    */
   readonly why: string;
   /**
    * Runbook steps for `pgfleet plan` when the rule matches: what to wait for and how to check it,
-   * what stays manual, the follow-up config change. Same placeholders as `why`. @default []
+   * what stays manual, the follow-up config change. Same placeholders as `why`. A leading
+   * `before: `, `wait: `, `check: `, `manual: ` or `follow-up: ` puts the step in that section of
+   * the plan (before `pulumi up`, waiting after it, checks, manual work, the next config change);
+   * without one it is a `wait:` step. @default []
    */
   readonly steps?: readonly string[];
 }

@@ -1,19 +1,82 @@
-import type { Command } from 'commander';
+/**
+ * `pgfleet diff` and `pgfleet plan`. Both compare what the stacks synthesize now with a base
+ * (the committed `dist/` at HEAD, another ref, or a directory). Exit codes: 0 when the gate
+ * passes, 1 when a `destroys-data` or `irreversible` change is not acknowledged or a stack has a
+ * config problem, 2 when the base cannot be read.
+ */
+import { Command, Option } from 'commander';
+import { BaseError, dirBase, gitBase, type BaseSource } from './base-files';
+import { formatDiff, type ReviewFormat } from './format-diff';
+import { formatPlan } from './format-plan';
+import { buildPlan } from './plan';
+import { reviewStacks } from './review-stacks';
+import { useColor } from './style';
 
-/** `pgfleet diff` and `pgfleet plan` (see lib/review). */
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+interface BaseFlags {
+  readonly base?: string;
+  readonly from?: string;
+  readonly out: string;
+  readonly stacksDir: string;
+  readonly file: string[];
+  readonly format: ReviewFormat;
+  readonly color?: boolean;
+}
+
+function withBaseOptions(cmd: Command): Command {
+  return cmd
+    .option('-f, --file <path>', 'stack file outside stacks/ (repeatable)', collect, [])
+    .option('--stacks-dir <dir>', 'directory of stack files', 'stacks')
+    .option('--base <ref>', 'git ref whose committed dist/ is the base (default: HEAD)')
+    .option('--from <dir>', 'compare with a directory holding <stack>/ folders instead of git')
+    .option('-o, --out <dir>', 'the dist directory inside the git checkout', 'dist')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .option('--color', 'colour the text output even when stdout is not a terminal')
+    .option('--no-color', 'never colour the text output');
+}
+
+function baseOf(o: BaseFlags): BaseSource {
+  if (o.base !== undefined && o.from !== undefined) throw new BaseError('--base and --from exclude each other: pick the git ref or the directory');
+  return o.from !== undefined ? dirBase(o.from) : gitBase(o.base ?? 'HEAD', o.out);
+}
+
+/** Runs a review command; a base that cannot be read is a usage problem, printed without a stack trace. */
+function run(action: () => void): void {
+  try {
+    action();
+  } catch (e) {
+    if (!(e instanceof BaseError)) throw e;
+    console.error(e.message);
+    process.exitCode = 2;
+  }
+}
+
 export function registerReviewCommands(cli: Command): void {
-  cli
-    .command('diff')
-    .description('what each change to the stacks will do (not built yet)')
-    .action(() => {
-      console.error('pgfleet diff is not built yet');
-      process.exitCode = 1;
-    });
-  cli
-    .command('plan')
-    .description('ordered runbook for the pending change of a stack (not built yet)')
-    .action(() => {
-      console.error('pgfleet plan is not built yet');
-      process.exitCode = 1;
-    });
+  withBaseOptions(
+    cli
+      .command('diff')
+      .description('what each change to the stacks will do to the databases, gated: exits 1 while a destroys-data or irreversible change is not acknowledged')
+      .option('-s, --stack <name>', 'stack to review (repeatable); default: every stacks/Pulumi.<stack>.yaml', collect, []),
+  ).action((o: BaseFlags & { stack: string[] }) =>
+    run(() => {
+      const diffs = reviewStacks({ stacks: o.stack, files: o.file, stacksDir: o.stacksDir, base: baseOf(o) });
+      process.stdout.write(formatDiff(diffs, o.format, { color: o.color ?? useColor() }));
+      if (!diffs.every((d) => d.gate.ok)) process.exitCode = 1;
+    }),
+  );
+
+  withBaseOptions(
+    cli
+      .command('plan')
+      .description('the ordered runbook for the pending change of one stack: pulumi up, what to wait for, what stays manual, the follow-up config change')
+      .option('-s, --stack <name>', 'the stack to plan'),
+  ).action((o: BaseFlags & { stack?: string }) =>
+    run(() => {
+      if (o.stack === undefined && o.file.length !== 1) throw new BaseError('pgfleet plan needs one stack: --stack NAME (or --file PATH)');
+      const [diff] = reviewStacks({ stacks: o.stack ? [o.stack] : [], files: o.file, stacksDir: o.stacksDir, base: baseOf(o) });
+      process.stdout.write(formatPlan(buildPlan(diff), o.format, { color: o.color ?? useColor() }));
+      if (!diff.gate.ok) process.exitCode = 1;
+    }),
+  );
 }

@@ -42,6 +42,8 @@ export function fieldDiff(before: unknown, after: unknown, path: readonly PathSe
   if (bothLists && ((b as unknown[] | undefined)?.length ?? 0) + ((a as unknown[] | undefined)?.length ?? 0) > 0) {
     const bl = (b ?? []) as unknown[];
     const al = (a ?? []) as unknown[];
+    // Lists of plain values (resourceNames, args, accessModes) read best whole: old → new.
+    if ([...bl, ...al].every((e) => e === null || typeof e !== 'object')) return [{ path, before, after }];
     const bn = namesOf(bl);
     const an = namesOf(al);
     if (bn && an) {

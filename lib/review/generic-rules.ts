@@ -30,7 +30,7 @@ export const genericChangeRules: readonly ChangeRule[] = [
     dataBearing: true,
     when: (_b, _a, c) => c.retiring,
     class: 'destroys-data',
-    why: 'generation {{generation}} is retired: deleting {{kind}} {{name}} deletes its data',
+    why: 'generation {{generation}} is retired: Pulumi lets go of {{kind}} {{name}} without deleting it (retainOnDelete); the plan deletes it, and its data, by hand after a grace period',
   },
   {
     kind: '*',
@@ -38,7 +38,7 @@ export const genericChangeRules: readonly ChangeRule[] = [
     on: 'removed',
     dataBearing: true,
     class: 'destroys-data',
-    why: '{{kind}} {{name}} holds the data of {{generation}}: deleting it deletes the data',
+    why: '{{kind}} {{name}} holds the data of live generation {{generation}} and leaves the stack: Pulumi keeps it unmanaged (retainOnDelete), and whatever replaces it starts empty',
   },
   { kind: '*', path: '', on: 'added', class: 'safe', why: 'creates {{kind}} {{name}}' },
   { kind: '*', path: '', on: 'removed', class: 'safe', why: 'deletes {{kind}} {{name}}, which holds no data' },
@@ -51,8 +51,14 @@ export const genericChangeRules: readonly ChangeRule[] = [
     class: 'restart',
     why: 'cutover: the consumer Secret {{name}} moves from {{servingBefore}} to {{serving}}; the application reads it when its pods restart',
     steps: [
-      'wait until External Secrets has rewritten the Secret: `kubectl -n {{namespace}} get externalsecret {{name}} -o jsonpath=\'{.status.conditions[?(@.type=="Ready")].status}\'` prints True and `.status.refreshTime` is after `pulumi up`',
+      'wait: External Secrets rewrote the Secret: `kubectl -n {{namespace}} get externalsecret {{name}} -o jsonpath=\'{.status.conditions[?(@.type=="Ready")].status}\'` prints True and `.status.refreshTime` is after `pulumi up`',
     ],
+  },
+  {
+    kind: 'rbac.authorization.k8s.io/v1 Role',
+    path: 'rules',
+    class: 'safe',
+    why: 'which Secrets the role may read: the consumer store follows the live generations',
   },
   {
     kind: 'external-secrets.io/v1 ExternalSecret',

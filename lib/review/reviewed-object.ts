@@ -7,6 +7,7 @@ import { Chart } from 'cdk8s';
 import { parse } from 'yaml';
 import { DatabaseChart } from '../fleet';
 import { STATE_FILE, type StackState } from '../model/stack-state';
+import { DataBearing } from '../outputs/data-bearing';
 import type { RenderedStack } from '../outputs/render-stack';
 
 /** `apiVersion kind` of the pseudo-object a Helm values file is reviewed as. */
@@ -38,19 +39,14 @@ export function isObjectFile(file: string): boolean {
 }
 
 /**
- * A Helm values file as an object: `chart` (name, version, repository) and `values`, so a chart
- * bump shows as `chart.version` and a value as `values.env.PGVERSION`.
+ * A Helm values file as an object: the values themselves (rule paths are the values' own, e.g.
+ * `env.PGVERSION`), plus the chart it is installed with under `@chart` (`@chart.version`).
  */
 function valuesObject(file: string, content: string): ReviewedObject {
   const h = VALUES_HEADER.exec(content);
   const name = h?.[4] ?? VALUES_FILE.exec(file)![1];
-  const manifest = {
-    apiVersion: 'pgfleet.io/v1',
-    kind: 'HelmValues',
-    metadata: { name, ...(h ? { namespace: h[5] } : {}) },
-    chart: h ? { name: h[1], version: h[2], repository: h[3] } : {},
-    values: (parse(content) as Record<string, unknown> | null) ?? {},
-  };
+  const values = (parse(content) as Record<string, unknown> | null) ?? {};
+  const manifest = { ...values, ...(h ? { '@chart': { name: h[1], version: h[2], repository: h[3] } } : {}) };
   return { file, apiKind: HELM_VALUES_KIND, kind: 'HelmValues', name, namespace: h?.[5], manifest, dependsOn: [] };
 }
 
@@ -92,8 +88,8 @@ export function objectsOfRender(r: RenderedStack): Map<string, ReviewedObject> {
   for (const h of r.helmReleases) {
     const file = `helmrelease-${h.props.name}.values.yaml`;
     const parsed = out.get(file);
-    const chart = Chart.of(h);
-    if (parsed && chart instanceof DatabaseChart) out.set(file, { ...parsed, database: chart.database.name });
+    const chart: Chart = Chart.of(h);
+    if (parsed && chart instanceof DatabaseChart) out.set(file, { ...parsed, database: (chart as DatabaseChart).database.name, dataBearing: DataBearing.generationOf(h) });
   }
   return out;
 }

@@ -1,0 +1,81 @@
+/**
+ * The gate of `pgfleet diff`: every `destroys-data` or `irreversible` change must be acknowledged
+ * in the stack by name, in the database's `acknowledge` list, as `<class>:<subject>` where the
+ * subject is the generation the object belongs to (else the database, else the object's name):
+ * `irreversible:forgejo-db`, `destroys-data:forgejo-db`.
+ *
+ * Retiring a generation by name (`retired: [x]`) is itself the acknowledgement of deleting x's
+ * objects, as the design requires, except when x was the serving generation until this change:
+ * switching consumers away and deleting the data in one step leaves no way back, so that needs
+ * `destroys-data:x` as well.
+ */
+import type { RenderedStack } from '../outputs/render-stack';
+import { GATED_CLASSES, type ChangeClass } from './change-rules';
+import type { DatabaseDiff, ObjectDiff } from './stack-diff';
+
+export interface Acknowledgement {
+  /** What to list in `acknowledge`, e.g. `irreversible:forgejo-db`. */
+  readonly name: string;
+  readonly class: ChangeClass;
+  readonly database?: string;
+  readonly acknowledged: boolean;
+  /** How it was acknowledged. */
+  readonly by?: 'acknowledge' | 'retired';
+  /** The list to add it to, e.g. `pgfleet:databases[0].acknowledge`. */
+  readonly configPath: string;
+}
+
+export interface Gate {
+  /** True when every gated change is acknowledged. */
+  readonly ok: boolean;
+  /** Every gated change's acknowledgement, once per name. */
+  readonly required: readonly Acknowledgement[];
+  readonly missing: readonly Acknowledgement[];
+  /**
+   * `acknowledge` entries no change of this diff needs: left over from an applied change. They
+   * would silently accept the next change of the same name, so the review asks to remove them.
+   */
+  readonly unused: readonly { readonly database: string; readonly name: string; readonly configPath: string }[];
+}
+
+/** Adds the acknowledgements to every gated change and computes the gate. */
+export function gateOf(objects: readonly ObjectDiff[], databases: readonly DatabaseDiff[], next: RenderedStack): { gate: Gate; objects: ObjectDiff[] } {
+  const required = new Map<string, Acknowledgement>();
+  const listed = new Map(next.resolved.databases.map((d) => [d.name, d.spec.acknowledge]));
+  const withAcks = objects.map((o) => {
+    const db = databases.find((d) => d.name === o.database);
+    const subject = o.generation ?? o.database ?? o.name;
+    const retiredNow = o.generation !== undefined && db?.generations.find((g) => g.name === o.generation)?.status === 'retired';
+    return {
+      ...o,
+      changes: o.changes.map((c) => {
+        const classes = [...new Set(c.reasons.map((r) => r.class))].filter((k) => GATED_CLASSES.includes(k));
+        const acknowledgements = classes.map((k): Acknowledgement => {
+          const name = `${k}:${subject}`;
+          const byList = o.database !== undefined && (listed.get(o.database) ?? []).includes(name);
+          const byRetire = k === 'destroys-data' && retiredNow && db?.serving.before !== o.generation;
+          const ack: Acknowledgement = {
+            name,
+            class: k,
+            database: o.database,
+            acknowledged: byList || byRetire,
+            ...(byList ? { by: 'acknowledge' as const } : byRetire ? { by: 'retired' as const } : {}),
+            configPath: db ? `${db.path}.acknowledge` : 'pgfleet:databases[].acknowledge',
+          };
+          const seen = required.get(name);
+          // One name, several changes: acknowledged only if every one of them is.
+          if (!seen || (seen.acknowledged && !ack.acknowledged)) required.set(name, ack);
+          return ack;
+        });
+        return { ...c, acknowledgements };
+      }),
+    };
+  });
+  const needed = new Set(required.keys());
+  const unused = databases.flatMap((d) =>
+    (listed.get(d.name) ?? []).filter((n) => !needed.has(n)).map((name) => ({ database: d.name, name, configPath: `${d.path}.acknowledge` })),
+  );
+  const all = [...required.values()];
+  const missing = all.filter((a) => !a.acknowledged);
+  return { gate: { ok: missing.length === 0, required: all, missing, unused }, objects: withAcks };
+}

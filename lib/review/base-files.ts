@@ -1,0 +1,60 @@
+/**
+ * Where `pgfleet diff` and `pgfleet plan` read the base they compare with: the committed
+ * `dist/<stack>/` at a git ref (default `HEAD`), or a directory holding `<stack>/` folders.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The base cannot be read (not a git checkout, unknown ref, missing directory). */
+export class BaseError extends Error {}
+
+export interface BaseSource {
+  /** Shown in the output, e.g. `HEAD:dist/indigo-prod`. */
+  describe(stack: string): string;
+  /** Every file of the stack's output at the base; empty when the stack did not exist there. */
+  files(stack: string): Map<string, string>;
+}
+
+function git(args: string[], cwd: string): string {
+  try {
+    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new BaseError(`cannot read the base with git ${args.join(' ')}: ${(err.stderr?.trim() ? err.stderr : err.message).trim()}\n  (run inside the git checkout, pass an existing --base REF, or compare with a directory: --from DIR)`);
+  }
+}
+
+/** `dist/<stack>/` as committed at `ref`, read with `git ls-tree` and `git cat-file` (the work tree is not touched). */
+export function gitBase(ref: string, outDir: string, cwd: string = process.cwd()): BaseSource {
+  const rel = (stack: string) => path.relative(cwd, path.resolve(cwd, outDir, stack)).split(path.sep).join('/');
+  git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd);
+  return {
+    describe: (stack) => `${ref}:${rel(stack)}`,
+    files: (stack) => {
+      const dir = rel(stack);
+      const names = git(['ls-tree', '-z', '--name-only', ref, '--', `${dir}/`], cwd).split('\0').filter(Boolean);
+      const out = new Map<string, string>();
+      for (const name of names) out.set(path.posix.basename(name), git(['cat-file', 'blob', `${ref}:./${name}`], cwd));
+      return out;
+    },
+  };
+}
+
+/** A directory holding one `<stack>/` folder per stack (e.g. a copy of an older `dist/`). */
+export function dirBase(dir: string): BaseSource {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new BaseError(`--from ${dir}: no such directory (it should hold one <stack>/ folder per stack, like dist/)`);
+  return {
+    describe: (stack) => path.join(dir, stack),
+    files: (stack) => {
+      const d = path.join(dir, stack);
+      const out = new Map<string, string>();
+      if (!fs.existsSync(d)) return out;
+      for (const f of fs.readdirSync(d).sort()) {
+        const p = path.join(d, f);
+        if (fs.statSync(p).isFile()) out.set(f, fs.readFileSync(p, 'utf8'));
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,192 @@
+/**
+ * `pgfleet plan`: the ordered runbook for a stack's pending change, built from its diff. What
+ * `pulumi up` does and in which order (dependsOn first, then from harmless to heavy, releases
+ * last), what to wait for and how to check it (the matched rules' steps), what stays manual, and
+ * the follow-up config change that completes a phased operation (cutover, removing restoreFrom,
+ * retiring the old generation, dropping spent acknowledgements).
+ */
+import type { ChangeClass } from './change-rules';
+import { severity } from './classify';
+import type { Gate } from './acknowledgement';
+import type { DatabaseDiff, ObjectDiff, StackDiff } from './stack-diff';
+
+export type PlanSection = 'before' | 'wait' | 'check' | 'manual' | 'follow-up';
+
+export interface ApplyStep {
+  /**
+   * `release`: a data-bearing object leaves the stack; Pulumi stops managing it and keeps it
+   * (retainOnDelete). `protect`: Pulumi's protection moves with `serving` (lib/pulumi/program.ts).
+   */
+  readonly action: 'create' | 'update' | 'delete' | 'release' | 'protect';
+  readonly object: string;
+  readonly file: string;
+  readonly classes: readonly ChangeClass[];
+  readonly why: string;
+  /** Files created or updated first (dependsOn). */
+  readonly after: readonly string[];
+}
+
+export interface Plan {
+  readonly stack: string;
+  readonly base: string;
+  readonly databases: readonly DatabaseDiff[];
+  readonly gate: Gate;
+  readonly before: readonly string[];
+  readonly apply: readonly ApplyStep[];
+  readonly wait: readonly string[];
+  readonly check: readonly string[];
+  readonly manual: readonly string[];
+  readonly followUp: readonly string[];
+}
+
+const SECTION = /^(before|wait|check|manual|follow-up):\s*/;
+/** Steps written as prose ("Before `pulumi up`: …", "Check the …", "Follow-up change: …") go by their first word, kept whole. */
+const PROSE: readonly [RegExp, PlanSection][] = [
+  [/^before\b/i, 'before'],
+  [/^(wait|watch)\b/i, 'wait'],
+  [/^(check|verify)\b/i, 'check'],
+  [/^follow-up\b/i, 'follow-up'],
+  [/^(manual|uninstall|delete)\b/i, 'manual'],
+];
+
+/** The plan section of a rule step, and its text without a canonical `section: ` prefix. */
+export function stepSection(step: string): [PlanSection, string] {
+  const m = SECTION.exec(step);
+  if (m) return [m[1] as PlanSection, step.slice(m[0].length)];
+  return [PROSE.find(([re]) => re.test(step))?.[1] ?? 'wait', step];
+}
+
+/** Objects in the order `pulumi up` applies them: dependencies first, then by class and file; releases and deletions last. */
+export function applyOrder(objects: readonly ObjectDiff[]): ObjectDiff[] {
+  const byClass = (a: ObjectDiff, b: ObjectDiff) => severity(a.class) - severity(b.class) || a.file.localeCompare(b.file);
+  const live = objects.filter((o) => o.op !== 'removed');
+  const files = new Set(live.map((o) => o.file));
+  const done = new Set<string>();
+  const out: ObjectDiff[] = [];
+  while (out.length < live.length) {
+    const ready = live.filter((o) => !done.has(o.file) && o.dependsOn.every((d) => done.has(d) || !files.has(d))).sort(byClass);
+    // A cycle cannot come from a render (Pulumi would refuse it too); take the rest as they are.
+    const next = ready[0] ?? live.filter((o) => !done.has(o.file)).sort(byClass)[0];
+    done.add(next.file);
+    out.push(next);
+  }
+  return [...out, ...objects.filter((o) => o.op === 'removed').sort(byClass)];
+}
+
+const title = (o: ObjectDiff) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
+const list = (xs: readonly string[]) => (xs.length ? xs.join(', ') : 'its applications');
+
+export function buildPlan(diff: StackDiff): Plan {
+  const sections: Record<PlanSection, string[]> = { before: [], wait: [], check: [], manual: [], 'follow-up': [] };
+  const add = (section: PlanSection, text: string) => {
+    if (!sections[section].includes(text)) sections[section].push(text);
+  };
+  const g = diff.gate;
+  if (!g.ok) {
+    const byPath = new Map<string, string[]>();
+    for (const a of g.missing) byPath.set(a.configPath, [...(byPath.get(a.configPath) ?? []), a.name]);
+    for (const [path, names] of byPath) add('before', `the gate fails: read \`pgfleet diff --stack ${diff.stack}\`, then add ${names.join(', ')} to ${path} if you mean it, or change the stack`);
+  }
+  for (const u of g.unused) add('before', `remove ${u.name} from ${u.configPath}: no change here needs it, and left in place it would accept a later change unreviewed`);
+
+  const ordered = applyOrder(diff.objects);
+  const apply: ApplyStep[] = ordered.map((o) => {
+    const top = o.changes[0];
+    return {
+      action: o.op === 'added' ? 'create' : o.op === 'changed' ? 'update' : o.dataBearing ? 'release' : 'delete',
+      object: title(o),
+      file: o.file,
+      classes: [...new Set(o.changes.flatMap((c) => c.reasons.map((r) => r.class)))].sort((a, b) => severity(b) - severity(a)),
+      why: top.reasons[0].why,
+      after: o.dependsOn.filter((d) => ordered.some((x) => x.file === d)),
+    };
+  });
+
+  for (const d of diff.databases.filter((x) => x.serving.before !== undefined && x.serving.before !== x.serving.after)) {
+    apply.push({
+      action: 'protect',
+      object: `generation ${d.serving.after}`,
+      file: '',
+      classes: ['safe'],
+      why: `protection follows serving: Pulumi now refuses to delete or replace ${d.serving.after}'s data-bearing objects, and no longer ${d.serving.before}'s`,
+      after: [],
+    });
+  }
+
+  for (const o of ordered) {
+    for (const c of o.changes) {
+      const hasBefore = c.steps.some((s) => stepSection(s)[0] === 'before');
+      for (const step of c.steps) add(...stepSection(step));
+      if (c.reasons.some((r) => r.class === 'irreversible') && !hasBefore) {
+        add('before', `make sure a recent backup of ${o.generation ?? o.name} exists: after this change the only way back is restoring it into a new generation`);
+      }
+    }
+  }
+
+  for (const d of diff.databases) databaseSteps(diff, d, add);
+  for (const a of g.required.filter((x) => x.by === 'acknowledge')) {
+    add('follow-up', `once \`pulumi up\` has applied this change, remove ${a.name} from ${a.configPath}: left in place it would accept the next such change unreviewed`);
+  }
+  return {
+    stack: diff.stack,
+    base: diff.base,
+    databases: diff.databases,
+    gate: g,
+    before: sections.before,
+    apply,
+    wait: sections.wait,
+    check: sections.check,
+    manual: sections.manual,
+    followUp: sections['follow-up'],
+  };
+}
+
+const retireStep = (d: DatabaseDiff, gen: string) => `after a grace period in which ${gen} stays available to switch back to, retire it: add ${gen} to ${d.path}.retired`;
+
+/** The steps that follow from generations appearing, serving moving and generations retiring. */
+function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t: string) => void): void {
+  const objects = diff.objects.filter((o) => o.database === d.name);
+  const apps = d.consumers.map((c) => c.app);
+  const classes = new Set(objects.flatMap((o) => o.changes.flatMap((c) => c.reasons.map((r) => r.class))));
+  const serving = d.serving.after;
+  const cutover = d.serving.before !== undefined && d.serving.before !== serving;
+
+  if (classes.has('downtime')) {
+    const down = [...new Set(objects.filter((o) => o.changes.some((c) => c.reasons.some((r) => r.class === 'downtime'))).map((o) => o.generation ?? o.name))];
+    add('before', `announce the downtime and put up a maintenance page for ${list(apps)}: ${down.join(', ')} will be offline while the change runs`);
+    add('manual', `take the maintenance page of ${list(apps)} down once the waits above are done`);
+  }
+
+  for (const gen of d.generations.filter((x) => x.status === 'new' && x.bootstrap && x.bootstrap.kind !== 'initdb')) {
+    const b = gen.bootstrap!;
+    const what = b.kind === 'restore' ? `restored from ${b.source} (${b.target})` : `upgraded from ${b.source}`;
+    const field = b.kind === 'restore' ? 'restoreFrom' : 'upgradeFrom';
+    add('check', `verify the data of ${gen.name} (${what}) before anyone uses it: connect to ${gen.name} itself, not through the consumers' Secret (which still points at ${serving}), and check the newest rows${b.kind === 'restore' ? ' are from just before the target' : ' and row counts match'}`);
+    // An engine that spells out its own follow-ups for the new generation knows its phases best.
+    const engineFollowUps = objects.some((o) => o.generation === gen.name && o.changes.some((c) => c.steps.some((st) => stepSection(st)[0] === 'follow-up')));
+    if (engineFollowUps) continue;
+    if (serving !== gen.name) {
+      add('follow-up', `cut over: set ${d.path}.serving: ${gen.name}, synth, review \`pgfleet diff\`, \`pulumi up\`; writes to ${b.source} made after ${b.kind === 'restore' ? 'the target' : 'the copy'} are not in ${gen.name}, so stop ${list(apps)} first if they matter`);
+    }
+    add('follow-up', `once ${gen.name} runs and has its first backup, remove ${gen.path}.${field}: it is read only at creation (the diff shows the removal as no-op)`);
+    if (b.source) add('follow-up', retireStep(d, b.source));
+  }
+
+  if (cutover) {
+    const old = d.serving.before!;
+    for (const c of d.consumers) add('manual', `restart ${c.app} so it reads ${serving}'s connection from Secret ${c.secretName}: \`kubectl -n ${d.namespace} rollout restart deployment/${c.app}\` (applications that re-read the Secret need no restart)`);
+    add('check', `the applications (${list(apps)}) work against ${serving}; ${old} no longer receives writes (\`SELECT count(*) FROM pg_stat_activity WHERE datname IS NOT NULL AND backend_type = 'client backend'\` on ${old})`);
+    if (!d.generations.some((x) => x.name === old && x.status === 'retired')) {
+      add('follow-up', retireStep(d, old));
+    }
+  }
+
+  for (const gen of d.generations.filter((x) => x.status === 'retired')) {
+    for (const o of objects.filter((x) => x.op === 'removed' && x.dataBearing && x.generation === gen.name)) {
+      if (!o.changes.some((c) => c.steps.some((s) => stepSection(s)[0] === 'manual'))) {
+        add('manual', `after the grace period, delete ${title(o)} by hand (\`kubectl -n ${o.namespace ?? d.namespace} delete ${o.kind.toLowerCase()} ${o.name}\`): Pulumi only let go of it, and deleting it deletes ${gen.name}'s data`);
+      }
+    }
+    if (gen.before?.archive) add('manual', `delete the archive of ${gen.name} (${gen.before.archive}) once its backups are no longer needed: pgfleet never deletes archives`);
+  }
+}

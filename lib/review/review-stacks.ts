@@ -1,0 +1,41 @@
+/**
+ * Renders the selected stacks against their base: the previous state comes from the base's
+ * `pgfleet-state.json`, so the same transition checks as a synth run against what is committed.
+ */
+import { ConfigError } from '../config/config-error';
+import { loadStackFile, stackNameOf } from '../config/load-stack';
+import { deepFreeze } from '../config/stack-spec';
+import { renderStack } from '../outputs/render-stack';
+import { selectStackFiles } from '../cli/synth';
+import type { BaseSource } from './base-files';
+import { stateOfFiles } from './reviewed-object';
+import { diffRendered, type StackDiff } from './stack-diff';
+
+export interface ReviewOptions {
+  /** @default - every stack file in stacksDir */
+  readonly stacks?: readonly string[];
+  /** @default [] */
+  readonly files?: readonly string[];
+  readonly stacksDir: string;
+  readonly base: BaseSource;
+}
+
+/** The diff of every selected stack; config problems of all stacks are thrown together. */
+export function reviewStacks(o: ReviewOptions): StackDiff[] {
+  const diffs: StackDiff[] = [];
+  const errors: ConfigError[] = [];
+  for (const file of selectStackFiles(o)) {
+    const stack = stackNameOf(file);
+    const base = o.base.files(stack);
+    try {
+      const spec = deepFreeze({ ...loadStackFile(file), previous: stateOfFiles(base) });
+      diffs.push(diffRendered(base, renderStack(spec), { baseName: o.base.describe(stack) }));
+    } catch (e) {
+      if (e instanceof ConfigError) errors.push(e);
+      else throw e;
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length) throw new ConfigError(errors.map((e) => e.source).join(', '), errors.flatMap((e) => e.issues.map((i) => ({ ...i, path: `${e.source}: ${i.path}` }))));
+  return diffs;
+}

@@ -1,0 +1,205 @@
+/**
+ * `diffRendered`: what changes between a stack's base output (the committed `dist/<stack>/`) and
+ * a fresh render, object by object, each change classified by the engine's change rules, with
+ * the acknowledgement gate. Pure: the CLI reads the base from git or a directory, tests pass a map.
+ */
+import { ENGINE_CHANGE_RULES } from '../engines/change-rules';
+import type { EngineName } from '../config/schema/stack';
+import type { DatabaseState, GenerationState, StackState } from '../model/stack-state';
+import type { RenderedStack } from '../outputs/render-stack';
+import { gateOf, type Acknowledgement, type Gate } from './acknowledgement';
+import type { ChangeClass, ChangeContext, ChangeRule } from './change-rules';
+import { classifyObject, severity, type Change } from './classify';
+import { genericChangeRules } from './generic-rules';
+import { HELM_VALUES_KIND, objectsOfFiles, objectsOfRender, stateOfFiles, type ReviewedObject } from './reviewed-object';
+
+/** One object that is added, removed or changed, with its classified changes. */
+export interface ObjectDiff {
+  readonly file: string;
+  readonly apiKind: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly database?: string;
+  readonly generation?: string;
+  readonly dataBearing: boolean;
+  readonly op: 'added' | 'removed' | 'changed';
+  readonly changes: readonly (Change & { readonly acknowledgements: readonly Acknowledgement[] })[];
+  /** The most severe class of its changes. */
+  readonly class: ChangeClass;
+  /** Files this object is created after. */
+  readonly dependsOn: readonly string[];
+}
+
+/** A generation of a database, before and after the change. */
+export interface GenerationDiff {
+  readonly name: string;
+  readonly status: 'new' | 'retired' | 'kept';
+  readonly before?: GenerationState;
+  readonly after?: GenerationState;
+  /** Config path of the live generation, e.g. `pgfleet:databases[0].generations[1]`. */
+  readonly path?: string;
+  /** How the live generation starts, and from which generation. */
+  readonly bootstrap?: { readonly kind: 'initdb' | 'restore' | 'upgrade'; readonly source?: string; readonly target?: string };
+}
+
+export interface DatabaseDiff {
+  readonly name: string;
+  readonly engine: string;
+  readonly namespace: string;
+  /** Config path of the database entry, e.g. `pgfleet:databases[0]`. */
+  readonly path: string;
+  readonly serving: { readonly before?: string; readonly after?: string };
+  readonly generations: readonly GenerationDiff[];
+  /** Applications wired to the serving generation. */
+  readonly consumers: readonly { readonly app: string; readonly secretName: string }[];
+}
+
+export interface StackDiff {
+  readonly stack: string;
+  /** Where the base came from, e.g. `HEAD:dist/indigo-prod`. */
+  readonly base: string;
+  readonly objects: readonly ObjectDiff[];
+  readonly databases: readonly DatabaseDiff[];
+  readonly gate: Gate;
+}
+
+export interface DiffOptions {
+  /** Shown as where the base came from. @default "base" */
+  readonly baseName?: string;
+  /** Change rules per engine. @default - the engines' registered rules */
+  readonly rules?: Readonly<Record<string, readonly ChangeRule[]>>;
+}
+
+/** Kinds whose removal loses data even when the base alone cannot tell (no render to ask). */
+const ALWAYS_DATA_BEARING = new Set([
+  'v1 PersistentVolumeClaim',
+  'apps/v1 StatefulSet',
+  'postgresql.cnpg.io/v1 Cluster',
+  'postgres-operator.crunchydata.com/v1beta1 PostgresCluster',
+]);
+
+/** The generation an object belongs to: its mark, its label, or its name. */
+function generationOf(o: ReviewedObject | undefined, known: readonly string[]): string | undefined {
+  if (!o) return undefined;
+  if (o.dataBearing) return o.dataBearing;
+  const label = o.manifest.metadata?.labels?.['pgfleet.io/generation'];
+  if (typeof label === 'string') return label;
+  if (known.includes(o.name)) return o.name;
+  return known.filter((g) => o.name.startsWith(`${g}-`)).sort((a, b) => b.length - a.length)[0];
+}
+
+function generationNames(...dbs: (DatabaseState | undefined)[]): string[] {
+  return [...new Set(dbs.flatMap((d) => (d ? [...Object.keys(d.generations), ...d.retired] : [])))];
+}
+
+/** The database of an object without a label (Helm values): the one with a generation of that name. */
+function databaseByGeneration(name: string, ...states: (StackState | undefined)[]): string | undefined {
+  for (const s of states) {
+    for (const [db, d] of Object.entries(s?.databases ?? {})) if (generationNames(d).includes(name)) return db;
+  }
+  return undefined;
+}
+
+/** Compares a stack's base files with a fresh render of it. */
+export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedStack, options: DiffOptions = {}): StackDiff {
+  const rules = options.rules ?? ENGINE_CHANGE_RULES;
+  const stack = next.resolved.spec.stack;
+  const beforeState = stateOfFiles(base);
+  const afterState = next.state;
+  const beforeObjects = objectsOfFiles(base);
+  const afterObjects = objectsOfRender(next);
+  const dataBearingKinds = new Set([...ALWAYS_DATA_BEARING, ...[...afterObjects.values()].filter((o) => o.dataBearing).map((o) => o.apiKind)]);
+
+  const objects: ObjectDiff[] = [];
+  for (const file of [...new Set([...beforeObjects.keys(), ...afterObjects.keys()])].sort()) {
+    const before = beforeObjects.get(file);
+    const after = afterObjects.get(file);
+    const any = (after ?? before)!;
+    const database = after?.database ?? before?.database ?? databaseByGeneration(any.name, afterState, beforeState);
+    const dbBefore = database ? beforeState?.databases[database] : undefined;
+    const dbAfter = database ? afterState.databases[database] : undefined;
+    const known = generationNames(dbBefore, dbAfter);
+    const generation = generationOf(after, known) ?? generationOf(before, known);
+    // A base-only object cannot be asked: its kind decides (a Helm release named after a generation owns its volumes).
+    const dataBearing = after ? after.dataBearing !== undefined : any.apiKind === HELM_VALUES_KIND ? generation === any.name : dataBearingKinds.has(any.apiKind);
+    const context: ChangeContext = {
+      before: before?.manifest,
+      after: after?.manifest,
+      generation,
+      dataBearing,
+      newGeneration: generation !== undefined && !dbBefore?.generations[generation] && !!dbAfter?.generations[generation],
+      retiring: generation !== undefined && !!dbAfter?.retired.includes(generation) && !dbBefore?.retired.includes(generation),
+      state: { before: generation ? dbBefore?.generations[generation] : undefined, after: generation ? dbAfter?.generations[generation] : undefined },
+      serving: { before: dbBefore?.serving, after: dbAfter?.serving },
+    };
+    const born = next.resolved.databases.find((d) => d.name === database)?.generations.find((g) => g.name === generation)?.bootstrap;
+    const engine = (dbAfter?.engine ?? dbBefore?.engine) as EngineName | undefined;
+    const vars: Record<string, string> = {
+      name: any.name,
+      namespace: any.namespace ?? dbAfter?.namespace ?? dbBefore?.namespace ?? '',
+      kind: any.kind,
+      stack,
+      ...(generation ? { generation } : {}),
+      ...(database ? { database } : {}),
+      ...(context.state.after?.bootstrap ?? context.state.before?.bootstrap ? { bootstrap: (context.state.after ?? context.state.before)!.bootstrap } : {}),
+      ...(born?.source ? { source: born.source } : {}),
+      ...(born?.target ? { target: born.target.describe().replace(/^time /, '') } : {}),
+      ...(context.serving.after ? { serving: context.serving.after } : {}),
+      ...(context.serving.before ? { servingBefore: context.serving.before } : {}),
+    };
+    const changes = classifyObject({ before, after, context, rules: engine ? rules[engine] ?? [] : [], generic: genericChangeRules, vars });
+    if (changes.length === 0) continue;
+    objects.push({
+      file,
+      apiKind: any.apiKind,
+      kind: any.kind,
+      name: any.name,
+      namespace: vars.namespace === '' ? undefined : vars.namespace,
+      database,
+      generation,
+      dataBearing,
+      op: !before ? 'added' : !after ? 'removed' : 'changed',
+      changes: changes.map((c) => ({ ...c, acknowledgements: [] })),
+      class: changes[0].class,
+      dependsOn: after?.dependsOn ?? [],
+    });
+  }
+
+  const databases = databaseDiffs(next, beforeState);
+  const { gate, objects: gated } = gateOf(objects, databases, next);
+  const order = (o: ObjectDiff) => databases.findIndex((d) => d.name === o.database);
+  gated.sort((a, b) => order(a) - order(b) || severity(b.class) - severity(a.class) || a.file.localeCompare(b.file));
+  return { stack, base: options.baseName ?? 'base', objects: gated, databases, gate };
+}
+
+function databaseDiffs(next: RenderedStack, beforeState: StackState | undefined): DatabaseDiff[] {
+  const out: DatabaseDiff[] = [];
+  for (const db of next.resolved.databases) {
+    const before = beforeState?.databases[db.name];
+    const after = next.state.databases[db.name];
+    const names = [...new Set([...Object.keys(before?.generations ?? {}), ...Object.keys(after.generations)])];
+    out.push({
+      name: db.name,
+      engine: db.engine,
+      namespace: db.namespace,
+      path: db.path,
+      serving: { before: before?.serving, after: after.serving },
+      generations: names.map((name): GenerationDiff => {
+        const b = before?.generations[name];
+        const a = after.generations[name];
+        const g = db.generations.find((x) => x.name === name);
+        return {
+          name,
+          status: !b ? 'new' : !a ? 'retired' : 'kept',
+          before: b,
+          after: a,
+          ...(g ? { path: g.index >= 0 ? `${db.path}.generations[${g.index}]` : db.path } : {}),
+          ...(g ? { bootstrap: { kind: g.bootstrap.kind, source: g.bootstrap.source, target: g.bootstrap.target?.describe() } } : {}),
+        };
+      }),
+      consumers: db.spec.consumers.map((c) => ({ app: c.app, secretName: c.secretName })),
+    });
+  }
+  return out;
+}
