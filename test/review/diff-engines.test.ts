@@ -134,7 +134,6 @@ const spilo: Row[] = [
     after: cas({ backup: { ...casDb().backup, retain: 30 } }),
     notSafe: [`~ HelmValues/${G} walE.retainBackups destroys-data+restart`],
     gate: `fails: destroys-data:${G}`,
-    knownGap: 'spilo-change-rules.ts has no rule for walE.retainBackups going down: it falls to `walE` (restart only)',
   },
   { name: 'schedule change', before: cas(), after: cas({ backup: { ...casDb().backup, schedule: '0 3 * * *' } }), notSafe: [`~ HelmValues/${G} walE restart`], gate: 'passes' },
   { name: 'instance count change', before: cas(), after: cas({ replicas: 4 }), notSafe: [], gate: 'passes' },

@@ -147,6 +147,15 @@ export const spiloChangeRules: readonly ChangeRule[] = [
     class: 'irreversible',
     why: 'the WAL-G prefix of a running scope: its history would continue elsewhere and restores read one prefix only (pgfleet refuses this)',
   },
+  {
+    kind: VALUES,
+    path: 'walE.retainBackups',
+    when: (b, a) => typeof b === 'number' && typeof a === 'number' && a < b,
+    class: 'destroys-data',
+    why: 'fewer days of base backups ({{before}} → {{after}}): the next backup run deletes older backups and their WAL; no restore can reach back further',
+    plus: [{ class: 'restart', why: 'WAL-G settings are Spilo environment: the pods restart one at a time' }],
+    steps: ['before: if a restore to an older point might still be needed, keep the longer retention until it is not (`wal-g backup-list` shows what would go)'],
+  },
   { kind: VALUES, path: 'walE', class: 'restart', why: 'WAL-G settings are Spilo environment: the pods restart one at a time' },
   {
     kind: VALUES,

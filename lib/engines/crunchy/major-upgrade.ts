@@ -1,0 +1,46 @@
+import { Construct } from 'constructs';
+import { PgUpgrade, PgUpgradeSpecTransferMethod } from '../../../imports/pgo-pgupgrade-postgres-operator.crunchydata.com';
+import type { TRANSFER_METHODS } from '../../config/schema/crunchy';
+import { pgUpgradeName } from '../../model/crunchy-model';
+
+export interface MajorUpgradeProps {
+  /** The PostgresCluster to upgrade. */
+  readonly cluster: string;
+  readonly namespace: string;
+  /** The major the data directory has now. */
+  readonly from: number;
+  readonly to: number;
+  /** @default - PGO's RELATED_IMAGE_PGUPGRADE */
+  readonly image?: string;
+  /** @default - Copy */
+  readonly transferMethod?: (typeof TRANSFER_METHODS)[number];
+  /** @default 1 */
+  readonly jobs?: number;
+}
+
+/**
+ * The `PGUpgrade` of one cluster and version step. PGO runs it only while the cluster carries the
+ * `allow-upgrade: <name>` annotation and is shut down; it is single-use, so the name carries the
+ * versions and a later upgrade gets a new object.
+ *
+ * @see https://access.crunchydata.com/documentation/postgres-operator/latest/guides/major-postgres-version-upgrade
+ */
+export class MajorUpgrade extends Construct {
+  public readonly upgradeName: string;
+
+  constructor(scope: Construct, id: string, props: MajorUpgradeProps) {
+    super(scope, id);
+    this.upgradeName = pgUpgradeName(props.cluster, props.from, props.to);
+    new PgUpgrade(this, 'Resource', {
+      metadata: { name: this.upgradeName, namespace: props.namespace, labels: { 'pgfleet.io/generation': props.cluster } },
+      spec: {
+        postgresClusterName: props.cluster,
+        fromPostgresVersion: props.from,
+        toPostgresVersion: props.to,
+        ...(props.image ? { image: props.image } : {}),
+        ...(props.transferMethod ? { transferMethod: props.transferMethod as PgUpgradeSpecTransferMethod } : {}),
+        ...(props.jobs !== undefined ? { jobs: props.jobs } : {}),
+      },
+    });
+  }
+}

@@ -1,0 +1,184 @@
+import type { ConfigIssue } from '../config/config-error';
+import type { CrunchyDatabaseSpec, CrunchyGenerationSpec, CrunchyRepoSpec } from '../config/schema/crunchy';
+import type { EngineModel } from './engine-model';
+import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
+import type { GenerationState } from './stack-state';
+
+/** Annotations PGO acts on (`internal/naming/annotations.go`). */
+export const PGO_ANNOTATIONS = {
+  /** A new value starts the manual backup described by `backups.pgbackrest.manual`. */
+  backup: 'postgres-operator.crunchydata.com/pgbackrest-backup',
+  /** A new value starts the in-place restore described by `backups.pgbackrest.restore`. */
+  restore: 'postgres-operator.crunchydata.com/pgbackrest-restore',
+  /** Names the PGUpgrade allowed to upgrade the cluster. */
+  allowUpgrade: 'postgres-operator.crunchydata.com/allow-upgrade',
+} as const;
+
+type CrunchyDb = ResolvedDatabase<CrunchyDatabaseSpec>;
+
+/** The stack entry of a generation (undefined for the default generation, which has no fields of its own). */
+export function generationSpecOf(db: CrunchyDb, gen: Pick<ResolvedGeneration, 'index'>): CrunchyGenerationSpec | undefined {
+  return gen.index >= 0 ? db.spec.generations?.[gen.index] : undefined;
+}
+
+/** Secret PGO writes for a user: `<cluster>-pguser-<user>` (keys host, port, user, password, dbname, uri, ...). */
+export function userSecretName(cluster: string, user: string): string {
+  return `${cluster}-pguser-${user}`;
+}
+
+/** The user consumers connect as: the first consumer's `user`, else the first user (the schema keeps them equal). */
+export function consumerUser(spec: CrunchyDatabaseSpec): string {
+  return spec.consumers[0]?.user ?? spec.users[0].name;
+}
+
+/** PVC PGO creates for a volume repository of a cluster. */
+export function repoClaimName(cluster: string, repo: string): string {
+  return `${cluster}-${repo}`;
+}
+
+/**
+ * `repoN-path` of a cloud repository for one generation: `<prefix>/<generation>/<repo>`. A cloud
+ * repository otherwise defaults to `/pgbackrest/<repo>` whatever the cluster (PGO
+ * `internal/pgbackrest/config.go`), so a restored generation sharing the bucket would write into
+ * its source's stanza. The namespace in the default prefix keeps environments sharing a bucket apart.
+ * Volume repositories keep PGO's default: the path must stay on the PVC mounted at `/pgbackrest/<repo>`,
+ * and each cluster has its own PVC.
+ */
+export function repoPath(namespace: string, cluster: string, repo: CrunchyRepoSpec): string | undefined {
+  const cloud = repo.s3 ?? repo.gcs ?? repo.azure;
+  if (!cloud) return undefined;
+  return `${cloud.pathPrefix ?? `/pgbackrest/${namespace}`}/${cluster}/${repo.name}`;
+}
+
+/** Where a generation's repository lives, as recorded in state: `pvc:<ns>/<claim>`, `s3://bucket/path`, ... */
+export function repoLocation(namespace: string, cluster: string, repo: CrunchyRepoSpec): string {
+  const path = repoPath(namespace, cluster, repo);
+  if (repo.s3) return `s3://${repo.s3.bucket}${path}`;
+  if (repo.gcs) return `gs://${repo.gcs.bucket}${path}`;
+  if (repo.azure) return `azure://${repo.azure.container}${path}`;
+  return `pvc:${namespace}/${repoClaimName(cluster, repo.name)}`;
+}
+
+/** Deterministic PGUpgrade name: one object per cluster and version step (PGUpgrades are single-use). */
+export function pgUpgradeName(cluster: string, from: number, to: number): string {
+  return `${cluster}-upgrade-${from}-to-${to}`;
+}
+
+/**
+ * The acknowledgement of a change that destroys a generation's data (in-place restore, dropping a
+ * volume repository): `pgfleet diff`'s gate for the same change.
+ */
+export const destroysDataPhrase = (generation: string) => `destroys-data:${generation}`;
+
+function phaseOf(state: GenerationState): { phase?: string; to?: number } {
+  const e = state.extra ?? {};
+  return { phase: e.upgradePhase as string | undefined, to: e.upgradeTo as number | undefined };
+}
+
+/**
+ * Rules comparing a generation with the previous synth: upgrade phases in order, no volume
+ * repository dropped without acknowledgement.
+ */
+function transitions(db: CrunchyDb, gen: ResolvedGeneration, before: GenerationState, after: GenerationState, path: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const was = phaseOf(before);
+  const now = phaseOf(after);
+  const ack = new Set(db.spec.acknowledge);
+  const upath = `${path}.upgrade`;
+  const vpath = `${path}.postgresVersion`;
+  const bv = before.postgresVersion;
+  const av = after.postgresVersion;
+
+  if (!was.phase && !now.phase && av > bv) {
+    issues.push({
+      path: vpath,
+      value: av,
+      allowed: `${bv} until the upgrade is prepared: PGO refuses a new postgresVersion on a cluster whose data is still ${bv}`,
+      fix: `keep postgresVersion: ${bv} and add upgrade: {to: ${av}, phase: prepare}; set phase: complete once the PGUpgrade succeeded`,
+    });
+  }
+  if (!was.phase && now.phase === 'complete') {
+    issues.push({
+      path: `${upath}.phase`,
+      value: 'complete',
+      allowed: `prepare first: ${gen.name} has no PGUpgrade yet and is still running PostgreSQL ${bv}`,
+      fix: 'set phase: prepare, apply it and wait for the PGUpgrade to succeed, then set phase: complete',
+    });
+  }
+  if (now.phase && was.phase && now.to !== was.to) {
+    issues.push({
+      path: `${upath}.to`,
+      value: now.to,
+      allowed: `${was.to}: the upgrade in progress (phase ${was.phase}) goes to ${was.to}`,
+      fix: `finish the upgrade to ${was.to} first, then start another one`,
+    });
+  }
+  if (now.phase && av !== bv) {
+    issues.push({
+      path: vpath,
+      value: av,
+      allowed: `${bv} while upgrade is set: the generation's postgresVersion names the major it upgrades from`,
+      fix: `keep postgresVersion: ${bv}; raise it to ${now.to} when you remove upgrade after phase complete`,
+    });
+  }
+  if (was.phase === 'complete' && now.phase === 'prepare') {
+    issues.push({
+      path: `${upath}.phase`,
+      value: 'prepare',
+      allowed: `complete: ${gen.name} already runs PostgreSQL ${was.to} and pg_upgrade is one-way`,
+      fix: `keep phase: complete, or finish with postgresVersion: ${was.to} and no upgrade`,
+    });
+  }
+  // prepare → nothing with the old version is an abort (pg_upgrade writes a new data directory and
+  // never started it); with the new version it skips `complete`.
+  if (was.phase === 'prepare' && !now.phase && av > bv) {
+    issues.push({
+      path: upath,
+      value: undefined,
+      allowed: `upgrade with phase: complete before it is removed: ${gen.name} is shut down for its PGUpgrade`,
+      fix: `keep postgresVersion: ${bv} and set upgrade.phase: complete; remove upgrade in the change after that`,
+    });
+  }
+  if (was.phase === 'complete' && !now.phase && was.to !== undefined && av !== was.to) {
+    issues.push({
+      path: vpath,
+      value: av,
+      allowed: `${was.to}: ${gen.name}'s data directory was upgraded to PostgreSQL ${was.to}`,
+      fix: av < was.to
+        ? `set postgresVersion: ${was.to} together with removing upgrade`
+        : `set postgresVersion: ${was.to} first; a further major starts again with upgrade: {to: ${av}, phase: prepare}`,
+    });
+  }
+
+  // PGO deletes the PVC of a volume repository that leaves the spec (cleanupRepoResources).
+  const volumeRepos = (e: GenerationState) => String(e.extra?.volumeRepos ?? '').split(',').filter(Boolean);
+  const kept = new Set(volumeRepos(after));
+  for (const repo of volumeRepos(before)) {
+    if (kept.has(repo) || ack.has(destroysDataPhrase(gen.name))) continue;
+    issues.push({
+      path: `${db.path}.backups.repos`,
+      value: repo,
+      allowed: `volume repository ${repo} stays a volume repository: PGO deletes PVC ${repoClaimName(gen.name, repo)} and every backup in it as soon as it leaves the spec`,
+      fix: `keep ${repo}; to move backups elsewhere, add the new repository in a free slot and let it take a full backup first; to drop it anyway add "${destroysDataPhrase(gen.name)}" to acknowledge`,
+    });
+  }
+  return issues;
+}
+
+export const crunchyModel: EngineModel<CrunchyDatabaseSpec> = {
+  upgrade: 'in-place',
+  archive: (db, gen) => db.spec.backups.repos.map((r) => `${r.name}=${repoLocation(db.namespace, gen.name, r)}`).join(' '),
+  extra: (db, gen) => {
+    const g = generationSpecOf(db, gen);
+    const volumeRepos = db.spec.backups.repos.filter((r) => r.volume).map((r) => r.name);
+    const extra: Record<string, string | number | boolean> = {};
+    if (volumeRepos.length) extra.volumeRepos = volumeRepos.join(',');
+    if (g?.upgrade) {
+      extra.upgradePhase = g.upgrade.phase;
+      extra.upgradeTo = g.upgrade.to;
+    }
+    if (g?.restoreInPlace) extra.restoreInPlace = g.restoreInPlace.id;
+    return Object.keys(extra).length ? extra : undefined;
+  },
+  transitions,
+};
