@@ -51,7 +51,7 @@ export class DatabaseChart extends Chart {
         name: db.name,
         namespace: db.namespace,
         connection: engine.connection(db.serving),
-        readableSecrets: db.generations.map((g) => engine.connection(g).secretName),
+        readableSecrets: [...new Set(db.generations.map((g) => engine.connection(g).secretName))],
         consumers: db.spec.consumers,
       });
     }

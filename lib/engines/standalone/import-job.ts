@@ -1,0 +1,58 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import type { DumpJobCommon } from './dump-location';
+import { IMPORT_SCRIPT } from './dump-scripts';
+import { STEP_LABEL } from './names';
+import { clientLabels, libpqEnv } from './pod-defaults';
+import { toolPod, type ToolContainer } from './tool-pod';
+
+export interface ImportJobProps extends DumpJobCommon {
+  /** Generation imported into (a new, empty server). */
+  readonly target: string;
+  /** `import` (upgrade) or `restore`. */
+  readonly step: 'import' | 'restore';
+  /** File name in the location's dir; empty = the newest dump with a checksum. */
+  readonly file: string;
+  /** Containers that bring the dump into the location first (a download). @default [] */
+  readonly fetch?: readonly ToolContainer[];
+  /** More volumes for `fetch`. @default [] */
+  readonly volumes?: readonly k8s.Volume[];
+}
+
+/**
+ * Verifies a dump's sha512 and imports it into a new server (IMPORT_SCRIPT), once: no retries,
+ * since a failed import leaves a half-filled server that must be looked at, not written again.
+ */
+export class ImportJob extends Construct {
+  public readonly job: k8s.KubeJob;
+
+  constructor(scope: Construct, id: string, props: ImportJobProps) {
+    super(scope, id);
+    const loc = props.location;
+    this.job = new k8s.KubeJob(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: { [STEP_LABEL]: props.step },
+        annotations: { 'pgfleet.io/dump': `${loc.dir}/${props.file || '(newest *.sql.gz with a .sha512)'}` },
+      },
+      spec: {
+        backoffLimit: 0,
+        template: toolPod({
+          labels: clientLabels(props.database, props.step),
+          uid: props.spec.image.runAsUser,
+          init: props.fetch,
+          main: {
+            name: props.step,
+            image: props.image,
+            shell: 'bash',
+            script: IMPORT_SCRIPT,
+            env: [...libpqEnv(props.spec, props.target), { name: 'DUMP_DIR', value: loc.dir }, { name: 'DUMP_FILE', value: props.file }],
+            mounts: [{ name: loc.volume.name, mountPath: loc.mountPath, ...(loc.readOnly ? { readOnly: true } : {}) }],
+          },
+          volumes: [loc.volume, ...(props.volumes ?? [])],
+        }),
+      },
+    });
+  }
+}

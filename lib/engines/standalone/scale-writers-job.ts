@@ -1,0 +1,95 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import type { WriterSpec } from '../../config/schema/standalone';
+import { STEP_LABEL } from './names';
+import { containerSecurity, jobResources, NOBODY, podSecurity, tmpMount, tmpVolume } from './pod-defaults';
+
+/** The pod labels kubectl waits on for a writer: its selector, or `app: <name>`. */
+export function writerSelector(w: WriterSpec): string {
+  const labels = w.selector ?? { app: w.name };
+  return Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${labels[k]}`)
+    .join(',');
+}
+
+export interface ScaleWritersJobProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly database: string;
+  /** `down`: to zero, then wait until their pods are gone. `up`: to their replicas, then wait for the rollout. */
+  readonly direction: 'down' | 'up';
+  readonly writers: readonly WriterSpec[];
+  readonly serviceAccountName: string;
+  /** Image whose entrypoint is kubectl. */
+  readonly image: string;
+  /** kubectl --timeout, e.g. `10m`. */
+  readonly timeout: string;
+  /** Steps outside Kubernetes, recorded on the Job for `pgfleet plan`. @default [] */
+  readonly manualSteps?: readonly string[];
+}
+
+/**
+ * Scales the writers with one kubectl command per container, run in order as init containers
+ * (the kubectl image has no shell, and a list of plain commands is easy to review): all scales
+ * first, then `rollout status` (the controller has seen the change), then, going down,
+ * `delete pods --selector --wait` so the dump starts only after the last writer has exited
+ * (a terminating pod no longer counts as a replica but may still write).
+ */
+export class ScaleWritersJob extends Construct {
+  public readonly job: k8s.KubeJob;
+
+  constructor(scope: Construct, id: string, props: ScaleWritersJobProps) {
+    super(scope, id);
+    const steps: { name: string; args: string[] }[] = [];
+    props.writers.forEach((w, i) => {
+      steps.push({ name: `scale-${i}`, args: ['scale', `deployment/${w.name}`, `--namespace=${w.namespace}`, `--replicas=${props.direction === 'down' ? 0 : w.replicas}`] });
+    });
+    props.writers.forEach((w, i) => {
+      steps.push({ name: `rollout-${i}`, args: ['rollout', 'status', `deployment/${w.name}`, `--namespace=${w.namespace}`, `--timeout=${props.timeout}`] });
+    });
+    if (props.direction === 'down') {
+      props.writers.forEach((w, i) => {
+        steps.push({ name: `stopped-${i}`, args: ['delete', 'pods', `--namespace=${w.namespace}`, `--selector=${writerSelector(w)}`, '--wait=true', `--timeout=${props.timeout}`] });
+      });
+    }
+    const container = (s: { name: string; args: string[] }): k8s.Container => ({
+      name: s.name,
+      image: props.image,
+      imagePullPolicy: 'IfNotPresent',
+      args: s.args,
+      env: [{ name: 'HOME', value: '/tmp' }],
+      resources: jobResources,
+      securityContext: containerSecurity,
+      volumeMounts: [tmpMount],
+    });
+    const manual = props.manualSteps ?? [];
+    this.job = new k8s.KubeJob(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: { [STEP_LABEL]: `writers-${props.direction}` },
+        annotations: {
+          'pgfleet.io/writers': props.writers.map((w) => `${w.namespace}/${w.name}=${props.direction === 'down' ? 0 : w.replicas}`).join(' '),
+          ...(manual.length ? { 'pgfleet.io/manual-steps': manual.join('\n') } : {}),
+        },
+      },
+      spec: {
+        backoffLimit: 2,
+        template: {
+          metadata: { labels: { 'pgfleet.io/database': props.database, [STEP_LABEL]: `writers-${props.direction}` } },
+          spec: {
+            ...podSecurity(NOBODY),
+            // kubectl talks to the API server with this ServiceAccount's token.
+            automountServiceAccountToken: true,
+            serviceAccountName: props.serviceAccountName,
+            restartPolicy: 'Never',
+            ...(steps.length > 1 ? { initContainers: steps.slice(0, -1).map(container) } : {}),
+            containers: [container(steps[steps.length - 1])],
+            volumes: [tmpVolume],
+          },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,86 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import type { DumpBackupSpec, StandaloneDatabaseSpec } from '../../config/schema/standalone';
+import type { ResolvedGeneration } from '../../model/resolved';
+import type { S3SecretRef } from '../../secrets/object-store-credentials';
+import { FETCH_SCRIPT } from './dump-scripts';
+import type { DumpLocation } from './dump-location';
+import { ImportJob } from './import-job';
+import { backupClaimName, dumpClaimName, jobName, STEP_LABEL } from './names';
+import { rcloneRemote } from './rclone-remote';
+import { serverImage } from './server-image';
+import type { StandaloneServer } from './standalone-server';
+import type { ToolContainer } from './tool-pod';
+
+export interface StandaloneRestoreProps {
+  readonly spec: StandaloneDatabaseSpec;
+  readonly backup: DumpBackupSpec;
+  readonly database: string;
+  readonly namespace: string;
+  /** The new generation (its server is `server`). */
+  readonly generation: ResolvedGeneration;
+  /** The generation whose nightly dumps are read. */
+  readonly source: ResolvedGeneration;
+  readonly server: StandaloneServer;
+  /** Object-store keys (target s3). */
+  readonly credentials?: S3SecretRef;
+}
+
+/**
+ * Restore = the upgrade's import step fed from the source's nightly dumps: `restoreFrom.backupFile`
+ * names one (e.g. `forgejo-20261120T150000Z.sql.gz`), no target means the newest. From a PVC the
+ * Job reads the source's folder read-only; from a bucket an rclone init container downloads the
+ * dump and its checksum into a PVC `<gen>-dump` first. Either way the sha512 is verified before
+ * anything reaches the new server, and the source keeps running untouched.
+ */
+export class StandaloneRestore extends Construct {
+  public readonly importJob: k8s.KubeJob;
+
+  constructor(scope: Construct, id: string, props: StandaloneRestoreProps) {
+    super(scope, id);
+    const { spec, namespace, generation: gen, source, backup } = props;
+    const target = gen.bootstrap.target!;
+    const file = target.kind === 'backupFile' ? target.value! : '';
+
+    let location: DumpLocation;
+    let fetch: ToolContainer[] = [];
+    if ('pvc' in backup.target) {
+      location = { volume: { name: 'backups', persistentVolumeClaim: { claimName: backupClaimName(props.database), readOnly: true } }, mountPath: '/backups', dir: `/backups/${source.name}`, readOnly: true };
+    } else {
+      const claim = new k8s.KubePersistentVolumeClaim(this, 'DumpClaim', {
+        metadata: { name: dumpClaimName(gen.name), namespace, labels: { 'pgfleet.io/generation': gen.name, [STEP_LABEL]: 'dump' } },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: spec.storage.storageClass,
+          resources: { requests: { storage: k8s.Quantity.fromString(spec.upgrade.dumpSize ?? spec.storage.size) } },
+        },
+      });
+      location = { volume: { name: 'dump', persistentVolumeClaim: { claimName: claim.name } }, mountPath: '/dump', dir: '/dump' };
+      const remote = rcloneRemote(backup.target.s3, props.credentials!, source.name);
+      fetch = [
+        {
+          name: 'fetch',
+          image: backup.target.s3.rcloneImage,
+          shell: 'sh',
+          script: FETCH_SCRIPT,
+          env: [...remote.env, { name: 'SRC', value: remote.path }, { name: 'DUMP_DIR', value: location.dir }, { name: 'DUMP_FILE', value: file }],
+          mounts: [{ name: 'dump', mountPath: '/dump' }],
+        },
+      ];
+    }
+
+    this.importJob = new ImportJob(this, 'Import', {
+      name: jobName.restore(gen.name),
+      namespace,
+      database: props.database,
+      spec,
+      image: serverImage(spec, gen.postgresVersion),
+      location,
+      target: gen.name,
+      step: 'restore',
+      file,
+      fetch,
+    }).job;
+    this.importJob.node.addDependency(props.server.statefulSet);
+  }
+}

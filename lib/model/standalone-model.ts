@@ -1,0 +1,57 @@
+import type { StandaloneDatabaseSpec } from '../config/schema/standalone';
+import type { ConfigIssue } from '../config/config-error';
+import type { EngineModel } from './engine-model';
+import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
+
+/** The PVC of the `dump` backup method with target `pvc`; each generation has a folder in it. */
+export const backupClaimName = (database: string) => `${database}-backups`;
+
+/**
+ * Where a generation's nightly dumps go (`dump` method): its own folder in the backup PVC or
+ * below the bucket prefix, so a restored or upgraded server never writes where its source does.
+ * blackbox keeps no per-generation location (it names files after its own database id).
+ */
+export function standaloneArchive(db: ResolvedDatabase<StandaloneDatabaseSpec>, gen: Pick<ResolvedGeneration, 'name'>): string | undefined {
+  const b = db.spec.backup;
+  if (b.method !== 'dump') return undefined;
+  if ('pvc' in b.target) return `pvc://${backupClaimName(db.name)}/${gen.name}/`;
+  return `s3://${b.target.s3.bucket}/${b.target.s3.prefix}${gen.name}/`;
+}
+
+/** `ns/name=replicas ...`: the writers as the upgrade Jobs see them. */
+function writersOf(db: ResolvedDatabase<StandaloneDatabaseSpec>): string {
+  return (db.spec.writers ?? []).map((w) => `${w.namespace}/${w.name}=${w.replicas}`).join(' ');
+}
+
+export const standaloneModel: EngineModel<StandaloneDatabaseSpec> = {
+  // A data directory cannot change major in place: a newer major is a new server filled by dump/import.
+  upgrade: 'new-generation',
+  archive: standaloneArchive,
+  // The writers an upgrade scales, so a later synth can refuse editing them mid-cutover.
+  extra: (db, gen) => (gen.bootstrap.kind === 'upgrade' ? { writers: writersOf(db) } : undefined),
+  transitions(db, gen, before, after, path): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    // The import ran once into an empty server; another source would be imported on top of it.
+    if (before.bootstrap !== after.bootstrap && after.bootstrap !== 'initdb') {
+      const field = gen.bootstrap.kind === 'restore' ? 'restoreFrom' : 'upgradeFrom';
+      issues.push({
+        path: `${path}.${field}`,
+        value: after.bootstrap,
+        allowed: `${before.bootstrap}: ${gen.name} was created that way, and its import runs once, into an empty server`,
+        fix: `keep ${field} as it was (or remove it once the import has finished); to load another source, add a generation with a new name`,
+      });
+    }
+    // Editing writers replaces both scale Jobs; once cutting over, they would race (down vs up).
+    const was = before.extra?.writers;
+    const now = after.extra?.writers;
+    if (gen.serving && was !== undefined && now !== undefined && was !== now) {
+      issues.push({
+        path: `${db.path}.writers`,
+        value: now,
+        allowed: `the writers ${gen.name}'s upgrade scaled (${was || 'none'}) while it is being cut over: a changed list reruns both the scale-down and the scale-up Job`,
+        fix: `keep writers as they were until the upgrade is finished: remove upgradeFrom from ${gen.name} first, then edit writers`,
+      });
+    }
+    return issues;
+  },
+};

@@ -1,0 +1,302 @@
+/**
+ * Standalone engine: major upgrade by dump → new server → verified import, the cutover, and
+ * restore from a nightly dump, as consecutive synths of the same stack.
+ */
+import { DUMP_SCRIPT, FETCH_SCRIPT, IMPORT_SCRIPT } from '../../lib/engines/standalone/dump-scripts';
+import type { RenderedStack } from '../../lib/outputs/render-stack';
+import { diffRendered } from '../../lib/review/stack-diff';
+import { all, filesOf, find, render } from '../helpers';
+import { gateSummary, summary } from '../review/review-scenarios';
+import { dumpToPvc, dumpToS3, LIVE, NEXT, pydis, restoring, upgrading } from './standalone-stack';
+
+/** Files of one generation's server (and its nightly dump), which an upgrade must not touch. */
+const serverFiles = (gen: string) => [
+  `statefulset-${gen}.yaml`,
+  `persistentvolumeclaim-${gen}-data.yaml`,
+  `configmap-${gen}-config.yaml`,
+  `service-${gen}-headless.yaml`,
+  `cronjob-${gen}-backup.yaml`,
+];
+
+/** Files whose content differs between two renders (added and removed included). */
+function changed(a: RenderedStack, b: RenderedStack): string[] {
+  const fa = filesOf(a);
+  const fb = filesOf(b);
+  return [...new Set([...Object.keys(fa), ...Object.keys(fb)])].filter((f) => fa[f] !== fb[f]).sort();
+}
+
+const dependsOn = (r: RenderedStack, file: string) => [...new Set(r.objects.find((o) => o.file === file)!.dependsOn)].sort();
+
+/** `a` runs after `b`, directly or through other dependencies. */
+function after(r: RenderedStack, a: string, b: string, seen = new Set<string>()): boolean {
+  if (seen.has(a)) return false;
+  seen.add(a);
+  return dependsOn(r, a).some((d) => d === b || after(r, d, b, seen));
+}
+
+const env = (container: any) => Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+
+describe('standalone engine: major upgrade 16 → 17', () => {
+  const base = render(pydis('prod', { backup: dumpToPvc }), { stack: 'pydis-prod' });
+  const upgrade = render(upgrading(), { stack: 'pydis-prod', previous: base.state });
+  const cutover = render(upgrading({ serving: NEXT }), { stack: 'pydis-prod', previous: upgrade.state });
+  const settled = render(upgrading({ serving: NEXT, generations: [{ name: LIVE }, { name: NEXT, postgresVersion: 17 }] }), { stack: 'pydis-prod', previous: cutover.state });
+  const retired = render(upgrading({ serving: NEXT, generations: [{ name: LIVE }, { name: NEXT, postgresVersion: 17 }], retired: [LIVE] }), { stack: 'pydis-prod', previous: settled.state });
+
+  test('snapshot of the upgrade scenario stack (pydis-staging)', () => {
+    expect(filesOf(render(pydis('staging'), { stack: 'pydis-staging' }))).toMatchSnapshot();
+  });
+
+  test('adds the new server and the Jobs that fill it; nothing of the old server changes', () => {
+    expect(changed(base, upgrade)).toEqual([
+      'configmap-postgres-17-config.yaml',
+      'cronjob-postgres-17-backup.yaml',
+      'job-postgres-17-dump.yaml',
+      'job-postgres-17-import.yaml',
+      'job-postgres-17-writers-down.yaml',
+      'kustomization.yaml',
+      'persistentvolumeclaim-postgres-17-data.yaml',
+      'persistentvolumeclaim-postgres-17-dump.yaml',
+      'pgfleet-state.json',
+      'role-postgres-17-scaler-bots.yaml',
+      'role-postgres-17-scaler-tooling.yaml',
+      'role-postgres-17-scaler-web.yaml',
+      'rolebinding-postgres-17-scaler-bots.yaml',
+      'rolebinding-postgres-17-scaler-tooling.yaml',
+      'rolebinding-postgres-17-scaler-web.yaml',
+      'service-postgres-17-headless.yaml',
+      'serviceaccount-postgres-17-scaler.yaml',
+      'statefulset-postgres-17.yaml',
+    ]);
+    // Nothing lost: the live server's files, its Service and the backups PVC are byte-identical.
+    for (const f of [...serverFiles(LIVE), 'service-postgres.yaml', 'persistentvolumeclaim-postgres-backups.yaml', 'networkpolicy-postgres-server.yaml']) {
+      expect(filesOf(upgrade)[f]).toBe(filesOf(base)[f]);
+    }
+    expect(find(upgrade, 'Service', 'postgres').spec.selector['pgfleet.io/generation']).toBe(LIVE);
+  });
+
+  test('runs in order: writers down → dump → new server → import', () => {
+    const down = 'job-postgres-17-writers-down.yaml';
+    const dump = 'job-postgres-17-dump.yaml';
+    const server = 'statefulset-postgres-17.yaml';
+    const imp = 'job-postgres-17-import.yaml';
+    expect(dependsOn(upgrade, dump)).toEqual([down, 'persistentvolumeclaim-postgres-17-dump.yaml']);
+    expect(dependsOn(upgrade, server)).toEqual([dump, 'persistentvolumeclaim-postgres-17-data.yaml']);
+    expect(dependsOn(upgrade, imp)).toEqual([dump, server]);
+    expect(after(upgrade, imp, down)).toBe(true);
+    expect(after(upgrade, down, dump)).toBe(false);
+    // The scale Job has its RBAC before it.
+    expect(dependsOn(upgrade, down)).toEqual(expect.arrayContaining(['serviceaccount-postgres-17-scaler.yaml', 'rolebinding-postgres-17-scaler-web.yaml']));
+  });
+
+  test('writers down: scale every listed Deployment to zero, wait for the rollout, then for their last pod', () => {
+    const job = find(upgrade, 'Job', 'postgres-17-writers-down');
+    const pod = job.spec.template.spec;
+    const steps = [...pod.initContainers, ...pod.containers].map((c: any) => c.args.join(' '));
+    expect(steps).toEqual([
+      'scale deployment/site --namespace=web --replicas=0',
+      'scale deployment/metricity --namespace=bots --replicas=0',
+      'scale deployment/metabase --namespace=tooling --replicas=0',
+      'scale deployment/bitwarden --namespace=tooling --replicas=0',
+      'rollout status deployment/site --namespace=web --timeout=10m',
+      'rollout status deployment/metricity --namespace=bots --timeout=10m',
+      'rollout status deployment/metabase --namespace=tooling --timeout=10m',
+      'rollout status deployment/bitwarden --namespace=tooling --timeout=10m',
+      'delete pods --namespace=web --selector=app=site --wait=true --timeout=10m',
+      'delete pods --namespace=bots --selector=app=metricity --wait=true --timeout=10m',
+      'delete pods --namespace=tooling --selector=app=metabase --wait=true --timeout=10m',
+      'delete pods --namespace=tooling --selector=app=bitwarden --wait=true --timeout=10m',
+    ]);
+    expect(pod.serviceAccountName).toBe('postgres-17-scaler');
+    expect(pod.automountServiceAccountToken).toBe(true);
+    expect(job.metadata.annotations['pgfleet.io/manual-steps']).toContain('maintenance');
+    const role = find(upgrade, 'Role', 'postgres-17-scaler-tooling');
+    expect(role.metadata.namespace).toBe('tooling');
+    expect(role.rules[0]).toEqual({ apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['bitwarden', 'metabase'], verbs: ['get', 'list', 'watch'] });
+    expect(role.rules[1]).toEqual({ apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: ['bitwarden', 'metabase'], verbs: ['get', 'patch', 'update'] });
+    expect(find(upgrade, 'RoleBinding', 'postgres-17-scaler-tooling').subjects).toEqual([{ kind: 'ServiceAccount', name: 'postgres-17-scaler', namespace: 'databases' }]);
+  });
+
+  test('the dump: pg_dumpall | gzip + sha512 of the old server, with the new major\'s client, onto its own PVC', () => {
+    const job = find(upgrade, 'Job', 'postgres-17-dump');
+    const c = job.spec.template.spec.containers[0];
+    expect(c.image).toBe('ghcr.io/owl-corp/psql_extended:17');
+    expect([c.command, c.args]).toEqual([['bash', '-c'], [DUMP_SCRIPT]]);
+    expect(env(c)).toMatchObject({ PGHOST: 'postgres-headless', DUMP_DIR: '/dump', DUMP_FILE: 'postgres.sql.gz' });
+    expect(env(c).RETENTION_DAYS).toBeUndefined();
+    expect(job.spec.template.spec.volumes.find((v: any) => v.name === 'dump')).toEqual({ name: 'dump', persistentVolumeClaim: { claimName: 'postgres-17-dump' } });
+    expect(find(upgrade, 'PersistentVolumeClaim', 'postgres-17-dump').spec.resources.requests.storage).toBe('25Gi');
+    expect(DUMP_SCRIPT).toMatch(/pg_dumpall --no-password \| gzip -c > "\$file.partial"/);
+  });
+
+  test('the import verifies the checksum before anything reaches the new server, and never retries', () => {
+    const job = find(upgrade, 'Job', 'postgres-17-import');
+    expect(job.spec.backoffLimit).toBe(0);
+    const c = job.spec.template.spec.containers[0];
+    expect(c.image).toBe('ghcr.io/owl-corp/psql_extended:17');
+    expect(c.args).toEqual([IMPORT_SCRIPT]);
+    expect(env(c)).toMatchObject({ PGHOST: 'postgres-17-headless', DUMP_DIR: '/dump', DUMP_FILE: 'postgres.sql.gz' });
+    const at = (s: string) => IMPORT_SCRIPT.indexOf(s);
+    expect(at('sha512sum < "$file"')).toBeGreaterThan(0);
+    expect(at('sha512sum < "$file"')).toBeLessThan(at('pg_isready'));
+    expect(at('REFUSING TO IMPORT $file')).toBeLessThan(at('| psql'));
+    expect(IMPORT_SCRIPT).toContain('ON_ERROR_STOP=1');
+    expect(IMPORT_SCRIPT).toContain('set -euo pipefail');
+  });
+
+  test('the state records the upgrade and the writers it scaled', () => {
+    expect(upgrade.state.databases.postgres.generations[NEXT]).toEqual({
+      postgresVersion: 17,
+      storage: '25Gi',
+      bootstrap: 'upgrade from postgres',
+      archive: 'pvc://postgres-backups/postgres-17/',
+      extra: { writers: 'web/site=2 bots/metricity=1 tooling/metabase=1 tooling/bitwarden=1' },
+    });
+  });
+
+  test('cutover: the Service moves to the new server, then the writers go back to their replicas', () => {
+    expect(changed(upgrade, cutover)).toEqual(['job-postgres-17-writers-up.yaml', 'kustomization.yaml', 'pgfleet-state.json', 'service-postgres.yaml']);
+    const svc = find(cutover, 'Service', 'postgres');
+    expect(svc.spec.selector).toEqual({ 'pgfleet.io/database': 'postgres', 'pgfleet.io/generation': NEXT, 'pgfleet.io/role': 'server' });
+    const up = find(cutover, 'Job', 'postgres-17-writers-up').spec.template.spec;
+    expect([...up.initContainers, ...up.containers].map((c: any) => c.args.join(' '))).toEqual([
+      'scale deployment/site --namespace=web --replicas=2',
+      'scale deployment/metricity --namespace=bots --replicas=1',
+      'scale deployment/metabase --namespace=tooling --replicas=1',
+      'scale deployment/bitwarden --namespace=tooling --replicas=1',
+      'rollout status deployment/site --namespace=web --timeout=10m',
+      'rollout status deployment/metricity --namespace=bots --timeout=10m',
+      'rollout status deployment/metabase --namespace=tooling --timeout=10m',
+      'rollout status deployment/bitwarden --namespace=tooling --timeout=10m',
+    ]);
+    expect(dependsOn(cutover, 'job-postgres-17-writers-up.yaml')).toContain('service-postgres.yaml');
+    expect(dependsOn(cutover, 'service-postgres.yaml')).toEqual(['job-postgres-17-import.yaml']);
+  });
+
+  test('the old server stays, untouched, until the stack retires it', () => {
+    for (const f of serverFiles(LIVE)) {
+      expect(filesOf(cutover)[f]).toBe(filesOf(base)[f]);
+      expect(filesOf(settled)[f]).toBe(filesOf(base)[f]);
+      expect(filesOf(retired)[f]).toBeUndefined();
+    }
+  });
+
+  test('upgrade and cutover in one change: the Service moves only after the import', () => {
+    const once = render(upgrading({ serving: NEXT }), { previous: base.state });
+    expect(after(once, 'service-postgres.yaml', 'job-postgres-17-import.yaml')).toBe(true);
+    expect(after(once, 'job-postgres-17-writers-up.yaml', 'job-postgres-17-import.yaml')).toBe(true);
+  });
+
+  test('removing upgradeFrom afterwards leaves the new server byte-identical (invariant 8)', () => {
+    for (const f of serverFiles(NEXT)) expect(filesOf(settled)[f]).toBe(filesOf(cutover)[f]);
+    expect(all(settled, 'Job')).toEqual([]);
+    expect(filesOf(settled)['persistentvolumeclaim-postgres-17-dump.yaml']).toBeUndefined();
+    expect(settled.objects.filter((o) => o.manifest.kind === 'Role')).toEqual([]);
+  });
+
+  test('writers: [] upgrades without scaling anything', () => {
+    const r = render(upgrading({ writers: [] }));
+    expect(all(r, 'Job').map((j) => j.metadata.name).sort()).toEqual(['postgres-17-dump', 'postgres-17-import']);
+    expect(dependsOn(r, 'job-postgres-17-dump.yaml')).toEqual(['persistentvolumeclaim-postgres-17-dump.yaml']);
+    expect(all(r, 'ServiceAccount')).toEqual([]);
+  });
+
+  test('pgfleet diff: each step of the upgrade gets its class, and the gate passes without acknowledgements', () => {
+    const d1 = diffRendered(base.files, upgrade);
+    expect(summary(d1)).toEqual(
+      expect.arrayContaining([
+        '+ StatefulSet/postgres-17 new-cluster',
+        '+ PersistentVolumeClaim/postgres-17-data new-cluster',
+        '+ Job/postgres-17-writers-down downtime',
+        '+ Job/postgres-17-dump safe',
+        '+ Job/postgres-17-import safe',
+      ]),
+    );
+    expect(summary(d1).filter((l) => / (downtime|new-cluster|destroys-data|irreversible)/.test(l)).sort()).toEqual([
+      '+ Job/postgres-17-writers-down downtime',
+      '+ PersistentVolumeClaim/postgres-17-data new-cluster',
+      '+ StatefulSet/postgres-17 new-cluster',
+    ]);
+    const down = d1.objects.find((o) => o.file === 'job-postgres-17-writers-down.yaml')!.changes[0].steps.join('\n');
+    expect(down).toContain('before: do the steps outside Kubernetes listed in the annotation pgfleet.io/manual-steps of job postgres-17-writers-down');
+
+    const d2 = diffRendered(upgrade.files, cutover);
+    expect(summary(d2).sort()).toEqual([
+      '+ Job/postgres-17-writers-up safe',
+      '~ Service/postgres metadata.annotations.pgfleet.io/serving safe',
+      '~ Service/postgres spec.selector.pgfleet.io/generation downtime',
+    ]);
+    expect(d2.objects.find((o) => o.file === 'service-postgres.yaml')!.changes.flatMap((c) => c.steps).join('\n')).toContain('follow-up: once the applications run well on postgres-17, retire postgres');
+
+    // Removing upgradeFrom: the finished Jobs, their RBAC and the transfer copy go; the server stays.
+    const d3 = diffRendered(cutover.files, settled);
+    expect(d3.objects.every((o) => o.op === 'removed' && o.class === 'safe')).toBe(true);
+    expect(summary(d3)).toContain('- PersistentVolumeClaim/postgres-17-dump safe');
+    expect(d3.gate.ok).toBe(true);
+
+    // Retiring the old server: its volume is the one change that destroys data, acknowledged by name.
+    const d4 = diffRendered(settled.files, retired);
+    expect(summary(d4).sort()).toEqual([
+      '- ConfigMap/postgres-config safe',
+      '- CronJob/postgres-backup safe',
+      '- PersistentVolumeClaim/postgres-data destroys-data',
+      '- Service/postgres-headless safe',
+      '- StatefulSet/postgres downtime',
+    ]);
+    expect(gateSummary(d4)).toBe('passes: destroys-data:postgres by retired');
+  });
+
+  test('pgfleet diff: a parameter change restarts the single server, a bigger volume grows online', () => {
+    const next = render(upgrading({ serving: NEXT, generations: [{ name: LIVE }, { name: NEXT, postgresVersion: 17 }], parameters: { max_connections: 200 }, storage: { size: '30Gi', storageClass: 'linode-block-storage-retain' } }), { stack: 'pydis-prod', previous: settled.state });
+    expect(summary(diffRendered(settled.files, next)).filter((l) => l.includes('postgres-17')).sort()).toEqual([
+      '~ ConfigMap/postgres-17-config data safe',
+      '~ PersistentVolumeClaim/postgres-17-data spec.resources.requests.storage safe',
+      '~ StatefulSet/postgres-17 spec.template.metadata.annotations.pgfleet.io/config-digest downtime',
+    ]);
+  });
+});
+
+describe('standalone engine: restore from a nightly dump', () => {
+  const base = render(pydis('prod', { backup: dumpToPvc }));
+
+  test('a named dump from the PVC: a new server and a Job reading the source\'s folder read-only', () => {
+    const r = render(restoring({ backupFile: 'postgres-20261120T150000Z.sql.gz' }), { previous: base.state });
+    const job = find(r, 'Job', 'postgres-restored-restore');
+    const c = job.spec.template.spec.containers[0];
+    expect(c.args).toEqual([IMPORT_SCRIPT]);
+    expect(env(c)).toMatchObject({ PGHOST: 'postgres-restored-headless', DUMP_DIR: '/backups/postgres', DUMP_FILE: 'postgres-20261120T150000Z.sql.gz' });
+    expect(c.volumeMounts.find((m: any) => m.name === 'backups')).toEqual({ name: 'backups', mountPath: '/backups', readOnly: true });
+    expect(job.spec.template.spec.volumes.find((v: any) => v.name === 'backups')).toEqual({ name: 'backups', persistentVolumeClaim: { claimName: 'postgres-backups', readOnly: true } });
+    expect(dependsOn(r, 'job-postgres-restored-restore.yaml')).toEqual(['statefulset-postgres-restored.yaml']);
+    // Restores never share an archive: the restored server dumps into its own folder.
+    const gens = r.state.databases.postgres.generations;
+    expect(gens['postgres-restored'].archive).toBe('pvc://postgres-backups/postgres-restored/');
+    expect(gens['postgres-restored'].archive).not.toBe(gens.postgres.archive);
+    expect(gens['postgres-restored'].bootstrap).toBe('restore from postgres (backupFile postgres-20261120T150000Z.sql.gz)');
+    // The live generation and its Service are untouched, and nothing is scaled.
+    for (const f of [...serverFiles(LIVE), 'service-postgres.yaml']) expect(filesOf(r)[f]).toBe(filesOf(base)[f]);
+    expect(all(r, 'Job').map((j) => j.metadata.name)).toEqual(['postgres-restored-restore']);
+  });
+
+  test('no target: the newest dump with a checksum', () => {
+    const r = render(restoring());
+    expect(env(find(r, 'Job', 'postgres-restored-restore').spec.template.spec.containers[0]).DUMP_FILE).toBe('');
+  });
+
+  test('from a bucket: rclone downloads the dump and its checksum onto a PVC first', () => {
+    const r = render(restoring({}, { backup: dumpToS3 }));
+    const pod = find(r, 'Job', 'postgres-restored-restore').spec.template.spec;
+    const fetch = pod.initContainers[0];
+    expect([fetch.name, fetch.image, fetch.args]).toEqual(['fetch', 'docker.io/rclone/rclone:1.68.2', [FETCH_SCRIPT]]);
+    expect(env(fetch)).toMatchObject({ SRC: 'archive:pydis-backups/postgres/postgres', DUMP_DIR: '/dump', DUMP_FILE: '' });
+    expect(env(pod.containers[0])).toMatchObject({ DUMP_DIR: '/dump' });
+    expect(find(r, 'PersistentVolumeClaim', 'postgres-restored-dump').spec.accessModes).toEqual(['ReadWriteOnce']);
+  });
+
+  test('cutover to the restored server moves the Service after the restore, and scales nothing', () => {
+    const r = render(restoring({}, { serving: 'postgres-restored' }));
+    expect(find(r, 'Service', 'postgres').spec.selector['pgfleet.io/generation']).toBe('postgres-restored');
+    expect(dependsOn(r, 'service-postgres.yaml')).toEqual(['job-postgres-restored-restore.yaml']);
+    expect(all(r, 'Job').map((j) => j.metadata.name)).toEqual(['postgres-restored-restore']);
+  });
+});

@@ -1,0 +1,244 @@
+/**
+ * Standalone engine: the seed's single server (pydis-prod) and its nightly backups.
+ */
+import { parse } from 'yaml';
+import { DUMP_SCRIPT, UPLOAD_SCRIPT } from '../../lib/engines/standalone/dump-scripts';
+import { confDigest } from '../../lib/engines/standalone/postgres-conf';
+import { all, filesOf, find, render } from '../helpers';
+import { dumpToPvc, dumpToS3, LIVE, pydis } from './standalone-stack';
+
+/** Pod templates of every workload in a render. */
+function podTemplates(r: ReturnType<typeof render>): { object: string; pod: Record<string, any> }[] {
+  return r.objects.flatMap((o) => {
+    const m = o.manifest;
+    const pod = m.kind === 'CronJob' ? m.spec.jobTemplate.spec.template : m.kind === 'Job' || m.kind === 'StatefulSet' ? m.spec.template : undefined;
+    return pod ? [{ object: `${m.kind}/${m.metadata.name}`, pod }] : [];
+  });
+}
+
+/** Fills `{{ VAR | tojson }}` as blackbox's Jinja would, from `env`. */
+function jinja(text: string, env: Record<string, string>): string {
+  return text.replace(/\{\{ (\w+) \| tojson \}\}/g, (_m, v: string) => {
+    if (!(v in env)) throw new Error(`undefined ${v}`);
+    return JSON.stringify(env[v]);
+  });
+}
+
+describe('standalone engine: pydis-prod', () => {
+  const r = render(pydis('prod'), { stack: 'pydis-prod' });
+
+  test('snapshot of the rendered stack', () => {
+    expect(filesOf(r)).toMatchSnapshot();
+  });
+
+  test('renders exactly the server, its Services, configuration, network policy and blackbox', () => {
+    expect(r.objects.map((o) => o.file).sort()).toEqual([
+      'configmap-postgres-blackbox.yaml',
+      'configmap-postgres-config.yaml',
+      'cronjob-postgres-blackbox.yaml',
+      'networkpolicy-postgres-server.yaml',
+      'persistentvolumeclaim-postgres-data.yaml',
+      'service-postgres-headless.yaml',
+      'service-postgres.yaml',
+      'statefulset-postgres.yaml',
+    ]);
+    expect(r.objects.filter((o) => o.dataBearing).map((o) => `${o.file}:${o.dataBearing}`).sort()).toEqual([
+      'persistentvolumeclaim-postgres-data.yaml:postgres',
+      'statefulset-postgres.yaml:postgres',
+    ]);
+    for (const o of r.objects) expect(o.manifest.metadata.namespace).toBe(o.manifest.kind === 'Role' ? expect.any(String) : 'databases');
+  });
+
+  test('one StatefulSet replica on a ReadWriteOncePod claim from the retain class', () => {
+    const sts = find(r, 'StatefulSet', LIVE);
+    expect(sts.spec.replicas).toBe(1);
+    expect(sts.spec.serviceName).toBe('postgres-headless');
+    const pvc = find(r, 'PersistentVolumeClaim', 'postgres-data');
+    expect(pvc.spec).toEqual({ accessModes: ['ReadWriteOncePod'], storageClassName: 'linode-block-storage-retain', resources: { requests: { storage: '25Gi' } } });
+    const pod = sts.spec.template.spec;
+    expect(pod.volumes.find((v: any) => v.name === 'data')).toEqual({ name: 'data', persistentVolumeClaim: { claimName: 'postgres-data' } });
+    expect(pod.volumes.find((v: any) => v.name === 'shm')).toEqual({ name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '2Gi' } });
+    const c = pod.containers[0];
+    expect(c.image).toBe('ghcr.io/owl-corp/psql_extended:16');
+    expect(c.args).toEqual(['-c', 'config_file=/etc/postgresql/postgresql.conf']);
+    expect(c.volumeMounts.find((m: any) => m.name === 'shm').mountPath).toBe('/dev/shm');
+  });
+
+  test('credentials come from the existing Secret, never as values', () => {
+    const env = find(r, 'StatefulSet', LIVE).spec.template.spec.containers[0].env;
+    expect(env).toEqual([
+      { name: 'POSTGRES_USER', valueFrom: { secretKeyRef: { name: 'postgres-env', key: 'POSTGRES_USER' } } },
+      { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: 'postgres-env', key: 'POSTGRES_PASSWORD' } } },
+      { name: 'POSTGRES_DB', value: 'postgres' },
+      { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
+    ]);
+  });
+
+  test('postgresql.conf from the parameters, listening on all addresses; its digest restarts the server', () => {
+    const conf = find(r, 'ConfigMap', 'postgres-config').data['postgresql.conf'] as string;
+    expect(conf).toContain("listen_addresses = '*'");
+    expect(conf).toContain("shared_preload_libraries = 'pg_stat_statements'");
+    expect(conf).toContain("max_connections = '110'");
+    expect(conf).toContain("password_encryption = 'md5'");
+    expect(find(r, 'StatefulSet', LIVE).spec.template.metadata.annotations['pgfleet.io/config-digest']).toBe(confDigest(conf));
+  });
+
+  test('the application Service "postgres" selects the serving generation\'s pod', () => {
+    const svc = find(r, 'Service', 'postgres');
+    expect(svc.spec.selector).toEqual({ 'pgfleet.io/database': 'postgres', 'pgfleet.io/generation': LIVE, 'pgfleet.io/role': 'server' });
+    expect(svc.spec.ports).toEqual([{ name: 'postgres', port: 5432, targetPort: 'postgres' }]);
+    expect(find(r, 'Service', 'postgres-headless').spec.clusterIP).toBe('None');
+  });
+
+  test('blackbox: the seed\'s schedule and image, and a typed blackbox.yaml with secrets only as {{ VAR | tojson }}', () => {
+    const cron = find(r, 'CronJob', 'postgres-blackbox');
+    expect(cron.spec.schedule).toBe('0 15 * * *');
+    const pod = cron.spec.jobTemplate.spec.template.spec;
+    expect(pod.containers[0].image).toBe('docker.io/lemonsaurus/blackbox:main');
+    expect(pod.containers[0].env.find((e: any) => e.name === 'BLACKBOX_CONFIG_PATH').value).toBe('/blackbox/config_file/blackbox.yaml');
+    expect(pod.volumes[0]).toEqual({ name: 'config', configMap: { name: 'postgres-blackbox' } });
+
+    const text = find(r, 'ConfigMap', 'postgres-blackbox').data['blackbox.yaml'] as string;
+    // Every variable the template uses is set in the CronJob, from a Secret.
+    const vars = [...text.matchAll(/\{\{ (\w+) \| tojson \}\}/g)].map((m) => m[1]);
+    expect(vars.length).toBe(9);
+    // blackbox renders the whole file with Jinja (StrictUndefined): no other braces anywhere, comments included.
+    expect(text.split('{{').length - 1).toBe(vars.length);
+    expect(text).not.toMatch(/\{%|\{#/);
+    const env = Object.fromEntries(pod.containers[0].env.map((e: any) => [e.name, e]));
+    for (const v of vars) expect(env[v].valueFrom.secretKeyRef).toEqual({ name: expect.stringMatching(/^(postgres|blackbox)-env$/), key: expect.any(String) });
+    // A password with YAML-hostile characters survives Jinja + YAML.
+    const hostile = 'p@ss: "w#rd\' \\ {x}';
+    const cfg = parse(jinja(text, Object.fromEntries(vars.map((v) => [v, v.endsWith('PASSWORD') ? hostile : `value-of-${v}`]))));
+    expect(cfg.databases.postgres.postgres).toEqual({ username: 'value-of-PGFLEET_PG_USER', password: hostile, host: 'postgres.databases.svc', port: '5432' });
+    expect(Object.keys(cfg.storage.s3)).toEqual(['frankfurt_s3', 'newark_s3', 'singapore_s3']);
+    expect(cfg.storage.s3.newark_s3).toMatchObject({ bucket: 'blackbox', endpoint: 'us-east-1.linodeobjects.com' });
+    expect(Object.keys(cfg.notifiers.discord)).toEqual(['dev_ops']);
+    expect(cfg.retention_days).toBe(7);
+  });
+
+  test('every pod is restricted: non-root numeric user, RuntimeDefault seccomp, no privilege, read-only root', () => {
+    const pods = podTemplates(r);
+    expect(pods.length).toBe(2);
+    for (const { pod } of pods) {
+      const s = pod.spec.securityContext;
+      expect(s).toMatchObject({ runAsNonRoot: true, runAsUser: expect.any(Number), fsGroup: expect.any(Number), seccompProfile: { type: 'RuntimeDefault' } });
+      expect(pod.spec.enableServiceLinks).toBe(false);
+      for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
+        expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      }
+    }
+  });
+
+  test('the server is reachable only from pgfleet\'s Jobs, the writers and the listed peers', () => {
+    const np = find(r, 'NetworkPolicy', 'postgres-server');
+    expect(np.spec.podSelector).toEqual({ matchLabels: { 'pgfleet.io/database': 'postgres', 'pgfleet.io/role': 'server' } });
+    expect(np.spec.ingress).toEqual([
+      {
+        ports: [{ protocol: 'TCP', port: 5432 }],
+        from: [
+          { podSelector: { matchLabels: { 'pgfleet.io/client-of': 'postgres' } } },
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'web' } }, podSelector: { matchLabels: { app: 'site' } } },
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'bots' } }, podSelector: { matchLabels: { app: 'metricity' } } },
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tooling' } }, podSelector: { matchLabels: { app: 'metabase' } } },
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tooling' } }, podSelector: { matchLabels: { app: 'bitwarden' } } },
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { app: 'grafana' } } },
+        ],
+      },
+    ]);
+    // The blackbox pods carry the client label.
+    expect(find(r, 'CronJob', 'postgres-blackbox').spec.jobTemplate.spec.template.metadata.labels['pgfleet.io/client-of']).toBe('postgres');
+  });
+
+  test('no upgrade Jobs without an upgrade, and the state records the generation', () => {
+    expect(all(r, 'Job')).toEqual([]);
+    expect(r.state.databases.postgres.generations).toEqual({ postgres: { postgresVersion: 16, storage: '25Gi', bootstrap: 'initdb' } });
+  });
+
+  test('consumers get DATABASE_URL through the stable Service, from the login Secret', () => {
+    const withConsumer = render(
+      pydis('prod', {
+        connection: { database: 'site', secret: { name: 'site-db-login' } },
+        consumers: [{ app: 'site', secretName: 'site-database-url' }],
+      }),
+    );
+    const es = find(withConsumer, 'ExternalSecret', 'site-database-url');
+    expect(es.spec.target.template.data.DATABASE_URL).toBe('postgresql://{{ .user | urlquery }}:{{ .password | urlquery }}@postgres.databases.svc:5432/site');
+    expect(es.spec.data.map((d: any) => d.remoteRef)).toEqual([
+      { key: 'site-db-login', property: 'password' },
+      { key: 'site-db-login', property: 'username' },
+    ]);
+  });
+
+  test('the default generation is named after the database and the image defaults to the official one', () => {
+    const db = { ...pydis('prod') } as Record<string, any>;
+    const entry = { ...(db['pgfleet:databases'] as any[])[0] };
+    delete entry.image;
+    const d = render({ ...db, 'pgfleet:databases': [entry] });
+    expect(find(d, 'StatefulSet', 'postgres').spec.template.spec.containers[0].image).toBe('docker.io/library/postgres:16');
+  });
+});
+
+describe('standalone engine: blackbox with Vault credentials', () => {
+  test('short-lived S3 keys from Vault reach blackbox through External Secrets, by reference only', () => {
+    const prod = pydis('prod');
+    const backup = (prod['pgfleet:databases'] as any[])[0].backup;
+    const r = render({
+      ...prod,
+      'pgfleet:vault': { server: 'https://vault.example.org:8200' },
+      'pgfleet:databases': [
+        {
+          ...(prod['pgfleet:databases'] as any[])[0],
+          backup: { ...backup, storage: [{ id: 'frankfurt_s3', bucket: 'blackbox', endpoint: 'eu-central-1.linodeobjects.com', credentials: { vault: { path: '/aws/creds/blackbox', role: 'blackbox' } } }] },
+        },
+      ],
+    });
+    expect(find(r, 'VaultDynamicSecret', 'postgres-blackbox-frankfurt-s3').spec.path).toBe('/aws/creds/blackbox');
+    expect(find(r, 'ExternalSecret', 'postgres-blackbox-frankfurt-s3').spec.target.name).toBe('postgres-blackbox-frankfurt-s3');
+    const env = find(r, 'CronJob', 'postgres-blackbox').spec.jobTemplate.spec.template.spec.containers[0].env;
+    expect(env.find((e: any) => e.name === 'PGFLEET_S3_FRANKFURT_S3_SECRET_ACCESS_KEY').valueFrom).toEqual({ secretKeyRef: { name: 'postgres-blackbox-frankfurt-s3', key: 'secret_key' } });
+  });
+});
+
+describe('standalone engine: dump backups', () => {
+  test('to a PVC: one CronJob per generation into its own folder, the shared PVC data-bearing', () => {
+    const r = render(pydis('prod', { backup: { ...dumpToPvc, schedule: '30 2 * * *' } }));
+    const cron = find(r, 'CronJob', 'postgres-backup');
+    expect(cron.spec).toMatchObject({ schedule: '30 2 * * *', timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid' });
+    const c = cron.spec.jobTemplate.spec.template.spec.containers[0];
+    expect(c.image).toBe('ghcr.io/owl-corp/psql_extended:16');
+    expect(c.command).toEqual(['bash', '-c']);
+    expect(c.args).toEqual([DUMP_SCRIPT]);
+    const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(env).toMatchObject({ PGHOST: 'postgres-headless', PGPORT: '5432', DUMP_DIR: '/backups/postgres', DUMP_PREFIX: 'postgres', RETENTION_DAYS: '7' });
+    expect(env.PGPASSWORD).toEqual({ secretKeyRef: { name: 'postgres-env', key: 'POSTGRES_PASSWORD' } });
+    const pvc = r.objects.find((o) => o.file === 'persistentvolumeclaim-postgres-backups.yaml')!;
+    expect(pvc.dataBearing).toBe(LIVE);
+    expect(pvc.manifest.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'linode-block-storage-retain', resources: { requests: { storage: '20Gi' } } });
+    expect(r.state.databases.postgres.generations.postgres.archive).toBe('pvc://postgres-backups/postgres/');
+    expect(all(r, 'ConfigMap').map((m) => m.metadata.name)).toEqual(['postgres-config']);
+  });
+
+  test('to a bucket: dump into scratch space, then rclone uploads it, keys from the Secret', () => {
+    const r = render(pydis('prod', { backup: dumpToS3 }));
+    const pod = find(r, 'CronJob', 'postgres-backup').spec.jobTemplate.spec.template.spec;
+    expect(pod.initContainers.map((c: any) => [c.name, c.args[0]])).toEqual([['dump', DUMP_SCRIPT]]);
+    const upload = pod.containers[0];
+    expect([upload.name, upload.image, upload.command, upload.args]).toEqual(['upload', 'docker.io/rclone/rclone:1.68.2', ['sh', '-c'], [UPLOAD_SCRIPT]]);
+    const env = Object.fromEntries(upload.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(env).toMatchObject({
+      DEST: 'archive:pydis-backups/postgres/postgres',
+      RCLONE_CONFIG_ARCHIVE_TYPE: 's3',
+      RCLONE_CONFIG_ARCHIVE_ENDPOINT: 'https://eu-central-1.linodeobjects.com',
+      RCLONE_CONFIG_ARCHIVE_ACCESS_KEY_ID: { secretKeyRef: { name: 'backup-s3', key: 'access_key' } },
+      RCLONE_CONFIG_ARCHIVE_SECRET_ACCESS_KEY: { secretKeyRef: { name: 'backup-s3', key: 'secret_key' } },
+    });
+    expect(pod.volumes.find((v: any) => v.name === 'scratch')).toEqual({ name: 'scratch', emptyDir: { sizeLimit: '10Gi' } });
+    expect(r.state.databases.postgres.generations.postgres.archive).toBe('s3://pydis-backups/postgres/postgres/');
+  });
+
+  test('an explicit client image at least as new as the server is accepted', () => {
+    const r = render(pydis('prod', { backup: { ...dumpToPvc, image: 'docker.io/library/postgres:17-bookworm' } }));
+    expect(find(r, 'CronJob', 'postgres-backup').spec.jobTemplate.spec.template.spec.containers[0].image).toBe('docker.io/library/postgres:17-bookworm');
+  });
+});
