@@ -227,7 +227,6 @@ const standalone: Row[] = [
     after: pydis('prod', { backup: { ...pydisDb().backup, retentionDays: 3 } }),
     notSafe: ['~ ConfigMap/postgres-blackbox data destroys-data'],
     gate: `fails: destroys-data:${P}`,
-    knownGap: 'standalone-change-rules.ts has no rule for a shorter blackbox retention (ConfigMap data): it is the default `safe`',
   },
   { name: 'schedule change', before: pydis(), after: pydis('prod', { backup: { ...pydisDb().backup, schedule: '0 3 * * *' } }), notSafe: [], gate: 'passes' },
   { name: 'storage growth', before: pydis(), after: pydis('prod', { storage: { size: '50Gi', storageClass: 'linode-block-storage-retain' } }), notSafe: [], gate: 'passes' },

@@ -19,6 +19,13 @@ const NETWORK_POLICY = 'networking.k8s.io/v1 NetworkPolicy';
 
 const step = (c: ChangeContext) => (c.after ?? c.before)?.metadata?.labels?.['pgfleet.io/step'] as string | undefined;
 const isStep = (name: string) => (_b: unknown, _a: unknown, c: ChangeContext) => step(c) === name;
+/** `retention_days` of a rendered blackbox config (ConfigMap data), or Infinity when it has none. */
+function retentionDays(data: unknown): number {
+  const text = data && typeof data === 'object' ? Object.values(data as Record<string, unknown>).join('\n') : '';
+  const m = /^\s*retention_days:\s*(\d+)\s*$/m.exec(text);
+  return m ? Number(m[1]) : Infinity;
+}
+
 const bytes = (v: unknown) => (typeof v === 'string' ? quantityBytes(v) : undefined);
 
 const jobDone = (timeout: string) => `wait: \`kubectl -n {{namespace}} wait job/{{name}} --for=condition=Complete --timeout=${timeout}\` succeeds (Pulumi waits for it too before the next step)`;
@@ -223,6 +230,14 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     class: 'safe',
     why: 'how the nightly dump runs; takes effect at the next run',
     steps: ['check: after the next run, `kubectl -n {{namespace}} get jobs -l pgfleet.io/step=backup` shows it Complete'],
+  },
+  {
+    kind: CONFIG_MAP,
+    path: 'data',
+    when: (b, a) => retentionDays(a) < retentionDays(b),
+    class: 'destroys-data',
+    why: 'blackbox keeps fewer days of dumps ({{name}}): its next run deletes the dumps older than the new retention_days from every storage target; no restore can reach back further',
+    steps: ['before: if an older dump might still be needed, copy it out of the bucket first (blackbox deletes by age at its next run)'],
   },
   {
     kind: CONFIG_MAP,
