@@ -1,12 +1,16 @@
 import type { EngineName } from '../config/schema/stack';
 import { CnpgDatabase } from './cnpg/cnpg-database';
+import { CrunchyDatabase } from './crunchy/crunchy-database';
 import type { EngineConstructor } from './engine';
+import { PatroniDatabase } from './patroni/patroni-database';
+import { SpiloDatabase } from './spilo/spilo-database';
+import { StandaloneDatabase } from './standalone/standalone-database';
 
 /** The construct that renders each engine. Engines not built yet are undefined. */
 export const ENGINE_CONSTRUCTS: Record<EngineName, EngineConstructor | undefined> = {
   cnpg: CnpgDatabase,
-  crunchy: undefined,
-  spilo: undefined,
-  patroni: undefined,
-  standalone: undefined,
+  crunchy: CrunchyDatabase,
+  spilo: SpiloDatabase,
+  patroni: PatroniDatabase,
+  standalone: StandaloneDatabase,
 };

@@ -61,7 +61,7 @@ export function renderStack(spec: StackSpec): RenderedStack {
   // Ordering declared with `node.addDependency` between objects (e.g. a restore Job after its cluster).
   const withDeps = objects.map((o) => ({
     ...o,
-    dependsOn: o.construct.node.dependencies.flatMap((d) => [d, ...d.node.findAll()]).map((d) => byConstruct.get(d as ApiObject)).filter((f): f is string => !!f && f !== o.file),
+    dependsOn: [...new Set(o.construct.node.dependencies.flatMap((d) => d.node.findAll()).map((d) => byConstruct.get(d as ApiObject)))].filter((f): f is string => !!f && f !== o.file),
   }));
   const helmReleases = app.charts.flatMap((c) => c.node.findAll().filter(HelmRelease.isHelmRelease));
 

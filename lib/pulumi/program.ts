@@ -14,6 +14,17 @@ export function dataOptions(generation: string | undefined, serving: string): pu
   return { retainOnDelete: true, protect: generation === serving };
 }
 
+/**
+ * How long Pulumi waits for an object. Restore, dump and import Jobs may run for hours: wait
+ * for their own deadline plus a margin, or six hours, instead of Pulumi's default of ten minutes.
+ */
+export function awaitOptions(manifest: Record<string, any>): pulumi.CustomResourceOptions {
+  if (manifest.kind !== 'Job') return {};
+  const deadline = manifest.spec?.activeDeadlineSeconds as number | undefined;
+  const seconds = deadline === undefined ? 6 * 3600 : deadline + 600;
+  return { customTimeouts: { create: `${seconds}s`, update: `${seconds}s` } };
+}
+
 /** Pulumi resource name of a rendered object: unique per stack and stable (`forgejo/cluster-forgejo-db`). */
 export function resourceName(o: { manifest: Record<string, any>; file: string }): string {
   return `${o.manifest.metadata.namespace ?? 'default'}/${o.file.replace(/\.yaml$/, '')}`;
@@ -39,7 +50,7 @@ export function deployStack(rendered: RenderedStack, opts: pulumi.CustomResource
     const i = pending.findIndex((o) => o.dependsOn.every((d) => objects.has(d)));
     if (i < 0) throw new Error(`dependency cycle among ${pending.map((o) => o.file).join(', ')}`);
     const [o] = pending.splice(i, 1);
-    const options = dataOptions(o.dataBearing, serving.get(o.database)!);
+    const options = { ...dataOptions(o.dataBearing, serving.get(o.database)!), ...awaitOptions(o.manifest) };
     objects.set(
       o.file,
       new k8s.yaml.ConfigGroup(

@@ -48,3 +48,44 @@ describe('Pulumi program (runtime mocks)', () => {
     expect(groups).toContain('forgejo/externalsecret-forgejo-database-url');
   });
 });
+
+// GIVEN a standalone upgrade in progress (ordered Jobs), WHEN deployed, THEN each object waits for
+// the objects it depends on, and Jobs get a timeout from their own deadline.
+describe('Pulumi program: ordering of an upgrade', () => {
+  let rendered: ReturnType<typeof renderStack>;
+  let resourceName: (o: { manifest: Record<string, any>; file: string }) => string;
+  const start = () => registered.length;
+  let from = 0;
+
+  beforeAll(async () => {
+    from = start();
+    const { deployStack } = await import('../../lib/pulumi/program');
+    ({ resourceName } = await import('../../lib/pulumi/program'));
+    rendered = renderStack(loadStackFile(path.join(ROOT, 'stacks/Pulumi.pydis-staging.yaml')));
+    const deployed = deployStack(rendered, { transformations: [recorder] });
+    await Promise.all([...deployed.objects.values()].map((g) => unwrap(g.resources)));
+  });
+
+  const nameOf = (file: string) => resourceName(rendered.objects.find((o) => o.file === file)!);
+  const group = (file: string) => registered.slice(from).find((r) => r.type === 'kubernetes:yaml:ConfigGroup' && r.name === nameOf(file))!;
+
+  test('dependencies become dependsOn between groups, in the rendered order', () => {
+    const ordered = rendered.objects.filter((o) => o.dependsOn.length);
+    expect(ordered.length).toBeGreaterThan(0);
+    for (const o of ordered) {
+      expect(group(o.file).dependsOn.sort()).toEqual(o.dependsOn.map(nameOf).sort());
+    }
+    // The import runs after the dump, which runs after the writers are down.
+    expect(group('job-postgres-17-import.yaml').dependsOn).toContain('databases/job-postgres-17-dump');
+    expect(group('job-postgres-17-dump.yaml').dependsOn).toContain('databases/job-postgres-17-writers-down');
+  });
+
+  test('Jobs wait for their own deadline plus ten minutes, or six hours', async () => {
+    const { awaitOptions } = await import('../../lib/pulumi/program');
+    expect(awaitOptions({ kind: 'Job', spec: { activeDeadlineSeconds: 1600 } })).toEqual({ customTimeouts: { create: '2200s', update: '2200s' } });
+    const job = rendered.objects.find((o) => o.file === 'job-postgres-17-import.yaml')!.manifest;
+    expect(job.spec.activeDeadlineSeconds).toBeUndefined();
+    expect(awaitOptions(job)).toEqual({ customTimeouts: { create: '21600s', update: '21600s' } });
+    expect(awaitOptions({ kind: 'Service' })).toEqual({});
+  });
+});

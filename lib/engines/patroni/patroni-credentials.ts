@@ -1,0 +1,45 @@
+import type { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ConfigError } from '../../config/config-error';
+import { patroniNames, type PatroniDatabaseSpec } from '../../config/schema/patroni';
+import type { StackSpec } from '../../config/stack-spec';
+import type { ResolvedDatabase } from '../../model/resolved';
+import { VaultCredentials } from '../../secrets/vault-credentials';
+
+/** The credentials Secret of a database and the keys pgfleet reads from it. */
+export interface PatroniSecret {
+  readonly secretName: string;
+  readonly keys: PatroniDatabaseSpec['credentials']['keys'];
+}
+
+/** `valueFrom.secretKeyRef` of one key of the credentials Secret. */
+export function fromSecret(secret: PatroniSecret, key: keyof PatroniSecret['keys']): k8s.EnvVarSource {
+  return { secretKeyRef: { name: secret.secretName, key: secret.keys[key] } };
+}
+
+/**
+ * Resolves a database's `credentials` to a Secret: the existing one, or one that the shared
+ * Vault → External Secrets construct fills from a Vault path. Every generation of the database
+ * reads the same Secret (superuser, replication and application user).
+ */
+export function patroniCredentials(scope: Construct, id: string, db: ResolvedDatabase<PatroniDatabaseSpec>, stack: StackSpec): PatroniSecret {
+  const c = db.spec.credentials;
+  if ('existingSecret' in c) return { secretName: c.existingSecret.name, keys: c.keys };
+  const server = c.vault.server ?? stack.vault?.server;
+  if (!server) {
+    throw new ConfigError(stack.source, [
+      { path: `${db.path}.credentials.vault.server`, value: undefined, allowed: 'a Vault address, here or in pgfleet:vault.server', fix: 'set pgfleet:vault.server for the stack, or credentials.vault.server' },
+    ]);
+  }
+  const name = patroniNames.vaultCredentials(db.name);
+  const vault = new VaultCredentials(scope, id, {
+    name,
+    namespace: db.namespace,
+    path: c.vault.path,
+    role: c.vault.role,
+    server,
+    mountPath: c.vault.mountPath ?? stack.vault?.mountPath,
+    refreshInterval: c.vault.refreshInterval,
+  });
+  return { secretName: vault.secretName, keys: c.keys };
+}
