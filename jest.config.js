@@ -1,8 +1,11 @@
 /** Tests run TypeScript through swc (no type-check); `npm test` type-checks with tsc first. */
 module.exports = {
   testEnvironment: 'node',
+  // The Pulumi SDK keeps state on globals between suites; jest's clean-up would only warn about it.
+  testEnvironmentOptions: { globalsCleanup: 'off' },
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   testTimeout: 120000,
 };

@@ -1,9 +1,11 @@
 /** Shared test helpers: render stacks from inline config, find objects, require real tools in CI. */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { ConfigError, type ConfigIssue } from '../lib/config/config-error';
 import { parseStackConfig } from '../lib/config/load-stack';
 import type { StackSpec } from '../lib/config/stack-spec';
 import type { StackState } from '../lib/model/stack-state';
@@ -73,4 +75,27 @@ export function hasTool(tool: string): boolean {
 /** A fresh temporary directory, removed by the caller or the OS. */
 export function tempDir(prefix = 'pgfleet-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** The issues of the ConfigError `fn` throws; fails the test when it throws nothing or something else. */
+export function issuesOf(fn: () => unknown): ConfigIssue[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.issues];
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+/** A loopback port no one listens on right now (for throwaway servers in real-tool tests). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 }

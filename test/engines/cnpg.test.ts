@@ -1,5 +1,4 @@
-import { ConfigError, ConfigIssue } from '../../lib/config/config-error';
-import { all, filesOf, find, render, renderAfter } from '../helpers';
+import { all, filesOf, find, render, renderAfter, issuesOf } from '../helpers';
 
 /** The Indigo forgejo database as in stacks/Pulumi.indigo-prod.yaml, with overrides. */
 function forgejo(db: Record<string, unknown> = {}, backup: Record<string, unknown> = {}) {
@@ -32,15 +31,6 @@ function forgejo(db: Record<string, unknown> = {}, backup: Record<string, unknow
 const restored = (restoreFrom: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
   forgejo({ generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-r1', restoreFrom: { generation: 'forgejo-db', ...restoreFrom } }], serving: 'forgejo-db', ...extra });
 
-function issuesOf(fn: () => unknown): ConfigIssue[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.issues];
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('CloudNativePG engine', () => {
   describe('a live database (Indigo forgejo)', () => {

@@ -2,7 +2,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { ConfigError, type ConfigIssue } from '../../lib/config/config-error';
 import { ROOT } from '../helpers';
 
 export type Env = 'dev' | 'test' | 'prod';
@@ -40,13 +39,4 @@ export function withRepos(repos: Record<string, unknown>[], db: Record<string, u
   return jobstore('prod', { backups: { ...backups, repos }, ...db });
 }
 
-/** The ConfigError's issues of a failing render (fails the test when nothing is thrown). */
-export function issuesOf(fn: () => unknown): ConfigIssue[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.issues];
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
+export { issuesOf } from '../helpers';

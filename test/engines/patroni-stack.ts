@@ -2,7 +2,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { ConfigError, type ConfigIssue } from '../../lib/config/config-error';
 import type { RenderedStack } from '../../lib/outputs/render-stack';
 import { ROOT } from '../helpers';
 
@@ -32,16 +31,7 @@ export function restored(restoreFrom: Config = {}, db: Config = {}, backup: Conf
   );
 }
 
-/** The issues of the ConfigError `fn` throws. */
-export function issuesOf(fn: () => unknown): ConfigIssue[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.issues];
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
+export { issuesOf } from '../helpers';
 
 /** The container of a Job's, CronJob's or StatefulSet's pod template. */
 export function containerOf(manifest: Record<string, any>): Record<string, any> {

@@ -1,14 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { ConfigError, ConfigIssue } from '../../lib/config/config-error';
 import { loadStackFile } from '../../lib/config/load-stack';
 import { pgfleetPatroniValues, patroniChartValues, patroniValuesProblems, type PatroniChartValues } from '../../lib/engines/spilo/patroni-chart-values';
 import { spiloChangeRules } from '../../lib/engines/spilo/spilo-change-rules';
 import { DataBearing } from '../../lib/outputs/data-bearing';
 import type { RenderedStack } from '../../lib/outputs/render-stack';
 import { renderStack } from '../../lib/outputs/render-stack';
-import { all, filesOf, find, render, renderAfter, ROOT, validator } from '../helpers';
+import { all, filesOf, find, render, renderAfter, ROOT, validator, issuesOf } from '../helpers';
 
 const LIVE = 'ciip-portal-patroni';
 const BUCKET = 'wksv3k-prod-ciip-backups';
@@ -57,15 +56,6 @@ function valuesOf(r: RenderedStack, release: string): PatroniChartValues {
   return fromFile;
 }
 
-function issuesOf(fn: () => unknown): ConfigIssue[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.issues];
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 const CLONE_FROM_LIVE = {
   CLONE_METHOD: 'CLONE_WITH_WALE',

@@ -2,7 +2,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { ConfigError, type ConfigIssue } from '../../lib/config/config-error';
 import { ROOT } from '../helpers';
 
 export type Config = Record<string, unknown>;
@@ -55,13 +54,4 @@ export function restoring(restoreFrom: Record<string, unknown> = {}, db: Record<
   });
 }
 
-/** The ConfigError's issues of a failing render (fails the test when nothing is thrown). */
-export function issuesOf(fn: () => unknown): ConfigIssue[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.issues];
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
+export { issuesOf } from '../helpers';

@@ -11,10 +11,9 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { BACKUP_SCRIPT, RESTORE_SCRIPT, UPGRADE_SCRIPT, VERIFY_SCRIPT } from '../../lib/engines/patroni/job-scripts';
-import { hasTool, tempDir } from '../helpers';
+import { hasTool, tempDir, freePort } from '../helpers';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 const asRoot = process.getuid?.() === 0;
@@ -280,16 +279,6 @@ describe('the shell of the Patroni backup Jobs', () => {
     const sql = (server: 'source' | 'target', db: string, q: string) => asPostgres('psql', ['-p', String(ports[server]), '-d', db, '-X', '-v', 'ON_ERROR_STOP=1', '-Atc', q]).out.trim();
     const rows = (server: 'source' | 'target', db = 'hcap') => sql(server, db, 'SELECT v FROM t ORDER BY v').split('\n').join(',');
 
-    async function freePort(): Promise<number> {
-      return new Promise((resolve, reject) => {
-        const s = net.createServer();
-        s.once('error', reject);
-        s.listen(0, '127.0.0.1', () => {
-          const { port } = s.address() as net.AddressInfo;
-          s.close(() => resolve(port));
-        });
-      });
-    }
 
     /** Dumps `db` of the source the way the backup-container names it, as of now. */
     function dumpAs(db: string, rel: string): string {

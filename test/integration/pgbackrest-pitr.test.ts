@@ -14,9 +14,8 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
-import { find, hasTool, render, tempDir } from '../helpers';
+import { find, hasTool, render, tempDir, freePort } from '../helpers';
 import { CLONE, withRestore } from '../engines/crunchy-stack';
 
 const BIN = '/usr/lib/postgresql/15/bin';
@@ -25,17 +24,6 @@ const asRoot = process.getuid?.() === 0;
 /** The zone the servers run in: neither UTC nor -08:00, so only the target's own offset can be right. */
 const SERVER_ZONE = 'Asia/Kolkata';
 
-/** A port no one listens on right now. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

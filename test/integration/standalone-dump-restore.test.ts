@@ -7,9 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
-import { find, hasTool, render, tempDir } from '../helpers';
+import { find, hasTool, render, tempDir, freePort } from '../helpers';
 import { pydis, restoring, upgrading } from '../engines/standalone-stack';
 
 const BIN = '/usr/lib/postgresql/15/bin';
@@ -32,16 +31,6 @@ function ok(r: { status: number | null; stdout: string; stderr: string }, what: 
   return r.stdout;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A throwaway cluster: superuser with a password over TCP (scram), trust on its own socket only. */
 class Cluster {
