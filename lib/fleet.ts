@@ -47,12 +47,12 @@ export class DatabaseChart extends Chart {
     const Engine = ENGINE_CONSTRUCTS[db.engine]!;
     const engine = new Engine(this, 'Engine', { database: db, stack: spec });
     if (db.spec.consumers.length) {
+      const users = [...new Set(db.spec.consumers.map((c) => c.user))];
       new ConsumerSecrets(this, 'Consumers', {
         name: db.name,
         namespace: db.namespace,
-        connection: engine.connection(db.serving),
-        readableSecrets: [...new Set(db.generations.map((g) => engine.connection(g).secretName))],
-        consumers: db.spec.consumers,
+        readableSecrets: [...new Set(db.generations.flatMap((g) => users.map((u) => engine.connection(g, u).secretName)))],
+        consumers: db.spec.consumers.map((c) => ({ ...c, connection: engine.connection(db.serving, c.user) })),
       });
     }
   }

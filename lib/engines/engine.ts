@@ -11,8 +11,11 @@ export interface EngineProps<D extends ResolvedDatabase = ResolvedDatabase> {
 
 /** An engine construct renders one database (all its live generations). */
 export interface DatabaseEngine extends Construct {
-  /** Where a generation's connection details live, for consumer wiring. */
-  connection(generation: ResolvedGeneration): Connection;
+  /**
+   * Where a generation's connection details live, for consumer wiring: for `user` when the
+   * engine publishes one Secret per user (PGO), else for the application user.
+   */
+  connection(generation: ResolvedGeneration, user?: string): Connection;
 }
 
 export type EngineConstructor = new (scope: Construct, id: string, props: EngineProps<any>) => DatabaseEngine;

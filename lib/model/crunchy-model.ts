@@ -26,9 +26,9 @@ export function userSecretName(cluster: string, user: string): string {
   return `${cluster}-pguser-${user}`;
 }
 
-/** The user consumers connect as: the first consumer's `user`, else the first user (the schema keeps them equal). */
+/** The user a consumer connects as when it names none: the first user. */
 export function consumerUser(spec: CrunchyDatabaseSpec): string {
-  return spec.consumers[0]?.user ?? spec.users[0].name;
+  return spec.users[0].name;
 }
 
 /** PVC PGO creates for a volume repository of a cluster. */

@@ -13,15 +13,15 @@ export interface ConsumerSpec {
   readonly app: string;
   readonly secretName: string;
   readonly key: string;
+  /** The serving generation's connection for this consumer (its user). */
+  readonly connection: Connection;
 }
 
 export interface ConsumerSecretsProps {
   /** Prefix of the store, its ServiceAccount and Role (`<name>-connections`). */
   readonly name: string;
   readonly namespace: string;
-  /** The serving generation's connection. */
-  readonly connection: Connection;
-  /** Every live generation's connection Secret: the Role may read only these. */
+  /** Every live generation's connection Secrets: the Role may read only these. */
   readonly readableSecrets: readonly string[];
   readonly consumers: readonly ConsumerSpec[];
   /** How quickly a cutover reaches the application's Secret. @default 1m */
@@ -72,8 +72,8 @@ export class ConsumerSecrets extends Construct {
       },
     });
 
-    const c = props.connection;
     for (const consumer of props.consumers) {
+      const c = consumer.connection;
       const ref = (property: string) => ({ key: c.secretName, property });
       const uri = c.uriKey
         ? { data: [{ secretKey: consumer.key, remoteRef: ref(c.uriKey) }], template: undefined }

@@ -125,7 +125,6 @@ describe('Crunchy PGO engine', () => {
       const at = (p: string) => i.filter((x) => x.path === p).map((x) => x.allowed).join(' | ');
       expect(at('pgfleet:databases[0].users[0].options')).toContain('without PASSWORD');
       expect(at('pgfleet:databases[0].consumers[1].user')).toContain('PGO writes the "uri" key of <cluster>-pguser-nodb only then');
-      expect(at('pgfleet:databases[0].consumers[1].user')).toContain('the same user for every consumer');
       expect(at('pgfleet:databases[0].consumers[2].user')).toContain('a user of this database: admin, nodb');
     });
   });
@@ -371,5 +370,26 @@ describe('Crunchy PGO engine', () => {
     const r = render(jobstore('dev'));
     expect(all(r, 'PostgresCluster').map((c) => c.apiVersion)).toEqual(['postgres-operator.crunchydata.com/v1beta1']);
     expect(find(r, 'PostgresCluster', LIVE).metadata.annotations['pgfleet.io/repo1-on-cluster-delete']).toBe('deleted');
+  });
+});
+
+describe('consumers with their own users', () => {
+  test('each consumer reads its own user\'s Secret of the serving generation, and the role allows exactly those', () => {
+    const r = render(
+      jobstore('prod', {
+        users: [
+          { name: 'admin', options: 'CREATEDB', databases: ['api'] },
+          { name: 'reporting', databases: ['api'] },
+        ],
+        consumers: [
+          { app: 'api', secretName: 'api-database-url' },
+          { app: 'metabase', secretName: 'metabase-database-url', user: 'reporting' },
+        ],
+      }),
+    );
+    const cluster = all(r, 'PostgresCluster')[0].metadata.name;
+    expect(find(r, 'ExternalSecret', 'api-database-url').spec.data[0].remoteRef).toEqual({ key: `${cluster}-pguser-admin`, property: 'uri' });
+    expect(find(r, 'ExternalSecret', 'metabase-database-url').spec.data[0].remoteRef).toEqual({ key: `${cluster}-pguser-reporting`, property: 'uri' });
+    expect(all(r, 'Role').find((x) => x.metadata.name.endsWith('-connections'))!.rules[0].resourceNames).toEqual([`${cluster}-pguser-admin`, `${cluster}-pguser-reporting`]);
   });
 });

@@ -423,9 +423,8 @@ export const crunchyDatabase = z
     const live = gens.filter((g) => !db.retired.includes(g.name)).map((g) => g.name);
     const ack = new Set(db.acknowledge);
 
-    // Consumers: the foundation wires every consumer to one connection Secret.
+    // Consumers: each reads `<cluster>-pguser-<user>`, which PGO writes with a uri only for a user with a database.
     const users = new Map(db.users.map((u) => [u.name, u]));
-    const firstUser = db.consumers.length ? db.consumers[0].user ?? db.users[0].name : undefined;
     db.consumers.forEach((c, i) => {
       const name = c.user ?? db.users[0].name;
       const u = users.get(name);
@@ -433,9 +432,6 @@ export const crunchyDatabase = z
         issue(ctx, `a user of this database: ${[...users.keys()].join(', ')}`, 'name a user listed in users, or add it there', ['consumers', i, 'user']);
       } else if (u.databases.length === 0) {
         issue(ctx, `a user with at least one database: PGO writes the "uri" key of <cluster>-pguser-${name} only then`, `add databases: [...] to user ${name}`, ['consumers', i, 'user']);
-      }
-      if (name !== firstUser) {
-        issue(ctx, `the same user for every consumer of a database (they share one connection Secret per generation; the first consumer uses ${firstUser})`, `use user ${firstUser} here, or move this application to its own database entry`, ['consumers', i, 'user']);
       }
     });
     db.users.forEach((u, i) => {

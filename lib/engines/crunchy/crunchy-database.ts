@@ -52,7 +52,7 @@ export class CrunchyDatabase extends Construct implements DatabaseEngine {
   }
 
   /** PGO writes `<cluster>-pguser-<user>` with a ready `uri` (for the user's first database). */
-  public connection(generation: ResolvedGeneration): Connection {
-    return { secretName: userSecretName(generation.name, consumerUser(this.spec)), uriKey: 'uri' };
+  public connection(generation: ResolvedGeneration, user?: string): Connection {
+    return { secretName: userSecretName(generation.name, user ?? consumerUser(this.spec)), uriKey: 'uri' };
   }
 }
