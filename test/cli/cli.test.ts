@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { defaultCrdDirs } from '../../lib/review/validate-manifests';
 import { ROOT, tempDir } from '../helpers';
 
 const BIN = path.join(ROOT, 'bin/pgfleet.js');
@@ -54,6 +55,23 @@ describe('pgfleet CLI', () => {
     const s = pgfleet('synth', '--stacks-dir', dir, '--out', out);
     expect(s.status).toBe(1);
     expect(s.stderr).toContain('CloudNativePG schedules start with a seconds field: write "0 0 3 * * *"');
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('synth fails on an object its schemas do not accept, writing nothing', () => {
+    const dir = tempDir();
+    // Only the CloudNativePG Cluster CRD: every other kind of the stack has no schema to pass.
+    const crds = path.join(dir, 'crds');
+    fs.mkdirSync(crds);
+    fs.copyFileSync(path.join(defaultCrdDirs(ROOT)[0], 'postgresql.cnpg.io_clusters.yaml'), path.join(crds, 'clusters.yaml'));
+    const file = path.join(dir, 'Pulumi.one-dev.yaml');
+    fs.writeFileSync(file, GOOD);
+    const out = path.join(dir, 'out');
+    const s = pgfleet('synth', '--file', file, '--out', out, '--crds', crds);
+    expect(s.status).toBe(1);
+    expect(s.stderr).toContain('synthesized objects do not match their schemas (nothing written)');
+    expect(s.stderr).toContain('barmancloud.cnpg.io/v1 ObjectStore forgejo-backups: no schema for barmancloud.cnpg.io/v1 ObjectStore');
+    expect(s.stderr).not.toContain('Cluster forgejo-db');
     expect(fs.existsSync(out)).toBe(false);
   });
 
