@@ -15,6 +15,11 @@ export interface EngineModel<D extends DatabaseSpec = DatabaseSpec> {
   readonly upgrade: 'in-place' | 'new-generation';
   /** Archive location of a generation, e.g. `s3://bucket/prefix/<serverName>/`. */
   archive?(db: ResolvedDatabase<D>, gen: ResolvedGeneration): string | undefined;
+  /**
+   * Every volume of a generation whose size the stack sets, by a stable name, with the config
+   * path of that size: a later synth refuses to shrink any of them. @default - `storage.size` as `data`
+   */
+  volumes?(db: ResolvedDatabase<D>, gen: ResolvedGeneration): Record<string, { readonly size: string; readonly path: string }>;
   /** Engine facts to record in the stack state. */
   extra?(db: ResolvedDatabase<D>, gen: ResolvedGeneration): Record<string, string | number | boolean> | undefined;
   /**

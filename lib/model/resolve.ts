@@ -210,9 +210,11 @@ export function stackState(stack: ResolvedStack): StackState {
       const archive = model.archive?.(db, g);
       const extra = model.extra?.(db, g);
       const storage = (db.spec as { storage?: { size: string } }).storage?.size;
+      const volumes = model.volumes?.(db, g);
       generations[g.name] = {
         postgresVersion: g.postgresVersion,
         ...(storage ? { storage } : {}),
+        ...(volumes ? { volumes: Object.fromEntries(Object.entries(volumes).map(([k, v]) => [k, v.size])) } : {}),
         bootstrap: g.bootstrap.describe(),
         ...(archive ? { archive } : {}),
         ...(extra ? { extra } : {}),
@@ -270,15 +272,20 @@ function checkTransitions(previous: StackState, databases: readonly ResolvedData
         });
       }
       issues.push(...(ENGINE_MODELS[db.engine].transitions?.(db, gen, was, now, gpath) ?? []));
-      const wasBytes = was.storage ? quantityBytes(was.storage) : undefined;
-      const nowBytes = now.storage ? quantityBytes(now.storage) : undefined;
-      if (wasBytes !== undefined && nowBytes !== undefined && nowBytes < wasBytes) {
-        issues.push({
-          path: `${db.path}.storage.size`,
-          value: now.storage,
-          allowed: `${was.storage} or more: Kubernetes volumes can grow but never shrink`,
-          fix: `keep ${was.storage}; to use less space, restore into a new generation with a smaller volume`,
-        });
+      const sized = ENGINE_MODELS[db.engine].volumes?.(db, gen) ?? (now.storage ? { data: { size: now.storage, path: `${db.path}.storage.size` } } : {});
+      const sizedBefore: Record<string, string> = { ...(was.storage ? { data: was.storage } : {}), ...was.volumes };
+      for (const [name, { size, path }] of Object.entries(sized)) {
+        const wasSize = sizedBefore[name];
+        const wasBytes = wasSize ? quantityBytes(wasSize) : undefined;
+        const nowBytes = quantityBytes(size);
+        if (wasBytes !== undefined && nowBytes !== undefined && nowBytes < wasBytes) {
+          issues.push({
+            path,
+            value: size,
+            allowed: `${wasSize} or more: Kubernetes volumes can grow but never shrink (${genName}'s ${name} volume)`,
+            fix: `keep ${wasSize}; to use less space, restore into a new generation with a smaller volume`,
+          });
+        }
       }
     }
     for (const name of before.retired) {

@@ -8,6 +8,8 @@ export interface GenerationState {
   readonly postgresVersion: number;
   /** Data volume size as written in the stack. */
   readonly storage?: string;
+  /** Sizes of the generation's other sized volumes, by name (EngineModel.volumes). */
+  readonly volumes?: Readonly<Record<string, string>>;
   /** How the generation was created (`Bootstrap.describe()`). */
   readonly bootstrap: string;
   /** Where it writes its backups/WAL (engine-specific location). */
