@@ -8,6 +8,7 @@ import { defaultCrdDirs, ManifestValidator } from '../review/validate-manifests'
 import { registerReviewCommands } from '../review/commands';
 import { projectRoot } from './project-root';
 import { InvalidManifestsError, synth } from './synth';
+import { UsageError } from './usage-error';
 import { validateDir } from './validate';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -60,12 +61,15 @@ export function main(argv: string[]): void {
   try {
     program().parse(argv);
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof InvalidManifestsError) {
+    if (e instanceof ConfigError || e instanceof InvalidManifestsError || e instanceof UsageError) {
       console.error(e.message);
-      process.exitCode = 1;
-      return;
+    } else {
+      // Anything else is a bug or an environment problem: the message, and the trace on request.
+      console.error(`pgfleet: ${(e as Error).message ?? String(e)}`);
+      if (process.env.PGFLEET_DEBUG) console.error((e as Error).stack);
+      else console.error('(set PGFLEET_DEBUG=1 for a stack trace)');
     }
-    throw e;
+    process.exitCode = 1;
   }
 }
 

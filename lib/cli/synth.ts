@@ -1,9 +1,12 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../config/config-error';
 import { findStackFiles, loadStackFile, stackNameOf } from '../config/load-stack';
+import { STATE_FILE } from '../model/stack-state';
 import { renderStack, type RenderedStack } from '../outputs/render-stack';
 import { writeStack } from '../outputs/write-stack';
 import { formatManifestProblems, ManifestValidator } from '../review/validate-manifests';
+import { UsageError } from './usage-error';
 
 export interface SynthOptions {
   /** Stack names to synthesize. @default - every stack file in stacksDir */
@@ -18,12 +21,24 @@ export interface SynthOptions {
 /** Thrown when synthesized objects fail their schemas; nothing is written. */
 export class InvalidManifestsError extends Error {}
 
-/** The stack files a synth run covers. */
+/** The stack files a run covers; none at all is an error (a CI job in the wrong directory must not pass). */
 export function selectStackFiles(o: Pick<SynthOptions, 'stacks' | 'files' | 'stacksDir'>): string[] {
   if (o.files?.length) return [...o.files];
   const all = findStackFiles(o.stacksDir);
+  if (!all.length) {
+    throw new UsageError(`no stack files (Pulumi.<stack>.yaml) in ${path.resolve(o.stacksDir)}: run pgfleet from the project root, or pass --stacks-dir DIR or --file PATH`);
+  }
   if (!o.stacks?.length) return all;
   return o.stacks.map((s) => all.find((f) => stackNameOf(f) === s) ?? path.join(o.stacksDir, `Pulumi.${s}.yaml`));
+}
+
+/**
+ * Where the previous synth of a stack left its state: the output directory, else the project's
+ * committed `dist/`, so synthesizing into a fresh directory cannot skip the transition checks.
+ */
+export function stateDirOf(stack: string, outDir: string): string {
+  const out = path.join(outDir, stack);
+  return fs.existsSync(path.join(out, STATE_FILE)) ? out : path.join('dist', stack);
 }
 
 /**
@@ -37,7 +52,7 @@ export function synth(o: SynthOptions): RenderedStack[] {
   const invalid: string[] = [];
   for (const file of files) {
     try {
-      const spec = loadStackFile(file, path.join(o.outDir, stackNameOf(file)));
+      const spec = loadStackFile(file, stateDirOf(stackNameOf(file), o.outDir));
       const r = renderStack(spec);
       const problems = o.validator.validate(r.objects.map((x) => x.manifest));
       if (problems.length) invalid.push(`${spec.stack}:\n${formatManifestProblems(problems)}`);

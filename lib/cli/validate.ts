@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { formatManifestProblems, ManifestValidator } from '../review/validate-manifests';
+import { UsageError } from './usage-error';
 
 /** Kubernetes manifests below `dir` (kustomization and Helm values files are not objects). */
 export function manifestFiles(dir: string): string[] {
@@ -14,6 +15,7 @@ export function manifestFiles(dir: string): string[] {
 
 /** Validates every manifest below `dir`; returns the report and whether all passed. */
 export function validateDir(dir: string, validator: ManifestValidator): { ok: boolean; report: string; count: number } {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`${dir} is not a directory of manifests: pass the output of pgfleet synth, e.g. dist or dist/<stack>`);
   const objects: any[] = [];
   const origin: string[] = [];
   for (const f of manifestFiles(dir).sort()) {

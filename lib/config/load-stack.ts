@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { STATE_FILE, type StackState } from '../model/stack-state';
 import { ConfigError, ConfigIssue, joinPath } from './config-error';
-import { stackSchema } from './schema/stack';
+import { resolveStack } from '../model/resolve';
+import { databaseSchema, stackSchema } from './schema/stack';
 import { deepFreeze, StackSpec } from './stack-spec';
 import { fromZodIssues } from './zod-issues';
 
@@ -66,10 +67,37 @@ export function parseStackConfig(config: Record<string, unknown>, options: Parse
   const prefix = (segs: readonly (string | number)[]) =>
     segs.length === 0 ? `config` : joinPath([`${CONFIG_NAMESPACE}:${String(segs[0])}`, ...segs.slice(1)]);
   const parsed = stackSchema.safeParse(input);
-  if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues, stackSchema, input, prefix));
+  if (!parsed.success) {
+    issues.push(...fromZodIssues(parsed.error.issues, stackSchema, input, prefix));
+    issues.push(...crossFieldIssuesOfValidDatabases(input, options));
+  }
   if (issues.length || !parsed.success) throw new ConfigError(options.source, issues);
   const environment = parsed.data.environment ?? options.stack.split('-').pop()!;
   return deepFreeze({ ...parsed.data, environment, stack: options.stack, source: options.source, previous: options.previous });
+}
+
+/**
+ * When some entries fail the schema, the rules that span fields (restore sources, serving, the
+ * previous synth) still run over the database entries that parse, so one run reports as much as it
+ * can. Issue paths are mapped back to the entries' positions in the file.
+ */
+function crossFieldIssuesOfValidDatabases(input: Record<string, unknown>, options: ParseStackOptions): ConfigIssue[] {
+  const all = Array.isArray(input.databases) ? input.databases : [];
+  const valid = all.map((db, i) => [db, i] as const).filter(([db]) => databaseSchema.safeParse(db).success);
+  const stack = stackSchema.safeParse({ ...input, databases: valid.map(([db]) => db) });
+  if (!stack.success || valid.length === 0) return [];
+  const names = new Set(valid.map(([db]) => (db as { name: string }).name));
+  const previous = options.previous && {
+    ...options.previous,
+    databases: Object.fromEntries(Object.entries(options.previous.databases).filter(([name]) => names.has(name))),
+  };
+  try {
+    resolveStack(deepFreeze({ ...stack.data, environment: 'check', stack: options.stack, source: options.source, previous }));
+    return [];
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return e.issues.map((i) => ({ ...i, path: i.path.replace(/^pgfleet:databases\[(\d+)\]/, (_m, n: string) => `pgfleet:databases[${valid[Number(n)][1]}]`) }));
+  }
 }
 
 /** Reads and parses one stack file; `stateDir` holds the previous synth's state, if any. */
@@ -102,7 +130,23 @@ export function loadStackFile(file: string, stateDir?: string): StackSpec {
 /** The state the last synth wrote to `dir`, if any. */
 export function readState(dir: string): StackState | undefined {
   const file = path.join(dir, STATE_FILE);
-  if (!fs.existsSync(file)) return undefined;
-  const state = JSON.parse(fs.readFileSync(file, 'utf8')) as StackState;
+  return fs.existsSync(file) ? parseState(fs.readFileSync(file, 'utf8'), file) : undefined;
+}
+
+/** Parses a state file's text; a damaged one is a config problem, not a crash. */
+export function parseState(text: string, source: string): StackState | undefined {
+  let state: StackState;
+  try {
+    state = JSON.parse(text) as StackState;
+  } catch (e) {
+    throw new ConfigError(source, [
+      {
+        path: '(state file)',
+        value: (e as Error).message,
+        allowed: 'the JSON pgfleet synth writes',
+        fix: `restore it from git (git checkout -- ${STATE_FILE}), or delete it to skip the checks against the previous synth once`,
+      },
+    ]);
+  }
   return state.format === 1 ? state : undefined;
 }

@@ -123,10 +123,12 @@ export function fromZodIssues(
       }
       case 'invalid_type': {
         const missing = value === undefined;
+        // For a missing mapping, name what goes in it.
+        const keys = raw.expected === 'object' ? knownKeysAt(schema, input, path) : [];
         out.push({
           path: prefix(path),
           value,
-          allowed: describeType(raw.expected),
+          allowed: keys.length ? `a mapping with keys ${keys.join(', ')}` : describeType(raw.expected),
           fix: missing ? `add ${String(path[path.length - 1])}` : `write ${describeType(raw.expected)} here${typeof value === 'string' && raw.expected === 'number' ? ' (without quotes)' : ''}`,
         });
         break;
@@ -168,7 +170,7 @@ export function fromZodIssues(
       }
       default: {
         const fix = (raw.params as { fix?: string } | undefined)?.fix;
-        out.push({ path: prefix(path), value, allowed: i.message, fix: fix ?? 'correct the value' });
+        out.push({ path: prefix(path), value, allowed: i.message, fix: fix ?? 'change it to the form described under allowed' });
       }
     }
   }

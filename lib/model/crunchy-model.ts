@@ -85,7 +85,8 @@ function transitions(db: CrunchyDb, gen: ResolvedGeneration, before: GenerationS
   const now = phaseOf(after);
   const ack = new Set(db.spec.acknowledge);
   const upath = `${path}.upgrade`;
-  const vpath = `${path}.postgresVersion`;
+  // The setting the version comes from: the generation's own, or the database's when it has none.
+  const vpath = gen.versionPath;
   const bv = before.postgresVersion;
   const av = after.postgresVersion;
 
@@ -129,8 +130,9 @@ function transitions(db: CrunchyDb, gen: ResolvedGeneration, before: GenerationS
       fix: `keep phase: complete, or finish with postgresVersion: ${was.to} and no upgrade`,
     });
   }
-  // prepare → nothing with the old version is an abort (pg_upgrade writes a new data directory and
-  // never started it); with the new version it skips `complete`.
+  // prepare → nothing with the old version abandons the upgrade: allowed here, gated by `pgfleet diff`
+  // as destroys-data (safe only while the PGUpgrade has not started; after pg_upgrade --link the old
+  // data directory no longer starts). With the new version it skips `complete`.
   if (was.phase === 'prepare' && !now.phase && av > bv) {
     issues.push({
       path: upath,
@@ -165,9 +167,28 @@ function transitions(db: CrunchyDb, gen: ResolvedGeneration, before: GenerationS
   return issues;
 }
 
+/**
+ * The sized volumes of a generation: each instance set's data volumes (`instance:<set>`, sized by
+ * the set's own storage or the database's) and each volume repository (`repo:<name>`). pgfleet
+ * renders no separate WAL volume (`walVolumeClaimSpec`), so WAL lives on the data volume.
+ */
+export function crunchyVolumes(db: CrunchyDb): Record<string, { readonly size: string; readonly path: string }> {
+  const volumes: Record<string, { size: string; path: string }> = {};
+  db.spec.instances.forEach((s, i) => {
+    volumes[`instance:${s.name}`] = s.storage
+      ? { size: s.storage.size, path: `${db.path}.instances[${i}].storage.size` }
+      : { size: db.spec.storage.size, path: `${db.path}.storage.size` };
+  });
+  db.spec.backups.repos.forEach((r, i) => {
+    if (r.volume) volumes[`repo:${r.name}`] = { size: r.volume.size, path: `${db.path}.backups.repos[${i}].volume.size` };
+  });
+  return volumes;
+}
+
 export const crunchyModel: EngineModel<CrunchyDatabaseSpec> = {
   upgrade: 'in-place',
   archive: (db, gen) => db.spec.backups.repos.map((r) => `${r.name}=${repoLocation(db.namespace, gen.name, r)}`).join(' '),
+  volumes: (db) => crunchyVolumes(db),
   extra: (db, gen) => {
     const g = generationSpecOf(db, gen);
     const volumeRepos = db.spec.backups.repos.filter((r) => r.volume).map((r) => r.name);

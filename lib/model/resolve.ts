@@ -157,6 +157,20 @@ function resolveDatabase(spec: StackSpec, db: DatabaseSpec, index: number, issue
     }
   });
 
+  // Acknowledgements name a gated class and a generation (or the database): a typo must not pass.
+  const subjects = new Set([db.name, ...seen, ...knownBefore, ...priorRetired]);
+  db.acknowledge.forEach((a, ai) => {
+    const m = /^(destroys-data|irreversible):(.+)$/.exec(a);
+    if (!m || !subjects.has(m[2])) {
+      issues.push({
+        path: at('acknowledge', ai),
+        value: a,
+        allowed: `destroys-data:<name> or irreversible:<name>, where <name> is ${[...subjects].join(', ')}`,
+        fix: m ? `name a generation of ${db.name}, or the database itself` : 'copy the name `pgfleet diff` prints for the change',
+      });
+    }
+  });
+
   const servingGen = generations.find((g) => g.serving) ?? generations[0];
   return Object.freeze({
     spec: db,
@@ -187,15 +201,15 @@ function checkNamesAcrossDatabases(databases: readonly ResolvedDatabase[], issue
     if (seen.has(db.name)) issues.push({ path: `${db.path}.name`, value: db.name, allowed: 'a database name used once per stack', fix: 'rename one of the databases' });
     seen.add(db.name);
   }
+  // Object names derive from these, and dist/<stack>/ holds one file per kind and name.
   const owner = new Map<string, string>();
   for (const db of databases) {
     for (const name of new Set([db.name, ...db.generations.map((g) => g.name)])) {
-      const key = `${db.namespace}/${name}`;
-      const other = owner.get(key);
+      const other = owner.get(name);
       if (other && other !== db.name) {
-        issues.push({ path: `${db.path}.name`, value: name, allowed: `names unique in namespace ${db.namespace} (database ${other} uses it)`, fix: 'rename the database or generation' });
+        issues.push({ path: `${db.path}.name`, value: name, allowed: `names unique in the stack (database ${other} uses it; object and file names derive from it)`, fix: 'rename the database or generation' });
       }
-      owner.set(key, db.name);
+      owner.set(name, db.name);
     }
   }
 }
@@ -238,6 +252,17 @@ function checkTransitions(previous: StackState, databases: readonly ResolvedData
   for (const [dbName, before] of Object.entries(previous.databases)) {
     const db = databases.find((d) => d.name === dbName);
     const after = next.databases[dbName];
+    // A database entry renamed: its generations now sit under another name.
+    const renamedTo = db ? undefined : databases.find((d) => d.generations.some((g) => g.name in before.generations));
+    if (renamedTo) {
+      issues.push({
+        path: `${renamedTo.path}.name`,
+        value: renamedTo.name,
+        allowed: `${dbName}: the database entry holding generations ${Object.keys(before.generations).join(', ')} keeps its name (state, object names and acknowledgements follow it)`,
+        fix: `rename it back to ${dbName}; to use another name, restore into a new database entry`,
+      });
+      continue;
+    }
     for (const [genName, was] of Object.entries(before.generations)) {
       const now = after?.generations[genName];
       const retired = db?.retired.includes(genName) ?? false;
@@ -250,9 +275,25 @@ function checkTransitions(previous: StackState, databases: readonly ResolvedData
         });
         continue;
       }
+      if (retired && !before.retired.includes(genName) && before.serving === genName && db) {
+        issues.push({
+          path: `${db.path}.retired`,
+          value: genName,
+          allowed: `a generation that was not serving in the previous synth: Pulumi still protects ${genName}, and cutover and deletion in one change leave no way back`,
+          fix: `first apply the cutover (serving) alone with pulumi up, which moves the protection; retire ${genName} in a later change`,
+        });
+      }
       if (!now || !db) continue;
       const gen = db.generations.find((g) => g.name === genName)!;
       const gpath = gen.index >= 0 ? `${db.path}.generations[${gen.index}]` : db.path;
+      if (before.namespace !== db.namespace) {
+        issues.push({
+          path: db.spec.namespace !== undefined ? `${db.path}.namespace` : 'pgfleet:namespace',
+          value: db.namespace,
+          allowed: `${before.namespace}: generation ${genName} lives in namespace ${before.namespace}, and moving would create new, empty objects beside the old ones`,
+          fix: `keep namespace ${before.namespace} (set ${db.path}.namespace: ${before.namespace} if the stack default changed); to move, restore into a new database entry in the new namespace`,
+        });
+      }
       if (before.engine !== db.engine) {
         issues.push({ path: `${db.path}.engine`, value: db.engine, allowed: `${before.engine}: a generation keeps its engine`, fix: `keep engine ${before.engine}; move to another operator with a new database entry restored from this one's backups` });
       }

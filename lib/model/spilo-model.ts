@@ -1,5 +1,6 @@
-import type { ConfigIssue } from '../config/config-error';
-import type { SpiloDatabaseSpec } from '../config/schema/spilo';
+import { joinPath, type ConfigIssue } from '../config/config-error';
+import { archiveFolders, folderContains, type SpiloDatabaseSpec } from '../config/schema/spilo';
+import type { StackSpec } from '../config/stack-spec';
 import type { EngineModel } from './engine-model';
 import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
 import type { GenerationState } from './stack-state';
@@ -22,6 +23,40 @@ export function spiloBackupLocation(spec: SpiloDatabaseSpec, gen: GenerationRef)
  */
 export function spiloWalPrefix(spec: SpiloDatabaseSpec, gen: GenerationRef): string {
   return `gs://${spec.backup!.bucket}/${spiloBackupLocation(spec, gen)}`;
+}
+
+/**
+ * WAL prefixes of different Spilo databases of the stack that are equal or nested (the schema
+ * checks the generations of one database). A prefix inside another's would be deleted with it once
+ * the outer generation is retired. Blames the generation with its own backupLocation, else the
+ * later database's `backup.location`.
+ *
+ * It needs the whole stack, which no EngineModel hook sees: SpiloDatabase calls it at synth until
+ * the model has a stack-level hook.
+ */
+export function spiloPrefixConflicts(stack: StackSpec): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const dbs = stack.databases.flatMap((d, i) => (d.engine === 'spilo' && d.backup?.bucket !== undefined ? [{ spec: d as SpiloDatabaseSpec, path: `pgfleet:databases[${i}]` }] : []));
+  dbs.forEach((b, bi) => {
+    for (const a of dbs.slice(0, bi)) {
+      if (a.spec.backup!.bucket !== b.spec.backup!.bucket) continue;
+      const gs = (f: string) => `gs://${b.spec.backup!.bucket}/${f}`;
+      for (const fb of archiveFolders(b.spec)) {
+        for (const fa of archiveFolders(a.spec)) {
+          if (!folderContains(fa.folder, fb.folder) && !folderContains(fb.folder, fa.folder)) continue;
+          const [blamed, other] = fa.explicit && !fb.explicit ? [{ db: a, f: fa }, { db: b, f: fb }] : [{ db: b, f: fb }, { db: a, f: fa }];
+          const relation = blamed.f.folder === other.f.folder ? 'is' : folderContains(blamed.f.folder, other.f.folder) ? 'holds' : 'lies inside';
+          issues.push({
+            path: joinPath([blamed.db.path, ...(blamed.f.explicit ? blamed.f.path : ['backup', 'location'])]),
+            value: gs(blamed.f.folder),
+            allowed: `a WAL prefix that neither is, holds nor lies inside another database's (it ${relation} ${gs(other.f.folder)}, where ${other.db.spec.name}/${other.f.name} archives)`,
+            fix: 'give one of them a backup.location (or backupLocation) beside the other\'s',
+          });
+        }
+      }
+    }
+  });
+  return issues;
 }
 
 /** How Patroni keeps its DCS keys, recorded so it cannot flip under a running scope. */

@@ -3,19 +3,32 @@ import type { ConfigIssue } from '../config/config-error';
 import type { EngineModel } from './engine-model';
 import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
 
-/** The PVC of the `dump` backup method with target `pvc`; each generation has a folder in it. */
-export const backupClaimName = (database: string) => `${database}-backups`;
+/**
+ * The PVC of the `dump` backup method with target `pvc`: one per generation, so every
+ * generation's nightly CronJob has a volume of its own (one `ReadWriteOnce` claim shared by all
+ * of them would stall on Multi-Attach whenever two ran on different nodes).
+ */
+export const backupClaimName = (generation: string) => `${generation}-backups`;
 
 /**
- * Where a generation's nightly dumps go (`dump` method): its own folder in the backup PVC or
- * below the bucket prefix, so a restored or upgraded server never writes where its source does.
- * blackbox keeps no per-generation location (it names files after its own database id).
+ * Where a generation's nightly dumps go (`dump` method): the folder `<gen>/` on its own PVC, or
+ * `<prefix><gen>/` in the bucket, so a restored or upgraded server never writes where its source
+ * does. blackbox keeps no per-generation location (it names files after its own database id).
  */
 export function standaloneArchive(db: ResolvedDatabase<StandaloneDatabaseSpec>, gen: Pick<ResolvedGeneration, 'name'>): string | undefined {
   const b = db.spec.backup;
   if (b.method !== 'dump') return undefined;
-  if ('pvc' in b.target) return `pvc://${backupClaimName(db.name)}/${gen.name}/`;
+  if ('pvc' in b.target) return `pvc://${backupClaimName(gen.name)}/${gen.name}/`;
   return `s3://${b.target.s3.bucket}/${b.target.s3.prefix}${gen.name}/`;
+}
+
+/** The sized volumes of a generation: its data and, with dumps to a PVC, its backups claim (neither may shrink). */
+function standaloneVolumes(db: ResolvedDatabase<StandaloneDatabaseSpec>): Record<string, { readonly size: string; readonly path: string }> {
+  const b = db.spec.backup;
+  return {
+    data: { size: db.spec.storage.size, path: `${db.path}.storage.size` },
+    ...(b.method === 'dump' && 'pvc' in b.target ? { backups: { size: b.target.pvc.size, path: `${db.path}.backup.target.pvc.size` } } : {}),
+  };
 }
 
 /** `ns/name=replicas ...`: the writers as the upgrade Jobs see them. */
@@ -27,6 +40,7 @@ export const standaloneModel: EngineModel<StandaloneDatabaseSpec> = {
   // A data directory cannot change major in place: a newer major is a new server filled by dump/import.
   upgrade: 'new-generation',
   archive: standaloneArchive,
+  volumes: standaloneVolumes,
   // The writers an upgrade scales, so a later synth can refuse editing them mid-cutover.
   extra: (db, gen) => (gen.bootstrap.kind === 'upgrade' ? { writers: writersOf(db) } : undefined),
   transitions(db, gen, before, after, path): ConfigIssue[] {

@@ -1,7 +1,8 @@
 /**
  * The Pulumi program (`Pulumi.yaml` → build/lib/pulumi/main.js): reads the stack's `pgfleet:*`
- * config, renders it with the same code as `pgfleet synth`, and registers the objects.
- * `pulumi up -s <stack>` applies exactly what `dist/<stack>/` shows.
+ * config, renders it with the same code as `pgfleet synth`, checks that the result is exactly
+ * the reviewed `dist/<stack>/`, and registers the objects. `pulumi up -s <stack>` therefore
+ * applies what the pull request showed, or nothing.
  */
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
@@ -9,16 +10,22 @@ import { ConfigError } from '../config/config-error';
 import { parseStackConfig, readState } from '../config/load-stack';
 import { projectRoot } from '../cli/project-root';
 import { renderStack } from '../outputs/render-stack';
+import { readRenderedDir, unreviewedFiles } from './reviewed-output';
 import { deployStack } from './program';
 
 const stack = pulumi.getStack();
+const dist = path.join(projectRoot(), 'dist', stack);
 try {
-  const spec = parseStackConfig(pulumi.runtime.allConfig(), {
-    stack,
-    source: `pulumi config of stack ${stack}`,
-    previous: readState(path.join(projectRoot(), 'dist', stack)),
-  });
-  deployStack(renderStack(spec));
+  const spec = parseStackConfig(pulumi.runtime.allConfig(), { stack, source: `pulumi config of stack ${stack}`, previous: readState(dist) });
+  const rendered = renderStack(spec);
+  const unreviewed = unreviewedFiles(rendered.files, readRenderedDir(dist));
+  if (unreviewed.length) {
+    throw new pulumi.RunError(
+      `stack ${stack} renders differently from the reviewed ${path.relative(process.cwd(), dist) || dist}/ (${unreviewed.join(', ')}): ` +
+        'run `npm run synth`, review `pgfleet diff`, commit dist/, then `pulumi up`',
+    );
+  }
+  deployStack(rendered);
 } catch (e) {
   // A RunError prints its message without a stack trace.
   if (e instanceof ConfigError) throw new pulumi.RunError(e.message);

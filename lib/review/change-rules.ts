@@ -92,4 +92,10 @@ export interface ChangeRule {
    * without one it is a `wait:` step. @default []
    */
   readonly steps?: readonly string[];
+  /**
+   * The downtime this change starts outlasts it: a phased operation ends it with a follow-up change
+   * (e.g. PGO's `shutdown: true` until the upgrade's `complete` phase). The plan then keeps the
+   * maintenance page up. @default false
+   */
+  readonly outageContinues?: boolean;
 }

@@ -32,6 +32,8 @@ export interface Change {
   readonly steps: readonly string[];
   /** False when no rule matched and the class is pgfleet's conservative default. */
   readonly ruled: boolean;
+  /** The downtime this change starts lasts until a follow-up change (ChangeRule.outageContinues). */
+  readonly outageContinues?: boolean;
 }
 
 export interface ClassifyInput {
@@ -103,6 +105,7 @@ function changeFrom(match: Match, fields: FieldLine[], input: ClassifyInput): Ch
     class: reasons[0].class,
     steps: (r.steps ?? []).map((s) => fill(s, vars)),
     ruled: true,
+    ...(r.outageContinues ? { outageContinues: true } : {}),
   };
 }
 

@@ -42,6 +42,13 @@ export const genericChangeRules: readonly ChangeRule[] = [
   },
   { kind: '*', path: '', on: 'added', class: 'safe', why: 'creates {{kind}} {{name}}' },
   { kind: '*', path: '', on: 'removed', class: 'safe', why: 'deletes {{kind}} {{name}}, which holds no data' },
+  {
+    kind: '*',
+    path: 'metadata.namespace',
+    dataBearing: true,
+    class: 'destroys-data',
+    why: '{{kind}} {{name}} moves to another namespace: Kubernetes creates a new, empty object there and the old one (with its data) is left behind (pgfleet refuses this for live generations)',
+  },
   { kind: '*', path: 'metadata.labels', class: 'safe', why: 'labels only' },
   { kind: '*', path: 'metadata.annotations', dataBearing: false, class: 'safe', why: 'annotations of an object that holds no data' },
   {

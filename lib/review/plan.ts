@@ -154,7 +154,13 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
   if (classes.has('downtime')) {
     const down = [...new Set(objects.filter((o) => o.changes.some((c) => c.reasons.some((r) => r.class === 'downtime'))).map((o) => o.generation ?? o.name))];
     add('before', `announce the downtime and put up a maintenance page for ${list(apps)}: ${down.join(', ')} will be offline while the change runs`);
-    add('manual', `take the maintenance page of ${list(apps)} down once the waits above are done`);
+    const continues = objects.some((o) => o.changes.some((c) => c.outageContinues));
+    add(
+      'manual',
+      continues
+        ? `keep the maintenance page of ${list(apps)} up: ${down.join(', ')} stays offline until the follow-up change below is applied`
+        : `take the maintenance page of ${list(apps)} down once the waits above are done`,
+    );
   }
 
   for (const gen of d.generations.filter((x) => x.status === 'new' && x.bootstrap && x.bootstrap.kind !== 'initdb')) {

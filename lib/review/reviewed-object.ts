@@ -1,3 +1,4 @@
+import { parseState } from '../config/load-stack';
 /**
  * The objects of one stack's output as the review sees them: parsed from the files of
  * `dist/<stack>/` (the base, read from git or a directory) or taken from a fresh render (which
@@ -97,7 +98,5 @@ export function objectsOfRender(r: RenderedStack): Map<string, ReviewedObject> {
 /** The state recorded in a stack's files, if any. */
 export function stateOfFiles(files: ReadonlyMap<string, string>): StackState | undefined {
   const text = files.get(STATE_FILE);
-  if (!text) return undefined;
-  const state = JSON.parse(text) as StackState;
-  return state.format === 1 ? state : undefined;
+  return text ? parseState(text, `base ${STATE_FILE}`) : undefined;
 }

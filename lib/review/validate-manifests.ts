@@ -225,9 +225,11 @@ function crdFile(file: string): CrdFile {
 function crdDocs(file: string): any[] {
   const entry = crdFile(file);
   if (!entry.docs) {
-    entry.docs = YAML.parseAllDocuments(entry.text).map((doc) => {
+    entry.docs = YAML.parseAllDocuments(entry.text).flatMap((doc) => {
       if (doc.errors.length) throw new Error(`cannot parse CRD file ${file}: ${doc.errors[0].message}`);
-      return doc.toJS({ maxAliasCount: -1 });
+      const js = doc.toJS({ maxAliasCount: -1 });
+      // `kubectl get crd -o yaml` wraps several CRDs in a List.
+      return isPlainObject(js) && js.kind === 'List' && Array.isArray(js.items) ? js.items : [js];
     });
   }
   return entry.docs;

@@ -75,6 +75,42 @@ describe('pgfleet CLI', () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
+  test('fails, without a stack trace, when there is nothing to work on', () => {
+    const empty = tempDir();
+    for (const cmd of [['synth', '--stacks-dir', empty], ['diff', '--stacks-dir', empty]]) {
+      const s = pgfleet(...cmd);
+      expect(s.status).toBe(1);
+      expect(s.stderr).toContain(`no stack files (Pulumi.<stack>.yaml) in ${empty}`);
+    }
+    const v = pgfleet('validate', path.join(empty, 'nope'));
+    expect(v.status).toBe(1);
+    expect(v.stderr).toContain('is not a directory of manifests');
+    expect(v.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  test('a damaged state file is a config problem naming the fix', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'Pulumi.st-dev.yaml');
+    fs.writeFileSync(file, GOOD);
+    const out = path.join(dir, 'out');
+    fs.mkdirSync(path.join(out, 'st-dev'), { recursive: true });
+    fs.writeFileSync(path.join(out, 'st-dev', 'pgfleet-state.json'), '{"format": 1, "stack": ');
+    const s = pgfleet('synth', '--file', file, '--out', out);
+    expect(s.status).toBe(1);
+    expect(s.stderr).toContain('(state file)');
+    expect(s.stderr).toContain('restore it from git');
+    expect(s.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  test('synth into a fresh directory still checks against the committed dist/', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'Pulumi.indigo-dev.yaml'), GOOD.replace('postgresVersion: 18', 'postgresVersion: 17'));
+    const s = pgfleet('synth', '--stacks-dir', dir, '--out', path.join(dir, 'out'));
+    expect(s.status).toBe(1);
+    expect(s.stderr).toContain('pgfleet:databases[0].postgresVersion: found 17');
+    expect(s.stderr).toContain('18 or higher');
+  });
+
   test('validate reports an invalid manifest with its path', () => {
     const dir = tempDir();
     fs.writeFileSync(

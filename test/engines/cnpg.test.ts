@@ -244,6 +244,29 @@ describe('CloudNativePG engine', () => {
       expect(find(renderAfter(forgejo(), forgejo({ storage: { size: '80Gi', storageClass: 'cluster-nobackup' } })), 'Cluster', 'forgejo-db').spec.storage.size).toBe('80Gi');
     });
 
+    test('fails when the namespace of a live generation changes', () => {
+      const moved = { ...forgejo(), 'pgfleet:namespace': 'forgejo2' };
+      const i = issuesOf(() => renderAfter(forgejo(), moved));
+      expect(i[0]).toMatchObject({ path: 'pgfleet:namespace', value: 'forgejo2' });
+      expect(i[0].allowed).toContain('forgejo: generation forgejo-db lives in namespace forgejo');
+      expect(i[0].fix).toContain('set pgfleet:databases[0].namespace: forgejo');
+    });
+
+    test('fails for a database entry that was renamed', () => {
+      const i = issuesOf(() => renderAfter(forgejo(), forgejo({ name: 'git' })));
+      expect(i.map((x) => x.path)).toEqual(['pgfleet:databases[0].name']);
+      expect(i[0].fix).toContain('rename it back to forgejo');
+    });
+
+    test('fails for an acknowledgement that names no gated class or no generation', () => {
+      const i = issuesOf(() => render(forgejo({ acknowledge: ['irreversable:forgejo-db', 'destroys-data:forgejo-dbb', 'destroys-data:forgejo', 'irreversible:forgejo-db'] })));
+      expect(i.map((x) => [x.path, x.value])).toEqual([
+        ['pgfleet:databases[0].acknowledge[0]', 'irreversable:forgejo-db'],
+        ['pgfleet:databases[0].acknowledge[1]', 'destroys-data:forgejo-dbb'],
+      ]);
+      expect(i[0].allowed).toBe('destroys-data:<name> or irreversible:<name>, where <name> is forgejo, forgejo-db');
+    });
+
     test('fails to reuse a retired generation name', () => {
       const two = { generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-r1' }], serving: 'forgejo-db-r1' };
       const retired = renderAfter(forgejo(two), forgejo({ ...two, retired: ['forgejo-db'] }));

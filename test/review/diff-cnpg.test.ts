@@ -56,19 +56,6 @@ const scenarios: readonly Scenario[] = [
     gate: 'passes: destroys-data:forgejo-db by retired',
   },
   {
-    name: 'cutover and retiring the serving generation in one change: no way back, so it needs an explicit acknowledgement',
-    before: forgejo({ generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-20261121' }], serving: 'forgejo-db' }),
-    after: retiredOld,
-    changes: [
-      '- Cluster/forgejo-db destroys-data',
-      '~ ExternalSecret/forgejo-database-url spec restart',
-      '~ ExternalSecret/forgejo-database-url metadata.annotations.pgfleet.io/connection-secret safe',
-      '~ Role/forgejo-connections rules safe',
-      '- ScheduledBackup/forgejo-db safe',
-    ],
-    gate: 'fails: destroys-data:forgejo-db',
-  },
-  {
     name: 'major upgrade in place: irreversible and offline, the archive moves to a new serverName',
     before: forgejo(),
     after: forgejo({ postgresVersion: 18 }),
@@ -281,9 +268,13 @@ describe('pgfleet diff: CloudNativePG scenarios', () => {
         'pgfleet:databases[0].generations[0].restoreFrom.generation',
       ]);
     });
-    test('renaming the database entry (its generations would vanish without being retired)', () => {
+    test('renaming the database entry (state, names and acknowledgements follow it)', () => {
       const renamed = forgejo({ name: 'git' });
-      expect(refusal(forgejo(), renamed)).toEqual(['pgfleet:databases']);
+      expect(refusal(forgejo(), renamed)).toEqual(['pgfleet:databases[0].name']);
+    });
+    test('cutover and retiring the serving generation in one change (Pulumi still protects it; no way back)', () => {
+      const before = forgejo({ generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-20261121' }], serving: 'forgejo-db' });
+      expect(refusal(before, retiredOld)).toEqual(['pgfleet:databases[0].retired']);
     });
     test('a generation dropped without retiring it', () => {
       expect(refusal(settled, forgejo({ generations: [{ name: 'forgejo-db-20261121' }] }))).toEqual(['pgfleet:databases[0].generations']);

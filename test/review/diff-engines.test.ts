@@ -106,7 +106,7 @@ const crunchy: Row[] = [
 const crunchyRefused: Refused[] = [
   { name: 'storage shrink', before: jobstore(), after: jobstore('prod', { storage: { size: '1Gi' } }), paths: ['pgfleet:databases[0].storage.size'] },
   { name: 'in-place restore without acknowledgement', before: jobstore(), after: jobstore('prod', { generations: [{ name: LIVE, restoreInPlace: { id: 'r1', targetTime: TIME } }] }), paths: ['pgfleet:databases[0].generations[0].restoreInPlace'] },
-  { name: 'renaming the database entry', before: jobstore(), after: jobstore('prod', { name: 'api-db' }), paths: ['pgfleet:databases'] },
+  { name: 'renaming the database entry', before: jobstore(), after: jobstore('prod', { name: 'api-db' }), paths: ['pgfleet:databases[0].name'] },
 ];
 
 // --- Spilo (CAS CIIP) --------------------------------------------------------------------------

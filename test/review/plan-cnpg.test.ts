@@ -11,7 +11,7 @@ describe('pgfleet plan: CloudNativePG', () => {
   test('PITR: create the new cluster, wait for its recovery, verify, then the follow-up changes in order', () => {
     const p = planOf(forgejo(), pitr);
     expect(p.before).toEqual([
-      `the target must lie in forgejo-db's recoverability window: \`kubectl -n forgejo get cluster forgejo-db -o jsonpath='{.status.firstRecoverabilityPoint}'\` is before ${TARGET} (else the restore fails, or stops early)`,
+      `the target must lie in forgejo-db's recoverability window: \`kubectl -n forgejo get objectstore forgejo-backups -o jsonpath='{.status.serverRecoveryWindow}'\` shows a firstRecoverabilityPoint for forgejo-db's folder before ${TARGET} (in-tree barmanObjectStore: \`kubectl -n forgejo get cluster forgejo-db -o jsonpath='{.status.firstRecoverabilityPoint}'\`); else the restore fails, or stops early`,
     ]);
     expect(p.apply.map((a) => `${a.action} ${a.object}`)).toEqual([
       'update Role forgejo/forgejo-connections',
@@ -64,7 +64,7 @@ describe('pgfleet plan: CloudNativePG', () => {
   test('major upgrade: backup and maintenance page first, the upgrade Job to watch, the acknowledgement to drop afterwards', () => {
     const p = planOf(forgejo(), upgraded);
     expect(p.before).toEqual([
-      "check the last base backup is recent: `kubectl -n forgejo get cluster forgejo-db -o jsonpath='{.status.lastSuccessfulBackup}'` (else take one with backup.onDemand.id first); it stays in the old archive folder forgejo-db-pg17",
+      "check the last base backup is recent: `kubectl -n forgejo get objectstore forgejo-backups -o jsonpath='{.status.serverRecoveryWindow.forgejo-db-pg17.lastSuccessfulBackupTime}'` (in-tree barmanObjectStore: the cluster's `.status.lastSuccessfulBackup`); else take one with backup.onDemand.id first. It stays in the old archive folder forgejo-db-pg17, which no restore of forgejo-db reads after the upgrade",
       'announce the downtime and put up a maintenance page for forgejo: forgejo-db will be offline while the change runs',
     ]);
     expect(p.apply).toMatchObject([{ action: 'update', object: 'Cluster forgejo/forgejo-db', classes: ['irreversible', 'downtime', 'safe'] }]);
@@ -74,6 +74,7 @@ describe('pgfleet plan: CloudNativePG', () => {
     ]);
     expect(p.manual.at(-1)).toBe('take the maintenance page of forgejo down once the waits above are done');
     expect(p.followUp).toEqual([
+      'take a base backup into the new archive folder forgejo-db-pg18 right away (set backup.onDemand.id, e.g. to pg18): until one exists, no point in time after the upgrade can be restored',
       'once `pulumi up` has applied this change, remove irreversible:forgejo-db from pgfleet:databases[0].acknowledge: left in place it would accept the next such change unreviewed',
     ]);
   });

@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import YAML from 'yaml';
 import * as path from 'node:path';
 import {
   defaultCrdDirs,
@@ -346,5 +349,17 @@ describe('schema features (fixture CRDs)', () => {
 
   test('a missing CRD dir is an error at construction', () => {
     expect(() => new ManifestValidator({ crdDirs: [path.join(fixtures, 'missing')] })).toThrow(/CRD directory not found/);
+  });
+});
+
+describe('CRDs exported with kubectl get crd -o yaml (a List)', () => {
+  test('validates against CRDs wrapped in a List', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgfleet-crdlist-'));
+    const crd = YAML.parse(fs.readFileSync(path.join(pinnedCrdDirs()[0], 'postgresql.cnpg.io_scheduledbackups.yaml'), 'utf8'));
+    fs.writeFileSync(path.join(dir, 'crds.yaml'), YAML.stringify({ apiVersion: 'v1', kind: 'List', items: [crd] }));
+    const v = new ManifestValidator({ crdDirs: [dir] });
+    const ok = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'ScheduledBackup', metadata: { name: 'x' }, spec: { cluster: { name: 'x' }, schedule: '0 0 0 * * *' } };
+    expect(v.validate([ok])).toEqual([]);
+    expect(v.validate([{ ...ok, spec: { ...ok.spec, schedulee: 'x' } }]).map((p) => p.message)).toEqual(['unknown field "schedulee"']);
   });
 });

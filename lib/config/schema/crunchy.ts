@@ -331,7 +331,11 @@ const upgrade = z
     phase: z.enum(['prepare', 'complete']),
     /** The `crunchy-upgrade` image. @default - PGO's RELATED_IMAGE_PGUPGRADE */
     image: z.string().min(1).optional(),
-    /** pg_upgrade's transfer method. @default - Copy */
+    /**
+     * pg_upgrade's transfer method: `Copy` needs room for a second copy of the data on the data
+     * volume; `Link` needs none, but once pg_upgrade has run the old data directory no longer starts.
+     * @default - PGO's choice (PGO releases before this field always ran pg_upgrade --link)
+     */
     transferMethod: z.enum(TRANSFER_METHODS).optional(),
     /** pg_upgrade `--jobs`. @default 1 */
     jobs: z.number().int().min(1).max(64).optional(),

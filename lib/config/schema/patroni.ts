@@ -269,8 +269,8 @@ const inPlaceRestore = z
     targetTime: targetTime.optional(),
     /** Workloads scaled to zero first. @default - every consumer's app, as a Deployment */
     scaleDown: z.array(scaleTarget).optional(),
-    /** Image with `kubectl` for the scale-down Job. @default registry.k8s.io/kubectl:v1.28.15 */
-    kubectlImage: image.default('registry.k8s.io/kubectl:v1.28.15'),
+    /** Image with `kubectl` for the scale-down Job. @default registry.k8s.io/kubectl:v1.32.4 */
+    kubectlImage: image.default('registry.k8s.io/kubectl:v1.32.4'),
   })
   .strict();
 
@@ -374,9 +374,10 @@ function checkDatabase(db: z.output<typeof patroniDatabaseFields>, ctx: z.Refine
     seenKeys.set(key, d);
   });
 
-  // Names built from generation, database and run ids must fit Kubernetes' limits.
-  const tooLong = (name: string, max: number, path: (string | number)[], what: string) => {
-    if (name.length > max) issue(ctx, `names up to ${max} characters; the ${what} would be "${name}" (${name.length})`, 'shorten the generation name, the database name or the id', path);
+  // Names built from generation, database and run ids must fit Kubernetes' limits. zod prefixes
+  // an issue's path array in place, so each issue gets a copy of its own.
+  const tooLong = (name: string, max: number, path: readonly (string | number)[], what: string) => {
+    if (name.length > max) issue(ctx, `names up to ${max} characters; the ${what} would be "${name}" (${name.length})`, 'shorten the generation name, the database name or the id', [...path]);
   };
   gens.forEach((g, gi) => {
     const gpath = db.generations ? ['generations', gi, 'name'] : ['name'];
@@ -456,9 +457,9 @@ function checkDatabase(db: z.output<typeof patroniDatabaseFields>, ctx: z.Refine
   }
 }
 
-function checkBackupFile(ctx: z.RefinementCtx, file: string, source: string, dbs: readonly string[], path: (string | number)[]): void {
+function checkBackupFile(ctx: z.RefinementCtx, file: string, source: string, dbs: readonly string[], path: readonly (string | number)[]): void {
   if (dbs.length > 1) {
-    issue(ctx, `targetTime or latest when a generation has several databases (${dbs.join(', ')}): one file holds one database`, 'use targetTime to restore every database from its dump before that time', path);
+    issue(ctx, `targetTime or latest when a generation has several databases (${dbs.join(', ')}): one file holds one database`, 'use targetTime to restore every database from its dump before that time', [...path]);
     return;
   }
   const prefix = patroniNames.dumpPrefix(source, dbs[0]);
@@ -468,7 +469,7 @@ function checkBackupFile(ctx: z.RefinementCtx, file: string, source: string, dbs
       ctx,
       `a dump of ${source}/${dbs[0]} under its backup volume: /backups/<daily|weekly|monthly>/<date>/${prefix}_<YYYY-MM-DD_HH-MM-SS>.sql.gz`,
       `copy the path from the backup Job's log or \`ls -R /backups\` in a backup pod, e.g. /backups/daily/2026-11-20/${prefix}_2026-11-20_02-00-00.sql.gz`,
-      path,
+      [...path],
     );
   }
 }

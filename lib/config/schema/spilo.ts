@@ -31,11 +31,59 @@ const resourceList = z
   })
   .strict();
 
+/** A Spilo variable `env` may not set, and what to use instead. */
+interface ManagedEnv {
+  readonly pattern: RegExp;
+  /** Why pgfleet owns it (completes "a variable pgfleet does not leave to env: ..."). */
+  readonly why: string;
+  /** The typed field to set instead, or that pgfleet does not support it. */
+  readonly instead: string;
+}
+
 /**
- * Environment variables pgfleet sets itself (from the chart or from the generation's variant).
- * Setting them by hand would let a typo silently skip a clone or archive into another scope's prefix.
+ * Environment variables pgfleet sets itself (from the chart or from the generation's variant), or
+ * that would override what it sets. Setting them by hand would let a typo silently skip a clone,
+ * archive into another scope's prefix or run another major than PGVERSION.
  */
-export const MANAGED_ENV = /^(SCOPE|PGVERSION|PGROOT|PGPASSWORD_.*|PGUSER_.*|CLONE_.*|STANDBY_.*|USE_WALG.*|USE_WALE|WAL_.*_BUCKET|WALE_.*|WALG_.*_PREFIX|GOOGLE_APPLICATION_CREDENTIALS|BACKUP_SCHEDULE|BACKUP_NUM_TO_RETAIN|DCS_ENABLE_KUBERNETES_API|KUBERNETES_.*|POD_NAMESPACE)$/;
+export const MANAGED_ENV: readonly ManagedEnv[] = [
+  { pattern: /^SCOPE$/, why: 'the Patroni scope is the generation name', instead: 'name the generation (generations[].name)' },
+  { pattern: /^PGVERSION$/, why: 'the major is pinned per generation', instead: 'use postgresVersion (a new major is a new generation with upgradeFrom)' },
+  { pattern: /^(PGROOT|PGDATA|PGHOME)$/, why: 'the data directory lives on the chart\'s volume', instead: 'pgfleet does not support moving it' },
+  { pattern: /^(PGPASSWORD|PGUSER)_.*$/, why: 'the users and passwords are the chart\'s Secret', instead: 'use consumerUser (the passwords are generated)' },
+  { pattern: /^CLONE_.*$/, why: 'a clone is a new generation\'s bootstrap', instead: 'use restoreFrom or upgradeFrom on a new generation' },
+  { pattern: /^STANDBY_.*$/, why: 'a standby cluster replays another archive', instead: 'pgfleet does not support standby clusters' },
+  {
+    pattern: /^(USE_WALG.*|USE_WALE|WAL_.*_BUCKET|WALE_.*|WALG_.*_PREFIX|WAL_BUCKET_SCOPE_(PREFIX|SUFFIX))$/,
+    why: 'each generation archives to its own WAL-G prefix, recorded in pgfleet-state.json',
+    instead: 'use backup.bucket, backup.location or generations[].backupLocation',
+  },
+  { pattern: /^GOOGLE_APPLICATION_CREDENTIALS$/, why: 'the chart mounts the key Secret', instead: 'use backup.serviceAccountKeySecret' },
+  { pattern: /^BACKUP_SCHEDULE$/, why: 'it comes from the backup settings', instead: 'use backup.schedule' },
+  { pattern: /^BACKUP_NUM_TO_RETAIN$/, why: 'it comes from the backup settings', instead: 'use backup.retain' },
+  { pattern: /^(DCS_ENABLE_KUBERNETES_API|KUBERNETES_.*)$/, why: 'Patroni\'s DCS store is fixed per scope', instead: 'use dcs.configMaps' },
+  { pattern: /^POD_NAMESPACE$/, why: 'the chart sets it from the pod', instead: 'use namespace' },
+  {
+    pattern: /^(SPILO_CONFIGURATION|PATRONI_CONFIGURATION)$/,
+    why: 'it replaces parts of the Patroni configuration Spilo writes (a postgresql.bin_dir there runs another major than PGVERSION, a bootstrap section another clone)',
+    instead: 'pgfleet does not support it: set the major with postgresVersion and clones with restoreFrom or upgradeFrom',
+  },
+  {
+    // Patroni patches its configuration file with these (PATRONI_POSTGRESQL_BIN_DIR, PATRONI_SCOPE, PATRONI_KUBERNETES_*, ...); log settings are harmless.
+    pattern: /^PATRONI_(?!LOG_).*$/,
+    why: 'Patroni overrides its configuration file with PATRONI_* variables (PATRONI_POSTGRESQL_BIN_DIR runs another major than PGVERSION, PATRONI_SCOPE another scope)',
+    instead: 'pgfleet does not support it (PATRONI_LOG_* is allowed)',
+  },
+];
+
+/** What pgfleet says about an `env` key it refuses, or undefined when the key is free. */
+export function managedEnv(key: string): ManagedEnv | undefined {
+  return MANAGED_ENV.find((m) => m.pattern.test(key));
+}
+
+/** True when folder `outer` is `inner` or one of its parents: deleting `outer` deletes `inner`. */
+export function folderContains(outer: string, inner: string): boolean {
+  return inner === outer || inner.startsWith(`${outer}/`);
+}
 
 const spiloGeneration = z
   .object({
@@ -78,6 +126,80 @@ const spiloBackup = z
       issue(ctx, 'the existing Secret with the service-account key (key credentials.json) that can write the bucket', 'add backup.serviceAccountKeySecret, e.g. gcp-wksv3k-prod-ciip-backups-service-account-key', ['serviceAccountKeySecret']);
     }
   });
+
+/** A folder some generation of the database archives to, and where the stack sets it. */
+export interface FolderOwner {
+  readonly name: string;
+  readonly folder: string;
+  /** Set with backupLocation rather than derived from backup.location. */
+  readonly explicit: boolean;
+  readonly path: (string | number)[];
+}
+
+export interface FolderInput {
+  readonly name: string;
+  readonly generations?: readonly { readonly name: string; readonly backupLocation?: string }[];
+  readonly retired: readonly string[];
+  readonly backup?: { readonly location: string };
+}
+
+/**
+ * The folders a database's generations archive to: every listed generation (retired ones too: their
+ * archives stay until deleted by hand), and retired generations no longer listed at their default
+ * folder. Paths are relative to the database entry.
+ */
+export function archiveFolders(db: FolderInput): FolderOwner[] {
+  const location = db.backup?.location ?? 'wal';
+  const listed = db.generations ?? [{ name: db.name }];
+  const owners: FolderOwner[] = listed.map((g, gi) => ({
+    name: g.name,
+    folder: g.backupLocation ?? `${location}/${g.name}`,
+    explicit: g.backupLocation !== undefined,
+    path: db.generations ? ['generations', gi, 'backupLocation'] : ['backup', 'location'],
+  }));
+  db.retired.forEach((name, ri) => {
+    if (!listed.some((g) => g.name === name)) owners.push({ name, folder: `${location}/${name}`, explicit: false, path: ['retired', ri] });
+  });
+  return owners;
+}
+
+/**
+ * No folder a generation archives to (listed or retired) may equal, hold or lie inside another's:
+ * two WAL histories in one prefix break restores, and `pgfleet plan` tells to delete a retired
+ * generation's archive, which deletes everything below its prefix.
+ */
+function checkFolders(db: FolderInput, ctx: z.RefinementCtx): void {
+  if (db.backup === undefined) return;
+  const location = db.backup.location;
+  const owners = archiveFolders(db);
+  // A folder holding backup.location holds every generation archiving to <backup.location>/<name>, present or future.
+  const holders = owners.filter((o) => o.explicit && folderContains(o.folder, location));
+  for (const h of holders) {
+    const beside = folderContains('pgfleet', h.folder) || folderContains(h.folder, 'pgfleet') ? `${h.folder}-pgfleet` : 'pgfleet';
+    issue(
+      ctx,
+      `a backup.location outside ${h.folder}, where ${h.name} archives (backup.location is ${location}): generations without backupLocation archive to <backup.location>/<name>, inside ${h.folder}, and deleting ${h.name}'s archive once it is retired would delete theirs`,
+      `set backup.location to a folder beside ${h.folder}, e.g. backup.location: ${beside} (new generations then archive to ${beside}/<name>); if ${h.name} is new, give it a folder outside ${location} instead`,
+      ['backup', 'location'],
+    );
+  }
+  owners.forEach((b, bi) => {
+    for (const a of owners.slice(0, bi)) {
+      // Same name twice is resolve's error; two derived folders never overlap (names hold no "/").
+      if (a.name === b.name || (!a.explicit && !b.explicit)) continue;
+      if (!folderContains(a.folder, b.folder) && !folderContains(b.folder, a.folder)) continue;
+      if ((holders.includes(a) && !b.explicit) || (holders.includes(b) && !a.explicit)) continue;
+      const [blamed, other] = b.explicit ? [b, a] : [a, b];
+      const relation = blamed.folder === other.folder ? 'is' : folderContains(blamed.folder, other.folder) ? 'holds' : 'lies inside';
+      issue(
+        ctx,
+        `a folder that neither is, holds nor lies inside another generation's (it ${relation} ${other.folder}, where ${other.name} archives): one WAL history per prefix, and deleting a retired generation's archive must never delete another's`,
+        `choose a folder beside ${other.folder} for ${blamed.name}, or remove backupLocation so it archives to ${location}/${blamed.name}`,
+        blamed.path,
+      );
+    }
+  });
+}
 
 /** A Spilo database: one cas-postgres Patroni chart release per live generation. */
 export const spiloDatabase = z
@@ -186,25 +308,15 @@ export const spiloDatabase = z
       issue(ctx, 'a pinned tag: with "latest" a pod restart may run another PostgreSQL build than its replicas', 'name the image version, e.g. the tag of a cas-postgres release', ['image', 'tag']);
     }
     for (const key of Object.keys(db.env)) {
-      if (MANAGED_ENV.test(key)) {
-        issue(ctx, 'a variable pgfleet does not set itself: scope, PGVERSION, passwords, WAL-G and CLONE_* come from the stack', `remove env.${key}; use postgresVersion, backup or restoreFrom instead`, ['env', key]);
-      }
+      const managed = managedEnv(key);
+      if (managed) issue(ctx, `a variable pgfleet does not leave to env: ${managed.why}`, `remove env.${key}; ${managed.instead}`, ['env', key]);
     }
     for (const [i, c] of db.consumers.entries()) {
       if (c.user !== undefined) {
         issue(ctx, 'no per-consumer user: the chart publishes the admin and postgres passwords only', 'remove user and set consumerUser on the database', ['consumers', i, 'user']);
       }
     }
-    // Each generation archives to its own folder; two sharing one would mix their WAL histories.
-    const owner = new Map<string, number>();
-    const gens = db.generations ?? [{ name: db.name, backupLocation: undefined }];
-    gens.forEach((g, gi) => {
-      const folder = g.backupLocation ?? `${db.backup?.location ?? 'wal'}/${g.name}`;
-      const other = owner.get(folder);
-      if (other !== undefined) {
-        issue(ctx, `a folder no other generation archives to (${gens[other].name} uses ${folder})`, 'remove backupLocation, so the generation archives to <backup.location>/<name>', db.generations ? ['generations', gi, 'backupLocation'] : ['backup', 'location']);
-      } else owner.set(folder, gi);
-    });
+    checkFolders(db, ctx);
   });
 
 export type SpiloDatabaseSpec = z.output<typeof spiloDatabase>;

@@ -6,7 +6,7 @@
  * @see docs/standalone.md
  */
 import { z } from 'zod';
-import { credentials, cron5, databaseBase, duration, generationBase, issue, objectName, postgresMajor, quantity, storage } from './common';
+import { credentials, cron5, databaseBase, duration, generationBase, issue, objectName, postgresMajor, quantity, storage, vaultCredentials } from './common';
 
 /** A container image reference with an explicit tag (and optionally a digest). */
 export const imageRef = z.string().regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?$/, {
@@ -42,16 +42,35 @@ const serverImage = z
   })
   .strict();
 
-/** The existing Secret holding the superuser's name and password (the seed's `postgres-env`). */
-const superuser = z
-  .object({
-    secretName: objectName(253),
-    /** @default POSTGRES_USER */
-    userKey: secretKey.default('POSTGRES_USER'),
-    /** @default POSTGRES_PASSWORD */
-    passwordKey: secretKey.default('POSTGRES_PASSWORD'),
-  })
-  .strict();
+const superuserKeys = {
+  /** @default POSTGRES_USER */
+  userKey: secretKey.default('POSTGRES_USER'),
+  /** @default POSTGRES_PASSWORD */
+  passwordKey: secretKey.default('POSTGRES_PASSWORD'),
+};
+
+/**
+ * Where the superuser's name and password come from: a Secret that exists (the seed's
+ * `postgres-env`), or a Vault path read through the shared Vault → External Secrets construct
+ * (lib/secrets/vault-credentials.ts, as the Patroni engine does) into the Secret
+ * `<database>-superuser`. Every generation, Job and blackbox read that one Secret.
+ */
+const superuser = z.union([
+  z
+    .object({
+      /** An existing Secret in the database's namespace. */
+      secretName: objectName(253),
+      ...superuserKeys,
+    })
+    .strict(),
+  z
+    .object({
+      /** A Vault path returning both keys at the top level of its data (a KV version 1 mount, e.g. `/secret/pydis/postgres`). */
+      vault: vaultCredentials,
+      ...superuserKeys,
+    })
+    .strict(),
+]);
 
 /** The data volume: a StorageClass with reclaimPolicy Retain, so the PV outlives its claim. */
 const standaloneStorage = storage.extend({
@@ -69,18 +88,28 @@ const parameters = z
   )
   .default({});
 
+const resourceList = z
+  .object({
+    /** @default - unset */
+    cpu: cpu.optional(),
+    /** @default - unset */
+    memory: quantity.optional(),
+  })
+  .strict();
+
 const resources = z
   .object({
     /** @default { cpu: 250m, memory: 1Gi } */
-    requests: z.object({ cpu: cpu.optional(), memory: quantity.optional() }).strict().default({ cpu: '250m', memory: '1Gi' }),
+    requests: resourceList.default({ cpu: '250m', memory: '1Gi' }),
     /** @default {} (no limits) */
-    limits: z.object({ cpu: cpu.optional(), memory: quantity.optional() }).strict().default({}),
+    limits: resourceList.default({}),
   })
   .strict();
 
 /** A Deployment that writes to the database: scaled to zero while an upgrade dumps, back after cutover. */
 const writer = z
   .object({
+    /** Namespace of the Deployment. */
     namespace: objectName(63),
     /** Deployment name. */
     name: objectName(253),
@@ -94,6 +123,7 @@ const writer = z
 /** Pods, beside pgfleet's own Jobs and the writers, that may connect to port 5432. */
 const peer = z
   .object({
+    /** Namespace of the pods. */
     namespace: objectName(63),
     /** @default - every pod of the namespace */
     podLabels: labels.optional(),
@@ -148,12 +178,19 @@ const blackboxBackup = z
 const dumpTarget = z.union([
   z
     .object({
-      /** A PersistentVolumeClaim `<database>-backups`, one folder per generation. */
+      /** A PersistentVolumeClaim `<generation>-backups` per generation, its dumps in the folder `<generation>/`. */
       pvc: z
         .object({
+          /** Size of each generation's claim. */
           size: quantity,
           /** @default - the database's storage class */
           storageClass: z.string().min(1).optional(),
+          /**
+           * `ReadWriteMany` lets a restore Job read a source's claim on another node while that
+           * source's nightly dump runs; with `ReadWriteOnce` the restore waits for the dump to end
+           * (or shares its node). @default ReadWriteOnce
+           */
+          accessMode: z.enum(['ReadWriteOnce', 'ReadWriteMany']).default('ReadWriteOnce'),
         })
         .strict(),
     })
@@ -214,7 +251,9 @@ const upgrade = z
     /** Steps outside Kubernetes, printed by `pgfleet plan` (e.g. the maintenance page). @default { beforeDump: [], afterCutover: [] } */
     manualSteps: z
       .object({
+        /** Put on the writers-down Job, done before the upgrade's `pulumi up`. @default [] */
         beforeDump: z.array(z.string().min(1)).default([]),
+        /** Put on the writers-up Job, done after the cutover. @default [] */
         afterCutover: z.array(z.string().min(1)).default([]),
       })
       .strict()
@@ -239,18 +278,37 @@ export const standaloneDatabase = z
     parameters,
     /** @default { requests: { cpu: 250m, memory: 1Gi } } */
     resources: resources.default({ requests: { cpu: '250m', memory: '1Gi' }, limits: {} }),
-    /** What consumers connect with. @default { database: postgres } with the superuser's Secret */
+    /** What consumers connect with. @default { database: postgres } (and no login: required with consumers) */
     connection: z
       .object({
         /** @default postgres */
         database: sqlIdentifier.default('postgres'),
-        /** An existing Secret with the application's login. @default - the superuser's Secret */
-        secret: z.object({ name: objectName(253), userKey: secretKey.default('username'), passwordKey: secretKey.default('password') }).strict().optional(),
+        /**
+         * An existing Secret with the application's own login (least privilege: never the
+         * superuser's). @default - none; required when `consumers` are listed
+         */
+        secret: z
+          .object({
+            /** Secret in the database's namespace. */
+            name: objectName(253),
+            /** @default username */
+            userKey: secretKey.default('username'),
+            /** @default password */
+            passwordKey: secretKey.default('password'),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .default({ database: 'postgres' }),
     /** Who else may connect (writers and pgfleet's Jobs always may). @default { allowFrom: [] } */
-    network: z.object({ allowFrom: z.array(peer).default([]) }).strict().default({ allowFrom: [] }),
+    network: z
+      .object({
+        /** Pods besides pgfleet's Jobs and the writers; every consumer must be among them (or a writer). @default [] */
+        allowFrom: z.array(peer).default([]),
+      })
+      .strict()
+      .default({ allowFrom: [] }),
     /** Deployments that write; an upgrade scales them to zero before the dump. @default - none; required by an upgrade */
     writers: z.array(writer).optional(),
     /** @default - see the fields */
@@ -278,6 +336,20 @@ export const standaloneDatabase = z
         issue(ctx, `a tag of PostgreSQL ${tagMajorKey} for major ${tagMajorKey}`, `the tag says ${m[1]}: fix the tag or its key`, ['image', 'tags', tagMajorKey]);
       }
     }
+    // Consumers get a DATABASE_URL with the login in connection.secret: the superuser is never handed out.
+    if (db.consumers.length > 0 && db.connection.secret === undefined) {
+      issue(
+        ctx,
+        `the application's own login for the consumers (${db.consumers.map((c) => c.app).join(', ')}): their DATABASE_URL would otherwise carry the superuser, who may read and drop every database`,
+        'create a login role for the application (CREATE ROLE ... LOGIN, GRANTs on its database) and a Secret with its username and password, then set connection.secret: { name: <secret> }',
+        ['connection', 'secret'],
+      );
+    }
+    db.consumers.forEach((c, i) => {
+      if (c.user !== undefined) {
+        issue(ctx, 'no user: every standalone consumer connects with the login in connection.secret', 'remove user (one database entry has one application login)', ['consumers', i, 'user']);
+      }
+    });
     const seenWriters = new Set<string>();
     (db.writers ?? []).forEach((w, i) => {
       const key = `${w.namespace}/${w.name}`;

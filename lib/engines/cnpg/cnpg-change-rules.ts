@@ -82,10 +82,11 @@ function majorUpgrade(when: (b: unknown, a: unknown) => boolean, extraSteps: rea
     why: 'CloudNativePG upgrades {{name}} in place from PostgreSQL {{before}} to {{after}} with pg_upgrade: the data directory cannot go back to {{before}}',
     plus: [{ class: 'downtime', why: 'the operator shuts every instance down while pg_upgrade runs (minutes to hours, with the data size)' }],
     steps: [
-      'before: check the last base backup is recent: `kubectl -n {{namespace}} get cluster {{name}} -o jsonpath=\'{.status.lastSuccessfulBackup}\'` (else take one with backup.onDemand.id first); it stays in the old archive folder {{name}}-pg{{before}}',
+      'before: check the last base backup is recent: `kubectl -n {{namespace}} get objectstore {{database}}-backups -o jsonpath=\'{.status.serverRecoveryWindow.{{name}}-pg{{before}}.lastSuccessfulBackupTime}\'` (in-tree barmanObjectStore: the cluster\'s `.status.lastSuccessfulBackup`); else take one with backup.onDemand.id first. It stays in the old archive folder {{name}}-pg{{before}}, which no restore of {{name}} reads after the upgrade',
       'wait: the major-upgrade Job runs pg_upgrade: `kubectl -n {{namespace}} get jobs -l cnpg.io/cluster={{name}} -w`',
       'wait: `kubectl -n {{namespace}} get cluster {{name}} -o jsonpath=\'{.status.pgDataImageInfo.majorVersion}\'` prints {{after}} and `kubectl -n {{namespace}} wait cluster/{{name}} --for=condition=Ready --timeout=2h` succeeds',
       'manual: if the upgrade Job fails, the old data directory is kept: revert this change (git revert, synth, pulumi up) so the operator starts PostgreSQL {{before}} again, and read the Job\'s log',
+      'follow-up: take a base backup into the new archive folder {{name}}-pg{{after}} right away (set backup.onDemand.id, e.g. to pg{{after}}): until one exists, no point in time after the upgrade can be restored',
       ...extraSteps,
     ],
   };
@@ -101,7 +102,7 @@ export const cnpgChangeRules: readonly ChangeRule[] = [
     class: 'new-cluster',
     why: 'new cluster {{name}}: {{bootstrap}}, into its own archive folder; the live clusters are untouched',
     steps: [
-      'before: the target must lie in {{source}}\'s recoverability window: `kubectl -n {{namespace}} get cluster {{source}} -o jsonpath=\'{.status.firstRecoverabilityPoint}\'` is before {{target}} (else the restore fails, or stops early)',
+      'before: the target must lie in {{source}}\'s recoverability window: `kubectl -n {{namespace}} get objectstore {{database}}-backups -o jsonpath=\'{.status.serverRecoveryWindow}\'` shows a firstRecoverabilityPoint for {{source}}\'s folder before {{target}} (in-tree barmanObjectStore: `kubectl -n {{namespace}} get cluster {{source}} -o jsonpath=\'{.status.firstRecoverabilityPoint}\'`); else the restore fails, or stops early',
       ready('a restore first replays the archived WAL up to the target: follow it with `kubectl -n {{namespace}} logs -l cnpg.io/cluster={{name}} -f`'),
       'check: the first base backup of the new archive folder completes: `kubectl -n {{namespace}} get backups -l cnpg.io/cluster={{name}}` (the ScheduledBackup takes one immediately)',
     ],
