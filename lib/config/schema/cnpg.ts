@@ -46,7 +46,7 @@ const cnpgBackup = z
       .default('30d'),
     /** Base backup schedule, six fields with seconds first. @default "0 0 0 * * *" */
     schedule: cron6.default('0 0 0 * * *'),
-    /** Change this id to take one more base backup now (a `Backup` named `<cluster>-<id>`). */
+    /** Change this id to take one more base backup now (a `Backup` named `<cluster>-<id>`). @default - none */
     onDemand: z.object({ id: objectName(20) }).strict().optional(),
   })
   .strict();

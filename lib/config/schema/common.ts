@@ -232,8 +232,9 @@ export function generationBase(kinds: readonly TargetKind[], options: { upgradeF
     name: objectName(),
     /** @default - the database's postgresVersion (a restore defaults to its source's) */
     postgresVersion: postgresMajor.optional(),
-    /** Start from another generation's backups (restore / point-in-time recovery). */
+    /** Start from another generation's backups (restore / point-in-time recovery). @default - an empty cluster (initdb) */
     restoreFrom: restoreFrom(kinds, options).optional(),
+    /** Start from another generation's data on a newer major. @default - an empty cluster (initdb) */
     ...(options.upgradeFrom ? { upgradeFrom: upgradeFrom.optional() } : {}),
   };
 }

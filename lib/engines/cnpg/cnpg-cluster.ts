@@ -16,7 +16,7 @@ export interface CnpgClusterProps {
   readonly spec: CnpgDatabaseSpec;
   readonly namespace: string;
   readonly generation: ResolvedGeneration;
-  /** The generation restored from, when the bootstrap is a restore. */
+  /** The generation restored from, when the bootstrap is a restore. @default - none (initdb) */
   readonly source?: ResolvedGeneration;
   /** The plugin `ObjectStore` shared by the database's generations (plugin method). */
   readonly objectStoreName: string;
