@@ -1,5 +1,7 @@
+import { buildPlan } from '../../lib/review/plan';
 import { diffRendered } from '../../lib/review/stack-diff';
 import { filesOf, find, render, renderAfter } from '../helpers';
+import { change, gateSummary, summary } from '../review/review-scenarios';
 import { CLONE, issuesOf, jobstore, LIVE } from './crunchy-stack';
 
 const UPGRADE = `${LIVE}-upgrade-16-to-17`;
@@ -64,11 +66,73 @@ describe('Crunchy PGO engine: major upgrade in phases', () => {
     expect(r3.state.databases['api-postgres'].generations[LIVE].postgresVersion).toBe(17);
   });
 
-  test('abandoning a prepared upgrade on the old version is allowed (pg_upgrade never started the new data directory)', () => {
-    expect(cluster(renderAfter(prepare, jobstore('prod'))).spec.shutdown).toBe(false);
+  describe('pgfleet plan', () => {
+    const ack = { acknowledge: [`irreversible:${LIVE}`] };
+    const prepared = jobstore('prod', { generations: [{ name: LIVE, upgrade: { to: 17, phase: 'prepare' } }], ...ack });
+    const plan = buildPlan(change(jobstore(), prepared).diff);
+    const completed = buildPlan(change(prepared, jobstore('prod', { generations: [{ name: LIVE, upgrade: { to: 17, phase: 'complete' } }] })).diff);
+
+    test('prepare keeps the maintenance page up: the cluster stays down until the complete phase', () => {
+      const manual = plan.manual.join('\n');
+      expect(manual).toContain(`keep the maintenance page of api, sidecar up: ${LIVE} stays offline until the follow-up change below is applied`);
+      expect(manual).not.toMatch(/take the maintenance page .* down/);
+      expect(completed.manual.join('\n')).toContain(`take down the maintenance page put up when ${LIVE} was shut down`);
+    });
+
+    test('prepare asks for room on the data volume: Copy writes a second copy of the data, Link does not', () => {
+      const disk = plan.before.find((b) => b.includes('df -h /pgdata'))!;
+      expect(disk).toMatch(/^make room for pg_upgrade on the primary's data volume: with transferMethod Copy .* writes a second copy of the data/);
+      expect(disk).toContain('Link (hard links) and Clone (reflinks, on filesystems that support them) need almost no room');
+      expect(plan.before.indexOf(disk)).toBeLessThan(plan.before.findIndex((b) => b.startsWith('announce the downtime')));
+    });
+
+    test('complete: statistics, then the old data directory removed as PGO\'s guide says', () => {
+      const manual = completed.manual.join('\n');
+      expect(manual).toContain('vacuumdb --all --analyze-in-stages` (or `ANALYZE` in each database as a superuser)');
+      expect(manual).toContain(
+        `for pod in $(kubectl -n f3c07a-prod get pod -l postgres-operator.crunchydata.com/cluster=${LIVE},postgres-operator.crunchydata.com/instance -o name); do kubectl -n f3c07a-prod exec "$pod" -c database -- rm -rf /pgdata/pg16 /pgdata/pg16_wal; done`,
+      );
+    });
+  });
+
+  describe('abandoning a prepared upgrade (upgrade removed, postgresVersion still 16)', () => {
+    const prepared = jobstore('prod', { generations: [{ name: LIVE, upgrade: { to: 17, phase: 'prepare', transferMethod: 'Link' } }], acknowledge: [`irreversible:${LIVE}`] });
+
+    test('the config accepts it and the cluster starts again on 16', () => {
+      const c = cluster(renderAfter(prepared, jobstore('prod')));
+      expect([c.spec.shutdown, c.spec.postgresVersion, c.metadata.annotations['postgres-operator.crunchydata.com/allow-upgrade']]).toEqual([false, 16, undefined]);
+    });
+
+    test('pgfleet diff: destroys-data, gated, with the PGUpgrade status to check first', () => {
+      const { diff } = change(prepared, jobstore('prod'));
+      expect(summary(diff).filter((l) => !l.endsWith(' safe'))).toEqual([
+        `~ PostgresCluster/${LIVE} metadata.annotations.postgres-operator.crunchydata.com/allow-upgrade destroys-data`,
+        `~ PostgresCluster/${LIVE} spec.shutdown restart`,
+      ]);
+      expect(gateSummary(diff)).toBe(`fails: destroys-data:${LIVE}`);
+      const abandon = diff.objects.find((o) => o.file === `postgrescluster-${LIVE}.yaml`)!.changes.find((c) => c.class === 'destroys-data')!;
+      expect(abandon.reasons[0].why).toContain(`safe only if PGUpgrade ${UPGRADE} has not started; once pg_upgrade has run with transferMethod Link, the old data directory`);
+      expect(abandon.steps[0]).toContain(`before: check that PGUpgrade ${UPGRADE} has not started: \`kubectl -n f3c07a-prod get pgupgrade ${UPGRADE} -o jsonpath='{.status.conditions}'\``);
+      expect(abandon.steps[0]).toContain(`get job ${UPGRADE}-pgdata`);
+      const acked = change(prepared, jobstore('prod', { acknowledge: [`destroys-data:${LIVE}`] })).diff;
+      expect(gateSummary(acked)).toBe(`passes: destroys-data:${LIVE} by acknowledge`);
+      expect(buildPlan(acked).before[0]).toMatch(/^check that PGUpgrade .* has not started/);
+    });
+
+    test('the complete phase, which also drops the annotation, stays ungated', () => {
+      const { diff } = change(prepared, jobstore('prod', { generations: [{ name: LIVE, upgrade: { to: 17, phase: 'complete' } }] }));
+      expect(gateSummary(diff)).toBe('passes');
+    });
   });
 
   describe('skipped or mixed-up phases', () => {
+    test('raising the database\'s postgresVersion directly names that setting, not the generation', () => {
+      const i = issuesOf(() => renderAfter(jobstore('prod'), jobstore('prod', { postgresVersion: 17 })));
+      expect(i.map((x) => [x.path, x.value])).toEqual([['pgfleet:databases[0].postgresVersion', 17]]);
+      const preparing = (db: Record<string, unknown>) => jobstore('prod', { generations: [{ name: LIVE, upgrade: { to: 18, phase: 'prepare' } }], ...db });
+      expect(issuesOf(() => renderAfter(jobstore('prod'), preparing({ postgresVersion: 17 }))).map((x) => x.path)).toEqual(['pgfleet:databases[0].postgresVersion']);
+    });
+
     test('raising postgresVersion directly', () => {
       expect(issuesOf(() => renderAfter(jobstore('prod'), done))).toEqual([
         {

@@ -1,3 +1,4 @@
+import type { RenderedStack } from '../../lib/outputs/render-stack';
 import { dataOptions } from '../../lib/pulumi/program';
 import { diffRendered } from '../../lib/review/stack-diff';
 import { all, filesOf, find, render, renderAfter } from '../helpers';
@@ -328,6 +329,65 @@ describe('Crunchy PGO engine', () => {
     });
   });
 
+  describe('volume sizes: grow, never shrink', () => {
+    const instance = (storage?: Record<string, unknown>) => jobstore('prod', { instances: [{ ...prodDatabase().instances[0], ...(storage ? { storage } : {}) }] });
+    const repoSize = (size: string) => withRepos([{ ...volumeRepo1(), volume: { ...volumeRepo1().volume, size } }]);
+    const summaryOf = (before: RenderedStack, after: RenderedStack) =>
+      diffRendered(before.files, after).objects.flatMap((o) => o.changes.map((c) => `${c.path} ${c.class}: ${c.reasons[0].why}`));
+
+    test('the state records every sized volume of the generation by name', () => {
+      expect(render(instance({ size: '2Gi' })).state.databases['api-postgres'].generations[LIVE].volumes).toEqual({ 'instance:instance1': '2Gi', 'repo:repo1': '10Gi' });
+      expect(render(jobstore('prod')).state.databases['api-postgres'].generations[LIVE].volumes).toEqual({ 'instance:instance1': '1.5Gi', 'repo:repo1': '10Gi' });
+    });
+
+    test('shrinking an instance set\'s data volume is refused at the field that sizes it', () => {
+      expect(issuesOf(() => renderAfter(instance({ size: '2Gi' }), instance({ size: '1Gi' })))).toEqual([
+        {
+          path: 'pgfleet:databases[0].instances[0].storage.size',
+          value: '1Gi',
+          allowed: `2Gi or more: Kubernetes volumes can grow but never shrink (${LIVE}'s instance:instance1 volume)`,
+          fix: 'keep 2Gi; to use less space, restore into a new generation with a smaller volume',
+        },
+      ]);
+      // Without storage of its own the set uses the database's, and the refusal names that.
+      expect(issuesOf(() => renderAfter(jobstore('prod'), jobstore('prod', { storage: { size: '1Gi' } }))).map((i) => [i.path, i.allowed.split(':')[0]])).toEqual([
+        ['pgfleet:databases[0].storage.size', '1.5Gi or more'],
+      ]);
+      // Moving to storage of its own that is smaller than the database's is a shrink too.
+      expect(issuesOf(() => renderAfter(jobstore('prod'), instance({ size: '1Gi' })))[0].path).toBe('pgfleet:databases[0].instances[0].storage.size');
+    });
+
+    test('shrinking a volume repository is refused at its size', () => {
+      const i = issuesOf(() => renderAfter(jobstore('prod'), repoSize('5Gi')));
+      expect(i.map((x) => [x.path, x.value])).toEqual([['pgfleet:databases[0].backups.repos[0].volume.size', '5Gi']]);
+      expect(i[0].allowed).toBe(`10Gi or more: Kubernetes volumes can grow but never shrink (${LIVE}'s repo:repo1 volume)`);
+    });
+
+    test('growing either is accepted, and pgfleet diff calls it safe growth with the expansion check', () => {
+      const before = render(jobstore('prod'));
+      const grown = render(jobstore('prod', { storage: { size: '3Gi' } }), { previous: before.state });
+      expect(summaryOf(before, grown)).toEqual([
+        'spec.instances[name=instance1].dataVolumeClaimSpec.resources.requests.storage safe: the data volumes grow (1.5Gi → 3Gi) if the StorageClass allows expansion',
+      ]);
+      const repo = render(repoSize('20Gi'), { previous: before.state });
+      const change = diffRendered(before.files, repo).objects.find((o) => o.file === CLUSTER_FILE)!.changes[0];
+      expect([change.class, change.reasons[0].why]).toEqual(['safe', 'the repository volume grows (10Gi → 20Gi) if the StorageClass allows expansion']);
+      expect(change.steps[0]).toContain("-o jsonpath='{.allowVolumeExpansion}'` prints true");
+    });
+
+    test('a shrink that reaches the diff anyway (a hand-edited base) is destroys-data, never "grows"; the same size respelled is a no-op', () => {
+      const small = render(jobstore('prod'));
+      const big = render(repoSize('20Gi'));
+      const [shrink] = diffRendered(big.files, small).objects.find((o) => o.file === CLUSTER_FILE)!.changes;
+      expect(shrink.class).toBe('destroys-data');
+      expect(shrink.reasons[0].why).toMatch(/^the repository volume would shrink \(20Gi → 10Gi\): Kubernetes refuses to shrink/);
+      const data = diffRendered(render(jobstore('prod', { storage: { size: '3Gi' } })).files, small).objects.find((o) => o.file === CLUSTER_FILE)!.changes;
+      expect(data.map((c) => [c.class, c.reasons[0].why.split(':')[0]])).toEqual([['destroys-data', 'the data volumes would shrink (3Gi → 1.5Gi)']]);
+      const respelled = diffRendered(small.files, render(jobstore('prod', { storage: { size: '1536Mi' } }))).objects.find((o) => o.file === CLUSTER_FILE)!.changes;
+      expect(respelled.map((c) => c.class)).toEqual(['no-op']);
+    });
+  });
+
   describe('bad inputs', () => {
     test('a six-field cron and a day of week 7 are refused with the fix', () => {
       const repo = { ...volumeRepo1(), schedules: { full: '0 0 2 * * *', incremental: '0 0 * * 7' } };
@@ -355,7 +415,7 @@ describe('Crunchy PGO engine', () => {
       const i = issuesOf(() => render(withRepos([noRetention], { users: [] })));
       expect(i.map((x) => [x.path, x.allowed])).toEqual([
         ['pgfleet:databases[0].users', 'at least 1 items'],
-        ['pgfleet:databases[0].backups.repos[0].retention', 'a mapping'],
+        ['pgfleet:databases[0].backups.repos[0].retention', 'a mapping with keys full, type'],
       ]);
     });
 

@@ -7,8 +7,9 @@
  * @see https://access.crunchydata.com/documentation/postgres-operator/latest/guides/storage-retention (PV reclaim policy)
  * @see internal/controller/postgrescluster/pgbackrest.go cleanupRepoResources (a repo leaving the spec loses its PVC)
  */
+import { quantityBytes } from '../../config/quantity';
 import { PGO_ANNOTATIONS } from '../../model/crunchy-model';
-import type { ChangeContext, ChangeRule } from '../../review/change-rules';
+import type { ChangeClass, ChangeContext, ChangeRule } from '../../review/change-rules';
 
 const CLUSTER = 'postgres-operator.crunchydata.com/v1beta1 PostgresCluster';
 const UPGRADE = 'postgres-operator.crunchydata.com/v1beta1 PGUpgrade';
@@ -31,9 +32,54 @@ const storageClassCheck =
   ",postgres-operator.crunchydata.com/pgbackrest-volume -o jsonpath='{.items[0].spec.storageClassName}') -o jsonpath='{.reclaimPolicy}'` prints Retain";
 const firstBackup = `check: a first backup exists in the new repository: \`kubectl -n {{namespace}} exec ${PRIMARY} -c database -- pgbackrest info\``;
 
+const instancePods = `$(kubectl -n {{namespace}} get pod -l ${SELECTOR},postgres-operator.crunchydata.com/instance -o name)`;
+
 const isRestore = (c: ChangeContext) => c.state.after?.bootstrap.startsWith('restore') ?? false;
 const annotation = (c: ChangeContext, value: string) =>
   Object.entries(c.after?.metadata?.annotations ?? {}).some(([k, v]) => /^pgfleet\.io\/repo[1-4]-on-cluster-delete$/.test(k) && v === value);
+
+/** The PostgresCluster's `spec.postgresVersion` goes up in this change (the upgrade's complete phase). */
+const versionRaised = (c: ChangeContext) => Number(c.after?.spec?.postgresVersion) > Number(c.before?.spec?.postgresVersion);
+/** The cluster carries the allow-upgrade annotation after the change (the upgrade's prepare phase). */
+const upgradeAllowed = (c: ChangeContext) => c.after?.metadata?.annotations?.[PGO_ANNOTATIONS.allowUpgrade] !== undefined;
+
+/** How a volume size changed: compared in bytes, so `1Gi` → `1024Mi` is the same size. */
+function sizeChange(before: unknown, after: unknown): 'grows' | 'shrinks' | 'same' | undefined {
+  const b = typeof before === 'string' ? quantityBytes(before) : undefined;
+  const a = typeof after === 'string' ? quantityBytes(after) : undefined;
+  if (b === undefined || a === undefined) return undefined;
+  return a > b ? 'grows' : a < b ? 'shrinks' : 'same';
+}
+
+/**
+ * Rules for a volume size field: growth is safe, a shrink destroys data (Kubernetes refuses it, and
+ * the only smaller volume is a new generation restored from backup; the config already refuses it
+ * at synth), the same size written differently changes nothing.
+ */
+function sizeRules(path: string, what: string, grow: 'grow' | 'grows', growSteps: ChangeRule['steps']): ChangeRule[] {
+  const rule = (change: 'grows' | 'shrinks' | 'same' | undefined, cls: ChangeClass, why: string, steps: ChangeRule['steps'] = []): ChangeRule => ({
+    kind: CLUSTER,
+    path,
+    on: 'changed',
+    ...(change ? { when: (b: unknown, a: unknown) => sizeChange(b, a) === change } : {}),
+    class: cls,
+    why,
+    steps,
+  });
+  return [
+    rule('grows', 'safe', `${what} ${grow} ({{before}} → {{after}}) if the StorageClass allows expansion`, growSteps),
+    rule(
+      'shrinks',
+      'destroys-data',
+      `${what} would shrink ({{before}} → {{after}}): Kubernetes refuses to shrink a PersistentVolumeClaim, and a smaller volume is a new, empty one; keep {{before}}, or restore into a new generation with smaller volumes (pgfleet refuses this at synth)`,
+    ),
+    rule('same', 'no-op', `${what}: the same size written differently ({{before}} → {{after}})`),
+    rule(undefined, 'restart', `${what} {{before}} → {{after}}: not a size pgfleet can compare, review by hand`),
+  ];
+}
+
+const expansionCheck = (claims: string) =>
+  `before: the StorageClass allows expansion: \`kubectl get storageclass $(kubectl -n {{namespace}} get pvc -l ${SELECTOR},${claims} -o jsonpath='{.items[0].spec.storageClassName}') -o jsonpath='{.allowVolumeExpansion}'\` prints true (otherwise the PVCs stay at {{before}})`;
 
 /** A new cluster: restored or empty, with the step its volume repositories' protection needs. */
 function added(restore: boolean, protection: 'kept-by-pv-patch' | 'kept-by-storage-class' | 'other'): ChangeRule {
@@ -94,6 +140,7 @@ export const crunchyChangeRules: readonly ChangeRule[] = [
     why: 'PGUpgrade {{after}} may now upgrade {{name}}: PGO shuts the cluster down (spec.shutdown) and runs pg_upgrade, a one-way change of the data directory',
     steps: [
       'before: take a full backup: set backups.manual: {id: <new id>, type: full} for {{generation}}, apply, and wait for `kubectl -n {{namespace}} get postgrescluster {{name}} -o jsonpath=\'{.status.pgbackrest.manualBackup.finished}\'` to print true',
+      `before: make room for pg_upgrade on the primary's data volume: with transferMethod Copy (or CopyFileRange where the filesystem does not share blocks) it writes a second copy of the data next to the first, so \`kubectl -n {{namespace}} exec ${PRIMARY} -c database -- df -h /pgdata\` must show more available than used, else grow storage.size first; Link (hard links) and Clone (reflinks, on filesystems that support them) need almost no room`,
       'wait: `kubectl -n {{namespace}} get pgupgrade {{after}} -o jsonpath=\'{.status.conditions[?(@.type=="Succeeded")].status}\'` prints True (Progressing=False/PGClusterNotShutdown means the cluster is still shutting down)',
       'follow-up: set upgrade.phase: complete for {{generation}}',
     ],
@@ -102,8 +149,28 @@ export const crunchyChangeRules: readonly ChangeRule[] = [
     kind: CLUSTER,
     path: `metadata.annotations.${PGO_ANNOTATIONS.allowUpgrade}`,
     on: 'removed',
+    when: (_b, _a, c) => !versionRaised(c),
+    class: 'destroys-data',
+    why: 'the upgrade is abandoned and {{name}} starts again on its old major: safe only if PGUpgrade {{before}} has not started; once pg_upgrade has run with transferMethod Link, the old data directory shares its files with the new one and no longer starts (its replicas\' old data is already removed), and only a restore brings it back',
+    steps: [
+      `before: check that PGUpgrade {{before}} has not started: \`kubectl -n {{namespace}} get pgupgrade {{before}} -o jsonpath='{.status.conditions}'\` shows it waiting (Progressing False, e.g. PGClusterNotShutdown) and \`kubectl -n {{namespace}} get job {{before}}-pgdata\` finds no Job; if pg_upgrade has run, do not abandon: set upgrade.phase: complete for {{generation}} instead`,
+    ],
+  },
+  {
+    kind: CLUSTER,
+    path: `metadata.annotations.${PGO_ANNOTATIONS.allowUpgrade}`,
+    on: 'removed',
     class: 'safe',
     why: 'no PGUpgrade may run on {{name}} any more',
+  },
+  {
+    kind: CLUSTER,
+    path: 'spec.shutdown',
+    when: (_b, a, c) => a === true && upgradeAllowed(c),
+    class: 'downtime',
+    // The cluster stays down through the PGUpgrade until the complete phase starts it.
+    outageContinues: true,
+    why: 'PGO stops every PostgreSQL pod of {{name}} and suspends its backup CronJobs (volumes and Services stay); it stays down until upgrade.phase: complete is applied',
   },
   {
     kind: CLUSTER,
@@ -118,7 +185,7 @@ export const crunchyChangeRules: readonly ChangeRule[] = [
     when: (b, a) => b === true && a !== true,
     class: 'restart',
     why: 'PGO starts {{name}} again',
-    steps: [primaryUp],
+    steps: [primaryUp, 'manual: take down the maintenance page put up when {{name}} was shut down, once the primary runs and the checks pass'],
   },
   {
     kind: CLUSTER,
@@ -135,8 +202,9 @@ export const crunchyChangeRules: readonly ChangeRule[] = [
     steps: [
       primaryUp,
       `check: \`kubectl -n {{namespace}} exec ${PRIMARY} -c database -- psql -Atc 'show server_version'\` prints {{after}}.x`,
-      `manual: refresh planner statistics: \`kubectl -n {{namespace}} exec ${PRIMARY} -c database -- vacuumdb --all --analyze-in-stages\`; review update_extensions.sql if pg_upgrade wrote one`,
+      `manual: refresh planner statistics (pg_upgrade does not carry them over): \`kubectl -n {{namespace}} exec ${PRIMARY} -c database -- vacuumdb --all --analyze-in-stages\` (or \`ANALYZE\` in each database as a superuser); review /pgdata/update_extensions.sql if pg_upgrade wrote one`,
       `check: \`kubectl -n {{namespace}} exec ${PRIMARY} -c database -- pgbackrest info\` lists a backup taken after the upgrade (PITR to a time before it needs the old major); if not, take a full one with backups.manual`,
+      `manual: once satisfied with the upgrade, remove the old PostgreSQL {{before}} data directory, as PGO's major-upgrade guide says (the equivalent of pg_upgrade's delete_old_cluster.sh; PGO already removed the replicas'): \`for pod in ${instancePods}; do kubectl -n {{namespace}} exec "$pod" -c database -- rm -rf /pgdata/pg{{before}} /pgdata/pg{{before}}_wal; done\`. With Link the new data directory keeps the shared files; a restore to before the upgrade comes from the repository, not from this directory`,
       'follow-up: set postgresVersion: {{after}} on {{generation}} and remove upgrade (removes the used PGUpgrade)',
     ],
   },
@@ -205,12 +273,7 @@ export const crunchyChangeRules: readonly ChangeRule[] = [
     steps: ['follow-up: take a full backup into it (backups.manual with its repoName), so restores can use it'],
   },
   { kind: CLUSTER, path: `${REPOS}[*].schedules`, class: 'safe', why: 'backup CronJobs change' },
-  {
-    kind: CLUSTER,
-    path: `${REPOS}[*].volume.volumeClaimSpec.resources.requests.storage`,
-    class: 'safe',
-    why: 'the repository volume grows ({{before}} → {{after}}) if its StorageClass allows expansion',
-  },
+  ...sizeRules(`${REPOS}[*].volume.volumeClaimSpec.resources.requests.storage`, 'the repository volume', 'grows', [expansionCheck('postgres-operator.crunchydata.com/pgbackrest-volume')]),
   { kind: CLUSTER, path: `${REPOS}[*].volume.volumeClaimSpec`, class: 'no-op', why: 'PGO does not change an existing repository PVC (only its size)' },
   {
     kind: CLUSTER,
@@ -248,12 +311,7 @@ export const crunchyChangeRules: readonly ChangeRule[] = [
   { kind: CLUSTER, path: 'metadata.annotations', class: 'no-op', why: 'pgfleet bookkeeping annotations only' },
   // --- Instances, users, configuration ------------------------------------------------------------
   { kind: CLUSTER, path: 'spec.instances[*].replicas', class: 'safe', why: 'replicas {{before}} → {{after}}: PGO adds or removes replica pods' },
-  {
-    kind: CLUSTER,
-    path: 'spec.instances[*].dataVolumeClaimSpec.resources.requests.storage',
-    class: 'safe',
-    why: 'data volumes grow ({{before}} → {{after}}) if the StorageClass allows expansion',
-  },
+  ...sizeRules('spec.instances[*].dataVolumeClaimSpec.resources.requests.storage', 'the data volumes', 'grow', [expansionCheck('postgres-operator.crunchydata.com/data=postgres')]),
   { kind: CLUSTER, path: 'spec.instances[*].dataVolumeClaimSpec', class: 'no-op', why: 'PGO does not change existing data PVCs (only their size)' },
   { kind: CLUSTER, path: 'spec.instances[*].resources', class: 'restart', why: 'PGO rolls the instance pods, replicas first' },
   {

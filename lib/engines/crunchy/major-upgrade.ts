@@ -12,7 +12,7 @@ export interface MajorUpgradeProps {
   readonly to: number;
   /** @default - PGO's RELATED_IMAGE_PGUPGRADE */
   readonly image?: string;
-  /** @default - Copy */
+  /** @default - PGO's choice */
   readonly transferMethod?: (typeof TRANSFER_METHODS)[number];
   /** @default 1 */
   readonly jobs?: number;
