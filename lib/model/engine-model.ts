@@ -1,4 +1,5 @@
 import type { DatabaseSpec } from '../config/schema/stack';
+import type { StackSpec } from '../config/stack-spec';
 import type { ConfigIssue } from '../config/config-error';
 import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
 import type { GenerationState } from './stack-state';
@@ -20,6 +21,10 @@ export interface EngineModel<D extends DatabaseSpec = DatabaseSpec> {
    * path of that size: a later synth refuses to shrink any of them. @default - `storage.size` as `data`
    */
   volumes?(db: ResolvedDatabase<D>, gen: ResolvedGeneration): Record<string, { readonly size: string; readonly path: string }>;
+  /** Rules across the whole stack (e.g. two databases sharing an archive), checked once per engine. */
+  checkStack?(stack: StackSpec): ConfigIssue[];
+  /** Placeholders for this engine's change-rule texts (`{{dbname}}`), beyond the generic ones. */
+  reviewVars?(db: ResolvedDatabase<D>): Record<string, string>;
   /** Engine facts to record in the stack state. */
   extra?(db: ResolvedDatabase<D>, gen: ResolvedGeneration): Record<string, string | number | boolean> | undefined;
   /**

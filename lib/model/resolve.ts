@@ -43,6 +43,7 @@ export function resolveStack(spec: StackSpec): ResolvedStack {
     if (r) databases.push(r);
   });
   checkNamesAcrossDatabases(databases, issues);
+  for (const model of new Set(spec.databases.map((d) => ENGINE_MODELS[d.engine]))) issues.push(...(model.checkStack?.(spec) ?? []));
   spec.databases.forEach((db, i) => checkVaultServers(spec, db, `pgfleet:databases[${i}]`, issues));
   if (spec.previous) checkTransitions(spec.previous, databases, issues);
   if (issues.length) throw new ConfigError(spec.source, issues);

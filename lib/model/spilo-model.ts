@@ -115,4 +115,7 @@ export const spiloModel: EngineModel<SpiloDatabaseSpec> = {
   archive: (db, gen) => spiloWalPrefix(db.spec, gen),
   extra: (db) => ({ dcs: dcsOf(db.spec) }),
   transitions,
+  checkStack: spiloPrefixConflicts,
+  // The SQL database the clone checks connect to (`{{database}}` is the fleet entry's name).
+  reviewVars: (db) => ({ dbname: db.spec.database }),
 };

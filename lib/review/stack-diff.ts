@@ -4,6 +4,7 @@
  * the acknowledgement gate. Pure: the CLI reads the base from git or a directory, tests pass a map.
  */
 import { ENGINE_CHANGE_RULES } from '../engines/change-rules';
+import { ENGINE_MODELS } from '../model/engine-models';
 import type { EngineName } from '../config/schema/stack';
 import type { DatabaseState, GenerationState, StackState } from '../model/stack-state';
 import type { RenderedStack } from '../outputs/render-stack';
@@ -133,7 +134,8 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
       state: { before: generation ? dbBefore?.generations[generation] : undefined, after: generation ? dbAfter?.generations[generation] : undefined },
       serving: { before: dbBefore?.serving, after: dbAfter?.serving },
     };
-    const born = next.resolved.databases.find((d) => d.name === database)?.generations.find((g) => g.name === generation)?.bootstrap;
+    const resolvedDb = next.resolved.databases.find((d) => d.name === database);
+    const born = resolvedDb?.generations.find((g) => g.name === generation)?.bootstrap;
     const engine = (dbAfter?.engine ?? dbBefore?.engine) as EngineName | undefined;
     const vars: Record<string, string> = {
       name: any.name,
@@ -147,6 +149,7 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
       ...(born?.target ? { target: born.target.describe().replace(/^time /, '') } : {}),
       ...(context.serving.after ? { serving: context.serving.after } : {}),
       ...(context.serving.before ? { servingBefore: context.serving.before } : {}),
+      ...(resolvedDb ? ENGINE_MODELS[resolvedDb.engine].reviewVars?.(resolvedDb) : {}),
     };
     const changes = classifyObject({ before, after, context, rules: engine ? rules[engine] ?? [] : [], generic: genericChangeRules, vars });
     if (changes.length === 0) continue;

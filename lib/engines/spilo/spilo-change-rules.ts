@@ -41,7 +41,7 @@ export const spiloChangeRules: readonly ChangeRule[] = [
     steps: [
       '`pulumi up` installs release {{name}} (StatefulSet, Service and Secret {{name}}, PVCs storage-volume-{{name}}-<n>); Spilo clones with CLONE_WITH_WALE from the source scope\'s prefix, which it only reads.',
       ...watchBootstrap,
-      'Check the recovery point before cutover: `kubectl -n {{namespace}} exec -it {{name}}-0 -- psql -U postgres -d <database>` and query the newest rows you expect at the target time; a target after the end of the archive silently recovers to the end of WAL on PostgreSQL 13+.',
+      'Check the recovery point before cutover: `kubectl -n {{namespace}} exec -it {{name}}-0 -- psql -U postgres -d {{dbname}}` and query the newest rows you expect at the target time; a target after the end of the archive silently recovers to the end of WAL on PostgreSQL 13+.',
       ...afterNewScope,
     ],
   },

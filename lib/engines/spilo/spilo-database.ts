@@ -1,10 +1,6 @@
 import { Construct } from 'constructs';
-import { ConfigError, type ConfigIssue } from '../../config/config-error';
 import type { SpiloDatabaseSpec } from '../../config/schema/spilo';
-import type { StackSpec } from '../../config/stack-spec';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
-import { generationsOf } from '../../model/resolve';
-import { spiloWalPrefix } from '../../model/spilo-model';
 import type { Connection } from '../../secrets/connection';
 import type { DatabaseEngine, EngineProps } from '../engine';
 import { PASSWORD_KEYS, POSTGRES_PORT } from './patroni-chart';
@@ -26,7 +22,6 @@ export class SpiloDatabase extends Construct implements DatabaseEngine {
     super(scope, id);
     const db = props.database;
     this.database = db;
-    SpiloDatabase.checkPrefixesAcrossDatabases(db, props.stack);
     this.releases = db.generations.map(
       (gen) =>
         new SpiloRelease(this, gen.name, {
@@ -54,28 +49,5 @@ export class SpiloDatabase extends Construct implements DatabaseEngine {
         database: spec.database,
       },
     };
-  }
-
-  /** Two databases of a stack archiving to one prefix would mix their WAL histories. */
-  private static checkPrefixesAcrossDatabases(db: ResolvedDatabase<SpiloDatabaseSpec>, stack: StackSpec): void {
-    const issues: ConfigIssue[] = [];
-    const mine = db.generations.map((g) => ({ g, prefix: spiloWalPrefix(db.spec, g) }));
-    stack.databases.forEach((other) => {
-      if (other.engine !== 'spilo' || other.name === db.name || other.backup?.bucket === undefined) return;
-      const explicit = other.generations !== undefined;
-      generationsOf(other).forEach((g, gi) => {
-        if (other.retired.includes(g.name)) return;
-        const prefix = spiloWalPrefix(other, { name: g.name, index: explicit ? gi : -1 });
-        for (const m of mine.filter((x) => x.prefix === prefix)) {
-          issues.push({
-            path: m.g.index >= 0 ? `${db.path}.generations[${m.g.index}].backupLocation` : `${db.path}.backup.location`,
-            value: prefix,
-            allowed: `a WAL prefix no other database uses (${other.name}/${g.name} archives there)`,
-            fix: 'give one of them another backup.location or backupLocation',
-          });
-        }
-      });
-    });
-    if (issues.length) throw new ConfigError(stack.source, issues);
   }
 }
