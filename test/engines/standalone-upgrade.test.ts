@@ -7,15 +7,16 @@ import type { RenderedStack } from '../../lib/outputs/render-stack';
 import { diffRendered } from '../../lib/review/stack-diff';
 import { all, filesOf, find, render } from '../helpers';
 import { gateSummary, summary } from '../review/review-scenarios';
-import { dumpToPvc, dumpToS3, LIVE, NEXT, pydis, restoring, upgrading } from './standalone-stack';
+import { dumpToPvc, dumpToS3, issuesOf, LIVE, NEXT, pydis, restoring, upgrading } from './standalone-stack';
 
-/** Files of one generation's server (and its nightly dump), which an upgrade must not touch. */
+/** Files of one generation's server (and its nightly dumps), which an upgrade must not touch. */
 const serverFiles = (gen: string) => [
   `statefulset-${gen}.yaml`,
   `persistentvolumeclaim-${gen}-data.yaml`,
   `configmap-${gen}-config.yaml`,
   `service-${gen}-headless.yaml`,
   `cronjob-${gen}-backup.yaml`,
+  `persistentvolumeclaim-${gen}-backups.yaml`,
 ];
 
 /** Files whose content differs between two renders (added and removed included). */
@@ -55,6 +56,7 @@ describe('standalone engine: major upgrade 16 → 17', () => {
       'job-postgres-17-import.yaml',
       'job-postgres-17-writers-down.yaml',
       'kustomization.yaml',
+      'persistentvolumeclaim-postgres-17-backups.yaml',
       'persistentvolumeclaim-postgres-17-data.yaml',
       'persistentvolumeclaim-postgres-17-dump.yaml',
       'pgfleet-state.json',
@@ -102,11 +104,13 @@ describe('standalone engine: major upgrade 16 → 17', () => {
       'rollout status deployment/metricity --namespace=bots --timeout=10m',
       'rollout status deployment/metabase --namespace=tooling --timeout=10m',
       'rollout status deployment/bitwarden --namespace=tooling --timeout=10m',
-      'delete pods --namespace=web --selector=app=site --wait=true --timeout=10m',
-      'delete pods --namespace=bots --selector=app=metricity --wait=true --timeout=10m',
-      'delete pods --namespace=tooling --selector=app=metabase --wait=true --timeout=10m',
-      'delete pods --namespace=tooling --selector=app=bitwarden --wait=true --timeout=10m',
+      // Only waits: a pod of something else with the same labels is never deleted.
+      'wait --for=delete pod --namespace=web --selector=app=site --timeout=10m',
+      'wait --for=delete pod --namespace=bots --selector=app=metricity --timeout=10m',
+      'wait --for=delete pod --namespace=tooling --selector=app=metabase --timeout=10m',
+      'wait --for=delete pod --namespace=tooling --selector=app=bitwarden --timeout=10m',
     ]);
+    expect(steps.some((s: string) => s.startsWith('delete'))).toBe(false);
     expect(pod.serviceAccountName).toBe('postgres-17-scaler');
     expect(pod.automountServiceAccountToken).toBe(true);
     expect(job.metadata.annotations['pgfleet.io/manual-steps']).toContain('maintenance');
@@ -114,6 +118,9 @@ describe('standalone engine: major upgrade 16 → 17', () => {
     expect(role.metadata.namespace).toBe('tooling');
     expect(role.rules[0]).toEqual({ apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['bitwarden', 'metabase'], verbs: ['get', 'list', 'watch'] });
     expect(role.rules[1]).toEqual({ apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: ['bitwarden', 'metabase'], verbs: ['get', 'patch', 'update'] });
+    // Reading pods is all the wait needs: the scale Jobs can delete no pod.
+    expect(role.rules[2]).toEqual({ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] });
+    expect(role.rules).toHaveLength(3);
     expect(find(upgrade, 'RoleBinding', 'postgres-17-scaler-tooling').subjects).toEqual([{ kind: 'ServiceAccount', name: 'postgres-17-scaler', namespace: 'databases' }]);
   });
 
@@ -148,8 +155,9 @@ describe('standalone engine: major upgrade 16 → 17', () => {
     expect(upgrade.state.databases.postgres.generations[NEXT]).toEqual({
       postgresVersion: 17,
       storage: '25Gi',
+      volumes: { data: '25Gi', backups: '20Gi' },
       bootstrap: 'upgrade from postgres',
-      archive: 'pvc://postgres-backups/postgres-17/',
+      archive: 'pvc://postgres-17-backups/postgres-17/',
       extra: { writers: 'web/site=2 bots/metricity=1 tooling/metabase=1 tooling/bitwarden=1' },
     });
   });
@@ -226,7 +234,12 @@ describe('standalone engine: major upgrade 16 → 17', () => {
       '~ Service/postgres metadata.annotations.pgfleet.io/serving safe',
       '~ Service/postgres spec.selector.pgfleet.io/generation downtime',
     ]);
-    expect(d2.objects.find((o) => o.file === 'service-postgres.yaml')!.changes.flatMap((c) => c.steps).join('\n')).toContain('follow-up: once the applications run well on postgres-17, retire postgres');
+    const cutSteps = d2.objects.find((o) => o.file === 'service-postgres.yaml')!.changes.flatMap((c) => c.steps);
+    // The engine's follow-up is removing upgradeFrom; retiring postgres is the plan's own later step, after a grace period.
+    expect(cutSteps.filter((l) => l.startsWith('follow-up:'))).toEqual([
+      "follow-up: once the applications run well on postgres-17, remove upgradeFrom/restoreFrom from postgres-17: the finished Jobs and what only they used (scale RBAC, transfer PVC) leave, the server's files stay byte-identical; postgres keeps running to switch back to",
+    ]);
+    expect(cutSteps.join('\n')).not.toMatch(/retire|retired/);
 
     // Removing upgradeFrom: the finished Jobs, their RBAC and the transfer copy go; the server stays.
     const d3 = diffRendered(cutover.files, settled);
@@ -239,9 +252,11 @@ describe('standalone engine: major upgrade 16 → 17', () => {
     expect(summary(d4).sort()).toEqual([
       '- ConfigMap/postgres-config safe',
       '- CronJob/postgres-backup safe',
+      '- PersistentVolumeClaim/postgres-backups destroys-data',
       '- PersistentVolumeClaim/postgres-data destroys-data',
       '- Service/postgres-headless safe',
-      '- StatefulSet/postgres downtime',
+      // Released, not stopped (retainOnDelete), and it serves no one: no downtime, no maintenance page.
+      '- StatefulSet/postgres safe',
     ]);
     expect(gateSummary(d4)).toBe('passes: destroys-data:postgres by retired');
   });
@@ -270,7 +285,7 @@ describe('standalone engine: restore from a nightly dump', () => {
     expect(dependsOn(r, 'job-postgres-restored-restore.yaml')).toEqual(['statefulset-postgres-restored.yaml']);
     // Restores never share an archive: the restored server dumps into its own folder.
     const gens = r.state.databases.postgres.generations;
-    expect(gens['postgres-restored'].archive).toBe('pvc://postgres-backups/postgres-restored/');
+    expect(gens['postgres-restored'].archive).toBe('pvc://postgres-restored-backups/postgres-restored/');
     expect(gens['postgres-restored'].archive).not.toBe(gens.postgres.archive);
     expect(gens['postgres-restored'].bootstrap).toBe('restore from postgres (backupFile postgres-20261120T150000Z.sql.gz)');
     // The live generation and its Service are untouched, and nothing is scaled.
@@ -278,9 +293,38 @@ describe('standalone engine: restore from a nightly dump', () => {
     expect(all(r, 'Job').map((j) => j.metadata.name)).toEqual(['postgres-restored-restore']);
   });
 
-  test('no target: the newest dump with a checksum', () => {
-    const r = render(restoring());
-    expect(env(find(r, 'Job', 'postgres-restored-restore').spec.template.spec.containers[0]).DUMP_FILE).toBe('');
+  test('no target: the newest dump with a checksum (DUMP_FILE unset, and the annotation says so)', () => {
+    const job = find(render(restoring()), 'Job', 'postgres-restored-restore');
+    expect(env(job.spec.template.spec.containers[0])).not.toHaveProperty('DUMP_FILE');
+    expect(job.metadata.annotations['pgfleet.io/dump']).toBe('/backups/postgres/(newest *.sql.gz with a .sha512)');
+  });
+
+  test('a restore reads its source\'s own backups PVC read-only; every generation dumps to a claim of its own', () => {
+    const gens = [{ name: LIVE }, { name: 'postgres-b' }, { name: 'postgres-r', restoreFrom: { generation: 'postgres-b' } }];
+    const r = render(pydis('prod', { backup: dumpToPvc, generations: gens, serving: LIVE }));
+    const job = find(r, 'Job', 'postgres-r-restore').spec.template.spec;
+    expect(job.volumes.find((v: any) => v.name === 'backups')).toEqual({ name: 'backups', persistentVolumeClaim: { claimName: 'postgres-b-backups', readOnly: true } });
+    expect(env(job.containers[0]).DUMP_DIR).toBe('/backups/postgres-b');
+    const claims = all(r, 'CronJob').map((c) => [c.metadata.name, c.spec.jobTemplate.spec.template.spec.volumes.find((v: any) => v.name === 'backups').persistentVolumeClaim.claimName]);
+    expect(claims).toEqual([
+      ['postgres-backup', 'postgres-backups'],
+      ['postgres-b-backup', 'postgres-b-backups'],
+      ['postgres-r-backup', 'postgres-r-backups'],
+    ]);
+    expect(r.objects.filter((o) => o.file.endsWith('-backups.yaml')).map((o) => `${o.manifest.metadata.name}:${o.dataBearing}`)).toEqual([
+      'postgres-backups:postgres',
+      'postgres-b-backups:postgres-b',
+      'postgres-r-backups:postgres-r',
+    ]);
+  });
+
+  test('backups claims may be ReadWriteMany (a restore beside a running nightly dump on another node), and never shrink', () => {
+    const rwx = render(pydis('prod', { backup: { ...dumpToPvc, target: { pvc: { size: '20Gi', accessMode: 'ReadWriteMany' } } } }));
+    expect(find(rwx, 'PersistentVolumeClaim', 'postgres-backups').spec.accessModes).toEqual(['ReadWriteMany']);
+    const base20 = render(pydis('prod', { backup: dumpToPvc }));
+    const issues = issuesOf(() => render(pydis('prod', { backup: { ...dumpToPvc, target: { pvc: { size: '10Gi' } } } }), { previous: base20.state }));
+    expect(issues.map((i) => i.path)).toEqual(['pgfleet:databases[0].backup.target.pvc.size']);
+    expect(issues[0].allowed).toBe("20Gi or more: Kubernetes volumes can grow but never shrink (postgres's backups volume)");
   });
 
   test('from a bucket: rclone downloads the dump and its checksum onto a PVC first', () => {
@@ -288,7 +332,8 @@ describe('standalone engine: restore from a nightly dump', () => {
     const pod = find(r, 'Job', 'postgres-restored-restore').spec.template.spec;
     const fetch = pod.initContainers[0];
     expect([fetch.name, fetch.image, fetch.args]).toEqual(['fetch', 'docker.io/rclone/rclone:1.68.2', [FETCH_SCRIPT]]);
-    expect(env(fetch)).toMatchObject({ SRC: 'archive:pydis-backups/postgres/postgres', DUMP_DIR: '/dump', DUMP_FILE: '' });
+    expect(env(fetch)).toMatchObject({ SRC: 'archive:pydis-backups/postgres/postgres', DUMP_DIR: '/dump' });
+    expect(env(fetch)).not.toHaveProperty('DUMP_FILE');
     expect(env(pod.containers[0])).toMatchObject({ DUMP_DIR: '/dump' });
     expect(find(r, 'PersistentVolumeClaim', 'postgres-restored-dump').spec.accessModes).toEqual(['ReadWriteOnce']);
   });

@@ -3,9 +3,12 @@
  */
 import { parse } from 'yaml';
 import { DUMP_SCRIPT, UPLOAD_SCRIPT } from '../../lib/engines/standalone/dump-scripts';
+import { pullPolicy } from '../../lib/engines/standalone/pod-defaults';
 import { confDigest } from '../../lib/engines/standalone/postgres-conf';
 import { all, filesOf, find, render } from '../helpers';
-import { dumpToPvc, dumpToS3, LIVE, pydis } from './standalone-stack';
+import { dumpToPvc, dumpToS3, issuesOf, LIVE, pydis } from './standalone-stack';
+
+const DB = 'pgfleet:databases[0]';
 
 /** Pod templates of every workload in a render. */
 function podTemplates(r: ReturnType<typeof render>): { object: string; pod: Record<string, any> }[] {
@@ -152,7 +155,7 @@ describe('standalone engine: pydis-prod', () => {
 
   test('no upgrade Jobs without an upgrade, and the state records the generation', () => {
     expect(all(r, 'Job')).toEqual([]);
-    expect(r.state.databases.postgres.generations).toEqual({ postgres: { postgresVersion: 16, storage: '25Gi', bootstrap: 'initdb' } });
+    expect(r.state.databases.postgres.generations).toEqual({ postgres: { postgresVersion: 16, storage: '25Gi', volumes: { data: '25Gi' }, bootstrap: 'initdb' } });
   });
 
   test('consumers get DATABASE_URL through the stable Service, from the login Secret', () => {
@@ -160,6 +163,7 @@ describe('standalone engine: pydis-prod', () => {
       pydis('prod', {
         connection: { database: 'site', secret: { name: 'site-db-login' } },
         consumers: [{ app: 'site', secretName: 'site-database-url' }],
+        network: { allowFrom: [{ namespace: 'databases', podLabels: { app: 'site' } }] },
       }),
     );
     const es = find(withConsumer, 'ExternalSecret', 'site-database-url');
@@ -168,6 +172,8 @@ describe('standalone engine: pydis-prod', () => {
       { key: 'site-db-login', property: 'password' },
       { key: 'site-db-login', property: 'username' },
     ]);
+    // The store may read the application's login, never the superuser's Secret.
+    expect(find(withConsumer, 'Role', 'postgres-connections').rules[0].resourceNames).toEqual(['site-db-login']);
   });
 
   test('the default generation is named after the database and the image defaults to the official one', () => {
@@ -200,8 +206,112 @@ describe('standalone engine: blackbox with Vault credentials', () => {
   });
 });
 
+describe('standalone engine: consumers', () => {
+  const consumer = { app: 'site', secretName: 'site-database-url' };
+  const login = { database: 'site', secret: { name: 'site-db-login' } };
+
+  test('fails when the NetworkPolicy would block a declared consumer, naming it, what is admitted and the fix', () => {
+    // The writers and Grafana are admitted; the consumer runs in "databases", where its Secret is, and nothing selects it.
+    const issues = issuesOf(() => render(pydis('prod', { connection: login, consumers: [consumer] })));
+    expect(issues.map((i) => i.path)).toEqual([`${DB}.consumers[0].app`]);
+    expect(issues[0].value).toBe('site');
+    expect(issues[0].allowed).toContain('a consumer the NetworkPolicy postgres-server admits');
+    expect(issues[0].allowed).toContain('writer web {app: site}');
+    expect(issues[0].allowed).toContain('allowFrom monitoring {app: grafana}');
+    expect(issues[0].allowed).toContain("none of them selects site's pods in namespace databases, where its Secret site-database-url is");
+    expect(issues[0].fix).toBe("add network.allowFrom: [{ namespace: databases, podLabels: { app: site } }] with the labels of site's pods (one of them valued site), or list site under writers if it writes");
+  });
+
+  test.each([
+    ['an allowFrom peer labelled with its name', { network: { allowFrom: [{ namespace: 'databases', podLabels: { 'app.kubernetes.io/name': 'site' } }] } }],
+    ['an allowFrom peer for the whole namespace', { network: { allowFrom: [{ namespace: 'databases' }] } }],
+    ['a writer of its namespace', { writers: [{ namespace: 'databases', name: 'site', replicas: 1 }] }],
+  ])('a consumer admitted by %s renders, and the NetworkPolicy selects it', (_what, extra) => {
+    const r = render(pydis('prod', { connection: login, consumers: [consumer], ...extra }));
+    const from = find(r, 'NetworkPolicy', 'postgres-server').spec.ingress[0].from;
+    expect(from).toContainEqual(expect.objectContaining({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'databases' } } }));
+  });
+
+  test('fails on consumers without the application\'s own login (the superuser is never handed out)', () => {
+    const issues = issuesOf(() => render(pydis('prod', { consumers: [consumer], network: { allowFrom: [{ namespace: 'databases' }] } })));
+    expect(issues.map((i) => i.path)).toEqual([`${DB}.connection.secret`]);
+    expect(issues[0].allowed).toContain("the application's own login for the consumers (site)");
+    expect(issues[0].fix).toContain('set connection.secret: { name: <secret> }');
+  });
+
+  test('fails on a consumer user: standalone has one application login', () => {
+    const issues = issuesOf(() => render(pydis('prod', { connection: login, consumers: [{ ...consumer, user: 'site' }], network: { allowFrom: [{ namespace: 'databases' }] } })));
+    expect(issues.map((i) => i.path)).toEqual([`${DB}.consumers[0].user`]);
+    expect(issues[0].fix).toContain('remove user');
+  });
+});
+
+describe('standalone engine: superuser from Vault', () => {
+  const vault = { path: '/secret/pydis/postgres', role: 'pydis-postgres' };
+  const withVault = (db: Record<string, unknown> = {}) => ({ ...pydis('prod', { superuser: { vault }, ...db }), 'pgfleet:vault': { server: 'https://vault.example.org:8200' } });
+
+  test('the shared Vault → External Secrets construct fills <database>-superuser, which every pod reads', () => {
+    const r = render(withVault({ backup: dumpToPvc }));
+    const gen = find(r, 'VaultDynamicSecret', 'postgres-superuser');
+    expect(gen.spec).toMatchObject({ path: '/secret/pydis/postgres', method: 'GET', provider: { server: 'https://vault.example.org:8200', auth: { kubernetes: { role: 'pydis-postgres', serviceAccountRef: { name: 'postgres-superuser' } } } } });
+    expect(find(r, 'ExternalSecret', 'postgres-superuser').spec.target.name).toBe('postgres-superuser');
+    const server = find(r, 'StatefulSet', LIVE).spec.template.spec.containers[0].env;
+    expect(server.slice(0, 2)).toEqual([
+      { name: 'POSTGRES_USER', valueFrom: { secretKeyRef: { name: 'postgres-superuser', key: 'POSTGRES_USER' } } },
+      { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: 'postgres-superuser', key: 'POSTGRES_PASSWORD' } } },
+    ]);
+    const dump = find(r, 'CronJob', 'postgres-backup').spec.jobTemplate.spec.template.spec.containers[0].env;
+    expect(dump.find((e: any) => e.name === 'PGPASSWORD').valueFrom).toEqual({ secretKeyRef: { name: 'postgres-superuser', key: 'POSTGRES_PASSWORD' } });
+    // Nothing refers to the seed's Secret any more.
+    expect(Object.values(filesOf(r)).join('\n')).not.toContain('postgres-env');
+  });
+
+  test('blackbox reads the superuser from the Vault-fed Secret too', () => {
+    const env = find(render(withVault()), 'CronJob', 'postgres-blackbox').spec.jobTemplate.spec.template.spec.containers[0].env;
+    expect(env.find((e: any) => e.name === 'PGFLEET_PG_PASSWORD').valueFrom).toEqual({ secretKeyRef: { name: 'postgres-superuser', key: 'POSTGRES_PASSWORD' } });
+  });
+
+  test('fails without a Vault address', () => {
+    const issues = issuesOf(() => render(pydis('prod', { superuser: { vault } })));
+    expect(issues.map((i) => i.path)).toEqual([`${DB}.superuser.vault.server`]);
+  });
+
+  test('an existing Secret renders no Vault objects', () => {
+    expect(all(render(pydis('prod')), 'ExternalSecret')).toEqual([]);
+  });
+});
+
+describe('standalone engine: image pull policy', () => {
+  test('moving tags are pulled at every start, version tags and digests once', () => {
+    expect(pullPolicy('docker.io/lemonsaurus/blackbox:main')).toBe('Always');
+    expect(pullPolicy('ghcr.io/example/tools:latest')).toBe('Always');
+    expect(pullPolicy('ghcr.io/example/tools:16-latest')).toBe('Always');
+    expect(pullPolicy('docker.io/rclone/rclone:1.68.2')).toBe('IfNotPresent');
+    expect(pullPolicy('registry.k8s.io/kubectl:v1.32.4')).toBe('IfNotPresent');
+    expect(pullPolicy('localhost:5000/tools:16')).toBe('IfNotPresent');
+    expect(pullPolicy(`docker.io/lemonsaurus/blackbox:main@sha256:${'a'.repeat(64)}`)).toBe('IfNotPresent');
+  });
+
+  test('blackbox\'s default :main is pulled Always; a pinned image IfNotPresent', () => {
+    const policy = (r: ReturnType<typeof render>) => find(r, 'CronJob', 'postgres-blackbox').spec.jobTemplate.spec.template.spec.containers[0].imagePullPolicy;
+    expect(policy(render(pydis('prod')))).toBe('Always');
+    const backup = (pydis('prod')['pgfleet:databases'] as any[])[0].backup;
+    expect(policy(render(pydis('prod', { backup: { ...backup, image: `docker.io/lemonsaurus/blackbox:main@sha256:${'b'.repeat(64)}`, clientMajor: 16 } })))).toBe('IfNotPresent');
+  });
+
+  test('the dump and upload containers follow their tags', () => {
+    const pod = find(render(pydis('prod', { backup: dumpToS3 })), 'CronJob', 'postgres-backup').spec.jobTemplate.spec.template.spec;
+    expect([...pod.initContainers, ...pod.containers].map((c: any) => [c.name, c.imagePullPolicy])).toEqual([
+      ['dump', 'IfNotPresent'],
+      ['upload', 'IfNotPresent'],
+    ]);
+    const moving = find(render(pydis('prod', { backup: { ...dumpToPvc, image: 'ghcr.io/example/pgtools:latest', clientMajor: 17 } })), 'CronJob', 'postgres-backup');
+    expect(moving.spec.jobTemplate.spec.template.spec.containers[0].imagePullPolicy).toBe('Always');
+  });
+});
+
 describe('standalone engine: dump backups', () => {
-  test('to a PVC: one CronJob per generation into its own folder, the shared PVC data-bearing', () => {
+  test('to a PVC: the generation\'s CronJob into its own folder on its own data-bearing PVC', () => {
     const r = render(pydis('prod', { backup: { ...dumpToPvc, schedule: '30 2 * * *' } }));
     const cron = find(r, 'CronJob', 'postgres-backup');
     expect(cron.spec).toMatchObject({ schedule: '30 2 * * *', timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid' });
@@ -215,6 +325,8 @@ describe('standalone engine: dump backups', () => {
     const pvc = r.objects.find((o) => o.file === 'persistentvolumeclaim-postgres-backups.yaml')!;
     expect(pvc.dataBearing).toBe(LIVE);
     expect(pvc.manifest.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'linode-block-storage-retain', resources: { requests: { storage: '20Gi' } } });
+    expect(pvc.manifest.metadata.labels).toMatchObject({ 'pgfleet.io/generation': LIVE, 'pgfleet.io/step': 'backup' });
+    expect(cron.spec.jobTemplate.spec.template.spec.volumes.find((v: any) => v.name === 'backups')).toEqual({ name: 'backups', persistentVolumeClaim: { claimName: 'postgres-backups' } });
     expect(r.state.databases.postgres.generations.postgres.archive).toBe('pvc://postgres-backups/postgres/');
     expect(all(r, 'ConfigMap').map((m) => m.metadata.name)).toEqual(['postgres-config']);
   });

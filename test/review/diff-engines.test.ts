@@ -234,7 +234,7 @@ const standalone: Row[] = [
     name: 'retiring the old server after the upgrade',
     before: upgraded(),
     after: upgraded({ retired: [P] }),
-    notSafe: ['- PersistentVolumeClaim/postgres-data destroys-data', '- StatefulSet/postgres downtime'],
+    notSafe: ['- PersistentVolumeClaim/postgres-backups destroys-data', '- PersistentVolumeClaim/postgres-data destroys-data'],
     gate: `passes: destroys-data:${P} by retired`,
   },
 ];

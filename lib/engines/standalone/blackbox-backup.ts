@@ -5,7 +5,8 @@ import type { StackSpec } from '../../config/stack-spec';
 import { objectStoreCredentials } from '../../secrets/object-store-credentials';
 import { blackboxYaml, EnvRef, type BlackboxNotifier } from './blackbox-config';
 import { appServiceName, POSTGRES_PORT, STEP_LABEL } from './names';
-import { clientLabels, containerSecurity, jobResources, NOBODY, podSecurity } from './pod-defaults';
+import { clientLabels, containerSecurity, jobResources, NOBODY, podSecurity, pullPolicy } from './pod-defaults';
+import { superuserSecret } from './superuser-secret';
 
 export interface BlackboxBackupProps {
   readonly spec: StandaloneDatabaseSpec;
@@ -38,8 +39,9 @@ export class BlackboxBackup extends Construct {
       return new EnvRef(variable);
     };
 
-    const pgUser = fromSecret('PGFLEET_PG_USER', spec.superuser.secretName, spec.superuser.userKey);
-    const pgPassword = fromSecret('PGFLEET_PG_PASSWORD', spec.superuser.secretName, spec.superuser.passwordKey);
+    const su = superuserSecret(spec, database);
+    const pgUser = fromSecret('PGFLEET_PG_USER', su.name, su.userKey);
+    const pgPassword = fromSecret('PGFLEET_PG_PASSWORD', su.name, su.passwordKey);
     const storage = backup.storage.map((s) => {
       const creds = objectStoreCredentials(this, `Credentials-${s.id}`, { credentials: s.credentials, name: `${name}-${s.id.replace(/_/g, '-')}`, namespace, vault: props.vault });
       const v = s.id.toUpperCase();
@@ -90,7 +92,8 @@ export class BlackboxBackup extends Construct {
                   {
                     name: 'blackbox',
                     image: backup.image,
-                    imagePullPolicy: 'IfNotPresent',
+                    // The default `:main` is a branch: pulled at every run, so every node runs the current build.
+                    imagePullPolicy: pullPolicy(backup.image),
                     env: [{ name: 'BLACKBOX_CONFIG_PATH', value: `${CONFIG_DIR}/blackbox.yaml` }, { name: 'HOME', value: '/tmp' }, ...env],
                     resources: jobResources,
                     securityContext: containerSecurity,

@@ -22,7 +22,7 @@ export interface DumpBackupProps {
 
 /**
  * The nightly `pg_dumpall | gzip` + sha512 of one generation (`<gen>-backup`), into the
- * generation's own folder: `<gen>/` on the PVC `<database>-backups`, or uploaded with rclone to
+ * generation's own folder: `<gen>/` on its own PVC `<gen>-backups`, or uploaded with rclone to
  * `<prefix><gen>/` in the bucket. Files are `<gen>-<UTC timestamp>.sql.gz` and `.sql.gz.sha512`;
  * dumps older than `retentionDays` are deleted after each successful one, never before.
  */
@@ -33,7 +33,7 @@ export class DumpBackup extends Construct {
     super(scope, id);
     const { spec, backup, generation: gen } = props;
     const image = backup.image ?? serverImage(spec, gen.postgresVersion);
-    const common = [...libpqEnv(spec, gen.name), { name: 'DUMP_PREFIX', value: gen.name }, { name: 'RETENTION_DAYS', value: String(backup.retentionDays) }];
+    const common = [...libpqEnv(spec, props.database, gen.name), { name: 'DUMP_PREFIX', value: gen.name }, { name: 'RETENTION_DAYS', value: String(backup.retentionDays) }];
     const labels = clientLabels(props.database, 'backup');
 
     let template: k8s.PodTemplateSpec;
@@ -43,7 +43,7 @@ export class DumpBackup extends Construct {
         labels,
         uid: spec.image.runAsUser,
         main: { name: 'dump', image, shell: 'bash', script: DUMP_SCRIPT, env: [...common, { name: 'DUMP_DIR', value: dir }], mounts: [{ name: 'backups', mountPath: '/backups' }] },
-        volumes: [{ name: 'backups', persistentVolumeClaim: { claimName: backupClaimName(props.database) } }],
+        volumes: [{ name: 'backups', persistentVolumeClaim: { claimName: backupClaimName(gen.name) } }],
       });
     } else {
       // Dump into scratch space, then upload; the scratch dir starts empty each run.
@@ -52,7 +52,7 @@ export class DumpBackup extends Construct {
       template = toolPod({
         labels,
         uid: spec.image.runAsUser,
-        init: [{ name: 'dump', image, shell: 'bash', script: DUMP_SCRIPT, env: [...libpqEnv(spec, gen.name), { name: 'DUMP_PREFIX', value: gen.name }, { name: 'DUMP_DIR', value: '/scratch' }], mounts: [{ name: 'scratch', mountPath: '/scratch' }] }],
+        init: [{ name: 'dump', image, shell: 'bash', script: DUMP_SCRIPT, env: [...libpqEnv(spec, props.database, gen.name), { name: 'DUMP_PREFIX', value: gen.name }, { name: 'DUMP_DIR', value: '/scratch' }], mounts: [{ name: 'scratch', mountPath: '/scratch' }] }],
         main: {
           name: 'upload',
           image: s3.rcloneImage,

@@ -33,7 +33,7 @@ export class DumpJob extends Construct {
             image: props.image,
             shell: 'bash',
             script: DUMP_SCRIPT,
-            env: [...libpqEnv(props.spec, props.source), { name: 'DUMP_DIR', value: loc.dir }, { name: 'DUMP_FILE', value: props.file }],
+            env: [...libpqEnv(props.spec, props.database, props.source), { name: 'DUMP_DIR', value: loc.dir }, { name: 'DUMP_FILE', value: props.file }],
             mounts: [{ name: loc.volume.name, mountPath: loc.mountPath }],
           },
           volumes: [loc.volume],

@@ -56,7 +56,7 @@ fi
  * `ON_ERROR_STOP=1`: any SQL error fails the Job. Nothing is sent to the server before the
  * checksum and gzip checks pass and the server is found empty.
  *
- * Env: DUMP_FILE (file name in DUMP_DIR; empty = the newest `*.sql.gz` with a `.sha512`).
+ * Env: DUMP_FILE (file name in DUMP_DIR; unset or empty = the newest `*.sql.gz` with a `.sha512`).
  * The one statement dropped from the dump is `CREATE ROLE <PGUSER>;` in the roles section: the
  * image's initdb created that role already (the seed's "duplicate errors ... safe to ignore"),
  * and the `ALTER ROLE` after it still sets its attributes.
@@ -117,7 +117,7 @@ fi
 
 /**
  * Downloads one dump and its checksum from an rclone remote path (SRC) into DUMP_DIR, the
- * checksum last. DUMP_FILE empty = the newest `*.sql.gz` there. POSIX sh (rclone image).
+ * checksum last. DUMP_FILE unset or empty = the newest `*.sql.gz` there. POSIX sh (rclone image).
  */
 export const FETCH_SCRIPT = `set -eu
 : "\${DUMP_DIR:?}" "\${SRC:?}"

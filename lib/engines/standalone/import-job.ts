@@ -11,12 +11,17 @@ export interface ImportJobProps extends DumpJobCommon {
   readonly target: string;
   /** `import` (upgrade) or `restore`. */
   readonly step: 'import' | 'restore';
-  /** File name in the location's dir; empty = the newest dump with a checksum. */
-  readonly file: string;
+  /** File name in the location's dir. @default - the newest dump with a checksum */
+  readonly file?: string;
   /** Containers that bring the dump into the location first (a download). @default [] */
   readonly fetch?: readonly ToolContainer[];
   /** More volumes for `fetch`. @default [] */
   readonly volumes?: readonly k8s.Volume[];
+}
+
+/** DUMP_FILE when a file is named; without it the scripts take the newest dump. */
+export function dumpFileEnv(file: string | undefined): k8s.EnvVar[] {
+  return file === undefined ? [] : [{ name: 'DUMP_FILE', value: file }];
 }
 
 /**
@@ -34,7 +39,7 @@ export class ImportJob extends Construct {
         name: props.name,
         namespace: props.namespace,
         labels: { [STEP_LABEL]: props.step },
-        annotations: { 'pgfleet.io/dump': `${loc.dir}/${props.file || '(newest *.sql.gz with a .sha512)'}` },
+        annotations: { 'pgfleet.io/dump': `${loc.dir}/${props.file ?? '(newest *.sql.gz with a .sha512)'}` },
       },
       spec: {
         backoffLimit: 0,
@@ -47,7 +52,7 @@ export class ImportJob extends Construct {
             image: props.image,
             shell: 'bash',
             script: IMPORT_SCRIPT,
-            env: [...libpqEnv(props.spec, props.target), { name: 'DUMP_DIR', value: loc.dir }, { name: 'DUMP_FILE', value: props.file }],
+            env: [...libpqEnv(props.spec, props.database, props.target), { name: 'DUMP_DIR', value: loc.dir }, ...dumpFileEnv(props.file)],
             mounts: [{ name: loc.volume.name, mountPath: loc.mountPath, ...(loc.readOnly ? { readOnly: true } : {}) }],
           },
           volumes: [loc.volume, ...(props.volumes ?? [])],

@@ -15,7 +15,7 @@ export const dataClaimName = (generation: string) => `${generation}-data`;
 /** The generation's postgresql.conf. */
 export const configMapName = (generation: string) => `${generation}-config`;
 
-/** The PVC the upgrade dump (or a restore's download) is written to. */
+/** The PVC the upgrade dump (or a restore's download from a bucket) is written to. */
 export const dumpClaimName = (generation: string) => `${generation}-dump`;
 
 export { backupClaimName } from '../../model/standalone-model';

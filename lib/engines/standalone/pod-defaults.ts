@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import type { StandaloneDatabaseSpec } from '../../config/schema/standalone';
 import { CLIENT_LABEL, headlessServiceName, POSTGRES_PORT, STEP_LABEL } from './names';
+import { superuserRef, superuserSecret } from './superuser-secret';
 
 /** The official images' uid for tools that run as nobody (kubectl, rclone, blackbox). */
 export const NOBODY = 65534;
@@ -42,13 +43,25 @@ export function clientLabels(database: string, step: string): Record<string, str
 
 /**
  * libpq environment pointing a tool at one generation's server as the superuser. The password
- * comes from the existing Secret, never from pgfleet.
+ * comes from the superuser's Secret (existing or filled from Vault), never from pgfleet.
  */
-export function libpqEnv(spec: StandaloneDatabaseSpec, generation: string): k8s.EnvVar[] {
+export function libpqEnv(spec: StandaloneDatabaseSpec, database: string, generation: string): k8s.EnvVar[] {
+  const su = superuserSecret(spec, database);
   return [
     { name: 'PGHOST', value: headlessServiceName(generation) },
     { name: 'PGPORT', value: String(POSTGRES_PORT) },
-    { name: 'PGUSER', valueFrom: { secretKeyRef: { name: spec.superuser.secretName, key: spec.superuser.userKey } } },
-    { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: spec.superuser.secretName, key: spec.superuser.passwordKey } } },
+    { name: 'PGUSER', valueFrom: superuserRef(su, 'user') },
+    { name: 'PGPASSWORD', valueFrom: superuserRef(su, 'password') },
   ];
+}
+
+/**
+ * Pull policy of a tool image: a moving tag (a branch such as blackbox's `main`, `latest`, any tag
+ * without a digit) is pulled on every start, or each node keeps running whatever build it pulled
+ * first; a version tag or a digest is pulled once.
+ */
+export function pullPolicy(image: string): 'Always' | 'IfNotPresent' {
+  if (/@sha256:[a-f0-9]{64}$/.test(image)) return 'IfNotPresent';
+  const tag = image.split('/').pop()!.split(':')[1] ?? 'latest';
+  return /latest/i.test(tag) || !/\d/.test(tag) ? 'Always' : 'IfNotPresent';
 }

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import type { WriterSpec } from '../../config/schema/standalone';
 import { STEP_LABEL } from './names';
-import { containerSecurity, jobResources, NOBODY, podSecurity, tmpMount, tmpVolume } from './pod-defaults';
+import { containerSecurity, jobResources, NOBODY, podSecurity, pullPolicy, tmpMount, tmpVolume } from './pod-defaults';
 
 /** The pod labels kubectl waits on for a writer: its selector, or `app: <name>`. */
 export function writerSelector(w: WriterSpec): string {
@@ -33,8 +33,10 @@ export interface ScaleWritersJobProps {
  * Scales the writers with one kubectl command per container, run in order as init containers
  * (the kubectl image has no shell, and a list of plain commands is easy to review): all scales
  * first, then `rollout status` (the controller has seen the change), then, going down,
- * `delete pods --selector --wait` so the dump starts only after the last writer has exited
- * (a terminating pod no longer counts as a replica but may still write).
+ * `wait --for=delete pod --selector` so the dump starts only after the last writer has exited
+ * (a terminating pod no longer counts as a replica but may still write). It only waits: a pod
+ * of something else that carries the same labels is never deleted (the wait times out instead
+ * and the Job fails, before the dump), and no match at all is success.
  */
 export class ScaleWritersJob extends Construct {
   public readonly job: k8s.KubeJob;
@@ -50,13 +52,13 @@ export class ScaleWritersJob extends Construct {
     });
     if (props.direction === 'down') {
       props.writers.forEach((w, i) => {
-        steps.push({ name: `stopped-${i}`, args: ['delete', 'pods', `--namespace=${w.namespace}`, `--selector=${writerSelector(w)}`, '--wait=true', `--timeout=${props.timeout}`] });
+        steps.push({ name: `stopped-${i}`, args: ['wait', '--for=delete', 'pod', `--namespace=${w.namespace}`, `--selector=${writerSelector(w)}`, `--timeout=${props.timeout}`] });
       });
     }
     const container = (s: { name: string; args: string[] }): k8s.Container => ({
       name: s.name,
       image: props.image,
-      imagePullPolicy: 'IfNotPresent',
+      imagePullPolicy: pullPolicy(props.image),
       args: s.args,
       env: [{ name: 'HOME', value: '/tmp' }],
       resources: jobResources,

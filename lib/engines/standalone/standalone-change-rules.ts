@@ -73,8 +73,9 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     path: '',
     on: 'removed',
     when: (_b, _a, c) => c.retiring,
-    class: 'downtime',
-    why: 'generation {{generation}} is retired: its server {{name}} stops; its data stays on the PVC {{generation}}-data until that is deleted (see there)',
+    // Not downtime: a retired generation serves no one (retiring the serving one is refused).
+    class: 'safe',
+    why: 'generation {{generation}} is retired: Pulumi lets go of StatefulSet {{name}} without deleting it (retainOnDelete), so the server, which serves no one any more, keeps running unmanaged until it is deleted by hand after the grace period; its data stays on the PVC {{generation}}-data until that is deleted (see there)',
   },
   {
     kind: STATEFUL_SET,
@@ -127,6 +128,14 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
   {
     kind: PVC,
     path: '',
+    on: 'added',
+    when: isStep('backup'),
+    class: 'safe',
+    why: 'an empty volume of its own for the nightly dumps of {{generation}} (data-bearing from its first dump on)',
+  },
+  {
+    kind: PVC,
+    path: '',
     on: 'removed',
     when: isStep('dump'),
     class: 'safe',
@@ -144,7 +153,8 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
       'before: the import into {{after}} succeeded: `kubectl -n {{namespace}} logs job/{{after}}-import` (or `job/{{after}}-restore`) ends with "pgfleet: imported"',
       'wait: `kubectl -n {{namespace}} get endpointslices -l kubernetes.io/service-name={{name}} -o wide` lists the pod {{after}}-0',
       'check: `kubectl -n {{namespace}} exec {{after}}-0 -- sh -c \'psql -U "$POSTGRES_USER" -d postgres -Atc "show server_version"\'` shows the expected major, and row counts of the main tables match {{before}}',
-      'follow-up: once the applications run well on {{after}}, retire {{before}}: remove upgradeFrom/restoreFrom from {{after}} and add {{before}} to retired',
+      // Retiring {{before}} is the generic follow-up step of every cutover (after a grace period); this is the step before it.
+      'follow-up: once the applications run well on {{after}}, remove upgradeFrom/restoreFrom from {{after}}: the finished Jobs and what only they used (scale RBAC, transfer PVC) leave, the server\'s files stay byte-identical; {{before}} keeps running to switch back to',
     ],
   },
   { kind: SERVICE, path: 'metadata.annotations.pgfleet.io/serving', class: 'safe', why: 'records the serving generation ({{before}} → {{after}})' },
@@ -250,6 +260,6 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     path: 'spec',
     class: 'safe',
     why: 'who may connect to the servers of {{database}} changes',
-    steps: ['check: every client that must connect is a writer, in network.allowFrom, or one of pgfleet\'s Jobs; others now time out'],
+    steps: ['check: every client that must connect is a writer, in network.allowFrom, or one of pgfleet\'s Jobs (the stack refuses consumers outside them); others now time out'],
   },
 ];

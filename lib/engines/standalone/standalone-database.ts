@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
+import { ConfigError } from '../../config/config-error';
 import type { StandaloneDatabaseSpec } from '../../config/schema/standalone';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
 import { DataBearing } from '../../outputs/data-bearing';
@@ -8,6 +9,7 @@ import { objectStoreCredentials, type S3SecretRef } from '../../secrets/object-s
 import type { DatabaseEngine, EngineProps } from '../engine';
 import { BlackboxBackup } from './blackbox-backup';
 import { backupClaim } from './backup-claim';
+import { consumerAccessIssues } from './consumer-access';
 import { DumpBackup } from './dump-backup';
 import { appServiceName, jobName, POSTGRES_PORT } from './names';
 import { ServerNetworkPolicy } from './server-network-policy';
@@ -15,6 +17,7 @@ import { StandaloneRestore } from './standalone-restore';
 import { StandaloneServer } from './standalone-server';
 import { StandaloneUpgrade } from './standalone-upgrade';
 import { ScaleWritersJob } from './scale-writers-job';
+import { superuserCredentials } from './superuser-secret';
 
 /**
  * A standalone PostgreSQL database (the python-discord seed): a `StandaloneServer` per live
@@ -39,6 +42,12 @@ export class StandaloneDatabase extends Construct implements DatabaseEngine {
     const spec = db.spec;
     const ns = db.namespace;
 
+    // Checked here, where the namespace is resolved: the consumers' Secrets live in it.
+    const blocked = consumerAccessIssues(db);
+    if (blocked.length) throw new ConfigError(props.stack.source, blocked);
+
+    superuserCredentials(this, 'Superuser', { spec, database: db.name, namespace: ns, vault: props.stack.vault });
+
     const servers = new Map<string, StandaloneServer>();
     for (const gen of db.generations) {
       servers.set(gen.name, new StandaloneServer(this, gen.name, { spec, database: db.name, namespace: ns, generation: gen }));
@@ -56,9 +65,9 @@ export class StandaloneDatabase extends Construct implements DatabaseEngine {
       if ('s3' in backup.target) {
         credentials = objectStoreCredentials(this, 'BackupCredentials', { credentials: backup.target.s3.credentials, name: `${db.name}-backup-creds`, namespace: ns, vault: props.stack.vault });
       }
-      const claim = backupClaim(this, 'BackupClaim', { spec, backup, database: db.name, namespace: ns });
-      if (claim) DataBearing.mark(claim, db.serving.name);
       for (const gen of db.generations) {
+        const claim = backupClaim(this, `BackupClaim-${gen.name}`, { spec, backup, generation: gen.name, namespace: ns });
+        if (claim) DataBearing.mark(claim, gen.name);
         const cron = new DumpBackup(this, `Backup-${gen.name}`, { spec, backup, database: db.name, namespace: ns, generation: gen, credentials }).cronJob;
         if (claim) cron.node.addDependency(claim);
       }
@@ -114,16 +123,17 @@ export class StandaloneDatabase extends Construct implements DatabaseEngine {
 
   /**
    * Consumers connect through the application Service (so a cutover needs no Secret change),
-   * with the login in `connection.secret` or else the superuser's Secret.
+   * with the application's login in `connection.secret` (the stack refuses consumers without one).
    */
   public connection(_generation: ResolvedGeneration): Connection {
     const spec = this.db.spec;
     const secret = spec.connection.secret;
+    if (!secret) throw new Error(`${this.db.name}: consumers without connection.secret (checked in config)`);
     return {
-      secretName: secret?.name ?? spec.superuser.secretName,
+      secretName: secret.name,
       parts: {
-        user: { key: secret?.userKey ?? spec.superuser.userKey },
-        passwordKey: secret?.passwordKey ?? spec.superuser.passwordKey,
+        user: { key: secret.userKey },
+        passwordKey: secret.passwordKey,
         host: `${appServiceName(this.db.name)}.${this.db.namespace}.svc`,
         port: POSTGRES_PORT,
         database: spec.connection.database,

@@ -5,7 +5,7 @@ import type { ResolvedGeneration } from '../../model/resolved';
 import type { S3SecretRef } from '../../secrets/object-store-credentials';
 import { FETCH_SCRIPT } from './dump-scripts';
 import type { DumpLocation } from './dump-location';
-import { ImportJob } from './import-job';
+import { dumpFileEnv, ImportJob } from './import-job';
 import { backupClaimName, dumpClaimName, jobName, STEP_LABEL } from './names';
 import { rcloneRemote } from './rclone-remote';
 import { serverImage } from './server-image';
@@ -29,7 +29,7 @@ export interface StandaloneRestoreProps {
 /**
  * Restore = the upgrade's import step fed from the source's nightly dumps: `restoreFrom.backupFile`
  * names one (e.g. `forgejo-20261120T150000Z.sql.gz`), no target means the newest. From a PVC the
- * Job reads the source's folder read-only; from a bucket an rclone init container downloads the
+ * Job mounts the source's claim `<source>-backups` read-only and reads its folder; from a bucket an rclone init container downloads the
  * dump and its checksum into a PVC `<gen>-dump` first. Either way the sha512 is verified before
  * anything reaches the new server, and the source keeps running untouched.
  */
@@ -40,12 +40,14 @@ export class StandaloneRestore extends Construct {
     super(scope, id);
     const { spec, namespace, generation: gen, source, backup } = props;
     const target = gen.bootstrap.target!;
-    const file = target.kind === 'backupFile' ? target.value! : '';
+    const file = target.kind === 'backupFile' ? target.value : undefined;
 
     let location: DumpLocation;
     let fetch: ToolContainer[] = [];
     if ('pvc' in backup.target) {
-      location = { volume: { name: 'backups', persistentVolumeClaim: { claimName: backupClaimName(props.database), readOnly: true } }, mountPath: '/backups', dir: `/backups/${source.name}`, readOnly: true };
+      // The source's own claim, read-only: its nightly CronJob may write beside the restore, but only
+      // to new files, and a dump counts once its checksum exists (see IMPORT_SCRIPT).
+      location = { volume: { name: 'backups', persistentVolumeClaim: { claimName: backupClaimName(source.name), readOnly: true } }, mountPath: '/backups', dir: `/backups/${source.name}`, readOnly: true };
     } else {
       const claim = new k8s.KubePersistentVolumeClaim(this, 'DumpClaim', {
         metadata: { name: dumpClaimName(gen.name), namespace, labels: { 'pgfleet.io/generation': gen.name, [STEP_LABEL]: 'dump' } },
@@ -63,7 +65,7 @@ export class StandaloneRestore extends Construct {
           image: backup.target.s3.rcloneImage,
           shell: 'sh',
           script: FETCH_SCRIPT,
-          env: [...remote.env, { name: 'SRC', value: remote.path }, { name: 'DUMP_DIR', value: location.dir }, { name: 'DUMP_FILE', value: file }],
+          env: [...remote.env, { name: 'SRC', value: remote.path }, { name: 'DUMP_DIR', value: location.dir }, ...dumpFileEnv(file)],
           mounts: [{ name: 'dump', mountPath: '/dump' }],
         },
       ];

@@ -7,6 +7,7 @@ import { configMapName, dataClaimName, headlessServiceName, POSTGRES_PORT } from
 import { containerSecurity, podSecurity } from './pod-defaults';
 import { confDigest, postgresConf } from './postgres-conf';
 import { serverImage } from './server-image';
+import { superuserRef, superuserSecret } from './superuser-secret';
 
 export interface StandaloneServerProps {
   readonly spec: StandaloneDatabaseSpec;
@@ -41,6 +42,7 @@ export class StandaloneServer extends Construct {
     super(scope, id);
     const { spec, namespace, generation: gen } = props;
     const uid = spec.image.runAsUser;
+    const su = superuserSecret(spec, props.database);
     this.podLabels = { 'pgfleet.io/database': props.database, 'pgfleet.io/generation': gen.name, 'pgfleet.io/role': 'server' };
     const metadata = (name: string) => ({ name, namespace, labels: { 'pgfleet.io/generation': gen.name } });
 
@@ -92,8 +94,8 @@ export class StandaloneServer extends Construct {
                 imagePullPolicy: spec.image.pullPolicy,
                 args: ['-c', `config_file=${CONF_DIR}/postgresql.conf`],
                 env: [
-                  { name: 'POSTGRES_USER', valueFrom: { secretKeyRef: { name: spec.superuser.secretName, key: spec.superuser.userKey } } },
-                  { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: spec.superuser.secretName, key: spec.superuser.passwordKey } } },
+                  { name: 'POSTGRES_USER', valueFrom: superuserRef(su, 'user') },
+                  { name: 'POSTGRES_PASSWORD', valueFrom: superuserRef(su, 'password') },
                   // initdb creates no database but postgres: databases come from DevOps or arrive with an import.
                   { name: 'POSTGRES_DB', value: 'postgres' },
                   // A subdirectory owned by the server (the volume root belongs to root:fsGroup); the seed's subPath `pgdata` holds the same files.

@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
-import { containerSecurity, jobResources, podSecurity, tmpMount, tmpVolume } from './pod-defaults';
+import { containerSecurity, jobResources, podSecurity, pullPolicy, tmpMount, tmpVolume } from './pod-defaults';
 
 /** One container of a tool pod: a script run by a shell in an image. */
 export interface ToolContainer {
@@ -31,7 +31,7 @@ function container(c: ToolContainer): k8s.Container {
   return {
     name: c.name,
     image: c.image,
-    imagePullPolicy: 'IfNotPresent',
+    imagePullPolicy: pullPolicy(c.image),
     command: [c.shell, '-c'],
     args: [c.script],
     env: [{ name: 'HOME', value: '/tmp' }, ...c.env],

@@ -11,9 +11,10 @@ export interface WriterAccessProps {
 
 /**
  * What the scale Jobs may do, and nothing more: in each writer namespace a Role limited to the
- * listed Deployments (get/watch, scale) plus listing, watching and deleting pods there, which
- * `kubectl delete pods --selector --wait` needs to wait for the writers' last pods (RBAC cannot
- * narrow pods by label). The ServiceAccount lives in the database's namespace.
+ * listed Deployments (get/watch, scale) plus reading pods there (get/list/watch), which
+ * `kubectl wait --for=delete pod --selector` needs to see the writers' last pods go (RBAC cannot
+ * narrow pods by label, so reading is all it gets: it can delete no pod). The ServiceAccount
+ * lives in the database's namespace.
  */
 export class WriterAccess extends Construct {
   public readonly serviceAccountName: string;
@@ -32,7 +33,7 @@ export class WriterAccess extends Construct {
         rules: [
           { apiGroups: ['apps'], resources: ['deployments'], resourceNames: names, verbs: ['get', 'list', 'watch'] },
           { apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: names, verbs: ['get', 'patch', 'update'] },
-          { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'delete'] },
+          { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
         ],
       });
       const binding = new k8s.KubeRoleBinding(this, `RoleBinding-${ns}`, {
