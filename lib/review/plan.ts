@@ -180,7 +180,7 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
 
   if (cutover) {
     const old = d.serving.before!;
-    for (const c of d.consumers) add('manual', `restart ${c.app} so it reads ${serving}'s connection from Secret ${c.secretName}: \`kubectl -n ${d.namespace} rollout restart deployment/${c.app}\` (applications that re-read the Secret need no restart)`);
+    for (const c of d.consumers) add('manual', `restart ${c.app} so it reads ${serving}'s connection from Secret ${c.secretName}: \`kubectl -n ${d.namespace} rollout restart deployment/${c.app}\` (\`oc rollout latest dc/${c.app}\` for an OpenShift DeploymentConfig; applications that re-read the Secret need no restart)`);
     add('check', `the applications (${list(apps)}) work against ${serving}; ${old} no longer receives writes (\`SELECT count(*) FROM pg_stat_activity WHERE datname IS NOT NULL AND backend_type = 'client backend'\` on ${old})`);
     if (!d.generations.some((x) => x.name === old && x.status === 'retired')) {
       add('follow-up', retireStep(d, old));

@@ -59,6 +59,21 @@ describe('Patroni stack validation', () => {
     expect(issues).toEqual([expect.objectContaining({ path: at('generations[0].name'), allowed: 'names up to 52 characters; the backup CronJob would be "hcap-patroni-generation-two-backup-hcap-application-data" (56)' })]);
   });
 
+  test('several names too long: each message has its own path and value', () => {
+    const gen = 'hcap-patroni-restored-20261120';
+    const issues = issuesOf(() => render(hcap({ generations: [{ name: gen }] }, { databases: ['hcap_application', 'hcap_reporting_x'] })));
+    expect(issues).toEqual([
+      { path: at('generations[0].name'), value: gen, allowed: `names up to 52 characters; the backup CronJob would be "${gen}-backup-hcap-application" (54)`, fix: 'shorten the generation name, the database name or the id' },
+      { path: at('generations[0].name'), value: gen, allowed: `names up to 52 characters; the backup CronJob would be "${gen}-backup-hcap-reporting-x" (54)`, fix: 'shorten the generation name, the database name or the id' },
+    ]);
+    // A too-long id and a too-long name in one entry: each keeps its own path.
+    const both = issuesOf(() => render(hcap({ generations: [{ name: gen }] }, { databases: ['hcap_application'], onDemand: { id: 'before-the-upgrade-1' } })));
+    expect(both.map((i) => [i.path, i.value])).toEqual([
+      [at('generations[0].name'), gen],
+      [at('backup.onDemand.id'), 'before-the-upgrade-1'],
+    ]);
+  });
+
   test('fails on an on-demand backup of an unknown generation and an in-place restore of one', () => {
     const issues = issuesOf(() =>
       render(hcap({ inPlaceRestore: { generation: 'hcap-old', id: 'x1', targetTime: '2026-11-20T09:30:00Z' }, acknowledge: ['destroys-data:hcap-old'] }, { onDemand: { id: 'a1', generation: 'hcap-old' } })),

@@ -241,7 +241,7 @@ describe('Patroni restore, upgrade and in-place restore', () => {
       const job = find(r, 'Job', 'hcap-patroni-scale-down-20261121');
       expect(job.spec.template.spec.serviceAccountName).toBe('hcap-patroni-scale-down-20261121');
       expect(containerOf(job).command).toEqual(['kubectl', 'scale', '--namespace=hcap-prod', '--replicas=0', 'deploymentconfig/hcap-server']);
-      expect(containerOf(job).image).toBe('registry.k8s.io/kubectl:v1.28.15');
+      expect(containerOf(job).image).toBe('registry.k8s.io/kubectl:v1.32.4');
     });
 
     test('by default every consumer is scaled, as a Deployment', () => {

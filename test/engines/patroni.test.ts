@@ -196,7 +196,7 @@ describe('Patroni engine', () => {
       expect(prodVerify.spec).toMatchObject({ schedule: '0 4 * * *', timeZone: 'America/Vancouver', concurrencyPolicy: 'Forbid', jobTemplate: { spec: { activeDeadlineSeconds: 3600 } } });
       expect(find(dev, 'CronJob', 'hcap-patroni-backup-verify').spec.schedule).toBe('0 5 * * *');
       expect(containerOf(prodVerify).command).toEqual(['/bin/bash', '-c', VERIFY_SCRIPT]);
-      expect(VERIFY_SCRIPT).toContain('"${BACKUP_SH:-/backup.sh}" -s -v "$spec"');
+      expect(VERIFY_SCRIPT).toContain('"${BACKUP_SH:-/backup.sh}" -I -s -v "$spec"');
       expect(envOf(prodVerify)).toMatchObject({ DATABASE_SPECS: 'postgres=hcap-patroni:5432/hcap', MAX_AGE_MINUTES: '2880', BACKUP_CONF: '/etc/pgfleet/backup.conf' });
       // backup.sh runs "-s" only when its config has a cron line.
       expect(find(prod, 'ConfigMap', 'hcap-patroni-backup').data['verify.conf']).toBe('postgres=hcap-patroni:5432/hcap\n0 4 * * * default ./backup.sh -s -v all\n');

@@ -10,7 +10,8 @@ import { TargetTime } from '../target-time';
 
 /** Adds an issue whose message carries what is allowed and, in `params.fix`, what to change. */
 export function issue(ctx: z.RefinementCtx, allowed: string, fix: string, path: (string | number)[] = []): void {
-  ctx.addIssue({ code: 'custom', message: allowed, params: { fix }, path });
+  // A fresh array: zod prefixes the path it is given in place.
+  ctx.addIssue({ code: 'custom', message: allowed, params: { fix }, path: [...path] });
 }
 
 /** A Kubernetes object name usable as a prefix of generated names (DNS-1035 label). */

@@ -269,7 +269,7 @@ const inPlaceRestore = z
     targetTime: targetTime.optional(),
     /** Workloads scaled to zero first. @default - every consumer's app, as a Deployment */
     scaleDown: z.array(scaleTarget).optional(),
-    /** Image with `kubectl` for the scale-down Job. @default registry.k8s.io/kubectl:v1.32.4 */
+    /** Image whose entrypoint is `kubectl`, for the scale-down Job (the standalone engine's default too). @default registry.k8s.io/kubectl:v1.32.4 */
     kubectlImage: image.default('registry.k8s.io/kubectl:v1.32.4'),
   })
   .strict();

@@ -62,11 +62,12 @@ export interface DumpRestoreJobProps {
 }
 
 /**
- * A Job that loads one database's dump into a generation with the backup-container's own
- * restore (`backup.sh -s -r … -f <file>`: drop, create, replay). pgfleet's script around it
- * picks the dump, waits for the target's leader, refuses to run while sessions use the database,
- * gives the database back to the application user, and marks it with the Job's name, so a Job
- * that is re-created later finds the mark and leaves the data alone.
+ * A Job that loads one database's dump into a generation, in a backup-container pod (its psql and
+ * the backup volume), with the steps of the image's own restore (`backup.sh -r`: drop, create,
+ * replay) but keeping the target's roles (see RESTORE in job-scripts.ts). The script picks the
+ * dump, checks it is complete, waits for the target's leader, refuses to run while sessions use
+ * the database, gives the database back to the application user, and marks it with the Job's
+ * name, so a Job that is re-created later finds the mark and leaves the data alone.
  *
  * For an upgrade the Job first dumps the source (to a folder of its own on the source's backup
  * volume, outside the retention of the regular dumps) and loads that dump.

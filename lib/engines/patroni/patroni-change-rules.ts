@@ -18,13 +18,50 @@ const restoreKind = (kind: string) => (_b: unknown, _a: unknown, c: ChangeContex
 const lowered = (b: unknown, a: unknown) => b !== undefined && a !== undefined && Number(a) < Number(b);
 const raised = (b: unknown, a: unknown) => typeof b === 'number' && typeof a === 'number' && a > b;
 
+/** kubectl's name for each kind a scale-down Job may stop (schema `inPlaceRestore.scaleDown[].kind`). */
+const SCALED: Record<string, string> = { deployment: 'Deployment', deploymentconfig: 'DeploymentConfig', statefulset: 'StatefulSet' };
+
+/** The kinds (kubectl's names) a scale-down Job stops: its command ends in `<kind>/<name>` arguments. */
+function scaledKinds(c: ChangeContext): string[] {
+  const command: unknown = (c.after ?? c.before)?.spec?.template?.spec?.containers?.[0]?.command;
+  if (!Array.isArray(command)) return [];
+  return [...new Set(command.filter((a): a is string => typeof a === 'string' && /^[a-z]+\/[^/]+$/.test(a)).map((a) => a.split('/')[0]))];
+}
+
+const scaleDown = restoreKind('scale-down');
+const pauseDeploys = 'before: pause any deploy pipeline that would scale the consumers of {{generation}} up again while the restore runs';
+const scaleUp = (what: string, arg: string) =>
+  `manual: once the restored data is checked, scale each ${what} the Job {{name}} stopped back up: \`kubectl -n {{namespace}} scale ${arg}/<name> --replicas=<n>\` (its command lists them; pgfleet does not know their replica counts)`;
+
+/** The scale-down Job of an in-place restore, in the words of the kind it stops. */
+const scaleDownRules: readonly ChangeRule[] = [
+  ...Object.entries(SCALED).map(([arg, kind]) => ({
+    kind: JOB,
+    path: '',
+    on: 'added' as const,
+    when: (b: unknown, a: unknown, c: ChangeContext) => scaleDown(b, a, c) && scaledKinds(c).join() === arg,
+    class: 'downtime' as const,
+    why: `Job {{name}} scales the consumers of {{generation}} (${kind}) to zero before the restore`,
+    steps: [pauseDeploys, scaleUp(kind, arg)],
+  })),
+  {
+    kind: JOB,
+    path: '',
+    on: 'added',
+    when: scaleDown,
+    class: 'downtime',
+    why: 'Job {{name}} scales the consumers of {{generation}} to zero before the restore',
+    steps: [pauseDeploys, scaleUp('workload (Deployment, DeploymentConfig or StatefulSet)', '<kind>')],
+  },
+];
+
 const CONTAINER = 'spec.template.spec.containers[*]';
 const JOB_CONTAINER = 'spec.jobTemplate.spec.template.spec.containers[*]';
 
 const leaderUp = 'wait: `kubectl -n {{namespace}} rollout status statefulset/{{name}}` completes and `kubectl -n {{namespace}} exec {{name}}-0 -- patronictl -c /home/postgres/patroni.yml list` shows a Leader (the leader Service {{name}} selects it by `role: master`)';
 const cutover = [
   'check: the restored data is what you expect: `kubectl -n {{namespace}} exec -it {{name}}-0 -- psql -d <database>` and look at the newest rows; the database comment names the restore Job (`\\l+`)',
-  'follow-up: set serving: {{name}} — each consumer\'s ExternalSecret moves to host {{name}} within a minute (same credentials Secret); restart the consumers so they reconnect',
+  'follow-up: set serving: {{name}} — each consumer\'s ExternalSecret moves DATABASE_URL to host {{name}} within a minute (same credentials Secret); restart the consumers so they reconnect. Only an app that reads DATABASE_URL from that Secret moves: one that takes its host elsewhere (hcap-server: POSTGRES_HOST in its DeploymentConfig) must be pointed at {{name}} by hand',
   'follow-up: once it runs, remove restoreFrom/upgradeFrom from {{name}} (its Job leaves the output; the StatefulSet does not change), then list the old generation under retired',
 ];
 
@@ -212,19 +249,10 @@ export const patroniChangeRules: readonly ChangeRule[] = [
       'before: `pulumi up` runs it in this order (dependencies): a dump of every database to /backups/pre-restore-<id>/, the backup CronJobs suspended, the listed workloads scaled to zero, then the restore Job {{name}}',
       'wait: `kubectl -n {{namespace}} wait job/{{name}} --for=condition=Complete --timeout=6h`; its log names the dump it loaded, and refuses to start while sessions still use the database',
       'check: the data is what you expect; if not, restore the pre-restore dump the same way (a new inPlaceRestore id with its backupFile)',
-      'manual: scale the consumers back up (`kubectl -n {{namespace}} scale deployment/<app> --replicas=<n>`): pgfleet does not know their replica counts',
       'follow-up: remove inPlaceRestore and its acknowledge entry from the stack: the backup CronJobs resume and the Jobs leave the output',
     ],
   },
-  {
-    kind: JOB,
-    path: '',
-    on: 'added',
-    when: restoreKind('scale-down'),
-    class: 'downtime',
-    why: 'Job {{name}} scales the consumers of {{generation}} to zero before the restore',
-    steps: ['before: pause any deploy pipeline that would scale the consumers of {{generation}} up again while the restore runs'],
-  },
+  ...scaleDownRules,
   {
     kind: JOB,
     path: '',
