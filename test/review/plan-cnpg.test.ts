@@ -37,7 +37,7 @@ describe('pgfleet plan: CloudNativePG', () => {
     expect(p.apply[1].why).toBe("protection follows serving: Pulumi now refuses to delete or replace forgejo-db-20261121's data-bearing objects, and no longer forgejo-db's");
     expect(p.wait[0]).toMatch(/^External Secrets rewrote the Secret: `kubectl -n forgejo get externalsecret forgejo-database-url/);
     expect(p.manual).toEqual([
-      "restart forgejo so it reads forgejo-db-20261121's connection from Secret forgejo-database-url: `kubectl -n forgejo rollout restart deployment/forgejo` (applications that re-read the Secret need no restart)",
+      "restart forgejo so it reads forgejo-db-20261121's connection from Secret forgejo-database-url: `kubectl -n forgejo rollout restart deployment/forgejo` (`oc rollout latest dc/forgejo` for an OpenShift DeploymentConfig; applications that re-read the Secret need no restart)",
     ]);
     expect(p.followUp).toEqual(['after a grace period in which forgejo-db stays available to switch back to, retire it: add forgejo-db to pgfleet:databases[0].retired']);
   });
