@@ -1,5 +1,7 @@
-import type { k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
 import type { StandaloneDatabaseSpec } from '../../config/schema/standalone';
+import { dumpClaimName, STEP_LABEL } from './names';
 
 /** Where a Job finds the dumps: a volume, the path it is mounted at, and the folder inside. */
 export interface DumpLocation {
@@ -21,4 +23,24 @@ export interface DumpJobCommon {
   /** Image with pg_dumpall/psql: the newer server's, never older than either server. */
   readonly image: string;
   readonly location: DumpLocation;
+}
+
+/**
+ * A dedicated volume for the dump a new generation is loaded from (`<generation>-dump`), sized by
+ * `upgrade.dumpSize` (default: the data volume's size), and the location Jobs mount it at.
+ */
+export function dumpClaimLocation(
+  scope: Construct,
+  props: { readonly spec: StandaloneDatabaseSpec; readonly generation: string; readonly namespace: string },
+): { readonly claim: k8s.KubePersistentVolumeClaim; readonly location: DumpLocation } {
+  const { spec, generation, namespace } = props;
+  const claim = new k8s.KubePersistentVolumeClaim(scope, 'DumpClaim', {
+    metadata: { name: dumpClaimName(generation), namespace, labels: { 'pgfleet.io/generation': generation, [STEP_LABEL]: 'dump' } },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: spec.storage.storageClass,
+      resources: { requests: { storage: k8s.Quantity.fromString(spec.upgrade.dumpSize ?? spec.storage.size) } },
+    },
+  });
+  return { claim, location: { volume: { name: 'dump', persistentVolumeClaim: { claimName: claim.name } }, mountPath: '/dump', dir: '/dump' } };
 }

@@ -4,9 +4,9 @@ import type { DumpBackupSpec, StandaloneDatabaseSpec } from '../../config/schema
 import type { ResolvedGeneration } from '../../model/resolved';
 import type { S3SecretRef } from '../../secrets/object-store-credentials';
 import { FETCH_SCRIPT } from './dump-scripts';
-import type { DumpLocation } from './dump-location';
+import { dumpClaimLocation, type DumpLocation } from './dump-location';
 import { dumpFileEnv, ImportJob } from './import-job';
-import { backupClaimName, dumpClaimName, jobName, STEP_LABEL } from './names';
+import { backupClaimName, jobName } from './names';
 import { rcloneRemote } from './rclone-remote';
 import { serverImage } from './server-image';
 import type { StandaloneServer } from './standalone-server';
@@ -49,15 +49,7 @@ export class StandaloneRestore extends Construct {
       // to new files, and a dump counts once its checksum exists (see IMPORT_SCRIPT).
       location = { volume: { name: 'backups', persistentVolumeClaim: { claimName: backupClaimName(source.name), readOnly: true } }, mountPath: '/backups', dir: `/backups/${source.name}`, readOnly: true };
     } else {
-      const claim = new k8s.KubePersistentVolumeClaim(this, 'DumpClaim', {
-        metadata: { name: dumpClaimName(gen.name), namespace, labels: { 'pgfleet.io/generation': gen.name, [STEP_LABEL]: 'dump' } },
-        spec: {
-          accessModes: ['ReadWriteOnce'],
-          storageClassName: spec.storage.storageClass,
-          resources: { requests: { storage: k8s.Quantity.fromString(spec.upgrade.dumpSize ?? spec.storage.size) } },
-        },
-      });
-      location = { volume: { name: 'dump', persistentVolumeClaim: { claimName: claim.name } }, mountPath: '/dump', dir: '/dump' };
+      location = dumpClaimLocation(this, { spec, generation: gen.name, namespace }).location;
       const remote = rcloneRemote(backup.target.s3, props.credentials!, source.name);
       fetch = [
         {

@@ -3,9 +3,9 @@ import { k8s } from 'cdk8s-plus-28';
 import type { StandaloneDatabaseSpec } from '../../config/schema/standalone';
 import type { ResolvedGeneration } from '../../model/resolved';
 import { DumpJob } from './dump-job';
-import type { DumpLocation } from './dump-location';
+import { dumpClaimLocation } from './dump-location';
 import { ImportJob } from './import-job';
-import { dumpClaimName, jobName, STEP_LABEL, upgradeDumpFile } from './names';
+import { jobName, upgradeDumpFile } from './names';
 import { serverImage } from './server-image';
 import type { StandaloneServer } from './standalone-server';
 import { ScaleWritersJob } from './scale-writers-job';
@@ -63,15 +63,7 @@ export class StandaloneUpgrade extends Construct {
       writersDown.node.addDependency(this.access);
     }
 
-    const claim = new k8s.KubePersistentVolumeClaim(this, 'DumpClaim', {
-      metadata: { name: dumpClaimName(gen.name), namespace, labels: { 'pgfleet.io/generation': gen.name, [STEP_LABEL]: 'dump' } },
-      spec: {
-        accessModes: ['ReadWriteOnce'],
-        storageClassName: spec.storage.storageClass,
-        resources: { requests: { storage: k8s.Quantity.fromString(spec.upgrade.dumpSize ?? spec.storage.size) } },
-      },
-    });
-    const location: DumpLocation = { volume: { name: 'dump', persistentVolumeClaim: { claimName: claim.name } }, mountPath: '/dump', dir: '/dump' };
+    const { claim, location } = dumpClaimLocation(this, { spec, generation: gen.name, namespace });
     const file = upgradeDumpFile(source.name);
 
     const dump = new DumpJob(this, 'Dump', {
