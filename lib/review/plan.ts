@@ -188,7 +188,9 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
   }
 
   for (const gen of d.generations.filter((x) => x.status === 'retired')) {
-    for (const o of objects.filter((x) => x.op === 'removed' && x.dataBearing && x.generation === gen.name)) {
+    // Workloads before their volumes: a claim still mounted stays Terminating until its pods are gone.
+    const removed = objects.filter((x) => x.op === 'removed' && x.dataBearing && x.generation === gen.name);
+    for (const o of [...removed].sort((a, b) => Number(a.kind === 'PersistentVolumeClaim') - Number(b.kind === 'PersistentVolumeClaim'))) {
       if (!o.changes.some((c) => c.steps.some((s) => stepSection(s)[0] === 'manual'))) {
         add('manual', `after the grace period, delete ${title(o)} by hand (\`kubectl -n ${o.namespace ?? d.namespace} delete ${o.kind.toLowerCase()} ${o.name}\`): Pulumi only let go of it, and deleting it deletes ${gen.name}'s data`);
       }
