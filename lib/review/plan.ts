@@ -187,6 +187,7 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
     }
   }
 
+  const allLiveArchives = diff.databases.flatMap((x) => x.generations.filter((g) => g.status !== 'retired' && g.after?.archive).map((g) => g.after!.archive!));
   for (const gen of d.generations.filter((x) => x.status === 'retired')) {
     // Workloads before their volumes: a claim still mounted stays Terminating until its pods are gone.
     const removed = objects.filter((x) => x.op === 'removed' && x.dataBearing && x.generation === gen.name);
@@ -195,6 +196,15 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
         add('manual', `after the grace period, delete ${title(o)} by hand (\`kubectl -n ${o.namespace ?? d.namespace} delete ${o.kind.toLowerCase()} ${o.name}\`): Pulumi only let go of it, and deleting it deletes ${gen.name}'s data`);
       }
     }
-    if (gen.before?.archive) add('manual', `delete the archive of ${gen.name} (${gen.before.archive}) once its backups are no longer needed: pgfleet never deletes archives`);
+    const archive = gen.before?.archive;
+    if (!archive) continue;
+    // Never tell to delete a location that holds (or lies inside) a live generation's archive.
+    const dir = (p: string) => (p.endsWith('/') ? p : `${p}/`);
+    const overlapping = allLiveArchives.filter((a) => dir(a).startsWith(dir(archive)) || dir(archive).startsWith(dir(a)));
+    if (overlapping.length) {
+      add('manual', `keep the archive of ${gen.name} (${archive}): it overlaps the live archive ${overlapping.join(', ')}; delete only ${gen.name}'s own files there, by hand, once its backups are no longer needed`);
+    } else {
+      add('manual', `delete the archive of ${gen.name} (${archive}) once its backups are no longer needed: pgfleet never deletes archives`);
+    }
   }
 }

@@ -48,6 +48,17 @@ describe('pgfleet plan: CloudNativePG', () => {
     expect([...p.before, ...p.wait, ...p.check, ...p.manual, ...p.followUp]).toEqual([]);
   });
 
+  test('retiring never tells to delete an archive location that holds a live archive', () => {
+    const { diff } = change(settled, retiredOld);
+    // GIVEN a retired generation whose archive is a parent folder of a live generation's.
+    const db = diff.databases[0];
+    const live = db.generations.find((g) => g.status !== 'retired')!;
+    const parent = live.after!.archive!.replace(/[^/]+\/$/, '');
+    const patched = { ...diff, databases: [{ ...db, generations: db.generations.map((g) => (g.status === 'retired' ? { ...g, before: { ...g.before!, archive: parent } } : g)) }] };
+    const manual = buildPlan(patched).manual.filter((m) => m.includes('the archive of'));
+    expect(manual).toEqual([expect.stringMatching(/^keep the archive of forgejo-db \(s3:\/\/dal-site-backups\/indigo\/forgejo\/postgres\/\): it overlaps the live archive s3:\/\/.*forgejo-db-20261121-pg17\//)]);
+  });
+
   test('retiring: Pulumi releases the cluster last; deleting it and its archive stay manual', () => {
     const p = planOf(settled, retiredOld);
     expect(p.apply.map((a) => `${a.action} ${a.object}`)).toEqual([
