@@ -99,3 +99,12 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Renders `config` twice: the output must be byte-identical, and every object explicitly named. */
+export function expectDeterministicAndNamed(config: () => string | Record<string, unknown>): void {
+  const a = render(config());
+  if (JSON.stringify(filesOf(render(config()))) !== JSON.stringify(filesOf(a))) throw new Error('two renders of the same stack differ');
+  for (const o of a.objects) {
+    if (!/^[a-z][-a-z0-9]*$/.test(o.manifest.metadata.name)) throw new Error(`${o.file}: name ${o.manifest.metadata.name} is not an explicit DNS name`);
+  }
+}
