@@ -6,8 +6,8 @@
  * @see https://cloudnative-pg.io/documentation/current/postgresql_conf/ (which parameters restart)
  * @see https://cloudnative-pg.io/plugin-barman-cloud/docs/retention/
  */
-import { quantityBytes } from '../../config/quantity';
 import type { ChangeRule } from '../../review/change-rules';
+import { grows, raised } from '../../review/rule-conditions';
 
 const CLUSTER = 'postgresql.cnpg.io/v1 Cluster';
 const SCHEDULED_BACKUP = 'postgresql.cnpg.io/v1 ScheduledBackup';
@@ -47,8 +47,6 @@ export function retentionDays(policy: unknown): number {
   return Number(m[1]) * { d: 1, w: 7, m: 31 }[m[2] as 'd' | 'w' | 'm'];
 }
 
-const bytes = (v: unknown) => (typeof v === 'string' ? quantityBytes(v) : undefined);
-const raised = (b: unknown, a: unknown) => typeof b === 'number' && typeof a === 'number' && a > b;
 
 const ready = (what: string) =>
   `wait: \`kubectl -n {{namespace}} wait cluster/{{name}} --for=condition=Ready --timeout=2h\` succeeds (${what}); \`kubectl cnpg status {{name}} -n {{namespace}}\` shows the details`;
@@ -216,7 +214,7 @@ export const cnpgChangeRules: readonly ChangeRule[] = [
   {
     kind: CLUSTER,
     path: 'spec.storage.size',
-    when: (b, a) => (bytes(a) ?? 0) > (bytes(b) ?? 0),
+    when: grows,
     class: 'safe',
     why: 'volumes grow from {{before}} to {{after}} online, if the StorageClass allows expansion',
     steps: [

@@ -7,9 +7,9 @@
  * @see https://access.crunchydata.com/documentation/postgres-operator/latest/guides/storage-retention (PV reclaim policy)
  * @see internal/controller/postgrescluster/pgbackrest.go cleanupRepoResources (a repo leaving the spec loses its PVC)
  */
-import { quantityBytes } from '../../config/quantity';
 import { PGO_ANNOTATIONS } from '../../model/crunchy-model';
 import type { ChangeClass, ChangeContext, ChangeRule } from '../../review/change-rules';
+import { sizeChange } from '../../review/rule-conditions';
 
 const CLUSTER = 'postgres-operator.crunchydata.com/v1beta1 PostgresCluster';
 const UPGRADE = 'postgres-operator.crunchydata.com/v1beta1 PGUpgrade';
@@ -42,14 +42,6 @@ const annotation = (c: ChangeContext, value: string) =>
 const versionRaised = (c: ChangeContext) => Number(c.after?.spec?.postgresVersion) > Number(c.before?.spec?.postgresVersion);
 /** The cluster carries the allow-upgrade annotation after the change (the upgrade's prepare phase). */
 const upgradeAllowed = (c: ChangeContext) => c.after?.metadata?.annotations?.[PGO_ANNOTATIONS.allowUpgrade] !== undefined;
-
-/** How a volume size changed: compared in bytes, so `1Gi` → `1024Mi` is the same size. */
-function sizeChange(before: unknown, after: unknown): 'grows' | 'shrinks' | 'same' | undefined {
-  const b = typeof before === 'string' ? quantityBytes(before) : undefined;
-  const a = typeof after === 'string' ? quantityBytes(after) : undefined;
-  if (b === undefined || a === undefined) return undefined;
-  return a > b ? 'grows' : a < b ? 'shrinks' : 'same';
-}
 
 /**
  * Rules for a volume size field: growth is safe, a shrink destroys data (Kubernetes refuses it, and

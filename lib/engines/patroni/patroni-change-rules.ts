@@ -5,18 +5,11 @@
  * @see https://github.com/BCDevOps/backup-container#backup-strategies (retention and pruning)
  */
 import type { ChangeContext, ChangeRule } from '../../review/change-rules';
+import { bootstrapIs, KIND, lowered, raised } from '../../review/rule-conditions';
 
-const STATEFUL_SET = 'apps/v1 StatefulSet';
-const SERVICE = 'v1 Service';
-const CRON_JOB = 'batch/v1 CronJob';
-const JOB = 'batch/v1 Job';
-const PVC = 'v1 PersistentVolumeClaim';
-const NETWORK_POLICY = 'networking.k8s.io/v1 NetworkPolicy';
+const { statefulSet: STATEFUL_SET, service: SERVICE, cronJob: CRON_JOB, job: JOB, pvc: PVC, networkPolicy: NETWORK_POLICY } = KIND;
 
-const bootstrapIs = (kind: 'initdb' | 'restore' | 'upgrade') => (_b: unknown, _a: unknown, c: ChangeContext) => (c.state.after?.bootstrap ?? 'initdb').startsWith(kind);
 const restoreKind = (kind: string) => (_b: unknown, _a: unknown, c: ChangeContext) => (c.after ?? c.before)?.metadata?.labels?.['pgfleet.io/restore'] === kind;
-const lowered = (b: unknown, a: unknown) => b !== undefined && a !== undefined && Number(a) < Number(b);
-const raised = (b: unknown, a: unknown) => typeof b === 'number' && typeof a === 'number' && a > b;
 
 /** kubectl's name for each kind a scale-down Job may stop (schema `inPlaceRestore.scaleDown[].kind`). */
 const SCALED: Record<string, string> = { deployment: 'Deployment', deploymentconfig: 'DeploymentConfig', statefulset: 'StatefulSet' };

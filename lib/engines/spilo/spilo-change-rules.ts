@@ -1,9 +1,9 @@
-import type { ChangeContext, ChangeRule } from '../../review/change-rules';
+import type { ChangeRule } from '../../review/change-rules';
+import { bootstrapIs } from '../../review/rule-conditions';
 
 /** Helm values files are reviewed as objects of this kind; paths are the values' own. */
 const VALUES = 'pgfleet.io/v1 HelmValues';
 
-const bootstrapIs = (kind: 'initdb' | 'restore' | 'upgrade') => (_b: unknown, _a: unknown, c: ChangeContext) => (c.state.after?.bootstrap ?? 'initdb').startsWith(kind);
 
 /** Variables of Spilo's CLONE_WITH_WALE bootstrap that pgfleet writes (spilo-clone.ts). */
 const CLONE_KEYS = ['CLONE_METHOD', 'CLONE_SCOPE', 'CLONE_WALG_GS_PREFIX', 'CLONE_GOOGLE_APPLICATION_CREDENTIALS', 'CLONE_USE_WALG_BACKUP', 'CLONE_USE_WALG_RESTORE', 'CLONE_TARGET_TIME'];

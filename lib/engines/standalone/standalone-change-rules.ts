@@ -6,16 +6,10 @@
  *
  * @see docs/standalone.md
  */
-import { quantityBytes } from '../../config/quantity';
 import type { ChangeContext, ChangeRule } from '../../review/change-rules';
+import { grows, KIND } from '../../review/rule-conditions';
 
-const STATEFUL_SET = 'apps/v1 StatefulSet';
-const PVC = 'v1 PersistentVolumeClaim';
-const SERVICE = 'v1 Service';
-const JOB = 'batch/v1 Job';
-const CRON_JOB = 'batch/v1 CronJob';
-const CONFIG_MAP = 'v1 ConfigMap';
-const NETWORK_POLICY = 'networking.k8s.io/v1 NetworkPolicy';
+const { statefulSet: STATEFUL_SET, pvc: PVC, service: SERVICE, job: JOB, cronJob: CRON_JOB, configMap: CONFIG_MAP, networkPolicy: NETWORK_POLICY } = KIND;
 
 const step = (c: ChangeContext) => (c.after ?? c.before)?.metadata?.labels?.['pgfleet.io/step'] as string | undefined;
 const isStep = (name: string) => (_b: unknown, _a: unknown, c: ChangeContext) => step(c) === name;
@@ -26,7 +20,6 @@ function retentionDays(data: unknown): number {
   return m ? Number(m[1]) : Infinity;
 }
 
-const bytes = (v: unknown) => (typeof v === 'string' ? quantityBytes(v) : undefined);
 
 const jobDone = (timeout: string) => `wait: \`kubectl -n {{namespace}} wait job/{{name}} --for=condition=Complete --timeout=${timeout}\` succeeds (Pulumi waits for it too before the next step)`;
 const serverReady = (statefulSet: string, what: string) => `wait: \`kubectl -n {{namespace}} rollout status statefulset/${statefulSet} --timeout=30m\` succeeds: ${what}`;
@@ -110,7 +103,7 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
   {
     kind: PVC,
     path: 'spec.resources.requests.storage',
-    when: (b, a) => (bytes(a) ?? 0) > (bytes(b) ?? 0),
+    when: grows,
     class: 'safe',
     why: 'the volume grows from {{before}} to {{after}} online, if the StorageClass allows expansion',
     steps: [
