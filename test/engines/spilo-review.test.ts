@@ -5,30 +5,9 @@
 import { folderContains } from '../../lib/config/schema/spilo';
 import { buildPlan, type Plan } from '../../lib/review/plan';
 import { change, type Config } from '../review/review-scenarios';
+import { BUCKET, ciip, LIVE } from './spilo-stack';
 
-const LIVE = 'ciip-portal-patroni';
 const R1 = 'ciip-portal-r1';
-const BUCKET = 'wksv3k-prod-ciip-backups';
-
-function ciip(db: Config = {}, backup: Config = {}): Config {
-  return {
-    'pgfleet:namespace': 'wksv3k-prod',
-    'pgfleet:databases': [
-      {
-        name: 'ciip-portal',
-        engine: 'spilo',
-        postgresVersion: 12,
-        generations: [{ name: LIVE }],
-        image: { tag: '9a6cd902e167dfc53e9588fa661a7ea03fc4729d' },
-        storage: { size: '10Gi' },
-        backup: { bucket: BUCKET, serviceAccountKeySecret: 'gcp-wksv3k-prod-ciip-backups-service-account-key', ...backup },
-        database: 'ciip_portal',
-        consumers: [{ app: 'cas-ciip-portal', secretName: 'cas-ciip-portal-database-url' }],
-        ...db,
-      },
-    ],
-  };
-}
 
 /** The prefixes the plan tells to delete by hand: `delete the archive of <g> (<prefix>)`. */
 const deletedArchives = (p: Plan) => p.manual.flatMap((s) => /^delete the archive of \S+ \((\S+)\)/.exec(s)?.[1] ?? []);

@@ -8,32 +8,7 @@ import { DataBearing } from '../../lib/outputs/data-bearing';
 import type { RenderedStack } from '../../lib/outputs/render-stack';
 import { renderStack } from '../../lib/outputs/render-stack';
 import { all, filesOf, find, render, renderAfter, ROOT, validator, issuesOf } from '../helpers';
-
-const LIVE = 'ciip-portal-patroni';
-const BUCKET = 'wksv3k-prod-ciip-backups';
-const KEY_SECRET = 'gcp-wksv3k-prod-ciip-backups-service-account-key';
-
-/** The CIIP portal database, as in stacks/Pulumi.cas-ciip-prod.yaml, with overrides. */
-function ciip(db: Record<string, unknown> = {}, backup: Record<string, unknown> = {}) {
-  return {
-    'pgfleet:namespace': 'wksv3k-prod',
-    'pgfleet:databases': [
-      {
-        name: 'ciip-portal',
-        engine: 'spilo',
-        postgresVersion: 12,
-        generations: [{ name: LIVE }],
-        replicas: 3,
-        image: { tag: '9a6cd902e167dfc53e9588fa661a7ea03fc4729d' },
-        storage: { size: '10Gi', storageClass: 'netapp-block-standard' },
-        backup: { bucket: BUCKET, serviceAccountKeySecret: KEY_SECRET, ...backup },
-        database: 'ciip_portal',
-        consumers: [{ app: 'cas-ciip-portal', secretName: 'cas-ciip-portal-database-url' }],
-        ...db,
-      },
-    ],
-  };
-}
+import { BUCKET, ciip, KEY_SECRET, LIVE } from './spilo-stack';
 
 const restored = (restoreFrom: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
   ciip({ generations: [{ name: LIVE }, { name: 'ciip-portal-r1', restoreFrom: { generation: LIVE, ...restoreFrom } }], serving: LIVE, ...extra });
