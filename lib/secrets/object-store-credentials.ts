@@ -30,17 +30,6 @@ export function objectStoreCredentials(scope: Construct, id: string, props: Obje
   if ('existingSecret' in c) {
     return { secretName: c.existingSecret.name, accessKeyIdKey: c.existingSecret.accessKeyIdKey, secretAccessKeyKey: c.existingSecret.secretAccessKeyKey };
   }
-  const server = c.vault.server ?? props.vault?.server;
-  if (!server) throw new Error(`${props.name}: no Vault server (checked in config)`);
-  const creds = new VaultCredentials(scope, id, {
-    name: props.name,
-    namespace: props.namespace,
-    path: c.vault.path,
-    role: c.vault.role,
-    server,
-    mountPath: c.vault.mountPath ?? props.vault?.mountPath,
-    refreshInterval: c.vault.refreshInterval,
-    secretLabels: props.secretLabels,
-  });
+  const creds = VaultCredentials.fromSpec(scope, id, { name: props.name, namespace: props.namespace, vault: c.vault, defaults: props.vault, secretLabels: props.secretLabels });
   return { secretName: creds.secretName, accessKeyIdKey: creds.accessKeyIdKey, secretAccessKeyKey: creds.secretAccessKeyKey };
 }

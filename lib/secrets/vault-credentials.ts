@@ -6,6 +6,8 @@ import {
   ExternalSecretSpecTargetCreationPolicy,
 } from '../../imports/eso-externalsecret-external-secrets.io';
 import { VaultDynamicSecret, VaultDynamicSecretSpecResultType } from '../../imports/eso-vaultdynamicsecret-generators.external-secrets.io';
+import type { VaultCredentialsSpec } from '../config/schema/common';
+import type { StackSpec } from '../config/stack-spec';
 
 export interface VaultCredentialsProps {
   /** Name of the ServiceAccount, generator, ExternalSecret and resulting Secret. */
@@ -34,6 +36,31 @@ export interface VaultCredentialsProps {
  * @see https://external-secrets.io/latest/api/generator/vault/
  */
 export class VaultCredentials extends Construct {
+  /**
+   * From a stack's `vault:` block, with the stack-wide `pgfleet:vault` defaults for the server and
+   * the auth mount. Every engine's Vault-fed Secret is made here.
+   */
+  public static fromSpec(
+    scope: Construct,
+    id: string,
+    props: { readonly name: string; readonly namespace: string; readonly vault: VaultCredentialsSpec; readonly defaults?: StackSpec['vault']; readonly secretLabels?: Record<string, string> },
+  ): VaultCredentials {
+    const v = props.vault;
+    const server = v.server ?? props.defaults?.server;
+    // The config check (resolve.ts) reports a missing server with its path; this only guards it.
+    if (!server) throw new Error(`${props.name}: no Vault server (checked in config)`);
+    return new VaultCredentials(scope, id, {
+      name: props.name,
+      namespace: props.namespace,
+      path: v.path,
+      role: v.role,
+      server,
+      mountPath: v.mountPath ?? props.defaults?.mountPath,
+      refreshInterval: v.refreshInterval,
+      secretLabels: props.secretLabels,
+    });
+  }
+
   /** The Secret that will hold the credentials (keys `access_key`, `secret_key`). */
   public readonly secretName: string;
   public readonly accessKeyIdKey = 'access_key';

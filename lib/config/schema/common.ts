@@ -127,6 +127,7 @@ export const credentials = z.union([
 ]);
 
 export type CredentialsSpec = z.output<typeof credentials>;
+export type VaultCredentialsSpec = z.output<typeof vaultCredentials>;
 
 /** Which recovery targets an engine's tool supports. */
 export type TargetKind = 'time' | 'lsn' | 'name' | 'latest' | 'backupFile';

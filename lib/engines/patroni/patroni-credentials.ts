@@ -1,6 +1,5 @@
 import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ConfigError } from '../../config/config-error';
 import { patroniNames, type PatroniDatabaseSpec } from '../../config/schema/patroni';
 import type { StackSpec } from '../../config/stack-spec';
 import type { ResolvedDatabase } from '../../model/resolved';
@@ -25,21 +24,6 @@ export function fromSecret(secret: PatroniSecret, key: keyof PatroniSecret['keys
 export function patroniCredentials(scope: Construct, id: string, db: ResolvedDatabase<PatroniDatabaseSpec>, stack: StackSpec): PatroniSecret {
   const c = db.spec.credentials;
   if ('existingSecret' in c) return { secretName: c.existingSecret.name, keys: c.keys };
-  const server = c.vault.server ?? stack.vault?.server;
-  if (!server) {
-    throw new ConfigError(stack.source, [
-      { path: `${db.path}.credentials.vault.server`, value: undefined, allowed: 'a Vault address, here or in pgfleet:vault.server', fix: 'set pgfleet:vault.server for the stack, or credentials.vault.server' },
-    ]);
-  }
-  const name = patroniNames.vaultCredentials(db.name);
-  const vault = new VaultCredentials(scope, id, {
-    name,
-    namespace: db.namespace,
-    path: c.vault.path,
-    role: c.vault.role,
-    server,
-    mountPath: c.vault.mountPath ?? stack.vault?.mountPath,
-    refreshInterval: c.vault.refreshInterval,
-  });
+  const vault = VaultCredentials.fromSpec(scope, id, { name: patroniNames.vaultCredentials(db.name), namespace: db.namespace, vault: c.vault, defaults: stack.vault });
   return { secretName: vault.secretName, keys: c.keys };
 }

@@ -34,19 +34,6 @@ export function superuserRef(secret: SuperuserSecret, key: 'user' | 'password'):
 export function superuserCredentials(scope: Construct, id: string, props: { spec: StandaloneDatabaseSpec; database: string; namespace: string; vault?: StackSpec['vault'] }): SuperuserSecret {
   const s = props.spec.superuser;
   const secret = superuserSecret(props.spec, props.database);
-  if ('vault' in s) {
-    // A missing server is reported by the config check (every `vault` needs one); this only guards it.
-    const server = s.vault.server ?? props.vault?.server;
-    if (!server) throw new Error(`${props.database}: no Vault server for superuser.vault (checked in config)`);
-    new VaultCredentials(scope, id, {
-      name: secret.name,
-      namespace: props.namespace,
-      path: s.vault.path,
-      role: s.vault.role,
-      server,
-      mountPath: s.vault.mountPath ?? props.vault?.mountPath,
-      refreshInterval: s.vault.refreshInterval,
-    });
-  }
+  if ('vault' in s) VaultCredentials.fromSpec(scope, id, { name: secret.name, namespace: props.namespace, vault: s.vault, defaults: props.vault });
   return secret;
 }
