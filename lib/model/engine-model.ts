@@ -21,6 +21,8 @@ export interface EngineModel<D extends DatabaseSpec = DatabaseSpec> {
    * path of that size: a later synth refuses to shrink any of them. @default - `storage.size` as `data`
    */
   volumes?(db: ResolvedDatabase<D>, gen: ResolvedGeneration): Record<string, { readonly size: string; readonly path: string }>;
+  /** Rules over one resolved database (e.g. that its consumers can reach it), with config paths. */
+  check?(db: ResolvedDatabase<D>): ConfigIssue[];
   /** Rules across the whole stack (e.g. two databases sharing an archive), checked once per engine. */
   checkStack?(stack: StackSpec): ConfigIssue[];
   /** Placeholders for this engine's change-rule texts (`{{dbname}}`), beyond the generic ones. */

@@ -40,7 +40,10 @@ export function resolveStack(spec: StackSpec): ResolvedStack {
   const databases: ResolvedDatabase[] = [];
   spec.databases.forEach((db, i) => {
     const r = resolveDatabase(spec, db, i, issues);
-    if (r) databases.push(r);
+    if (r) {
+      databases.push(r);
+      issues.push(...(ENGINE_MODELS[r.engine].check?.(r) ?? []));
+    }
   });
   checkNamesAcrossDatabases(databases, issues);
   for (const model of new Set(spec.databases.map((d) => ENGINE_MODELS[d.engine]))) issues.push(...(model.checkStack?.(spec) ?? []));

@@ -1,5 +1,6 @@
 import type { StandaloneDatabaseSpec } from '../config/schema/standalone';
 import type { ConfigIssue } from '../config/config-error';
+import { consumerAccessIssues } from './standalone-consumer-access';
 import type { EngineModel } from './engine-model';
 import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
 
@@ -41,6 +42,7 @@ export const standaloneModel: EngineModel<StandaloneDatabaseSpec> = {
   upgrade: 'new-generation',
   archive: standaloneArchive,
   volumes: standaloneVolumes,
+  check: consumerAccessIssues,
   // The writers an upgrade scales, so a later synth can refuse editing them mid-cutover.
   extra: (db, gen) => (gen.bootstrap.kind === 'upgrade' ? { writers: writersOf(db) } : undefined),
   transitions(db, gen, before, after, path): ConfigIssue[] {

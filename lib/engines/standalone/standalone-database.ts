@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { ConfigError } from '../../config/config-error';
 import type { StandaloneDatabaseSpec } from '../../config/schema/standalone';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
 import { DataBearing } from '../../outputs/data-bearing';
@@ -9,7 +8,6 @@ import { objectStoreCredentials, type S3SecretRef } from '../../secrets/object-s
 import type { DatabaseEngine, EngineProps } from '../engine';
 import { BlackboxBackup } from './blackbox-backup';
 import { backupClaim } from './backup-claim';
-import { consumerAccessIssues } from './consumer-access';
 import { DumpBackup } from './dump-backup';
 import { appServiceName, jobName, POSTGRES_PORT } from './names';
 import { ServerNetworkPolicy } from './server-network-policy';
@@ -41,10 +39,6 @@ export class StandaloneDatabase extends Construct implements DatabaseEngine {
     this.db = db;
     const spec = db.spec;
     const ns = db.namespace;
-
-    // Checked here, where the namespace is resolved: the consumers' Secrets live in it.
-    const blocked = consumerAccessIssues(db);
-    if (blocked.length) throw new ConfigError(props.stack.source, blocked);
 
     superuserCredentials(this, 'Superuser', { spec, database: db.name, namespace: ns, vault: props.stack.vault });
 
