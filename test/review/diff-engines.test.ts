@@ -28,11 +28,6 @@ interface Row {
   /** Every change worse than safe, as `summary()` prints it. */
   readonly notSafe: readonly string[];
   readonly gate: string;
-  /**
-   * The engine's rules do not classify this change as expected yet (reported to its author):
-   * the row runs as `test.failing`, and starts failing once the rule is fixed, to be removed then.
-   */
-  readonly knownGap?: string;
 }
 
 interface Refused {
@@ -257,9 +252,7 @@ function check(row: Row): void {
 }
 
 describe.each(engines)('pgfleet diff: %s scenarios', (_engine, rows, refused) => {
-  const gaps = rows.filter((r) => r.knownGap);
-  test.each(rows.filter((r) => !r.knownGap))('$name', check);
-  if (gaps.length) test.failing.each(gaps)('known gap: $name ($knownGap)', check);
+  test.each(rows)('$name', check);
 
   if (refused.length) {
     test.each(refused)('refused by config validation: $name', (r) => {
