@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../config/config-error';
-import { findStackFiles, loadStackFile, stackNameOf } from '../config/load-stack';
+import { findStackFiles, loadStackFile, readState, stackNameOf } from '../config/load-stack';
 import { STATE_FILE } from '../model/stack-state';
 import { renderStack, type RenderedStack } from '../outputs/render-stack';
 import { writeStack } from '../outputs/write-stack';
@@ -52,7 +52,7 @@ export function synth(o: SynthOptions): RenderedStack[] {
   const invalid: string[] = [];
   for (const file of files) {
     try {
-      const spec = loadStackFile(file, stateDirOf(stackNameOf(file), o.outDir));
+      const spec = loadStackFile(file, readState(stateDirOf(stackNameOf(file), o.outDir)));
       const r = renderStack(spec);
       const problems = o.validator.validate(r.objects.map((x) => x.manifest));
       if (problems.length) invalid.push(`${spec.stack}:\n${formatManifestProblems(problems)}`);
@@ -62,7 +62,7 @@ export function synth(o: SynthOptions): RenderedStack[] {
       else throw e;
     }
   }
-  if (configErrors.length) throw new ConfigError(configErrors.map((e) => e.source).join(', '), configErrors.flatMap((e) => e.issues.map((i) => ({ ...i, path: configErrors.length > 1 ? `${e.source}: ${i.path}` : i.path }))));
+  if (configErrors.length) throw ConfigError.merge(configErrors);
   if (invalid.length) throw new InvalidManifestsError(`synthesized objects do not match their schemas (nothing written):\n${invalid.join('\n')}`);
   for (const r of rendered) writeStack(r, path.join(o.outDir, r.resolved.spec.stack));
   return rendered;

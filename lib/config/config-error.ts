@@ -17,6 +17,15 @@ export interface ConfigIssue {
 
 /** Thrown by the config boundary with every problem found; the CLI prints it without a stack trace. */
 export class ConfigError extends Error {
+  /** One error for the problems of several stacks; each path names its stack when there are several. */
+  public static merge(errors: readonly ConfigError[]): ConfigError {
+    if (errors.length === 1) return errors[0];
+    return new ConfigError(
+      errors.map((e) => e.source).join(', '),
+      errors.flatMap((e) => e.issues.map((i) => ({ ...i, path: `${e.source}: ${i.path}` }))),
+    );
+  }
+
   public readonly issues: readonly ConfigIssue[];
   public readonly source: string;
 

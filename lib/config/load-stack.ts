@@ -100,8 +100,8 @@ function crossFieldIssuesOfValidDatabases(input: Record<string, unknown>, option
   }
 }
 
-/** Reads and parses one stack file; `stateDir` holds the previous synth's state, if any. */
-export function loadStackFile(file: string, stateDir?: string): StackSpec {
+/** Reads and parses one stack file; `previous` is what the last synth recorded, if anything. */
+export function loadStackFile(file: string, previous?: StackState): StackSpec {
   const source = file;
   if (!fs.existsSync(file)) {
     throw new ConfigError(source, [{ path: '(file)', value: file, allowed: 'an existing stack file', fix: 'check the path, or list stacks/ for the stack names' }]);
@@ -124,7 +124,7 @@ export function loadStackFile(file: string, stateDir?: string): StackSpec {
     throw new ConfigError(source, [{ path: 'config', value: config, allowed: 'a mapping of Pulumi config keys (pgfleet:namespace, pgfleet:databases, ...)', fix: 'put the pgfleet: keys under a top-level config: key, as in stacks/' }]);
   }
   const stack = stackNameOf(file);
-  return parseStackConfig(config as Record<string, unknown>, { stack, source, previous: stateDir ? readState(stateDir) : undefined });
+  return parseStackConfig(config as Record<string, unknown>, { stack, source, previous });
 }
 
 /** The state the last synth wrote to `dir`, if any. */

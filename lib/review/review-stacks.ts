@@ -4,7 +4,6 @@
  */
 import { ConfigError } from '../config/config-error';
 import { loadStackFile, stackNameOf } from '../config/load-stack';
-import { deepFreeze } from '../config/stack-spec';
 import { renderStack } from '../outputs/render-stack';
 import { selectStackFiles } from '../cli/synth';
 import type { BaseSource } from './base-files';
@@ -28,14 +27,13 @@ export function reviewStacks(o: ReviewOptions): StackDiff[] {
     const stack = stackNameOf(file);
     const base = o.base.files(stack);
     try {
-      const spec = deepFreeze({ ...loadStackFile(file), previous: stateOfFiles(base) });
+      const spec = loadStackFile(file, stateOfFiles(base));
       diffs.push(diffRendered(base, renderStack(spec), { baseName: o.base.describe(stack) }));
     } catch (e) {
       if (e instanceof ConfigError) errors.push(e);
       else throw e;
     }
   }
-  if (errors.length === 1) throw errors[0];
-  if (errors.length) throw new ConfigError(errors.map((e) => e.source).join(', '), errors.flatMap((e) => e.issues.map((i) => ({ ...i, path: `${e.source}: ${i.path}` }))));
+  if (errors.length) throw ConfigError.merge(errors);
   return diffs;
 }
