@@ -18,7 +18,7 @@ export interface EngineModel<D extends DatabaseSpec = DatabaseSpec> {
   archive?(db: ResolvedDatabase<D>, gen: ResolvedGeneration): string | undefined;
   /**
    * Every volume of a generation whose size the stack sets, by a stable name, with the config
-   * path of that size: a later synth refuses to shrink any of them. @default - `storage.size` as `data`
+   * path of that size: a later synth refuses to shrink any of them. @default - the database's `storage.size` as `data`
    */
   volumes?(db: ResolvedDatabase<D>, gen: ResolvedGeneration): Record<string, { readonly size: string; readonly path: string }>;
   /** Rules over one resolved database (e.g. that its consumers can reach it), with config paths. */

@@ -218,27 +218,35 @@ function checkNamesAcrossDatabases(databases: readonly ResolvedDatabase[], issue
   }
 }
 
+/** Every sized volume of a generation: the engine's list, else the database's `storage.size` as `data`. */
+function sizedVolumes(db: ResolvedDatabase, gen: ResolvedGeneration): Record<string, { readonly size: string; readonly path: string }> {
+  const storage = (db.spec as { storage?: { size: string } }).storage?.size;
+  return ENGINE_MODELS[db.engine].volumes?.(db, gen) ?? (storage ? { data: { size: storage, path: `${db.path}.storage.size` } } : {});
+}
+
 /** Generation-level facts for the state file. */
 export function stackState(stack: ResolvedStack): StackState {
+  return stateOf(stack.spec.stack, stack.databases, stack.spec.previous);
+}
+
+function stateOf(stackName: string, resolved: readonly ResolvedDatabase[], previous: StackState | undefined): StackState {
   const databases: Record<string, DatabaseState> = {};
-  for (const db of stack.databases) {
+  for (const db of resolved) {
     const model = ENGINE_MODELS[db.engine];
     const generations: Record<string, GenerationState> = {};
     for (const g of db.generations) {
       const archive = model.archive?.(db, g);
       const extra = model.extra?.(db, g);
-      const storage = (db.spec as { storage?: { size: string } }).storage?.size;
-      const volumes = model.volumes?.(db, g);
+      const volumes = Object.entries(sizedVolumes(db, g));
       generations[g.name] = {
         postgresVersion: g.postgresVersion,
-        ...(storage ? { storage } : {}),
-        ...(volumes ? { volumes: Object.fromEntries(Object.entries(volumes).map(([k, v]) => [k, v.size])) } : {}),
+        ...(volumes.length ? { volumes: Object.fromEntries(volumes.map(([k, v]) => [k, v.size])) } : {}),
         bootstrap: g.bootstrap.describe(),
         ...(archive ? { archive } : {}),
         ...(extra ? { extra } : {}),
       };
     }
-    const previouslyRetired = stack.spec.previous?.databases[db.name]?.retired ?? [];
+    const previouslyRetired = previous?.databases[db.name]?.retired ?? [];
     databases[db.name] = {
       engine: db.engine,
       namespace: db.namespace,
@@ -247,12 +255,12 @@ export function stackState(stack: ResolvedStack): StackState {
       generations,
     };
   }
-  return { format: 1, stack: stack.spec.stack, databases };
+  return { format: 1, stack: stackName, databases };
 }
 
 /** Rules comparing a generation with what the previous synth recorded. */
 function checkTransitions(previous: StackState, databases: readonly ResolvedDatabase[], issues: ConfigIssue[]): void {
-  const next = stackState({ spec: { previous } as StackSpec, databases });
+  const next = stateOf(previous.stack, databases, previous);
   for (const [dbName, before] of Object.entries(previous.databases)) {
     const db = databases.find((d) => d.name === dbName);
     const after = next.databases[dbName];
@@ -317,10 +325,8 @@ function checkTransitions(previous: StackState, databases: readonly ResolvedData
         });
       }
       issues.push(...(ENGINE_MODELS[db.engine].transitions?.(db, gen, was, now, gpath) ?? []));
-      const sized = ENGINE_MODELS[db.engine].volumes?.(db, gen) ?? (now.storage ? { data: { size: now.storage, path: `${db.path}.storage.size` } } : {});
-      const sizedBefore: Record<string, string> = { ...(was.storage ? { data: was.storage } : {}), ...was.volumes };
-      for (const [name, { size, path }] of Object.entries(sized)) {
-        const wasSize = sizedBefore[name];
+      for (const [name, { size, path }] of Object.entries(sizedVolumes(db, gen))) {
+        const wasSize = was.volumes?.[name];
         const wasBytes = wasSize ? quantityBytes(wasSize) : undefined;
         const nowBytes = quantityBytes(size);
         if (wasBytes !== undefined && nowBytes !== undefined && nowBytes < wasBytes) {

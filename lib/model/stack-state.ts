@@ -6,9 +6,7 @@
  */
 export interface GenerationState {
   readonly postgresVersion: number;
-  /** Data volume size as written in the stack. */
-  readonly storage?: string;
-  /** Sizes of the generation's other sized volumes, by name (EngineModel.volumes). */
+  /** Sizes of the generation's volumes as written in the stack, by name (EngineModel.volumes; default `data`). */
   readonly volumes?: Readonly<Record<string, string>>;
   /** How the generation was created (`Bootstrap.describe()`). */
   readonly bootstrap: string;

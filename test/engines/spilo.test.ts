@@ -89,7 +89,7 @@ describe('Spilo engine', () => {
       });
       expect(r.state.databases['ciip-portal'].generations[LIVE]).toEqual({
         postgresVersion: 12,
-        storage: '10Gi',
+        volumes: { data: '10Gi' },
         bootstrap: 'initdb',
         archive: `gs://${BUCKET}/wal/${LIVE}`,
         extra: { dcs: 'configmaps' },

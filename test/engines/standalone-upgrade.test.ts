@@ -154,7 +154,6 @@ describe('standalone engine: major upgrade 16 → 17', () => {
   test('the state records the upgrade and the writers it scaled', () => {
     expect(upgrade.state.databases.postgres.generations[NEXT]).toEqual({
       postgresVersion: 17,
-      storage: '25Gi',
       volumes: { data: '25Gi', backups: '20Gi' },
       bootstrap: 'upgrade from postgres',
       archive: 'pvc://postgres-17-backups/postgres-17/',

@@ -155,7 +155,7 @@ describe('standalone engine: pydis-prod', () => {
 
   test('no upgrade Jobs without an upgrade, and the state records the generation', () => {
     expect(all(r, 'Job')).toEqual([]);
-    expect(r.state.databases.postgres.generations).toEqual({ postgres: { postgresVersion: 16, storage: '25Gi', volumes: { data: '25Gi' }, bootstrap: 'initdb' } });
+    expect(r.state.databases.postgres.generations).toEqual({ postgres: { postgresVersion: 16, volumes: { data: '25Gi' }, bootstrap: 'initdb' } });
   });
 
   test('consumers get DATABASE_URL through the stable Service, from the login Secret', () => {
