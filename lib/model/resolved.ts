@@ -2,12 +2,6 @@ import type { DatabaseSpec } from '../config/schema/stack';
 import type { StackSpec } from '../config/stack-spec';
 import type { Bootstrap } from './bootstrap';
 
-/** Generation spec fields shared by every engine (engines add their own). */
-export interface GenerationSpecBase {
-  readonly name: string;
-  readonly postgresVersion?: number;
-}
-
 /** A live generation with every default applied. */
 export interface ResolvedGeneration {
   /** Cluster name: explicit and stable. */

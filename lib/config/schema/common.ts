@@ -69,13 +69,6 @@ export const storage = z
   })
   .strict();
 
-/** An existing Secret and the keys pgfleet reads from it. */
-export const secretRef = z
-  .object({
-    name: objectName(253),
-  })
-  .strict();
-
 /**
  * Short-lived object-store credentials minted by Vault and delivered by External Secrets
  * (ServiceAccount + VaultDynamicSecret generator + ExternalSecret).

@@ -40,6 +40,5 @@ export const stackSchema = z
   })
   .strict();
 
-export type StackInput = z.input<typeof stackSchema>;
 export type StackConfig = z.output<typeof stackSchema>;
 export type DatabaseSpec = z.output<typeof databaseSchema>;
