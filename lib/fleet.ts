@@ -1,6 +1,5 @@
 import { App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { ConfigError } from './config/config-error';
 import { ENGINE_CONSTRUCTS } from './engines';
 import type { ResolvedDatabase, ResolvedStack } from './model/resolved';
 import { ConsumerSecrets } from './secrets/consumer-secrets';
@@ -10,13 +9,6 @@ import { ConsumerSecrets } from './secrets/consumer-secrets';
  * its consumer wiring. The cdk8s synth and the Pulumi program both call this: one renderer.
  */
 export function buildFleet(stack: ResolvedStack, app: App = new App({ outdir: '.unused' })): App {
-  const missing = stack.databases.filter((db) => !ENGINE_CONSTRUCTS[db.engine]);
-  if (missing.length) {
-    throw new ConfigError(
-      stack.spec.source,
-      missing.map((db) => ({ path: `${db.path}.engine`, value: db.engine, allowed: `an engine this version renders: ${Object.entries(ENGINE_CONSTRUCTS).filter(([, c]) => c).map(([n]) => n).join(', ')}`, fix: 'upgrade pgfleet, or use a rendered engine' })),
-    );
-  }
   for (const db of stack.databases) new DatabaseChart(app, db.name, { stack, database: db });
   return app;
 }
@@ -44,7 +36,7 @@ export class DatabaseChart extends Chart {
     });
     this.database = props.database;
     const db = props.database;
-    const Engine = ENGINE_CONSTRUCTS[db.engine]!;
+    const Engine = ENGINE_CONSTRUCTS[db.engine];
     const engine = new Engine(this, 'Engine', { database: db, stack: spec });
     if (db.spec.consumers.length) {
       const users = [...new Set(db.spec.consumers.map((c) => c.user))];

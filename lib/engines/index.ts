@@ -6,8 +6,8 @@ import { PatroniDatabase } from './patroni/patroni-database';
 import { SpiloDatabase } from './spilo/spilo-database';
 import { StandaloneDatabase } from './standalone/standalone-database';
 
-/** The construct that renders each engine. Engines not built yet are undefined. */
-export const ENGINE_CONSTRUCTS: Record<EngineName, EngineConstructor | undefined> = {
+/** The construct that renders each engine. */
+export const ENGINE_CONSTRUCTS: Record<EngineName, EngineConstructor> = {
   cnpg: CnpgDatabase,
   crunchy: CrunchyDatabase,
   spilo: SpiloDatabase,
