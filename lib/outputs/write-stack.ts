@@ -24,3 +24,14 @@ export function writeStack(rendered: RenderedStack, dir: string): { written: num
   }
   return { written, removed };
 }
+
+/** The files of a rendered stack directory (`dist/<stack>/`) by name; empty when it does not exist. */
+export function readStackDir(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!fs.existsSync(dir)) return out;
+  for (const f of fs.readdirSync(dir).sort()) {
+    const p = path.join(dir, f);
+    if (fs.statSync(p).isFile()) out.set(f, fs.readFileSync(p, 'utf8'));
+  }
+  return out;
+}

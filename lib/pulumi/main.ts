@@ -10,7 +10,8 @@ import { ConfigError } from '../config/config-error';
 import { parseStackConfig, readState } from '../config/load-stack';
 import { projectRoot } from '../cli/project-root';
 import { renderStack } from '../outputs/render-stack';
-import { readRenderedDir, unreviewedFiles } from './reviewed-output';
+import { readStackDir } from '../outputs/write-stack';
+import { unreviewedFiles } from './reviewed-output';
 import { deployStack } from './program';
 
 const stack = pulumi.getStack();
@@ -18,7 +19,7 @@ const dist = path.join(projectRoot(), 'dist', stack);
 try {
   const spec = parseStackConfig(pulumi.runtime.allConfig(), { stack, source: `pulumi config of stack ${stack}`, previous: readState(dist) });
   const rendered = renderStack(spec);
-  const unreviewed = unreviewedFiles(rendered.files, readRenderedDir(dist));
+  const unreviewed = unreviewedFiles(rendered.files, readStackDir(dist));
   if (unreviewed.length) {
     throw new pulumi.RunError(
       `stack ${stack} renders differently from the reviewed ${path.relative(process.cwd(), dist) || dist}/ (${unreviewed.join(', ')}): ` +

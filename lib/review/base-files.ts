@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readStackDir } from '../outputs/write-stack';
 
 /** The base cannot be read (not a git checkout, unknown ref, missing directory). */
 export class BaseError extends Error {}
@@ -46,15 +47,6 @@ export function dirBase(dir: string): BaseSource {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new BaseError(`--from ${dir}: no such directory (it should hold one <stack>/ folder per stack, like dist/)`);
   return {
     describe: (stack) => path.join(dir, stack),
-    files: (stack) => {
-      const d = path.join(dir, stack);
-      const out = new Map<string, string>();
-      if (!fs.existsSync(d)) return out;
-      for (const f of fs.readdirSync(d).sort()) {
-        const p = path.join(d, f);
-        if (fs.statSync(p).isFile()) out.set(f, fs.readFileSync(p, 'utf8'));
-      }
-      return out;
-    },
+    files: (stack) => readStackDir(path.join(dir, stack)),
   };
 }
