@@ -8,4 +8,6 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   testTimeout: 120000,
+  // Real-tool suites mostly wait on PostgreSQL and friends: one worker more than the 2 cores.
+  maxWorkers: 3,
 };

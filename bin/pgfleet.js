@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Runs the compiled CLI, compiling changed sources first when run from a checkout (swc, ~0.1 s).
+// Runs the bundled CLI, rebuilding it first when a source changed (an up-to-date check is ~5 ms).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 
-const build = path.join(__dirname, '..', 'scripts', 'build.js');
+const root = path.join(__dirname, '..');
+const build = path.join(root, 'scripts', 'build.js');
 if (fs.existsSync(build)) require(build).build();
-require('../build/lib/cli/main.js').main(process.argv);
+require(path.join(root, 'scripts', 'code-cache.js')).install(path.join(root, 'build'));
+require('../build/pgfleet.js').main(process.argv);

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { stackFileJsonSchema } from '../lib/config/json-schema';
 import { findStackFiles, stackNameOf } from '../lib/config/load-stack';
-import { hasTool, ROOT, tempDir } from './helpers';
+import { describeWithTools, ROOT, tempDir } from './helpers';
 
 const DIST = path.join(ROOT, 'dist');
 const stacks = findStackFiles(path.join(ROOT, 'stacks')).map(stackNameOf);
@@ -54,13 +54,14 @@ describe('committed dist/', () => {
     expect(tree(out)).toEqual(tree(DIST));
   });
 
+  describeWithTools(['kubectl'], 'kubectl kustomize', () => {
   test.each(stacks)('%s builds with kubectl kustomize', (stack) => {
-    if (!hasTool('kubectl')) return;
     const r = spawnSync('kubectl', ['kustomize', path.join(DIST, stack)], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const built = parseAllDocuments(r.stdout).map((d) => d.toJS());
     expect(built).toHaveLength(manifests(stack).length);
+  });
   });
 
   test.each(stacks)('%s carries no secret values', (stack) => {

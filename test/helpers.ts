@@ -10,14 +10,14 @@ import { parseStackConfig } from '../lib/config/load-stack';
 import type { StackSpec } from '../lib/config/stack-spec';
 import type { StackState } from '../lib/model/stack-state';
 import { renderStack, type RenderedStack } from '../lib/outputs/render-stack';
-import { defaultCrdDirs, ManifestValidator } from '../lib/review/validate-manifests';
+import { ManifestValidator } from '../lib/outputs/validate/manifest-validator';
 
 export const ROOT = path.join(__dirname, '..');
 
 let shared: ManifestValidator | undefined;
 /** One validator for the whole test file (compiled schemas are cached inside). */
 export function validator(): ManifestValidator {
-  shared ??= new ManifestValidator({ crdDirs: defaultCrdDirs(ROOT) });
+  shared ??= new ManifestValidator();
   return shared;
 }
 
@@ -58,18 +58,61 @@ export function filesOf(r: RenderedStack): Record<string, string> {
   return Object.fromEntries(r.files);
 }
 
-/**
- * True when `tool` is on PATH. In CI (`CI=true`) a missing tool fails the test instead of
- * skipping it, so a real-tool test can never pass by not running.
- */
-export function hasTool(tool: string): boolean {
+/** How to get each real tool the tests run (Debian 12 package names). */
+const INSTALL: Record<string, string> = {
+  pgbackrest: 'apt-get install -y pgbackrest',
+  patroni: 'apt-get install -y patroni',
+  kubectl: 'apt-get install -y kubectl',
+  shellcheck: 'apt-get install -y shellcheck',
+  'barman-cloud-backup': 'apt-get install -y barman-cli-cloud',
+  python3: 'apt-get install -y python3',
+  runuser: 'apt-get install -y util-linux',
+};
+const PG_INSTALL = 'apt-get install -y postgresql';
+
+function onPath(tool: string): boolean {
   try {
-    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    execFileSync('sh', ['-c', `command -v "$1"`, 'sh', tool], { stdio: 'ignore' });
     return true;
   } catch {
-    if (process.env.CI === 'true') throw new Error(`${tool} is required in CI (.ci/run installs it)`);
     return false;
   }
+}
+
+/**
+ * What is missing of `tools` (commands or absolute paths), with how to install it, or undefined
+ * when all are there. In CI (`CI=true`) a missing tool fails instead, so a real-tool test can
+ * never pass by not running.
+ */
+export function missingTools(...tools: string[]): string | undefined {
+  const missing = tools.filter((t) => !onPath(t));
+  if (!missing.length) return undefined;
+  const how = [...new Set(missing.map((t) => INSTALL[t] ?? (t.includes('/postgresql/') ? PG_INSTALL : `install ${t}`)))];
+  const reason = `${missing.join(', ')} not found (${how.join('; ')})`;
+  if (process.env.CI === 'true') throw new Error(`${reason}: required in CI (.ci/run installs it)`);
+  return reason;
+}
+
+/** True when every tool is there; see {@link missingTools}. */
+export function hasTool(...tools: string[]): boolean {
+  return missingTools(...tools) === undefined;
+}
+
+/**
+ * `describe`, or `describe.skip` with the reason in its title when a tool is missing: the
+ * summary line of `npm test` lists every skipped suite with what to install.
+ */
+export function describeWithTools(tools: readonly string[], title: string, fn: () => void): void {
+  const reason = missingTools(...tools);
+  if (reason) describe.skip(`${title} [skipped: ${reason}]`, fn);
+  else describe(title, fn);
+}
+
+/** `test` with the same skipping as {@link describeWithTools}. */
+export function testWithTools(tools: readonly string[], title: string, fn: () => unknown, timeout?: number): void {
+  const reason = missingTools(...tools);
+  if (reason) test.skip(`${title} [skipped: ${reason}]`, () => undefined);
+  else test(title, fn as () => void, timeout);
 }
 
 /** A fresh temporary directory, removed by the caller or the OS. */

@@ -4,18 +4,21 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { ConfigError } from '../config/config-error';
 import { stackFileJsonSchema } from '../config/json-schema';
-import { defaultCrdDirs, ManifestValidator } from '../review/validate-manifests';
+import { ManifestValidator } from '../outputs/validate/manifest-validator';
 import { registerReviewCommands } from '../review/commands';
-import { projectRoot } from './project-root';
 import { InvalidManifestsError, synth } from './synth';
 import { UsageError } from './usage-error';
 import { validateDir } from './validate';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
+/**
+ * The validator for `--crds` (repeatable), else for `PGFLEET_CRDS` (a ':'-separated list), else
+ * the pinned CRDs as compiled by the build.
+ */
 function validator(crds: string[]): ManifestValidator {
-  const dirs = crds.length ? crds.map((d) => path.resolve(d)) : defaultCrdDirs(projectRoot());
-  return new ManifestValidator({ crdDirs: dirs });
+  const dirs = crds.length ? crds : (process.env.PGFLEET_CRDS ?? '').split(':').filter((p) => p !== '');
+  return new ManifestValidator(dirs.length ? { crdDirs: dirs.map((d) => path.resolve(d)) } : {});
 }
 
 export function program(): Command {

@@ -5,7 +5,8 @@ import { findStackFiles, loadStackFile, readState, stackNameOf } from '../config
 import { STATE_FILE } from '../model/stack-state';
 import { renderStack, type RenderedStack } from '../outputs/render-stack';
 import { writeStack } from '../outputs/write-stack';
-import { formatManifestProblems, ManifestValidator } from '../review/validate-manifests';
+import { formatManifestProblems } from '../outputs/validate/manifest-problems';
+import type { ManifestValidator } from '../outputs/validate/manifest-validator';
 import { UsageError } from './usage-error';
 
 export interface SynthOptions {

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { formatManifestProblems, ManifestValidator } from '../review/validate-manifests';
+import { formatManifestProblems } from '../outputs/validate/manifest-problems';
+import type { ManifestValidator } from '../outputs/validate/manifest-validator';
 import { UsageError } from './usage-error';
 
 /** Kubernetes manifests below `dir` (kustomization and Helm values files are not objects). */

@@ -66,7 +66,7 @@ export function parseStackConfig(config: Record<string, unknown>, options: Parse
   }
   const prefix = (segs: readonly (string | number)[]) =>
     segs.length === 0 ? `config` : joinPath([`${CONFIG_NAMESPACE}:${String(segs[0])}`, ...segs.slice(1)]);
-  const parsed = stackSchema.safeParse(input);
+  const parsed = stackSchema.safeParse(input, { jitless: true });
   if (!parsed.success) {
     issues.push(...fromZodIssues(parsed.error.issues, stackSchema, input, prefix));
     issues.push(...crossFieldIssuesOfValidDatabases(input, options));
@@ -83,8 +83,8 @@ export function parseStackConfig(config: Record<string, unknown>, options: Parse
  */
 function crossFieldIssuesOfValidDatabases(input: Record<string, unknown>, options: ParseStackOptions): ConfigIssue[] {
   const all = Array.isArray(input.databases) ? input.databases : [];
-  const valid = all.map((db, i) => [db, i] as const).filter(([db]) => databaseSchema.safeParse(db).success);
-  const stack = stackSchema.safeParse({ ...input, databases: valid.map(([db]) => db) });
+  const valid = all.map((db, i) => [db, i] as const).filter(([db]) => databaseSchema.safeParse(db, { jitless: true }).success);
+  const stack = stackSchema.safeParse({ ...input, databases: valid.map(([db]) => db) }, { jitless: true });
   if (!stack.success || valid.length === 0) return [];
   const names = new Set(valid.map(([db]) => (db as { name: string }).name));
   const previous = options.previous && {

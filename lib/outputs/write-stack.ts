@@ -10,15 +10,19 @@ export function writeStack(rendered: RenderedStack, dir: string): { written: num
   fs.mkdirSync(dir, { recursive: true });
   let written = 0;
   let removed = 0;
+  const existing = new Set<string>();
   for (const f of fs.readdirSync(dir)) {
-    if (!rendered.files.has(f) && fs.statSync(path.join(dir, f)).isFile()) {
+    if (!fs.statSync(path.join(dir, f)).isFile()) continue;
+    if (rendered.files.has(f)) existing.add(f);
+    else {
       fs.rmSync(path.join(dir, f));
       removed++;
     }
   }
   for (const [f, content] of rendered.files) {
     const p = path.join(dir, f);
-    if (fs.existsSync(p) && fs.readFileSync(p, 'utf8') === content) continue;
+    // Unchanged files are left alone, so their modification times (and editors' buffers) stay.
+    if (existing.has(f) && fs.readFileSync(p, 'utf8') === content) continue;
     fs.writeFileSync(p, content);
     written++;
   }

@@ -1,5 +1,5 @@
 /**
- * The Pulumi program (`Pulumi.yaml` → build/lib/pulumi/main.js): reads the stack's `pgfleet:*`
+ * The Pulumi program (`Pulumi.yaml` → build/pulumi.js): reads the stack's `pgfleet:*`
  * config, renders it with the same code as `pgfleet synth`, checks that the result is exactly
  * the reviewed `dist/<stack>/`, and registers the objects. `pulumi up -s <stack>` therefore
  * applies what the pull request showed, or nothing.
@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigError } from '../config/config-error';
 import { parseStackConfig, readState } from '../config/load-stack';
-import { projectRoot } from '../cli/project-root';
+import { projectRoot } from '../config/project-root';
 import { renderStack } from '../outputs/render-stack';
 import { readStackDir } from '../outputs/write-stack';
 import { unreviewedFiles } from './reviewed-output';

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultCrdDirs } from '../../lib/review/validate-manifests';
 import { ROOT, tempDir } from '../helpers';
 
 const BIN = path.join(ROOT, 'bin/pgfleet.js');
@@ -63,7 +62,7 @@ describe('pgfleet CLI', () => {
     // Only the CloudNativePG Cluster CRD: every other kind of the stack has no schema to pass.
     const crds = path.join(dir, 'crds');
     fs.mkdirSync(crds);
-    fs.copyFileSync(path.join(defaultCrdDirs(ROOT)[0], 'postgresql.cnpg.io_clusters.yaml'), path.join(crds, 'clusters.yaml'));
+    fs.copyFileSync(path.join(ROOT, 'crds', 'postgresql.cnpg.io_clusters.yaml'), path.join(crds, 'clusters.yaml'));
     const file = path.join(dir, 'Pulumi.one-dev.yaml');
     fs.writeFileSync(file, GOOD);
     const out = path.join(dir, 'out');

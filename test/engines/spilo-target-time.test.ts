@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { TargetTime } from '../../lib/config/target-time';
-import { hasTool, render, tempDir } from '../helpers';
+import { testWithTools, render, tempDir } from '../helpers';
 
 /**
  * The CLONE_TARGET_TIME pgfleet renders is read twice in the Spilo pod: clone_with_wale.py parses
@@ -35,22 +35,24 @@ function cloneTargetOf(targetTime: string): string {
 // Debian's interpreter, where .ci/run installs python3-dateutil (a pyenv python3 may shadow it).
 const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
-function hasPythonModule(name: string): boolean {
+/** A test that needs a Python module of Debian's python3: skipped locally without it, failing in CI. */
+function testWithPythonModule(name: string, title: string, fn: () => void): void {
+  let present = true;
   try {
     execFileSync(PYTHON, ['-c', `import ${name}`], { stdio: 'ignore' });
-    return true;
   } catch {
     if (process.env.CI === 'true') throw new Error(`python3-${name} is required in CI (.ci/run installs it)`);
-    return false;
+    present = false;
   }
+  if (present) test(title, fn);
+  else test.skip(`${title} [skipped: python3-${name} not found (apt-get install -y python3-${name})]`, () => undefined);
 }
 
 const rendered = targets.map((t) => ({ input: t, env: cloneTargetOf(t), epochMs: TargetTime.parse(t)!.epochMs }));
 
 describe('CLONE_TARGET_TIME with the real parsers', () => {
-  // python3 with dateutil, as in the Spilo image; missing here = skip locally, fail in CI.
-  const dateutil = hasTool(PYTHON) && hasPythonModule('dateutil');
-  (dateutil ? test : test.skip)('python-dateutil (as clone_with_wale.py) finds a zone and the same instant', () => {
+  // python3 with dateutil, as in the Spilo image.
+  testWithPythonModule('dateutil', 'python-dateutil (as clone_with_wale.py) finds a zone and the same instant', () => {
     const script = [
       'import json, sys',
       'from dateutil.parser import parse',
@@ -66,13 +68,12 @@ describe('CLONE_TARGET_TIME with the real parsers', () => {
     expect(execFileSync(PYTHON, ['-c', 'from dateutil.parser import parse; print(parse("2022-06-05 08:00:00").tzinfo)'], { encoding: 'utf8' }).trim()).toBe('None');
   });
 
-  const postgres = hasTool(path.join(PG_BIN, 'initdb'));
-  (postgres ? test : test.skip)('PostgreSQL accepts it as recovery_target_time and reads the same instant in another zone', () => {
+  testWithTools([path.join(PG_BIN, 'initdb')], 'PostgreSQL accepts it as recovery_target_time and reads the same instant in another zone', () => {
     const dir = tempDir('pgfleet-spilo-');
     const asRoot = process.getuid?.() === 0;
     const run = (bin: string, args: string[], input?: string) =>
       asRoot
-        ? execFileSync('runuser', ['-u', 'postgres', '--', path.join(PG_BIN, bin), ...args], { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] })
+        ? execFileSync('runuser', ['-u', 'postgres', '--', path.join(PG_BIN, bin), ...args], { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], cwd: dir })
         : execFileSync(path.join(PG_BIN, bin), args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
     try {
       if (asRoot) execFileSync('chown', ['postgres', dir]);

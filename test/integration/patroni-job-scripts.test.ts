@@ -21,7 +21,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { BACKUP_SCRIPT, RESTORE_SCRIPT, UPGRADE_SCRIPT, VERIFY_SCRIPT } from '../../lib/engines/patroni/job-scripts';
-import { hasTool, tempDir, freePort } from '../helpers';
+import { describeWithTools, tempDir, freePort } from '../helpers';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 const asRoot = process.getuid?.() === 0;
@@ -112,7 +112,7 @@ interface Run {
 }
 
 describe('the shell of the Patroni backup Jobs', () => {
-  const available = hasTool('bash') && hasTool('gzip') && hasTool('find') && hasTool('awk');
+  const shell = ['bash', 'gzip', 'find', 'awk'];
   let dir = '';
   let stubs = '';
   let log = '';
@@ -157,7 +157,7 @@ describe('the shell of the Patroni backup Jobs', () => {
   /** Every file under a directory, relative to it. */
   const filesUnder = (root: string): string[] => (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, f)).isFile()).sort();
 
-  (available ? describe : describe.skip)('restore: choosing the dump', () => {
+  describeWithTools(shell, 'restore: choosing the dump', () => {
     const tree = {
       'daily/2026-11-18/hcap-patroni-hcap_2026-11-18_02-00-00.sql.gz': 3000,
       'daily/2026-11-19/hcap-patroni-hcap_2026-11-19_02-00-00.sql.gz': 1500,
@@ -244,7 +244,7 @@ describe('the shell of the Patroni backup Jobs', () => {
     });
   });
 
-  (available ? describe : describe.skip)('backup: one complete dump, or a failed Job', () => {
+  describeWithTools(shell, 'backup: one complete dump, or a failed Job', () => {
     const confFile = () => {
       const f = path.join(dir, 'backup.conf');
       fs.writeFileSync(f, 'postgres=hcap-patroni:5432/hcap\n');
@@ -296,7 +296,7 @@ describe('the shell of the Patroni backup Jobs', () => {
     });
   });
 
-  (available ? describe : describe.skip)('verify: every database, newest dump, recent and complete enough', () => {
+  describeWithTools(shell, 'verify: every database, newest dump, recent and complete enough', () => {
     const specs = 'postgres=hcap-patroni:5432/hcap postgres=hcap-patroni:5432/hcap_audit';
     const verify = (files: Record<string, number>, env: Record<string, string> = {}, incomplete: readonly string[] = []) =>
       run(VERIFY_SCRIPT, { BACKUP_DIR: volume(files, incomplete), DATABASE_SPECS: specs, MAX_AGE_MINUTES: '2880', IN_PROGRESS_WAIT_SECONDS: '0', ...env });
@@ -344,9 +344,9 @@ describe('the shell of the Patroni backup Jobs', () => {
     });
   });
 
-  const postgres = available && hasTool(`${BIN}/initdb`) && hasTool(`${BIN}/pg_dump`) && hasTool(`${BIN}/pg_dumpall`) && (!asRoot || hasTool('runuser'));
+  const postgres = [...shell, `${BIN}/initdb`, `${BIN}/pg_dump`, `${BIN}/pg_dumpall`, ...(asRoot ? ['runuser'] : [])];
 
-  (postgres ? describe : describe.skip)('restore, upgrade and verification with real PostgreSQL and real dumps', () => {
+  describeWithTools(postgres, 'restore, upgrade and verification with real PostgreSQL and real dumps', () => {
     let pgdir = '';
     const ports: Record<'source' | 'target', number> = { source: 0, target: 0 };
     const started: string[] = [];

@@ -19,10 +19,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { find, hasTool, render, tempDir } from '../helpers';
+import { describeWithTools, find, render, tempDir } from '../helpers';
 import { containerOf, hcap, stackConfig } from '../engines/patroni-stack';
 
-const available = hasTool('patroni');
 
 /** What the kubelet would put in each variable of the container. */
 function resolveEnv(sts: Record<string, any>): Record<string, string> {
@@ -76,7 +75,7 @@ function entrypointConfig(env: Record<string, string>): Record<string, unknown> 
   };
 }
 
-(available ? describe : describe.skip)('patroni --validate-config on the configuration pgfleet implies', () => {
+describeWithTools(['patroni'], 'patroni --validate-config on the configuration pgfleet implies', () => {
   const dir = tempDir('pgfleet-patroni-');
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

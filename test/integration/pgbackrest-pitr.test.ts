@@ -15,11 +15,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { find, hasTool, render, tempDir, freePort } from '../helpers';
+import { describeWithTools, find, render, tempDir, freePort } from '../helpers';
 import { CLONE, withRestore } from '../engines/crunchy-stack';
 
 const BIN = '/usr/lib/postgresql/15/bin';
-const available = hasTool('pgbackrest') && hasTool(`${BIN}/initdb`) && hasTool('bash');
 const asRoot = process.getuid?.() === 0;
 /** The zone the servers run in: neither UTC nor -08:00, so only the target's own offset can be right. */
 const SERVER_ZONE = 'Asia/Kolkata';
@@ -34,7 +33,7 @@ function wallClock(epochMs: number, offsetMinutes: number): string {
   return `${wall}${offsetMinutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
-(available ? describe : describe.skip)('pgBackRest point-in-time restore with the options pgfleet synthesizes', () => {
+describeWithTools(['pgbackrest', `${BIN}/initdb`, 'bash'], 'pgBackRest point-in-time restore with the options pgfleet synthesizes', () => {
   let dir = '';
   let conf = '';
   const running: string[] = [];

@@ -7,12 +7,11 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { find, hasTool, render, tempDir } from '../helpers';
+import { describeWithTools, find, render, tempDir } from '../helpers';
 import { upgrading } from '../engines/standalone-stack';
 
-const maybe = hasTool('kubectl') ? describe : describe.skip;
 
-maybe('standalone scale Jobs against a real kubectl', () => {
+describeWithTools(['kubectl'], 'standalone scale Jobs against a real kubectl', () => {
   let dir: string;
   let kubeconfig: string;
   beforeAll(() => {

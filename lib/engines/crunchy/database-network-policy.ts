@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 
 export interface DatabaseNetworkPolicyProps {
   /** Database name: the policy is `<database>-postgres` and selects pods labelled `pgfleet.io/database: <database>`. */

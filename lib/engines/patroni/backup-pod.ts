@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { retentionOf, type PatroniDatabaseSpec } from '../../config/schema/patroni';
 import type { S3SecretRef } from '../../secrets/object-store-credentials';
 import { fromSecret, type PatroniSecret } from './patroni-credentials';

@@ -1,4 +1,4 @@
-import type { k8s } from 'cdk8s-plus-28';
+import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { PatroniDatabaseSpec } from '../../config/schema/patroni';
 import { fromSecret, type PatroniSecret } from './patroni-credentials';
 

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { PatroniDatabaseSpec } from '../../config/schema/patroni';
 
 /** The user an image runs as: its numeric uid and the group that owns its volumes. */

@@ -137,6 +137,6 @@ export const pgfleetPatroniValues = patroniChartValues.superRefine((v, ctx) => {
 
 /** Problems with values pgfleet is about to write, as `path: message` lines (empty when valid). */
 export function patroniValuesProblems(values: PatroniChartValues): string[] {
-  const r = pgfleetPatroniValues.safeParse(values);
+  const r = pgfleetPatroniValues.safeParse(values, { jitless: true });
   return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.') || '(values)'}: ${i.message}`);
 }

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { DumpBackupSpec, StandaloneDatabaseSpec } from '../../config/schema/standalone';
 import { backupClaimName, STEP_LABEL } from './names';
 

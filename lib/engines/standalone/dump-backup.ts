@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { DumpBackupSpec, StandaloneDatabaseSpec } from '../../config/schema/standalone';
 import type { ResolvedGeneration } from '../../model/resolved';
 import type { S3SecretRef } from '../../secrets/object-store-credentials';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { WriterSpec } from '../../config/schema/standalone';
 import { STEP_LABEL } from './names';
 import { containerSecurity, jobResources, NOBODY, podSecurity, pullPolicy, tmpMount, tmpVolume } from './pod-defaults';

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import type { k8s } from 'cdk8s-plus-28';
+import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { StandaloneDatabaseSpec } from '../../config/schema/standalone';
 import type { StackSpec } from '../../config/stack-spec';
 import { VaultCredentials } from '../../secrets/vault-credentials';

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { containerSecurity, jobResources, podSecurity, pullPolicy, tmpMount, tmpVolume } from './pod-defaults';
 
 /** One container of a tool pod: a script run by a shell in an image. */

@@ -2,29 +2,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import YAML from 'yaml';
 import * as path from 'node:path';
-import {
-  defaultCrdDirs,
-  formatManifestProblems,
-  ManifestProblem,
-  ManifestValidator,
-} from '../../lib/review/validate-manifests';
+import { formatManifestProblems, type ManifestProblem } from '../../lib/outputs/validate/manifest-problems';
+import { ManifestValidator } from '../../lib/outputs/validate/manifest-validator';
 
 const projectRoot = path.join(__dirname, '../..');
 const fixtures = path.join(__dirname, '../fixtures/validate');
 
-/** defaultCrdDirs without whatever PGFLEET_CRDS the developer's shell has set. */
-function pinnedCrdDirs(): string[] {
-  const saved = process.env.PGFLEET_CRDS;
-  delete process.env.PGFLEET_CRDS;
-  try {
-    return defaultCrdDirs(projectRoot);
-  } finally {
-    if (saved !== undefined) process.env.PGFLEET_CRDS = saved;
-  }
-}
+const pinned = path.join(projectRoot, 'crds');
 
-// One validator for the suite: compiled schemas are cached per instance.
-const validator = new ManifestValidator({ crdDirs: pinnedCrdDirs() });
+// One validator for the suite: the pinned CRDs as the build compiled them.
+const validator = new ManifestValidator();
 
 /** Problems as `path: message` strings, which is what most tests assert on. */
 function problemsOf(obj: unknown, v: ManifestValidator = validator): string[] {
@@ -90,29 +77,6 @@ function cronJob(schedule: string) {
     },
   };
 }
-
-describe('defaultCrdDirs', () => {
-  const saved = process.env.PGFLEET_CRDS;
-  afterEach(() => {
-    if (saved === undefined) delete process.env.PGFLEET_CRDS;
-    else process.env.PGFLEET_CRDS = saved;
-  });
-
-  test('finds the pinned CRDs next to the project', () => {
-    expect(pinnedCrdDirs()).toEqual([path.resolve(projectRoot, '../shared/crds')]);
-  });
-
-  test('returns [] when the pinned CRDs are missing', () => {
-    delete process.env.PGFLEET_CRDS;
-    expect(defaultCrdDirs(path.join(fixtures, 'nowhere', 'project'))).toEqual([]);
-  });
-
-  test('takes a path list from PGFLEET_CRDS, keeping missing entries for the validator to report', () => {
-    const missing = path.join(fixtures, 'nowhere');
-    process.env.PGFLEET_CRDS = `${fixtures}::${path.relative(process.cwd(), missing)}`;
-    expect(defaultCrdDirs(projectRoot)).toEqual([fixtures, missing]);
-  });
-});
 
 describe('CloudNativePG Cluster', () => {
   test('a minimal cluster passes', () => {
@@ -355,7 +319,7 @@ describe('schema features (fixture CRDs)', () => {
 describe('CRDs exported with kubectl get crd -o yaml (a List)', () => {
   test('validates against CRDs wrapped in a List', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgfleet-crdlist-'));
-    const crd = YAML.parse(fs.readFileSync(path.join(pinnedCrdDirs()[0], 'postgresql.cnpg.io_scheduledbackups.yaml'), 'utf8'));
+    const crd = YAML.parse(fs.readFileSync(path.join(pinned, 'postgresql.cnpg.io_scheduledbackups.yaml'), 'utf8'));
     fs.writeFileSync(path.join(dir, 'crds.yaml'), YAML.stringify({ apiVersion: 'v1', kind: 'List', items: [crd] }));
     const v = new ManifestValidator({ crdDirs: [dir] });
     const ok = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'ScheduledBackup', metadata: { name: 'x' }, spec: { cluster: { name: 'x' }, schedule: '0 0 0 * * *' } };
