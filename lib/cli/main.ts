@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/config-error';
 import { stackFileJsonSchema } from '../config/json-schema';
 import { ManifestValidator } from '../outputs/validate/manifest-validator';
-import { registerReviewCommands } from '../review/commands';
+import { registerReviewCommands } from './review-commands';
 import { InvalidManifestsError, synth } from './synth';
 import { UsageError } from './usage-error';
 import { validateDir } from './validate';

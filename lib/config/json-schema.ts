@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CONFIG_NAMESPACE } from './load-stack';
-import { stackSchema } from './schema/stack';
+import { stackSchema } from './stack-schema';
 
 /**
  * JSON Schema of a stack file (`Pulumi.<stack>.yaml`), for editor completion and checks. It

@@ -8,7 +8,7 @@ import { parseDocument } from 'yaml';
 import { STATE_FILE, type StackState } from '../model/stack-state';
 import { ConfigError, ConfigIssue, joinPath } from './config-error';
 import { resolveStack } from '../model/resolve';
-import { databaseSchema, stackSchema } from './schema/stack';
+import { databaseSchema, stackSchema } from './stack-schema';
 import { deepFreeze, StackSpec } from './stack-spec';
 import { fromZodIssues } from './zod-issues';
 

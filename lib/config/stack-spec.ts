@@ -1,5 +1,5 @@
 import type { StackState } from '../model/stack-state';
-import type { StackConfig } from './schema/stack';
+import type { StackConfig } from './stack-schema';
 
 /** A parsed, defaulted and frozen stack: everything the rest of pgfleet reads. */
 export interface StackSpec extends StackConfig {

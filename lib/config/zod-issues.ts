@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ConfigIssue, joinPath } from './config-error';
-import { ENGINES } from './schema/stack';
+import { ENGINES } from './stack-schema';
 
 type Segment = string | number;
 

@@ -1,10 +1,10 @@
-import type { EngineName } from '../config/schema/stack';
-import type { ChangeRule } from '../review/change-rules';
-import { cnpgChangeRules } from './cnpg/cnpg-change-rules';
-import { crunchyChangeRules } from './crunchy/crunchy-change-rules';
-import { patroniChangeRules } from './patroni/patroni-change-rules';
-import { spiloChangeRules } from './spilo/spilo-change-rules';
-import { standaloneChangeRules } from './standalone/standalone-change-rules';
+import type { EngineName } from '../config/stack-schema';
+import type { ChangeRule } from './change-rule';
+import { cnpgChangeRules } from './cnpg/cnpg-rules';
+import { crunchyChangeRules } from './crunchy/crunchy-rules';
+import { patroniChangeRules } from './patroni/patroni-rules';
+import { spiloChangeRules } from './spilo/spilo-rules';
+import { standaloneChangeRules } from './standalone/standalone-rules';
 
 /** Each engine's change rules; the diff reads them for the objects of that engine's databases. */
 export const ENGINE_CHANGE_RULES: Record<EngineName, readonly ChangeRule[]> = {

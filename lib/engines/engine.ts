@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import type { StackSpec } from '../config/stack-spec';
 import type { ResolvedDatabase, ResolvedGeneration } from '../model/resolved';
-import type { Connection } from '../secrets/connection';
+import type { Connection } from '../constructs/connection';
 
 /** Props every engine construct takes: one resolved database and the stack around it. */
 export interface EngineProps<D extends ResolvedDatabase = ResolvedDatabase> {

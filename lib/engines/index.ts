@@ -1,4 +1,4 @@
-import type { EngineName } from '../config/schema/stack';
+import type { EngineName } from '../config/stack-schema';
 import { CnpgDatabase } from './cnpg/cnpg-database';
 import { CrunchyDatabase } from './crunchy/crunchy-database';
 import type { EngineConstructor } from './engine';

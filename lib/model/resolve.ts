@@ -5,8 +5,8 @@
  */
 import { ConfigError, ConfigIssue, joinPath } from '../config/config-error';
 import { quantityBytes } from '../config/quantity';
-import type { RestoreFromInput } from '../config/schema/common';
-import type { DatabaseSpec } from '../config/schema/stack';
+import type { RestoreFromInput } from '../config/schema-parts';
+import type { DatabaseSpec } from '../config/stack-schema';
 import type { StackSpec } from '../config/stack-spec';
 import { TargetTime } from '../config/target-time';
 import { Bootstrap } from './bootstrap';

@@ -1,4 +1,4 @@
-import type { DatabaseSpec } from '../config/schema/stack';
+import type { DatabaseSpec } from '../config/stack-schema';
 import type { StackSpec } from '../config/stack-spec';
 import type { Bootstrap } from './bootstrap';
 

@@ -1,11 +1,11 @@
 import { ApiObject, App } from 'cdk8s';
 import type { StackSpec } from '../config/stack-spec';
-import { buildFleet, DatabaseChart } from '../fleet';
+import { buildFleet, DatabaseChart } from './database-chart';
 import type { ResolvedStack } from '../model/resolved';
 import { resolveStack, stackState } from '../model/resolve';
 import { STATE_FILE, type StackState } from '../model/stack-state';
-import { DataBearing } from './data-bearing';
-import { HelmRelease } from './helm-release';
+import { DataBearing } from '../constructs/data-bearing';
+import { HelmRelease } from '../constructs/helm-release';
 import { manifestYaml } from './manifest-yaml';
 
 /** One synthesized Kubernetes object and what pgfleet knows about it. */

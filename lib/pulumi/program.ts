@@ -1,6 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { DataBearing } from '../outputs/data-bearing';
+import { DataBearing } from '../constructs/data-bearing';
 import type { RenderedStack } from '../outputs/render-stack';
 
 /**

@@ -10,7 +10,7 @@
  * `destroys-data:x` as well.
  */
 import type { RenderedStack } from '../outputs/render-stack';
-import { GATED_CLASSES, type ChangeClass } from './change-rules';
+import { GATED_CLASSES, type ChangeClass } from '../engines/change-rule';
 import type { DatabaseDiff, ObjectDiff } from './stack-diff';
 
 export interface Acknowledgement {

@@ -2,7 +2,7 @@
  * Matches the changes of one object against the change rules (lib/review/change-rules.ts) and
  * gives each change its classes, reasons and runbook steps.
  */
-import { CHANGE_CLASSES, type ChangeClass, type ChangeContext, type ChangeRule } from './change-rules';
+import { CHANGE_CLASSES, type ChangeClass, type ChangeContext, type ChangeRule } from '../engines/change-rule';
 import { fieldDiff, type FieldChange } from './field-diff';
 import { formatPath, matchPrefix, valueAt, type PathSegment } from './field-path';
 import type { ReviewedObject } from './reviewed-object';

@@ -5,7 +5,7 @@
  * the gate with exactly what to acknowledge where.
  */
 import type { Acknowledgement } from './acknowledgement';
-import { CHANGE_CLASSES, type ChangeClass } from './change-rules';
+import { CHANGE_CLASSES, type ChangeClass } from '../engines/change-rule';
 import { showValue, type Change } from './classify';
 import type { DatabaseDiff, ObjectDiff, StackDiff } from './stack-diff';
 import { style as makeStyle, type Style } from './style';

@@ -3,7 +3,7 @@
  * means depending on whether it holds data, and the consumer cutover (lib/secrets). An engine
  * overrides any of them with a rule of its own on the same kind and path.
  */
-import type { ChangeRule } from './change-rules';
+import type { ChangeRule } from '../engines/change-rule';
 
 export const genericChangeRules: readonly ChangeRule[] = [
   {

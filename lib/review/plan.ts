@@ -5,7 +5,7 @@
  * the follow-up config change that completes a phased operation (cutover, removing restoreFrom,
  * retiring the old generation, dropping spent acknowledgements).
  */
-import type { ChangeClass } from './change-rules';
+import type { ChangeClass } from '../engines/change-rule';
 import { severity } from './classify';
 import type { Gate } from './acknowledgement';
 import type { DatabaseDiff, ObjectDiff, StackDiff } from './stack-diff';

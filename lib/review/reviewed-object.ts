@@ -6,9 +6,9 @@ import { parseState } from '../config/load-stack';
  */
 import { Chart } from 'cdk8s';
 import { parse } from 'yaml';
-import { DatabaseChart } from '../fleet';
+import { DatabaseChart } from '../outputs/database-chart';
 import { STATE_FILE, type StackState } from '../model/stack-state';
-import { DataBearing } from '../outputs/data-bearing';
+import { DataBearing } from '../constructs/data-bearing';
 import type { RenderedStack } from '../outputs/render-stack';
 
 /** `apiVersion kind` of the pseudo-object a Helm values file is reviewed as. */

@@ -5,11 +5,11 @@
  */
 import { ENGINE_CHANGE_RULES } from '../engines/change-rules';
 import { ENGINE_MODELS } from '../model/engine-models';
-import type { EngineName } from '../config/schema/stack';
+import type { EngineName } from '../config/stack-schema';
 import type { DatabaseState, GenerationState, StackState } from '../model/stack-state';
 import type { RenderedStack } from '../outputs/render-stack';
 import { gateOf, type Acknowledgement, type Gate } from './acknowledgement';
-import type { ChangeClass, ChangeContext, ChangeRule } from './change-rules';
+import type { ChangeClass, ChangeContext, ChangeRule } from '../engines/change-rule';
 import { classifyObject, severity, type Change } from './classify';
 import { genericChangeRules } from './generic-rules';
 import { HELM_VALUES_KIND, objectsOfFiles, objectsOfRender, stateOfFiles, type ReviewedObject } from './reviewed-object';

@@ -2,7 +2,7 @@
  * Terminal colours for review output: on only when asked (stdout is a TTY and NO_COLOR is unset,
  * decided by the CLI), so files, pipes and tests get plain text.
  */
-import type { ChangeClass } from './change-rules';
+import type { ChangeClass } from '../engines/change-rule';
 
 export interface Style {
   readonly bold: (s: string) => string;

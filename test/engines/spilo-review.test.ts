@@ -2,7 +2,7 @@
  * `pgfleet plan` on Spilo changes: the runbook's cleanup never names a WAL prefix that holds a live
  * generation's archive, and its commands name the stack's database.
  */
-import { folderContains } from '../../lib/config/schema/spilo';
+import { folderContains } from '../../lib/engines/spilo/spilo-schema';
 import { buildPlan, type Plan } from '../../lib/review/plan';
 import { change, type Config } from '../review/review-scenarios';
 import { BUCKET, ciip, LIVE } from './spilo-stack';

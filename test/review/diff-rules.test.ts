@@ -1,5 +1,5 @@
 /** The rule matcher and field diff the review is built on. */
-import type { ChangeContext, ChangeRule } from '../../lib/review/change-rules';
+import type { ChangeContext, ChangeRule } from '../../lib/engines/change-rule';
 import { classifyObject, fill } from '../../lib/review/classify';
 import { fieldDiff } from '../../lib/review/field-diff';
 import { formatPath, matchPrefix } from '../../lib/review/field-path';

@@ -1,5 +1,5 @@
-import type { CnpgDatabaseSpec } from '../../config/schema/cnpg';
-import type { S3SecretRef } from '../../secrets/object-store-credentials';
+import type { CnpgDatabaseSpec } from './cnpg-schema';
+import type { S3SecretRef } from '../../constructs/object-store-credentials';
 
 /** Name of the Barman Cloud plugin, as the operator registers it. */
 export const BARMAN_PLUGIN = 'barman-cloud.cloudnative-pg.io';

@@ -1,15 +1,15 @@
 import { Construct } from 'constructs';
-import type { CnpgDatabaseSpec } from '../../config/schema/cnpg';
+import type { CnpgDatabaseSpec } from './cnpg-schema';
 import {
   Cluster,
   ClusterSpecExternalClusters,
   ClusterSpecPrimaryUpdateStrategy,
 } from '../../../imports/cnpg-cluster-postgresql.cnpg.io';
 import { ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod } from '../../../imports/cnpg-scheduledbackup-postgresql.cnpg.io';
-import { cnpgServerName } from '../../model/cnpg-model';
+import { cnpgServerName } from './cnpg-model';
 import type { ResolvedGeneration } from '../../model/resolved';
-import { DataBearing } from '../../outputs/data-bearing';
-import type { S3SecretRef } from '../../secrets/object-store-credentials';
+import { DataBearing } from '../../constructs/data-bearing';
+import type { S3SecretRef } from '../../constructs/object-store-credentials';
 import { BARMAN_PLUGIN, barmanConfiguration } from './barman-archive';
 
 export interface CnpgClusterProps {

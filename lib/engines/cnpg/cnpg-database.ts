@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import type { CnpgDatabaseSpec } from '../../config/schema/cnpg';
+import type { CnpgDatabaseSpec } from './cnpg-schema';
 import { ObjectStore } from '../../../imports/barman-objectstore-barmancloud.cnpg.io';
 import { Backup, BackupSpecMethod } from '../../../imports/cnpg-backup-postgresql.cnpg.io';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
-import type { Connection } from '../../secrets/connection';
-import { objectStoreCredentials } from '../../secrets/object-store-credentials';
+import type { Connection } from '../../constructs/connection';
+import { objectStoreCredentials } from '../../constructs/object-store-credentials';
 import type { DatabaseEngine, EngineProps } from '../engine';
 import { BARMAN_PLUGIN, barmanConfiguration } from './barman-archive';
 import { CnpgCluster } from './cnpg-cluster';

@@ -10,12 +10,12 @@ import {
   PostgresClusterSpecUsers,
   PostgresClusterSpecUsersPasswordType,
 } from '../../../imports/pgo-postgrescluster-postgres-operator.crunchydata.com';
-import type { CrunchyDatabaseSpec, CrunchyGenerationSpec } from '../../config/schema/crunchy';
+import type { CrunchyDatabaseSpec, CrunchyGenerationSpec } from './crunchy-schema';
 import { TargetTime } from '../../config/target-time';
-import { PGO_ANNOTATIONS, repoPath } from '../../model/crunchy-model';
+import { PGO_ANNOTATIONS, repoPath } from './crunchy-model';
 import { RecoveryTarget } from '../../model/recovery-target';
 import type { ResolvedGeneration } from '../../model/resolved';
-import { DataBearing } from '../../outputs/data-bearing';
+import { DataBearing } from '../../constructs/data-bearing';
 import { MajorUpgrade } from './major-upgrade';
 import { backupOptions, restoreOptions } from './pgbackrest-options';
 

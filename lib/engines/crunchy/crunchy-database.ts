@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import type { CrunchyDatabaseSpec } from '../../config/schema/crunchy';
-import { consumerUser, generationSpecOf, userSecretName } from '../../model/crunchy-model';
+import type { CrunchyDatabaseSpec } from './crunchy-schema';
+import { consumerUser, generationSpecOf, userSecretName } from './crunchy-model';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
-import type { Connection } from '../../secrets/connection';
+import type { Connection } from '../../constructs/connection';
 import type { DatabaseEngine, EngineProps } from '../engine';
 import { CrunchyCluster } from './crunchy-cluster';
 import { DatabaseNetworkPolicy } from './database-network-policy';

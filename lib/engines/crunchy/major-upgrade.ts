@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { PgUpgrade, PgUpgradeSpecTransferMethod } from '../../../imports/pgo-pgupgrade-postgres-operator.crunchydata.com';
-import type { TRANSFER_METHODS } from '../../config/schema/crunchy';
-import { pgUpgradeName } from '../../model/crunchy-model';
+import type { TRANSFER_METHODS } from './crunchy-schema';
+import { pgUpgradeName } from './crunchy-model';
 
 export interface MajorUpgradeProps {
   /** The PostgresCluster to upgrade. */

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import type { CrunchyRepoSpec } from '../../config/schema/crunchy';
+import type { CrunchyRepoSpec } from './crunchy-schema';
 import type { StackSpec } from '../../config/stack-spec';
 import {
   ExternalSecret,
@@ -10,7 +10,7 @@ import {
   ExternalSecretSpecTargetTemplateMergePolicy,
 } from '../../../imports/eso-externalsecret-external-secrets.io';
 import { SecretStore, SecretStoreSpecProviderKubernetesServerCaProviderType } from '../../../imports/eso-secretstore-external-secrets.io';
-import { objectStoreCredentials } from '../../secrets/object-store-credentials';
+import { objectStoreCredentials } from '../../constructs/object-store-credentials';
 
 export interface RepoCredentialsProps {
   /** Database name: prefixes every object. */

@@ -1,6 +1,6 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import { retentionOf, type PatroniDatabaseSpec } from '../../config/schema/patroni';
-import type { S3SecretRef } from '../../secrets/object-store-credentials';
+import { retentionOf, type PatroniDatabaseSpec } from './patroni-schema';
+import type { S3SecretRef } from '../../constructs/object-store-credentials';
 import { fromSecret, type PatroniSecret } from './patroni-credentials';
 import { BACKUP_POD_LABEL } from './patroni-network-policy';
 import { BACKUP_IMAGE_USER, containerSecurityContext, podSecurityContext, pullPolicy, quantities } from './pod-security';

@@ -1,9 +1,9 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { durationSeconds } from '../../config/duration';
-import { backedUpDatabases, patroniNames, type PatroniDatabaseSpec } from '../../config/schema/patroni';
-import { DataBearing } from '../../outputs/data-bearing';
-import type { S3SecretRef } from '../../secrets/object-store-credentials';
+import { backedUpDatabases, patroniNames, type PatroniDatabaseSpec } from './patroni-schema';
+import { DataBearing } from '../../constructs/data-bearing';
+import type { S3SecretRef } from '../../constructs/object-store-credentials';
 import { backupPodTemplate } from './backup-pod';
 import { BACKUP_SCRIPT, VERIFY_SCRIPT } from './job-scripts';
 import type { PatroniSecret } from './patroni-credentials';

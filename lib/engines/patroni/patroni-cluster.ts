@@ -1,8 +1,8 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { patroniNames, type PatroniDatabaseSpec } from '../../config/schema/patroni';
+import { patroniNames, type PatroniDatabaseSpec } from './patroni-schema';
 import type { ResolvedGeneration } from '../../model/resolved';
-import { DataBearing } from '../../outputs/data-bearing';
+import { DataBearing } from '../../constructs/data-bearing';
 import type { PatroniSecret } from './patroni-credentials';
 import { PatroniDcsRbac } from './patroni-dcs-rbac';
 import { PATRONI_API_PORT, patroniEnv, patroniLabels, POSTGRES_PORT } from './patroni-env';

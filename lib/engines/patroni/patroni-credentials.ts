@@ -1,9 +1,9 @@
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { patroniNames, type PatroniDatabaseSpec } from '../../config/schema/patroni';
+import { patroniNames, type PatroniDatabaseSpec } from './patroni-schema';
 import type { StackSpec } from '../../config/stack-spec';
 import type { ResolvedDatabase } from '../../model/resolved';
-import { VaultCredentials } from '../../secrets/vault-credentials';
+import { VaultCredentials } from '../../constructs/vault-credentials';
 
 /** The credentials Secret of a database and the keys pgfleet reads from it. */
 export interface PatroniSecret {

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { backedUpDatabases, dumpStamp, patroniNames, scaleTargetsOf, type PatroniDatabaseSpec } from '../../config/schema/patroni';
+import { backedUpDatabases, dumpStamp, patroniNames, scaleTargetsOf, type PatroniDatabaseSpec } from './patroni-schema';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
-import type { Connection } from '../../secrets/connection';
-import { objectStoreCredentials } from '../../secrets/object-store-credentials';
+import type { Connection } from '../../constructs/connection';
+import { objectStoreCredentials } from '../../constructs/object-store-credentials';
 import type { DatabaseEngine, EngineProps } from '../engine';
 import { BackupSchedule } from './backup-schedule';
 import { DumpRestoreJob, DumpSelection } from './dump-restore-job';

@@ -1,5 +1,5 @@
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import type { PatroniDatabaseSpec } from '../../config/schema/patroni';
+import type { PatroniDatabaseSpec } from './patroni-schema';
 import { fromSecret, type PatroniSecret } from './patroni-credentials';
 
 /** Where the image keeps its data directory (on the `postgresql` volume at /home/postgres/pgdata). */

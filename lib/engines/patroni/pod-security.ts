@@ -1,5 +1,5 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import type { PatroniDatabaseSpec } from '../../config/schema/patroni';
+import type { PatroniDatabaseSpec } from './patroni-schema';
 
 /** The user an image runs as: its numeric uid and the group that owns its volumes. */
 export interface ImageUser {

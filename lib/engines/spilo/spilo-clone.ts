@@ -1,5 +1,5 @@
 import type { TargetTime } from '../../config/target-time';
-import { GCS_CREDENTIALS_FILE } from './patroni-chart';
+import { GCS_CREDENTIALS_FILE } from './spilo-chart';
 
 /** The scope a new generation clones from, and the WAL-G prefix that scope archives to. */
 export interface CloneSource {

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
-import type { SpiloDatabaseSpec } from '../../config/schema/spilo';
+import type { SpiloDatabaseSpec } from './spilo-schema';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
-import type { Connection } from '../../secrets/connection';
+import type { Connection } from '../../constructs/connection';
 import type { DatabaseEngine, EngineProps } from '../engine';
-import { PASSWORD_KEYS, POSTGRES_PORT } from './patroni-chart';
+import { PASSWORD_KEYS, POSTGRES_PORT } from './spilo-chart';
 import { SpiloRelease } from './spilo-release';
 
 /**

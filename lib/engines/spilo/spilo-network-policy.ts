@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import { PATRONI_API_PORT, patroniPodLabels, POSTGRES_PORT } from './patroni-chart';
+import { PATRONI_API_PORT, patroniPodLabels, POSTGRES_PORT } from './spilo-chart';
 
 export interface SpiloNetworkPolicyProps {
   /** The generation (Patroni scope) whose pods the policy selects. */

@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
-import type { SpiloDatabaseSpec } from '../../config/schema/spilo';
-import { spiloBackupLocation, spiloWalPrefix } from '../../model/spilo-model';
+import type { SpiloDatabaseSpec } from './spilo-schema';
+import { spiloBackupLocation, spiloWalPrefix } from './spilo-model';
 import type { ResolvedGeneration } from '../../model/resolved';
-import { DataBearing } from '../../outputs/data-bearing';
-import { HelmRelease } from '../../outputs/helm-release';
-import { PATRONI_CHART } from './patroni-chart';
-import { patroniValuesProblems, type PatroniChartValues } from './patroni-chart-values';
+import { DataBearing } from '../../constructs/data-bearing';
+import { HelmRelease } from '../../constructs/helm-release';
+import { PATRONI_CHART } from './spilo-chart';
+import { patroniValuesProblems, type PatroniChartValues } from './spilo-chart-values';
 import { spiloCloneEnv } from './spilo-clone';
 import { SpiloNetworkPolicy } from './spilo-network-policy';
 

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import type { DumpBackupSpec, StandaloneDatabaseSpec } from '../../config/schema/standalone';
+import type { DumpBackupSpec, StandaloneDatabaseSpec } from './standalone-schema';
 import { backupClaimName, STEP_LABEL } from './names';
 
 /**

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import type { BlackboxBackupSpec, StandaloneDatabaseSpec } from '../../config/schema/standalone';
+import type { BlackboxBackupSpec, StandaloneDatabaseSpec } from './standalone-schema';
 import type { StackSpec } from '../../config/stack-spec';
-import { objectStoreCredentials } from '../../secrets/object-store-credentials';
+import { objectStoreCredentials } from '../../constructs/object-store-credentials';
 import { blackboxYaml, EnvRef, type BlackboxNotifier } from './blackbox-config';
 import { appServiceName, POSTGRES_PORT, STEP_LABEL } from './names';
 import { clientLabels, containerSecurity, jobResources, NOBODY, podSecurity, pullPolicy } from './pod-defaults';

@@ -1,6 +1,6 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { Construct } from 'constructs';
-import type { StandaloneDatabaseSpec } from '../../config/schema/standalone';
+import type { StandaloneDatabaseSpec } from './standalone-schema';
 import { dumpClaimName, STEP_LABEL } from './names';
 
 /** Where a Job finds the dumps: a volume, the path it is mounted at, and the folder inside. */

@@ -18,7 +18,7 @@ export const configMapName = (generation: string) => `${generation}-config`;
 /** The PVC the upgrade dump (or a restore's download from a bucket) is written to. */
 export const dumpClaimName = (generation: string) => `${generation}-dump`;
 
-export { backupClaimName } from '../../model/standalone-model';
+export { backupClaimName } from './standalone-model';
 
 /** The dump file an upgrade writes: named after the source generation. */
 export const upgradeDumpFile = (source: string) => `${source}.sql.gz`;

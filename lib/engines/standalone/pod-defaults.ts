@@ -1,5 +1,5 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import type { StandaloneDatabaseSpec } from '../../config/schema/standalone';
+import type { StandaloneDatabaseSpec } from './standalone-schema';
 import { CLIENT_LABEL, headlessServiceName, POSTGRES_PORT, STEP_LABEL } from './names';
 import { superuserRef, superuserSecret } from './superuser-secret';
 

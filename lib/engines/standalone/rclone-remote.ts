@@ -1,6 +1,6 @@
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import type { DumpBackupSpec } from '../../config/schema/standalone';
-import type { S3SecretRef } from '../../secrets/object-store-credentials';
+import type { DumpBackupSpec } from './standalone-schema';
+import type { S3SecretRef } from '../../constructs/object-store-credentials';
 
 type S3Target = Extract<DumpBackupSpec['target'], { s3: unknown }>['s3'];
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import type { WriterSpec } from '../../config/schema/standalone';
+import type { WriterSpec } from './standalone-schema';
 import { STEP_LABEL } from './names';
 import { containerSecurity, jobResources, NOBODY, podSecurity, pullPolicy, tmpMount, tmpVolume } from './pod-defaults';
 

@@ -1,4 +1,4 @@
-import type { StandaloneDatabaseSpec } from '../../config/schema/standalone';
+import type { StandaloneDatabaseSpec } from './standalone-schema';
 
 /**
  * The server image of a major: `<repository>:<tag>`, the tag being `image.tags[major]` or the

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import type { StandaloneDatabaseSpec } from '../../config/schema/standalone';
+import type { StandaloneDatabaseSpec } from './standalone-schema';
 import { CLIENT_LABEL, POSTGRES_PORT } from './names';
 
 export interface ServerNetworkPolicyProps {

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import type { StandaloneDatabaseSpec } from '../../config/schema/standalone';
+import type { StandaloneDatabaseSpec } from './standalone-schema';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
-import { DataBearing } from '../../outputs/data-bearing';
-import type { Connection } from '../../secrets/connection';
-import { objectStoreCredentials, type S3SecretRef } from '../../secrets/object-store-credentials';
+import { DataBearing } from '../../constructs/data-bearing';
+import type { Connection } from '../../constructs/connection';
+import { objectStoreCredentials, type S3SecretRef } from '../../constructs/object-store-credentials';
 import type { DatabaseEngine, EngineProps } from '../engine';
 import { BlackboxBackup } from './blackbox-backup';
 import { backupClaim } from './backup-claim';

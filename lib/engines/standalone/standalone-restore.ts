@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import type { DumpBackupSpec, StandaloneDatabaseSpec } from '../../config/schema/standalone';
+import type { DumpBackupSpec, StandaloneDatabaseSpec } from './standalone-schema';
 import type { ResolvedGeneration } from '../../model/resolved';
-import type { S3SecretRef } from '../../secrets/object-store-credentials';
+import type { S3SecretRef } from '../../constructs/object-store-credentials';
 import { FETCH_SCRIPT } from './dump-scripts';
 import { dumpClaimLocation, type DumpLocation } from './dump-location';
 import { dumpFileEnv, ImportJob } from './import-job';

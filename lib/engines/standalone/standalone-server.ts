@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import type { StandaloneDatabaseSpec } from '../../config/schema/standalone';
+import type { StandaloneDatabaseSpec } from './standalone-schema';
 import type { ResolvedGeneration } from '../../model/resolved';
-import { DataBearing } from '../../outputs/data-bearing';
+import { DataBearing } from '../../constructs/data-bearing';
 import { configMapName, dataClaimName, headlessServiceName, POSTGRES_PORT } from './names';
 import { containerSecurity, podSecurity } from './pod-defaults';
 import { confDigest, postgresConf } from './postgres-conf';

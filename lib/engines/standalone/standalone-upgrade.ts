@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import type { StandaloneDatabaseSpec } from '../../config/schema/standalone';
+import type { StandaloneDatabaseSpec } from './standalone-schema';
 import type { ResolvedGeneration } from '../../model/resolved';
 import { DumpJob } from './dump-job';
 import { dumpClaimLocation } from './dump-location';

@@ -1,8 +1,8 @@
 import type { Construct } from 'constructs';
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import type { StandaloneDatabaseSpec } from '../../config/schema/standalone';
+import type { StandaloneDatabaseSpec } from './standalone-schema';
 import type { StackSpec } from '../../config/stack-spec';
-import { VaultCredentials } from '../../secrets/vault-credentials';
+import { VaultCredentials } from '../../constructs/vault-credentials';
 
 /** The Secret holding the superuser's name and password, and its keys. */
 export interface SuperuserSecret {

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import type { WriterSpec } from '../../config/schema/standalone';
+import type { WriterSpec } from './standalone-schema';
 
 export interface WriterAccessProps {
   /** Name of the ServiceAccount (database namespace) and of the Roles and RoleBindings (writers' namespaces). */

@@ -1,8 +1,8 @@
-import type { ConfigIssue } from '../config/config-error';
-import type { CrunchyDatabaseSpec, CrunchyGenerationSpec, CrunchyRepoSpec } from '../config/schema/crunchy';
-import type { EngineModel } from './engine-model';
-import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
-import type { GenerationState } from './stack-state';
+import type { ConfigIssue } from '../../config/config-error';
+import type { CrunchyDatabaseSpec, CrunchyGenerationSpec, CrunchyRepoSpec } from './crunchy-schema';
+import type { EngineModel } from '../engine-model';
+import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
+import type { GenerationState } from '../../model/stack-state';
 
 /** Annotations PGO acts on (`internal/naming/annotations.go`). */
 export const PGO_ANNOTATIONS = {

@@ -1,8 +1,8 @@
-import type { ConfigIssue } from '../config/config-error';
-import { patroniNames, type PatroniDatabaseSpec } from '../config/schema/patroni';
-import type { EngineModel } from './engine-model';
-import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
-import type { GenerationState } from './stack-state';
+import type { ConfigIssue } from '../../config/config-error';
+import { patroniNames, type PatroniDatabaseSpec } from './patroni-schema';
+import type { EngineModel } from '../engine-model';
+import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
+import type { GenerationState } from '../../model/stack-state';
 
 /**
  * Where a Patroni generation's dumps live: its own backup volume. A restored or upgraded

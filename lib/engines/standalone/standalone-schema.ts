@@ -6,7 +6,7 @@
  * @see docs/standalone.md
  */
 import { z } from 'zod';
-import { credentials, cron5, databaseBase, duration, generationBase, issue, objectName, postgresMajor, quantity, storage, vaultCredentials } from './common';
+import { credentials, cron5, databaseBase, duration, generationBase, issue, objectName, postgresMajor, quantity, storage, vaultCredentials } from '../../config/schema-parts';
 
 /** A container image reference with an explicit tag (and optionally a digest). */
 export const imageRef = z.string().regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?$/, {

@@ -7,9 +7,9 @@
  * @see https://access.crunchydata.com/documentation/postgres-operator/latest/guides/storage-retention (PV reclaim policy)
  * @see internal/controller/postgrescluster/pgbackrest.go cleanupRepoResources (a repo leaving the spec loses its PVC)
  */
-import { PGO_ANNOTATIONS } from '../../model/crunchy-model';
-import type { ChangeClass, ChangeContext, ChangeRule } from '../../review/change-rules';
-import { sizeChange } from '../../review/rule-conditions';
+import { PGO_ANNOTATIONS } from './crunchy-model';
+import type { ChangeClass, ChangeContext, ChangeRule } from '../change-rule';
+import { sizeChange } from '../rule-conditions';
 
 const CLUSTER = 'postgres-operator.crunchydata.com/v1beta1 PostgresCluster';
 const UPGRADE = 'postgres-operator.crunchydata.com/v1beta1 PGUpgrade';

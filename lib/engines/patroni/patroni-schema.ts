@@ -6,7 +6,7 @@
  * @see https://github.com/BCDevOps/backup-container
  */
 import { z } from 'zod';
-import { TargetTime } from '../target-time';
+import { TargetTime } from '../../config/target-time';
 import {
   consumer,
   credentials,
@@ -20,7 +20,7 @@ import {
   storage,
   targetTime,
   vaultCredentials,
-} from './common';
+} from '../../config/schema-parts';
 
 /** The names pgfleet gives a generation's objects; part of the stack's contract (never hashed). */
 export const patroniNames = {

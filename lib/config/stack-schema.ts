@@ -3,12 +3,12 @@
  * (`stacks/Pulumi.<system>-<env>.yaml`). Each engine contributes its database schema.
  */
 import { z } from 'zod';
-import { cnpgDatabase } from './cnpg';
-import { objectName } from './common';
-import { crunchyDatabase } from './crunchy';
-import { patroniDatabase } from './patroni';
-import { spiloDatabase } from './spilo';
-import { standaloneDatabase } from './standalone';
+import { cnpgDatabase } from '../engines/cnpg/cnpg-schema';
+import { objectName } from './schema-parts';
+import { crunchyDatabase } from '../engines/crunchy/crunchy-schema';
+import { patroniDatabase } from '../engines/patroni/patroni-schema';
+import { spiloDatabase } from '../engines/spilo/spilo-schema';
+import { standaloneDatabase } from '../engines/standalone/standalone-schema';
 
 export const ENGINES = ['cnpg', 'crunchy', 'spilo', 'patroni', 'standalone'] as const;
 export type EngineName = (typeof ENGINES)[number];

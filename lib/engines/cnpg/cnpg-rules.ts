@@ -6,8 +6,8 @@
  * @see https://cloudnative-pg.io/documentation/current/postgresql_conf/ (which parameters restart)
  * @see https://cloudnative-pg.io/plugin-barman-cloud/docs/retention/
  */
-import type { ChangeRule } from '../../review/change-rules';
-import { grows, raised } from '../../review/rule-conditions';
+import type { ChangeRule } from '../change-rule';
+import { grows, raised } from '../rule-conditions';
 
 const CLUSTER = 'postgresql.cnpg.io/v1 Cluster';
 const SCHEDULED_BACKUP = 'postgresql.cnpg.io/v1 ScheduledBackup';

@@ -1,8 +1,8 @@
-import type { StandaloneDatabaseSpec } from '../config/schema/standalone';
-import type { ConfigIssue } from '../config/config-error';
-import { consumerAccessIssues } from './standalone-consumer-access';
-import type { EngineModel } from './engine-model';
-import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
+import type { StandaloneDatabaseSpec } from './standalone-schema';
+import type { ConfigIssue } from '../../config/config-error';
+import { consumerAccessIssues } from './consumer-access';
+import type { EngineModel } from '../engine-model';
+import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
 
 /**
  * The PVC of the `dump` backup method with target `pvc`: one per generation, so every

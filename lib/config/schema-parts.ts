@@ -3,10 +3,10 @@
  * how to fix it, because the message is all a user sees (see `issue()`).
  */
 import { z } from 'zod';
-import { isCron5, isCron6 } from '../cron';
-import { DURATION_PATTERN, durationSeconds } from '../duration';
-import { QUANTITY_PATTERN } from '../quantity';
-import { TargetTime } from '../target-time';
+import { isCron5, isCron6 } from './cron';
+import { DURATION_PATTERN, durationSeconds } from './duration';
+import { QUANTITY_PATTERN } from './quantity';
+import { TargetTime } from './target-time';
 
 /** Adds an issue whose message carries what is allowed and, in `params.fix`, what to change. */
 export function issue(ctx: z.RefinementCtx, allowed: string, fix: string, path: (string | number)[] = []): void {

@@ -1,6 +1,6 @@
-import type { ConfigIssue } from '../config/config-error';
-import type { StandaloneDatabaseSpec } from '../config/schema/standalone';
-import type { ResolvedDatabase } from './resolved';
+import type { ConfigIssue } from '../../config/config-error';
+import type { StandaloneDatabaseSpec } from './standalone-schema';
+import type { ResolvedDatabase } from '../../model/resolved';
 
 /** `ns {labels}` or `ns (every pod)`: a peer as the messages show it. */
 function describePeer(namespace: string, labels: Record<string, string> | undefined): string {

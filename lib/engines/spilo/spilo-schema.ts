@@ -4,7 +4,7 @@
  * the Patroni scope; see docs/spilo.md.
  */
 import { z } from 'zod';
-import { cron5, databaseBase, generationBase, issue, postgresMajor, quantity, storage } from './common';
+import { cron5, databaseBase, generationBase, issue, postgresMajor, quantity, storage } from '../../config/schema-parts';
 
 /** A folder inside a bucket: `wal`, `wal/cas-ciip-portal-patroni`; no leading/trailing "/", no "." or ".." segments. */
 export const bucketFolder = z.string().regex(/^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, {

@@ -3,7 +3,7 @@
  * only what is particular to its operator.
  */
 import { quantityBytes } from '../config/quantity';
-import type { ChangeContext } from './change-rules';
+import type { ChangeContext } from './change-rule';
 
 /** `apiVersion kind` of the core kinds the engines render. */
 export const KIND = {

@@ -20,7 +20,7 @@ import {
   storage,
   targetTime,
   vaultCredentials,
-} from './common';
+} from '../../config/schema-parts';
 
 /** pgBackRest has four repository slots; PGO only accepts these names. */
 export const REPO_NAMES = ['repo1', 'repo2', 'repo3', 'repo4'] as const;

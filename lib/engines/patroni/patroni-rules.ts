@@ -4,8 +4,8 @@
  * @see https://patroni.readthedocs.io/en/latest/kubernetes.html
  * @see https://github.com/BCDevOps/backup-container#backup-strategies (retention and pruning)
  */
-import type { ChangeContext, ChangeRule } from '../../review/change-rules';
-import { bootstrapIs, KIND, lowered, raised } from '../../review/rule-conditions';
+import type { ChangeContext, ChangeRule } from '../change-rule';
+import { bootstrapIs, KIND, lowered, raised } from '../rule-conditions';
 
 const { statefulSet: STATEFUL_SET, service: SERVICE, cronJob: CRON_JOB, job: JOB, pvc: PVC, networkPolicy: NETWORK_POLICY } = KIND;
 

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type { CredentialsSpec } from '../config/schema/common';
+import type { CredentialsSpec } from '../config/schema-parts';
 import type { StackSpec } from '../config/stack-spec';
 import { VaultCredentials } from './vault-credentials';
 

@@ -5,12 +5,12 @@
  * config problem, 2 when the base cannot be read.
  */
 import { Command, Option } from 'commander';
-import { BaseError, dirBase, gitBase, type BaseSource } from './base-files';
-import { formatDiff, type ReviewFormat } from './format-diff';
-import { formatPlan } from './format-plan';
-import { buildPlan } from './plan';
-import { reviewStacks } from './review-stacks';
-import { useColor } from './style';
+import { BaseError, dirBase, gitBase, type BaseSource } from '../review/base-files';
+import { formatDiff, type ReviewFormat } from '../review/format-diff';
+import { formatPlan } from '../review/format-plan';
+import { buildPlan } from '../review/plan';
+import { reviewStacks } from '../review/review-stacks';
+import { useColor } from '../review/style';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 

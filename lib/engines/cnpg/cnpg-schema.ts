@@ -1,6 +1,6 @@
 /** Stack schema of a CloudNativePG database (engine `cnpg`). */
 import { z } from 'zod';
-import { credentials, cron6, databaseBase, generationBase, issue, objectName, storage } from './common';
+import { credentials, cron6, databaseBase, generationBase, issue, objectName, storage } from '../../config/schema-parts';
 
 const cnpgGeneration = z
   .object({

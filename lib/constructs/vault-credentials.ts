@@ -6,7 +6,7 @@ import {
   ExternalSecretSpecTargetCreationPolicy,
 } from '../../imports/eso-externalsecret-external-secrets.io';
 import { VaultDynamicSecret, VaultDynamicSecretSpecResultType } from '../../imports/eso-vaultdynamicsecret-generators.external-secrets.io';
-import type { VaultCredentialsSpec } from '../config/schema/common';
+import type { VaultCredentialsSpec } from '../config/schema-parts';
 import type { StackSpec } from '../config/stack-spec';
 
 export interface VaultCredentialsProps {

@@ -1,9 +1,9 @@
-import { joinPath, type ConfigIssue } from '../config/config-error';
-import { archiveFolders, folderContains, type SpiloDatabaseSpec } from '../config/schema/spilo';
-import type { StackSpec } from '../config/stack-spec';
-import type { EngineModel } from './engine-model';
-import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
-import type { GenerationState } from './stack-state';
+import { joinPath, type ConfigIssue } from '../../config/config-error';
+import { archiveFolders, folderContains, type SpiloDatabaseSpec } from './spilo-schema';
+import type { StackSpec } from '../../config/stack-spec';
+import type { EngineModel } from '../engine-model';
+import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
+import type { GenerationState } from '../../model/stack-state';
 
 type GenerationRef = Pick<ResolvedGeneration, 'name' | 'index'>;
 

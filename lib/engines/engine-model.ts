@@ -1,8 +1,8 @@
-import type { DatabaseSpec } from '../config/schema/stack';
+import type { DatabaseSpec } from '../config/stack-schema';
 import type { StackSpec } from '../config/stack-spec';
 import type { ConfigIssue } from '../config/config-error';
-import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
-import type { GenerationState } from './stack-state';
+import type { ResolvedDatabase, ResolvedGeneration } from '../model/resolved';
+import type { GenerationState } from '../model/stack-state';
 
 /**
  * What the model knows about an engine without rendering it: how it upgrades, where each

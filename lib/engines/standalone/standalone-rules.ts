@@ -6,8 +6,8 @@
  *
  * @see docs/standalone.md
  */
-import type { ChangeContext, ChangeRule } from '../../review/change-rules';
-import { grows, KIND } from '../../review/rule-conditions';
+import type { ChangeContext, ChangeRule } from '../change-rule';
+import { grows, KIND } from '../rule-conditions';
 
 const { statefulSet: STATEFUL_SET, pvc: PVC, service: SERVICE, job: JOB, cronJob: CRON_JOB, configMap: CONFIG_MAP, networkPolicy: NETWORK_POLICY } = KIND;
 

@@ -1,5 +1,5 @@
-import type { ChangeRule } from '../../review/change-rules';
-import { bootstrapIs } from '../../review/rule-conditions';
+import type { ChangeRule } from '../change-rule';
+import { bootstrapIs } from '../rule-conditions';
 
 /** Helm values files are reviewed as objects of this kind; paths are the values' own. */
 const VALUES = 'pgfleet.io/v1 HelmValues';

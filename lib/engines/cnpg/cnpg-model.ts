@@ -1,6 +1,6 @@
-import type { CnpgDatabaseSpec } from '../config/schema/cnpg';
-import type { EngineModel } from './engine-model';
-import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
+import type { CnpgDatabaseSpec } from './cnpg-schema';
+import type { EngineModel } from '../engine-model';
+import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
 
 /**
  * The Barman `serverName` a CloudNativePG generation archives under. It carries the major

@@ -1,8 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { ENGINE_CONSTRUCTS } from './engines';
-import type { ResolvedDatabase, ResolvedStack } from './model/resolved';
-import { ConsumerSecrets } from './secrets/consumer-secrets';
+import { ENGINE_CONSTRUCTS } from '../engines';
+import type { ResolvedDatabase, ResolvedStack } from '../model/resolved';
+import { ConsumerSecrets } from '../constructs/consumer-secrets';
 
 /**
  * Builds the construct tree of one stack: a Chart per database holding its engine's objects and
