@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { stackFileJsonSchema } from '../lib/config/json-schema';
 import { findStackFiles, stackNameOf } from '../lib/config/load-stack';
+import { ENGINES } from '../lib/engines';
 import { describeWithTools, ROOT, tempDir } from './helpers';
 
 const DIST = path.join(ROOT, 'dist');
@@ -89,6 +90,6 @@ describe('committed dist/', () => {
 
 describe('stack file JSON Schema', () => {
   test('docs/stack-file.schema.json is current (regenerate: pgfleet schema > docs/stack-file.schema.json)', () => {
-    expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'docs/stack-file.schema.json'), 'utf8'))).toEqual(stackFileJsonSchema());
+    expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'docs/stack-file.schema.json'), 'utf8'))).toEqual(stackFileJsonSchema(ENGINES));
   });
 });

@@ -6,9 +6,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../lib/config/config-error';
-import { parseStackConfig } from '../lib/config/load-stack';
-import type { StackSpec } from '../lib/config/stack-spec';
-import type { StackState } from '../lib/model/stack-state';
+import { loadStackFile, type ParsedStack, parseStackConfig } from '../lib/config/load-stack';
+import type { StackState } from '../lib/config/stack-state';
+import { ENGINES } from '../lib/engines';
+import type { Engine } from '../lib/engines/engine';
+import { resolveParsed } from '../lib/model/resolve';
+import type { ResolvedStack } from '../lib/model/resolved';
 import { renderStack, type RenderedStack } from '../lib/outputs/render-stack';
 import { ManifestValidator } from '../lib/outputs/validate/manifest-validator';
 
@@ -21,11 +24,21 @@ export function validator(): ManifestValidator {
   return shared;
 }
 
-/** Parses a stack from the `config:` mapping written as YAML text or as an object. */
-export function stackFrom(config: string | Record<string, unknown>, opts: { stack?: string; previous?: StackState } = {}): StackSpec {
+/** Parses a stack from the `config:` mapping written as YAML text or as an object, with the registered engines. */
+export function parseFrom(config: string | Record<string, unknown>, opts: { stack?: string; previous?: StackState } = {}): ParsedStack<Engine> {
   const raw = typeof config === 'string' ? (parse(config) as { config?: Record<string, unknown> }) : { config };
   const cfg = raw.config ?? (raw as Record<string, unknown>);
-  return parseStackConfig(cfg, { stack: opts.stack ?? 'test-dev', source: 'test stack', previous: opts.previous });
+  return parseStackConfig(cfg, { stack: opts.stack ?? 'test-dev', source: 'test stack', previous: opts.previous, engines: ENGINES });
+}
+
+/** Parses and resolves a stack; throws the ConfigError with every problem. */
+export function stackFrom(config: string | Record<string, unknown>, opts: { stack?: string; previous?: StackState } = {}): ResolvedStack<Engine> {
+  return resolveParsed(parseFrom(config, opts));
+}
+
+/** Loads, parses and resolves a stack file. */
+export function loadStack(file: string, opts: { previous?: StackState } = {}): ResolvedStack<Engine> {
+  return resolveParsed(loadStackFile(file, { previous: opts.previous, engines: ENGINES }));
 }
 
 /** Renders a stack and fails the test if any object is invalid against its schema. */

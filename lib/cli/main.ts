@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { ConfigError } from '../config/config-error';
 import { stackFileJsonSchema } from '../config/json-schema';
+import { ENGINES } from '../engines';
 import { ManifestValidator } from '../outputs/validate/manifest-validator';
 import { registerReviewCommands } from './review-commands';
 import { InvalidManifestsError, synth } from './synth';
@@ -35,7 +36,7 @@ export function program(): Command {
     .option('--stacks-dir <dir>', 'directory of stack files', 'stacks')
     .option('--crds <dir>', 'directory of CRDs to validate against (repeatable); default: the pinned CRDs', collect, [])
     .action((o: { stack: string[]; file: string[]; out: string; stacksDir: string; crds: string[] }) => {
-      const rendered = synth({ stacks: o.stack, files: o.file, stacksDir: o.stacksDir, outDir: o.out, validator: validator(o.crds) });
+      const rendered = synth({ stacks: o.stack, files: o.file, stacksDir: o.stacksDir, outDir: o.out, validator: validator(o.crds), engines: ENGINES });
       for (const r of rendered) console.log(`${r.resolved.spec.stack}: ${r.objects.length} objects -> ${path.join(o.out, r.resolved.spec.stack)}`);
     });
 
@@ -54,9 +55,9 @@ export function program(): Command {
   cli
     .command('schema')
     .description('print the JSON Schema of stack files (for editor completion)')
-    .action(() => console.log(JSON.stringify(stackFileJsonSchema(), null, 2)));
+    .action(() => console.log(JSON.stringify(stackFileJsonSchema(ENGINES), null, 2)));
 
-  registerReviewCommands(cli);
+  registerReviewCommands(cli, ENGINES);
   return cli;
 }
 

@@ -5,6 +5,7 @@
  * config problem, 2 when the base cannot be read.
  */
 import { Command, Option } from 'commander';
+import type { Engine } from '../engines/engine';
 import { BaseError, dirBase, gitBase, type BaseSource } from '../review/base-files';
 import { formatDiff, type ReviewFormat } from '../review/format-diff';
 import { formatPlan } from '../review/format-plan';
@@ -52,7 +53,7 @@ function run(action: () => void): void {
   }
 }
 
-export function registerReviewCommands(cli: Command): void {
+export function registerReviewCommands(cli: Command, engines: readonly Engine[]): void {
   withBaseOptions(
     cli
       .command('diff')
@@ -60,7 +61,7 @@ export function registerReviewCommands(cli: Command): void {
       .option('-s, --stack <name>', 'stack to review (repeatable); default: every stacks/Pulumi.<stack>.yaml', collect, []),
   ).action((o: BaseFlags & { stack: string[] }) =>
     run(() => {
-      const diffs = reviewStacks({ stacks: o.stack, files: o.file, stacksDir: o.stacksDir, base: baseOf(o) });
+      const diffs = reviewStacks({ stacks: o.stack, files: o.file, stacksDir: o.stacksDir, base: baseOf(o), engines });
       process.stdout.write(formatDiff(diffs, o.format, { color: o.color ?? useColor() }));
       if (!diffs.every((d) => d.gate.ok)) process.exitCode = 1;
     }),
@@ -74,7 +75,7 @@ export function registerReviewCommands(cli: Command): void {
   ).action((o: BaseFlags & { stack?: string }) =>
     run(() => {
       if (o.stack === undefined && o.file.length !== 1) throw new BaseError('pgfleet plan needs one stack: --stack NAME (or --file PATH)');
-      const [diff] = reviewStacks({ stacks: o.stack ? [o.stack] : [], files: o.file, stacksDir: o.stacksDir, base: baseOf(o) });
+      const [diff] = reviewStacks({ stacks: o.stack ? [o.stack] : [], files: o.file, stacksDir: o.stacksDir, base: baseOf(o), engines });
       process.stdout.write(formatPlan(buildPlan(diff), o.format, { color: o.color ?? useColor() }));
       if (!diff.gate.ok) process.exitCode = 1;
     }),

@@ -1,13 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../config/config-error';
-import { findStackFiles, loadStackFile, readState, stackNameOf } from '../config/load-stack';
-import { STATE_FILE } from '../model/stack-state';
+import { loadStackFile, readState, selectStackFiles, stackNameOf } from '../config/load-stack';
+import type { Engine } from '../engines/engine';
+import { resolveParsed } from '../model/resolve';
+import { STATE_FILE } from '../config/stack-state';
 import { renderStack, type RenderedStack } from '../outputs/render-stack';
 import { writeStack } from '../outputs/write-stack';
 import { formatManifestProblems } from '../outputs/validate/manifest-problems';
 import type { ManifestValidator } from '../outputs/validate/manifest-validator';
-import { UsageError } from './usage-error';
 
 export interface SynthOptions {
   /** Stack names to synthesize. @default - every stack file in stacksDir */
@@ -17,21 +18,12 @@ export interface SynthOptions {
   readonly stacksDir: string;
   readonly outDir: string;
   readonly validator: ManifestValidator;
+  /** The engine registry (`lib/engines`). */
+  readonly engines: readonly Engine[];
 }
 
 /** Thrown when synthesized objects fail their schemas; nothing is written. */
 export class InvalidManifestsError extends Error {}
-
-/** The stack files a run covers; none at all is an error (a CI job in the wrong directory must not pass). */
-export function selectStackFiles(o: Pick<SynthOptions, 'stacks' | 'files' | 'stacksDir'>): string[] {
-  if (o.files?.length) return [...o.files];
-  const all = findStackFiles(o.stacksDir);
-  if (!all.length) {
-    throw new UsageError(`no stack files (Pulumi.<stack>.yaml) in ${path.resolve(o.stacksDir)}: run pgfleet from the project root, or pass --stacks-dir DIR or --file PATH`);
-  }
-  if (!o.stacks?.length) return all;
-  return o.stacks.map((s) => all.find((f) => stackNameOf(f) === s) ?? path.join(o.stacksDir, `Pulumi.${s}.yaml`));
-}
 
 /**
  * Where the previous synth of a stack left its state: the output directory, else the project's
@@ -53,8 +45,9 @@ export function synth(o: SynthOptions): RenderedStack[] {
   const invalid: string[] = [];
   for (const file of files) {
     try {
-      const spec = loadStackFile(file, readState(stateDirOf(stackNameOf(file), o.outDir)));
-      const r = renderStack(spec);
+      const resolved = resolveParsed(loadStackFile(file, { previous: readState(stateDirOf(stackNameOf(file), o.outDir)), engines: o.engines }));
+      const r = renderStack(resolved);
+      const spec = resolved.spec;
       const problems = o.validator.validate(r.objects.map((x) => x.manifest));
       if (problems.length) invalid.push(`${spec.stack}:\n${formatManifestProblems(problems)}`);
       rendered.push(r);

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { CONFIG_NAMESPACE } from './load-stack';
-import { stackSchema } from './stack-schema';
+import { type EngineSchema, stackSchemaOf } from './stack-schema';
 
 /**
  * JSON Schema of a stack file (`Pulumi.<stack>.yaml`), for editor completion and checks. It
  * describes the `config:` mapping with pgfleet's keys prefixed as Pulumi writes them; the
  * cross-field rules (restore sources, cutover, transitions) are checked by `pgfleet synth`.
  */
-export function stackFileJsonSchema(): Record<string, unknown> {
-  const inner = z.toJSONSchema(stackSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as {
+export function stackFileJsonSchema(engines: readonly EngineSchema[]): Record<string, unknown> {
+  const inner = z.toJSONSchema(stackSchemaOf(engines).stack, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as {
     properties: Record<string, unknown>;
     required?: string[];
     $defs?: Record<string, unknown>;

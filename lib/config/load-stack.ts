@@ -1,27 +1,43 @@
 /**
- * The config boundary: the only code that reads stack files or previous state. Returns a frozen,
- * fully defaulted StackSpec, or throws one ConfigError listing every problem.
+ * The config boundary: the only code that reads stack files or previous state. Parsing returns a
+ * frozen, fully defaulted StackSpec, or every problem found; the model resolves what parses.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
-import { STATE_FILE, type StackState } from '../model/stack-state';
-import { ConfigError, ConfigIssue, joinPath } from './config-error';
-import { resolveStack } from '../model/resolve';
-import { databaseSchema, stackSchema } from './stack-schema';
-import { deepFreeze, StackSpec } from './stack-spec';
+import { ConfigError, type ConfigIssue, joinPath } from './config-error';
+import { type EngineSchema, stackSchemaOf } from './stack-schema';
+import { deepFreeze, type StackSpec } from './stack-spec';
+import { STATE_FILE, type StackState } from './stack-state';
 import { fromZodIssues } from './zod-issues';
 
 /** Pulumi's namespace for pgfleet's keys in `config:`. */
 export const CONFIG_NAMESPACE = 'pgfleet';
 
-export interface ParseStackOptions {
+export interface ParseStackOptions<E extends EngineSchema> {
   /** Stack name, e.g. `indigo-prod`. */
   readonly stack: string;
   /** Shown in messages: a file path or `pulumi config`. */
   readonly source: string;
   /** @default - no transition checks */
   readonly previous?: StackState;
+  /** The engines database entries may name (the registry, `lib/engines`). */
+  readonly engines: readonly E[];
+}
+
+/**
+ * A parsed stack, or what is wrong with it. When some database entries fail the schema, the
+ * entries that parse still come as `partial`, so the model can check the rules that span fields
+ * (restore sources, serving, the previous synth) and one run reports as much as it can.
+ */
+export interface ParsedStack<E extends EngineSchema = EngineSchema> {
+  readonly source: string;
+  readonly engines: readonly E[];
+  /** The stack, when it has no problem the schema can see. */
+  readonly spec?: StackSpec;
+  readonly issues: readonly ConfigIssue[];
+  /** The database entries that parse, as a stack, with each entry's position in the file. */
+  readonly partial?: { readonly spec: StackSpec; readonly positions: readonly number[] };
 }
 
 /** `stacks/Pulumi.indigo-prod.yaml` → `indigo-prod`. */
@@ -45,7 +61,7 @@ export function findStackFiles(dir: string): string[] {
  * Parses the `config:` mapping of a stack (`pgfleet:`-prefixed keys; other providers' keys are
  * left to Pulumi). Values may be JSON strings, as `pulumi.runtime.allConfig()` returns them.
  */
-export function parseStackConfig(config: Record<string, unknown>, options: ParseStackOptions): StackSpec {
+export function parseStackConfig<E extends EngineSchema>(config: Record<string, unknown>, options: ParseStackOptions<E>): ParsedStack<E> {
   const issues: ConfigIssue[] = [];
   const input: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(config)) {
@@ -66,50 +82,39 @@ export function parseStackConfig(config: Record<string, unknown>, options: Parse
   }
   const prefix = (segs: readonly (string | number)[]) =>
     segs.length === 0 ? `config` : joinPath([`${CONFIG_NAMESPACE}:${String(segs[0])}`, ...segs.slice(1)]);
-  const parsed = stackSchema.safeParse(input, { jitless: true });
-  if (!parsed.success) {
-    issues.push(...fromZodIssues(parsed.error.issues, stackSchema, input, prefix));
-    issues.push(...crossFieldIssuesOfValidDatabases(input, options));
-  }
-  if (issues.length || !parsed.success) throw new ConfigError(options.source, issues);
-  const environment = parsed.data.environment ?? options.stack.split('-').pop()!;
-  return deepFreeze({ ...parsed.data, environment, stack: options.stack, source: options.source, previous: options.previous });
-}
+  const { stack: schema, database } = stackSchemaOf(options.engines);
+  const specOf = (data: unknown, previous: StackState | undefined): StackSpec => {
+    const d = data as Omit<StackSpec, 'stack' | 'source' | 'environment' | 'previous'> & { environment?: string };
+    const environment = d.environment ?? options.stack.split('-').pop()!;
+    return deepFreeze({ ...d, environment, stack: options.stack, source: options.source, previous });
+  };
+  const base = { source: options.source, engines: options.engines };
+  const parsed = schema.safeParse(input, { jitless: true });
+  if (parsed.success && !issues.length) return { ...base, spec: specOf(parsed.data, options.previous), issues: [] };
+  if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues, schema, input, prefix));
 
-/**
- * When some entries fail the schema, the rules that span fields (restore sources, serving, the
- * previous synth) still run over the database entries that parse, so one run reports as much as it
- * can. Issue paths are mapped back to the entries' positions in the file.
- */
-function crossFieldIssuesOfValidDatabases(input: Record<string, unknown>, options: ParseStackOptions): ConfigIssue[] {
+  // The entries that parse, with the previous state of those databases only.
   const all = Array.isArray(input.databases) ? input.databases : [];
-  const valid = all.map((db, i) => [db, i] as const).filter(([db]) => databaseSchema.safeParse(db, { jitless: true }).success);
-  const stack = stackSchema.safeParse({ ...input, databases: valid.map(([db]) => db) }, { jitless: true });
-  if (!stack.success || valid.length === 0) return [];
+  const valid = all.map((db, i) => [db, i] as const).filter(([db]) => database.safeParse(db, { jitless: true }).success);
+  const partialStack = schema.safeParse({ ...input, databases: valid.map(([db]) => db) }, { jitless: true });
+  if (!partialStack.success || valid.length === 0) return { ...base, issues };
   const names = new Set(valid.map(([db]) => (db as { name: string }).name));
   const previous = options.previous && {
     ...options.previous,
     databases: Object.fromEntries(Object.entries(options.previous.databases).filter(([name]) => names.has(name))),
   };
-  try {
-    resolveStack(deepFreeze({ ...stack.data, environment: 'check', stack: options.stack, source: options.source, previous }));
-    return [];
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    return e.issues.map((i) => ({ ...i, path: i.path.replace(/^pgfleet:databases\[(\d+)\]/, (_m, n: string) => `pgfleet:databases[${valid[Number(n)][1]}]`) }));
-  }
+  return { ...base, issues, partial: { spec: specOf(partialStack.data, previous), positions: valid.map(([, i]) => i) } };
 }
 
 /** Reads and parses one stack file; `previous` is what the last synth recorded, if anything. */
-export function loadStackFile(file: string, previous?: StackState): StackSpec {
-  const source = file;
+export function loadStackFile<E extends EngineSchema>(file: string, options: { readonly previous?: StackState; readonly engines: readonly E[] }): ParsedStack<E> {
+  const failed = (issues: ConfigIssue[]): ParsedStack<E> => ({ source: file, engines: options.engines, issues });
   if (!fs.existsSync(file)) {
-    throw new ConfigError(source, [{ path: '(file)', value: file, allowed: 'an existing stack file', fix: 'check the path, or list stacks/ for the stack names' }]);
+    return failed([{ path: '(file)', value: file, allowed: 'an existing stack file', fix: 'check the path, or list stacks/ for the stack names' }]);
   }
   const doc = parseDocument(fs.readFileSync(file, 'utf8'), { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
-    throw new ConfigError(
-      source,
+    return failed(
       doc.errors.map((e) => ({
         path: `(line ${e.linePos?.[0].line ?? '?'}, column ${e.linePos?.[0].col ?? '?'})`,
         value: e.code,
@@ -121,10 +126,25 @@ export function loadStackFile(file: string, previous?: StackState): StackSpec {
   const root = doc.toJS() as unknown;
   const config = root && typeof root === 'object' ? (root as Record<string, unknown>).config : undefined;
   if (!config || typeof config !== 'object' || Array.isArray(config)) {
-    throw new ConfigError(source, [{ path: 'config', value: config, allowed: 'a mapping of Pulumi config keys (pgfleet:namespace, pgfleet:databases, ...)', fix: 'put the pgfleet: keys under a top-level config: key, as in stacks/' }]);
+    return failed([{ path: 'config', value: config, allowed: 'a mapping of Pulumi config keys (pgfleet:namespace, pgfleet:databases, ...)', fix: 'put the pgfleet: keys under a top-level config: key, as in stacks/' }]);
   }
-  const stack = stackNameOf(file);
-  return parseStackConfig(config as Record<string, unknown>, { stack, source, previous });
+  return parseStackConfig(config as Record<string, unknown>, { stack: stackNameOf(file), source: file, previous: options.previous, engines: options.engines });
+}
+
+/**
+ * The stack files a run covers: the given files, else the named stacks of `stacksDir`, else all
+ * of them; none at all is an error (a CI job in the wrong directory must not pass).
+ */
+export function selectStackFiles(o: { readonly stacks?: readonly string[]; readonly files?: readonly string[]; readonly stacksDir: string }): string[] {
+  if (o.files?.length) return [...o.files];
+  const all = findStackFiles(o.stacksDir);
+  if (!all.length) {
+    throw new ConfigError(`no stack files (Pulumi.<stack>.yaml) in ${path.resolve(o.stacksDir)}`, [
+      { path: '(directory)', value: o.stacksDir, allowed: 'a directory holding Pulumi.<stack>.yaml files', fix: 'run pgfleet from the project root, or pass --stacks-dir DIR or --file PATH' },
+    ]);
+  }
+  if (!o.stacks?.length) return all;
+  return o.stacks.map((s) => all.find((f) => stackNameOf(f) === s) ?? path.join(o.stacksDir, `Pulumi.${s}.yaml`));
 }
 
 /** The state the last synth wrote to `dir`, if any. */

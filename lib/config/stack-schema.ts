@@ -1,19 +1,18 @@
 /**
  * The stack file schema: the `pgfleet:*` keys of a Pulumi stack config file
- * (`stacks/Pulumi.<system>-<env>.yaml`). Each engine contributes its database schema.
+ * (`stacks/Pulumi.<system>-<env>.yaml`). Each engine contributes the schema of its database
+ * entries; the config layer knows engines only through {@link EngineSchema}.
  */
 import { z } from 'zod';
-import { cnpgDatabase } from '../engines/cnpg/cnpg-schema';
-import { objectName } from './schema-parts';
-import { crunchyDatabase } from '../engines/crunchy/crunchy-schema';
-import { patroniDatabase } from '../engines/patroni/patroni-schema';
-import { spiloDatabase } from '../engines/spilo/spilo-schema';
-import { standaloneDatabase } from '../engines/standalone/standalone-schema';
+import { databaseBase, objectName, type RestoreFromInput } from './schema-parts';
 
-export const ENGINES = ['cnpg', 'crunchy', 'spilo', 'patroni', 'standalone'] as const;
-export type EngineName = (typeof ENGINES)[number];
-
-export const databaseSchema = z.discriminatedUnion('engine', [cnpgDatabase, crunchyDatabase, spiloDatabase, patroniDatabase, standaloneDatabase]);
+/** What the config layer needs of an engine: its name and the schema of its database entries. */
+export interface EngineSchema {
+  /** The `engine:` value of its database entries, e.g. `cnpg`. */
+  readonly name: string;
+  /** The zod schema of one database entry, with `engine: z.literal(name)`. */
+  readonly schema: z.ZodObject;
+}
 
 /** Vault defaults shared by every credential in the stack. */
 const vaultDefaults = z
@@ -25,20 +24,53 @@ const vaultDefaults = z
   })
   .strict();
 
-/** Keys are the Pulumi config keys without the `pgfleet:` prefix. */
-export const stackSchema = z
-  .object({
-    /** Environment name, shown in labels and plans. @default - the part of the stack name after the last "-" */
-    environment: objectName(20).optional(),
-    /** Namespace of databases that do not set one. */
-    namespace: objectName(63),
-    /** Labels added to every object. @default {} */
-    labels: z.record(z.string(), z.string()).default({}),
-    /** @default - none; every Vault credential must then name its server */
-    vault: vaultDefaults.optional(),
-    databases: z.array(databaseSchema).min(1, { message: 'at least one database' }),
-  })
-  .strict();
+/** The keys of a stack, without `databases`. Keys are the Pulumi config keys without the `pgfleet:` prefix. */
+const stackFields = {
+  /** Environment name, shown in labels and plans. @default - the part of the stack name after the last "-" */
+  environment: objectName(20).optional(),
+  /** Namespace of databases that do not set one. */
+  namespace: objectName(63),
+  /** Labels added to every object. @default {} */
+  labels: z.record(z.string(), z.string()).default({}),
+  /** @default - none; every Vault credential must then name its server */
+  vault: vaultDefaults.optional(),
+};
 
-export type StackConfig = z.output<typeof stackSchema>;
-export type DatabaseSpec = z.output<typeof databaseSchema>;
+/** The engine of a database entry (the schema admitted only registered names). */
+export function engineNamed<E extends EngineSchema>(engines: readonly E[], name: string): E {
+  const e = engines.find((x) => x.name === name);
+  if (!e) throw new Error(`no engine ${name} (registered: ${engines.map((x) => x.name).join(', ')})`);
+  return e;
+}
+
+const schemas = new WeakMap<readonly EngineSchema[], { stack: z.ZodType; database: z.ZodType }>();
+
+/** The schema of a stack file's `pgfleet:` keys for a set of engines (built once per set). */
+export function stackSchemaOf(engines: readonly EngineSchema[]): { readonly stack: z.ZodType; readonly database: z.ZodType } {
+  let s = schemas.get(engines);
+  if (!s) {
+    const database = z.discriminatedUnion('engine', engines.map((e) => e.schema) as [z.ZodObject, ...z.ZodObject[]]);
+    const stack = z.object({ ...stackFields, databases: z.array(database).min(1, { message: 'at least one database' }) }).strict();
+    s = { stack, database };
+    schemas.set(engines, s);
+  }
+  return s;
+}
+
+/** A generation entry as every engine has it (engines add fields of their own). */
+export interface GenerationSpec {
+  readonly name: string;
+  readonly postgresVersion?: number;
+  readonly restoreFrom?: RestoreFromInput;
+  readonly upgradeFrom?: { readonly generation: string };
+}
+
+const baseDatabase = z.object({ ...databaseBase, engine: z.string() });
+
+/** A database entry as every engine has it; each engine's spec type extends this. */
+export type DatabaseSpec = z.output<typeof baseDatabase> & { readonly generations?: readonly GenerationSpec[] };
+
+const baseStack = z.object(stackFields);
+
+/** A parsed stack's own keys and its databases. */
+export type StackConfig = z.output<typeof baseStack> & { readonly databases: readonly DatabaseSpec[] };

@@ -1,4 +1,4 @@
-import type { StackState } from '../model/stack-state';
+import type { StackState } from './stack-state';
 import type { StackConfig } from './stack-schema';
 
 /** A parsed, defaulted and frozen stack: everything the rest of pgfleet reads. */

@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { ConfigIssue, joinPath } from './config-error';
-import { ENGINES } from './stack-schema';
 
 type Segment = string | number;
 
@@ -53,6 +52,25 @@ function unwrap(schema: z.ZodType, value: unknown): z.ZodType {
       s = pick;
     } else return s;
   }
+}
+
+/** The values of `disc` the union at `path` tells apart, e.g. the engine names. */
+function discriminatorValuesAt(schema: z.ZodType, root: unknown, path: readonly Segment[], disc: string): string[] {
+  let s = unwrap(schema, root);
+  let v: unknown = root;
+  for (const [i, seg] of path.entries()) {
+    const d = defOf(s);
+    v = v && typeof v === 'object' ? (v as Record<string, unknown>)[seg as string] : undefined;
+    const next = d.type === 'object' && d.shape && typeof seg === 'string' ? d.shape[seg] : d.type === 'array' ? d.element : undefined;
+    if (!next) return [];
+    // The last step stays on the union itself.
+    s = i === path.length - 1 ? next : unwrap(next, v);
+  }
+  const d = defOf(s);
+  return (d.options ?? []).flatMap((o) => {
+    const shape = defOf(unwrap(o, undefined)).shape;
+    return ((shape?.[disc] ? (defOf(shape[disc]) as unknown as { values?: unknown[] }).values : undefined) ?? []).map(String);
+  });
 }
 
 /** The keys an object schema at `path` accepts (for "unknown key" messages). */
@@ -144,11 +162,13 @@ export function fromZodIssues(
       case 'invalid_union': {
         const disc = raw.discriminator as string | undefined;
         if (raw.note === 'No matching discriminator' || disc) {
-          const at = path[path.length - 1] === (disc ?? 'engine') ? path : [...path, disc ?? 'engine'];
+          const key = disc ?? 'engine';
+          const at = path[path.length - 1] === key ? path : [...path, key];
+          const union = path[path.length - 1] === key ? path.slice(0, -1) : path;
           out.push({
             path: prefix(at),
             value: valueAt(input, at),
-            allowed: `one of ${ENGINES.join(', ')}`,
+            allowed: `one of ${discriminatorValuesAt(schema, input, union, key).join(', ')}`,
             fix: 'set engine to the operator that runs this database',
           });
         } else {

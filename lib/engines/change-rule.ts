@@ -10,7 +10,7 @@
  * generic ones (lib/review/generic-rules.ts); a field no rule matches is `safe` on objects that
  * hold no data and `restart` ("no rule: review by hand") on data-bearing ones.
  */
-import type { GenerationState } from '../model/stack-state';
+import type { GenerationState } from '../config/stack-state';
 
 /** What a change does to the database, from harmless to dangerous. */
 export type ChangeClass = 'no-op' | 'safe' | 'restart' | 'downtime' | 'new-cluster' | 'destroys-data' | 'irreversible';

@@ -1,7 +1,22 @@
+/**
+ * The one engine interface. Each engine folder (`lib/engines/<engine>/`) exports one descriptor
+ * of this type from its `index.ts`, and `lib/engines/index.ts` lists them: adding an engine is
+ * adding a folder and one line there.
+ *
+ * The interface is the sum of what each layer needs, and each layer declares its own part, so no
+ * layer imports one above it: the config layer parses with `name` and `schema` (EngineSchema),
+ * the model resolves with the hooks of EngineModel, and the outputs and review layers use the
+ * construct and the change rules declared here. Entry points (CLI, Pulumi program) pass the
+ * registry to the config boundary; from there the engines travel with the parsed stack.
+ */
 import type { Construct } from 'constructs';
+import type { DatabaseSpec } from '../config/stack-schema';
 import type { StackSpec } from '../config/stack-spec';
-import type { ResolvedDatabase, ResolvedGeneration } from '../model/resolved';
 import type { Connection } from '../constructs/connection';
+import type { EngineModel } from '../model/engine-model';
+import type { ResolvedDatabase, ResolvedGeneration } from '../model/resolved';
+import type { ChangeRule } from './change-rule';
+import type { EngineSchema } from '../config/stack-schema';
 
 /** Props every engine construct takes: one resolved database and the stack around it. */
 export interface EngineProps<D extends ResolvedDatabase = ResolvedDatabase> {
@@ -18,4 +33,14 @@ export interface DatabaseEngine extends Construct {
   connection(generation: ResolvedGeneration, user?: string): Connection;
 }
 
-export type EngineConstructor = new (scope: Construct, id: string, props: EngineProps<any>) => DatabaseEngine;
+export type EngineConstructor<D extends DatabaseSpec = DatabaseSpec> = new (scope: Construct, id: string, props: EngineProps<ResolvedDatabase<D>>) => DatabaseEngine;
+
+/** An engine: its stack schema, its model hooks, the construct that renders it and what changes to its objects do. */
+export interface Engine<D extends DatabaseSpec = DatabaseSpec> extends EngineSchema, EngineModel<D> {
+  /** Renders one database of this engine. */
+  readonly construct: EngineConstructor<D>;
+  /** What a change to each of its objects does (`pgfleet diff`, `pgfleet plan`). */
+  readonly rules: readonly ChangeRule[];
+  /** Placeholders for its change-rule texts (`{{dbname}}`), beyond the generic ones. @default - none */
+  reviewVars?(db: ResolvedDatabase<D>): Record<string, string>;
+}

@@ -1,16 +1,12 @@
-import type { EngineName } from '../config/stack-schema';
-import { CnpgDatabase } from './cnpg/cnpg-database';
-import { CrunchyDatabase } from './crunchy/crunchy-database';
-import type { EngineConstructor } from './engine';
-import { PatroniDatabase } from './patroni/patroni-database';
-import { SpiloDatabase } from './spilo/spilo-database';
-import { StandaloneDatabase } from './standalone/standalone-database';
+/**
+ * The engine registry: every engine pgfleet renders, in the order the docs list them. Entry points
+ * (CLI, Pulumi program, bench) pass it to the config boundary; nothing below them imports it.
+ */
+import { cnpg } from './cnpg';
+import { crunchy } from './crunchy';
+import type { Engine } from './engine';
+import { patroni } from './patroni';
+import { spilo } from './spilo';
+import { standalone } from './standalone';
 
-/** The construct that renders each engine. */
-export const ENGINE_CONSTRUCTS: Record<EngineName, EngineConstructor> = {
-  cnpg: CnpgDatabase,
-  crunchy: CrunchyDatabase,
-  spilo: SpiloDatabase,
-  patroni: PatroniDatabase,
-  standalone: StandaloneDatabase,
-};
+export const ENGINES: readonly Engine<any>[] = Object.freeze([cnpg, crunchy, spilo, patroni, standalone]);

@@ -3,17 +3,17 @@
  * rules that span fields or compare with the previous synth. Pure: the previous state arrives in
  * the spec. Every broken rule is collected and thrown once as a ConfigError.
  */
-import { ConfigError, ConfigIssue, joinPath } from '../config/config-error';
-import { quantityBytes } from '../config/quantity';
+import { ConfigError, type ConfigIssue, joinPath } from '../config/config-error';
+import type { ParsedStack } from '../config/load-stack';
 import type { RestoreFromInput } from '../config/schema-parts';
-import type { DatabaseSpec } from '../config/stack-schema';
+import { type DatabaseSpec, engineNamed } from '../config/stack-schema';
 import type { StackSpec } from '../config/stack-spec';
 import { TargetTime } from '../config/target-time';
 import { Bootstrap } from './bootstrap';
-import { ENGINE_MODELS } from './engine-models';
+import type { ModelEngine } from './engine-model';
 import { RecoveryTarget } from './recovery-target';
 import type { ResolvedDatabase, ResolvedGeneration, ResolvedStack } from './resolved';
-import type { DatabaseState, GenerationState, StackState } from './stack-state';
+import { checkTransitions } from './transitions';
 
 interface GenerationInput {
   readonly name: string;
@@ -35,22 +35,43 @@ function targetOf(r: RestoreFromInput): RecoveryTarget {
   return RecoveryTarget.latest();
 }
 
-export function resolveStack(spec: StackSpec): ResolvedStack {
+/** Resolves a parsed stack into live generations and checks every rule, throwing one ConfigError with all problems. */
+export function resolveStack<E extends ModelEngine>(spec: StackSpec, engines: readonly E[]): ResolvedStack<E> {
   const issues: ConfigIssue[] = [];
   const databases: ResolvedDatabase[] = [];
   spec.databases.forEach((db, i) => {
     const r = resolveDatabase(spec, db, i, issues);
     if (r) {
       databases.push(r);
-      issues.push(...(ENGINE_MODELS[r.engine].check?.(r) ?? []));
+      issues.push(...(engineNamed(engines, r.engine).check?.(r) ?? []));
     }
   });
   checkNamesAcrossDatabases(databases, issues);
-  for (const model of new Set(spec.databases.map((d) => ENGINE_MODELS[d.engine]))) issues.push(...(model.checkStack?.(spec) ?? []));
+  for (const engine of new Set(spec.databases.map((d) => engineNamed(engines, d.engine)))) issues.push(...(engine.checkStack?.(spec) ?? []));
   spec.databases.forEach((db, i) => checkVaultServers(spec, db, `pgfleet:databases[${i}]`, issues));
-  if (spec.previous) checkTransitions(spec.previous, databases, issues);
+  if (spec.previous) checkTransitions(spec.previous, databases, engines, issues);
   if (issues.length) throw new ConfigError(spec.source, issues);
-  return Object.freeze({ spec, databases: Object.freeze(databases) });
+  return Object.freeze({ spec, databases: Object.freeze(databases), engines });
+}
+
+/**
+ * Resolves what the config layer parsed. When the schema found problems, the rules that span
+ * fields still run over the database entries that parsed, and every problem is thrown at once
+ * (paths mapped back to the entries' positions in the file).
+ */
+export function resolveParsed<E extends ModelEngine>(parsed: ParsedStack<E>): ResolvedStack<E> {
+  if (parsed.spec) return resolveStack(parsed.spec, parsed.engines);
+  const issues = [...parsed.issues];
+  if (parsed.partial) {
+    const { spec, positions } = parsed.partial;
+    try {
+      resolveStack(spec, parsed.engines);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      issues.push(...e.issues.map((i) => ({ ...i, path: i.path.replace(/^pgfleet:databases\[(\d+)\]/, (_m, n: string) => `pgfleet:databases[${positions[Number(n)]}]`) })));
+    }
+  }
+  throw new ConfigError(parsed.source, issues);
 }
 
 function resolveDatabase(spec: StackSpec, db: DatabaseSpec, index: number, issues: ConfigIssue[]): ResolvedDatabase | undefined {
@@ -218,137 +239,3 @@ function checkNamesAcrossDatabases(databases: readonly ResolvedDatabase[], issue
   }
 }
 
-/** Every sized volume of a generation: the engine's list, else the database's `storage.size` as `data`. */
-function sizedVolumes(db: ResolvedDatabase, gen: ResolvedGeneration): Record<string, { readonly size: string; readonly path: string }> {
-  const storage = (db.spec as { storage?: { size: string } }).storage?.size;
-  return ENGINE_MODELS[db.engine].volumes?.(db, gen) ?? (storage ? { data: { size: storage, path: `${db.path}.storage.size` } } : {});
-}
-
-/** Generation-level facts for the state file. */
-export function stackState(stack: ResolvedStack): StackState {
-  return stateOf(stack.spec.stack, stack.databases, stack.spec.previous);
-}
-
-function stateOf(stackName: string, resolved: readonly ResolvedDatabase[], previous: StackState | undefined): StackState {
-  const databases: Record<string, DatabaseState> = {};
-  for (const db of resolved) {
-    const model = ENGINE_MODELS[db.engine];
-    const generations: Record<string, GenerationState> = {};
-    for (const g of db.generations) {
-      const archive = model.archive?.(db, g);
-      const extra = model.extra?.(db, g);
-      const volumes = Object.entries(sizedVolumes(db, g));
-      generations[g.name] = {
-        postgresVersion: g.postgresVersion,
-        ...(volumes.length ? { volumes: Object.fromEntries(volumes.map(([k, v]) => [k, v.size])) } : {}),
-        bootstrap: g.bootstrap.describe(),
-        ...(archive ? { archive } : {}),
-        ...(extra ? { extra } : {}),
-      };
-    }
-    const previouslyRetired = previous?.databases[db.name]?.retired ?? [];
-    databases[db.name] = {
-      engine: db.engine,
-      namespace: db.namespace,
-      serving: db.serving.name,
-      retired: [...new Set([...previouslyRetired, ...db.retired])].sort(),
-      generations,
-    };
-  }
-  return { format: 1, stack: stackName, databases };
-}
-
-/** Rules comparing a generation with what the previous synth recorded. */
-function checkTransitions(previous: StackState, databases: readonly ResolvedDatabase[], issues: ConfigIssue[]): void {
-  const next = stateOf(previous.stack, databases, previous);
-  for (const [dbName, before] of Object.entries(previous.databases)) {
-    const db = databases.find((d) => d.name === dbName);
-    const after = next.databases[dbName];
-    // A database entry renamed: its generations now sit under another name.
-    const renamedTo = db ? undefined : databases.find((d) => d.generations.some((g) => g.name in before.generations));
-    if (renamedTo) {
-      issues.push({
-        path: `${renamedTo.path}.name`,
-        value: renamedTo.name,
-        allowed: `${dbName}: the database entry holding generations ${Object.keys(before.generations).join(', ')} keeps its name (state, object names and acknowledgements follow it)`,
-        fix: `rename it back to ${dbName}; to use another name, restore into a new database entry`,
-      });
-      continue;
-    }
-    for (const [genName, was] of Object.entries(before.generations)) {
-      const now = after?.generations[genName];
-      const retired = db?.retired.includes(genName) ?? false;
-      if (!now && !retired) {
-        issues.push({
-          path: db ? `${db.path}.generations` : 'pgfleet:databases',
-          value: genName,
-          allowed: `generation ${dbName}/${genName} (${before.engine}, holding data) stays listed until it is retired`,
-          fix: db ? `add ${genName} back, or list it under ${db.path}.retired to delete it on purpose` : `add database ${dbName} back, or first retire its generations by name`,
-        });
-        continue;
-      }
-      if (retired && !before.retired.includes(genName) && before.serving === genName && db) {
-        issues.push({
-          path: `${db.path}.retired`,
-          value: genName,
-          allowed: `a generation that was not serving in the previous synth: Pulumi still protects ${genName}, and cutover and deletion in one change leave no way back`,
-          fix: `first apply the cutover (serving) alone with pulumi up, which moves the protection; retire ${genName} in a later change`,
-        });
-      }
-      if (!now || !db) continue;
-      const gen = db.generations.find((g) => g.name === genName)!;
-      const gpath = gen.index >= 0 ? `${db.path}.generations[${gen.index}]` : db.path;
-      if (before.namespace !== db.namespace) {
-        issues.push({
-          path: db.spec.namespace !== undefined ? `${db.path}.namespace` : 'pgfleet:namespace',
-          value: db.namespace,
-          allowed: `${before.namespace}: generation ${genName} lives in namespace ${before.namespace}, and moving would create new, empty objects beside the old ones`,
-          fix: `keep namespace ${before.namespace} (set ${db.path}.namespace: ${before.namespace} if the stack default changed); to move, restore into a new database entry in the new namespace`,
-        });
-      }
-      if (before.engine !== db.engine) {
-        issues.push({ path: `${db.path}.engine`, value: db.engine, allowed: `${before.engine}: a generation keeps its engine`, fix: `keep engine ${before.engine}; move to another operator with a new database entry restored from this one's backups` });
-      }
-      if (now.postgresVersion < was.postgresVersion) {
-        issues.push({
-          path: gen.versionPath,
-          value: now.postgresVersion,
-          allowed: `${was.postgresVersion} or higher: ${genName} already runs PostgreSQL ${was.postgresVersion}, and a data directory cannot go back a major`,
-          fix: `restore an older backup into a new generation (restoreFrom) instead of lowering the version`,
-        });
-      } else if (now.postgresVersion > was.postgresVersion && ENGINE_MODELS[db.engine].upgrade === 'new-generation') {
-        issues.push({
-          path: gen.versionPath,
-          value: now.postgresVersion,
-          allowed: `${was.postgresVersion}: ${db.engine} does not upgrade a generation in place`,
-          fix: `keep ${genName} on ${was.postgresVersion} and add a new generation with upgradeFrom: {generation: ${genName}} and postgresVersion: ${now.postgresVersion}`,
-        });
-      }
-      issues.push(...(ENGINE_MODELS[db.engine].transitions?.(db, gen, was, now, gpath) ?? []));
-      for (const [name, { size, path }] of Object.entries(sizedVolumes(db, gen))) {
-        const wasSize = was.volumes?.[name];
-        const wasBytes = wasSize ? quantityBytes(wasSize) : undefined;
-        const nowBytes = quantityBytes(size);
-        if (wasBytes !== undefined && nowBytes !== undefined && nowBytes < wasBytes) {
-          issues.push({
-            path,
-            value: size,
-            allowed: `${wasSize} or more: Kubernetes volumes can grow but never shrink (${genName}'s ${name} volume)`,
-            fix: `keep ${wasSize}; to use less space, restore into a new generation with a smaller volume`,
-          });
-        }
-      }
-    }
-    for (const name of before.retired) {
-      if (after?.generations[name]) {
-        const gen = db!.generations.find((g) => g.name === name)!;
-        issues.push({
-          path: gen.index >= 0 ? `${db!.path}.generations[${gen.index}].name` : `${db!.path}.name`,
-          value: name,
-          allowed: 'a name not used by a retired generation (its volumes or archive may still exist)',
-          fix: 'choose a new generation name',
-        });
-      }
-    }
-  }
-}

@@ -1,6 +1,7 @@
 import type { DatabaseSpec } from '../config/stack-schema';
 import type { StackSpec } from '../config/stack-spec';
 import type { Bootstrap } from './bootstrap';
+import type { ModelEngine } from './engine-model';
 
 /** A live generation with every default applied. */
 export interface ResolvedGeneration {
@@ -30,7 +31,9 @@ export interface ResolvedDatabase<D extends DatabaseSpec = DatabaseSpec> {
   readonly serving: ResolvedGeneration;
 }
 
-export interface ResolvedStack {
+/** A resolved stack and the engines it was resolved with (the layers after the model use more of them). */
+export interface ResolvedStack<E extends ModelEngine = ModelEngine> {
   readonly spec: StackSpec;
   readonly databases: readonly ResolvedDatabase[];
+  readonly engines: readonly E[];
 }

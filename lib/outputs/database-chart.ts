@@ -1,20 +1,22 @@
 import { App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { ENGINE_CONSTRUCTS } from '../engines';
+import { engineNamed } from '../config/stack-schema';
+import type { Engine } from '../engines/engine';
 import type { ResolvedDatabase, ResolvedStack } from '../model/resolved';
 import { ConsumerSecrets } from '../constructs/consumer-secrets';
 
 /**
  * Builds the construct tree of one stack: a Chart per database holding its engine's objects and
  * its consumer wiring. The cdk8s synth and the Pulumi program both call this: one renderer.
+ * (Named `buildApp`: the cdk8s App is the tree of one stack.)
  */
-export function buildFleet(stack: ResolvedStack, app: App = new App({ outdir: '.unused' })): App {
+export function buildApp(stack: ResolvedStack<Engine>, app: App = new App({ outdir: '.unused' })): App {
   for (const db of stack.databases) new DatabaseChart(app, db.name, { stack, database: db });
   return app;
 }
 
 interface DatabaseChartProps {
-  readonly stack: ResolvedStack;
+  readonly stack: ResolvedStack<Engine>;
   readonly database: ResolvedDatabase;
 }
 
@@ -36,8 +38,8 @@ export class DatabaseChart extends Chart {
     });
     this.database = props.database;
     const db = props.database;
-    const Engine = ENGINE_CONSTRUCTS[db.engine];
-    const engine = new Engine(this, 'Engine', { database: db, stack: spec });
+    const Construct = engineNamed(props.stack.engines, db.engine).construct;
+    const engine = new Construct(this, 'Engine', { database: db, stack: spec });
     if (db.spec.consumers.length) {
       const users = [...new Set(db.spec.consumers.map((c) => c.user))];
       new ConsumerSecrets(this, 'Consumers', {

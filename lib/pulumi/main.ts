@@ -9,6 +9,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { ConfigError } from '../config/config-error';
 import { parseStackConfig, readState } from '../config/load-stack';
 import { projectRoot } from '../config/project-root';
+import { ENGINES } from '../engines';
+import { resolveParsed } from '../model/resolve';
 import { renderStack } from '../outputs/render-stack';
 import { readStackDir } from '../outputs/write-stack';
 import { unreviewedFiles } from './reviewed-output';
@@ -17,8 +19,8 @@ import { deployStack } from './program';
 const stack = pulumi.getStack();
 const dist = path.join(projectRoot(), 'dist', stack);
 try {
-  const spec = parseStackConfig(pulumi.runtime.allConfig(), { stack, source: `pulumi config of stack ${stack}`, previous: readState(dist) });
-  const rendered = renderStack(spec);
+  const parsed = parseStackConfig(pulumi.runtime.allConfig(), { stack, source: `pulumi config of stack ${stack}`, previous: readState(dist), engines: ENGINES });
+  const rendered = renderStack(resolveParsed(parsed));
   const unreviewed = unreviewedFiles(rendered.files, readStackDir(dist));
   if (unreviewed.length) {
     throw new pulumi.RunError(

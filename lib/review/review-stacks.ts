@@ -3,9 +3,10 @@
  * `pgfleet-state.json`, so the same transition checks as a synth run against what is committed.
  */
 import { ConfigError } from '../config/config-error';
-import { loadStackFile, stackNameOf } from '../config/load-stack';
+import { loadStackFile, selectStackFiles, stackNameOf } from '../config/load-stack';
+import type { Engine } from '../engines/engine';
+import { resolveParsed } from '../model/resolve';
 import { renderStack } from '../outputs/render-stack';
-import { selectStackFiles } from '../cli/synth';
 import type { BaseSource } from './base-files';
 import { stateOfFiles } from './reviewed-object';
 import { diffRendered, type StackDiff } from './stack-diff';
@@ -17,6 +18,8 @@ export interface ReviewOptions {
   readonly files?: readonly string[];
   readonly stacksDir: string;
   readonly base: BaseSource;
+  /** The engine registry (`lib/engines`). */
+  readonly engines: readonly Engine[];
 }
 
 /** The diff of every selected stack; config problems of all stacks are thrown together. */
@@ -27,8 +30,8 @@ export function reviewStacks(o: ReviewOptions): StackDiff[] {
     const stack = stackNameOf(file);
     const base = o.base.files(stack);
     try {
-      const spec = loadStackFile(file, stateOfFiles(base));
-      diffs.push(diffRendered(base, renderStack(spec), { baseName: o.base.describe(stack) }));
+      const resolved = resolveParsed(loadStackFile(file, { previous: stateOfFiles(base), engines: o.engines }));
+      diffs.push(diffRendered(base, renderStack(resolved), { baseName: o.base.describe(stack) }));
     } catch (e) {
       if (e instanceof ConfigError) errors.push(e);
       else throw e;

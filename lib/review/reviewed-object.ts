@@ -7,7 +7,7 @@ import { parseState } from '../config/load-stack';
 import { Chart } from 'cdk8s';
 import { parse } from 'yaml';
 import { DatabaseChart } from '../outputs/database-chart';
-import { STATE_FILE, type StackState } from '../model/stack-state';
+import { STATE_FILE, type StackState } from '../config/stack-state';
 import { DataBearing } from '../constructs/data-bearing';
 import type { RenderedStack } from '../outputs/render-stack';
 

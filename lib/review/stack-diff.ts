@@ -3,10 +3,8 @@
  * a fresh render, object by object, each change classified by the engine's change rules, with
  * the acknowledgement gate. Pure: the CLI reads the base from git or a directory, tests pass a map.
  */
-import { ENGINE_CHANGE_RULES } from '../engines/change-rules';
-import { ENGINE_MODELS } from '../model/engine-models';
-import type { EngineName } from '../config/stack-schema';
-import type { DatabaseState, GenerationState, StackState } from '../model/stack-state';
+import { engineNamed } from '../config/stack-schema';
+import type { DatabaseState, GenerationState, StackState } from '../config/stack-state';
 import type { RenderedStack } from '../outputs/render-stack';
 import { gateOf, type Acknowledgement, type Gate } from './acknowledgement';
 import type { ChangeClass, ChangeContext, ChangeRule } from '../engines/change-rule';
@@ -68,7 +66,7 @@ export interface StackDiff {
 export interface DiffOptions {
   /** Shown as where the base came from. @default "base" */
   readonly baseName?: string;
-  /** Change rules per engine. @default - the engines' registered rules */
+  /** Change rules per engine name. @default - the rules of the engines the stack was resolved with */
   readonly rules?: Readonly<Record<string, readonly ChangeRule[]>>;
 }
 
@@ -104,7 +102,8 @@ function databaseByGeneration(name: string, ...states: (StackState | undefined)[
 
 /** Compares a stack's base files with a fresh render of it. */
 export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedStack, options: DiffOptions = {}): StackDiff {
-  const rules = options.rules ?? ENGINE_CHANGE_RULES;
+  const { engines } = next.resolved;
+  const rulesOf = (engine: string) => options.rules?.[engine] ?? engineNamed(engines, engine).rules;
   const stack = next.resolved.spec.stack;
   const beforeState = stateOfFiles(base);
   const afterState = next.state;
@@ -136,7 +135,7 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
     };
     const resolvedDb = next.resolved.databases.find((d) => d.name === database);
     const born = resolvedDb?.generations.find((g) => g.name === generation)?.bootstrap;
-    const engine = (dbAfter?.engine ?? dbBefore?.engine) as EngineName | undefined;
+    const engine = dbAfter?.engine ?? dbBefore?.engine;
     const vars: Record<string, string> = {
       name: any.name,
       namespace: any.namespace ?? dbAfter?.namespace ?? dbBefore?.namespace ?? '',
@@ -149,9 +148,9 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
       ...(born?.target ? { target: born.target.describe().replace(/^time /, '') } : {}),
       ...(context.serving.after ? { serving: context.serving.after } : {}),
       ...(context.serving.before ? { servingBefore: context.serving.before } : {}),
-      ...(resolvedDb ? ENGINE_MODELS[resolvedDb.engine].reviewVars?.(resolvedDb) : {}),
+      ...(resolvedDb ? engineNamed(engines, resolvedDb.engine).reviewVars?.(resolvedDb) : {}),
     };
-    const changes = classifyObject({ before, after, context, rules: engine ? rules[engine] ?? [] : [], generic: genericChangeRules, vars });
+    const changes = classifyObject({ before, after, context, rules: engine && engines.some((e) => e.name === engine) ? rulesOf(engine) : [], generic: genericChangeRules, vars });
     if (changes.length === 0) continue;
     objects.push({
       file,

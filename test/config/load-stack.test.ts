@@ -1,9 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError, ConfigIssue } from '../../lib/config/config-error';
-import { loadStackFile, stackNameOf } from '../../lib/config/load-stack';
-import { resolveStack } from '../../lib/model/resolve';
-import { stackFrom, tempDir } from '../helpers';
+import { stackNameOf } from '../../lib/config/load-stack';
+import { loadStack, stackFrom, tempDir } from '../helpers';
 
 const cnpg = (extra: Record<string, unknown> = {}, backup: Record<string, unknown> = {}) => ({
   'pgfleet:namespace': 'forgejo',
@@ -38,8 +37,8 @@ const byPath = (issues: ConfigIssue[], p: string) => {
 
 describe('stack parsing', () => {
   test('applies defaults and freezes the result', () => {
-    const spec = stackFrom(cnpg());
-    const db = spec.databases[0];
+    const { spec } = stackFrom(cnpg());
+    const db = spec.databases[0] as any;
     expect(db.engine).toBe('cnpg');
     expect(spec.environment).toBe('dev');
     if (db.engine !== 'cnpg') throw new Error('engine');
@@ -111,9 +110,9 @@ describe('stack files', () => {
 
   test('fails for YAML syntax errors with line and column', () => {
     const f = write('Pulumi.broken-dev.yaml', 'config:\n  pgfleet:namespace: [unclosed\n');
-    expect(() => loadStackFile(f)).toThrow(ConfigError);
+    expect(() => loadStack(f)).toThrow(ConfigError);
     try {
-      loadStackFile(f);
+      loadStack(f);
     } catch (e) {
       expect((e as ConfigError).issues[0].path).toMatch(/^\(line \d+, column \d+\)$/);
       expect((e as ConfigError).message).not.toContain('    at ');
@@ -122,11 +121,11 @@ describe('stack files', () => {
 
   test('fails for a file without config:', () => {
     const f = write('Pulumi.empty-dev.yaml', 'pgfleet:namespace: x\n');
-    expect(() => loadStackFile(f)).toThrow(/put the pgfleet: keys under a top-level config: key/);
+    expect(() => loadStack(f)).toThrow(/put the pgfleet: keys under a top-level config: key/);
   });
 
   test('fails for a missing file', () => {
-    expect(() => loadStackFile(path.join(dir, 'Pulumi.nope-dev.yaml'))).toThrow(/an existing stack file/);
+    expect(() => loadStack(path.join(dir, 'Pulumi.nope-dev.yaml'))).toThrow(/an existing stack file/);
   });
 });
 
@@ -135,7 +134,7 @@ describe('cross-field rules', () => {
     const config = cnpg({}, { credentials: { vault: { path: '/aws/creds/x', role: 'x' } } });
     let issues: ConfigIssue[] = [];
     try {
-      resolveStack(stackFrom(config));
+      stackFrom(config);
     } catch (e) {
       issues = [...(e as ConfigError).issues];
     }

@@ -2,9 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { installMocks, recorder, registered, unwrap } from '../pulumi/mocks';
-import { loadStackFile, parseStackConfig } from '../../lib/config/load-stack';
 import { renderStack, type RenderedStack } from '../../lib/outputs/render-stack';
-import { ROOT } from '../helpers';
+import { loadStack, ROOT, stackFrom } from '../helpers';
 
 const RELEASE = 'kubernetes:helm.sh/v3:Release';
 
@@ -18,13 +17,13 @@ describe('Spilo under the Pulumi program (runtime mocks)', () => {
   beforeAll(async () => {
     await installMocks('cas-ciip-prod');
     const { deployStack } = await import('../../lib/pulumi/program');
-    prod = renderStack(loadStackFile(path.join(ROOT, 'stacks/Pulumi.cas-ciip-prod.yaml')));
+    prod = renderStack(loadStack(path.join(ROOT, 'stacks/Pulumi.cas-ciip-prod.yaml')));
     // The same stack with a point-in-time recovery added beside the live scope.
     const raw = parse(fs.readFileSync(path.join(ROOT, 'stacks/Pulumi.cas-ciip-prod.yaml'), 'utf8')).config;
     const db = raw['pgfleet:databases'][0];
     db.generations.push({ name: 'ciip-portal-r1', restoreFrom: { generation: 'ciip-portal-patroni', targetTime: '2022-06-05 08:00:00-08:00' } });
     db.serving = 'ciip-portal-patroni';
-    pitr = renderStack(parseStackConfig(raw, { stack: 'cas-ciip-pitr', source: 'test', previous: prod.state }));
+    pitr = renderStack(stackFrom(raw, { stack: 'cas-ciip-pitr', previous: prod.state }));
     const deployed = deployStack(pitr, { transformations: [recorder] });
     await Promise.all([...deployed.releases.map((r) => unwrap(r.urn)), ...[...deployed.objects.values()].map((g) => unwrap(g.resources))]);
   });

@@ -1,13 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { loadStackFile } from '../../lib/config/load-stack';
 import { pgfleetPatroniValues, patroniChartValues, patroniValuesProblems, type PatroniChartValues } from '../../lib/engines/spilo/spilo-chart-values';
 import { spiloChangeRules } from '../../lib/engines/spilo/spilo-rules';
 import { DataBearing } from '../../lib/constructs/data-bearing';
 import type { RenderedStack } from '../../lib/outputs/render-stack';
 import { renderStack } from '../../lib/outputs/render-stack';
-import { all, filesOf, find, render, renderAfter, ROOT, validator, issuesOf } from '../helpers';
+import { all, filesOf, find, loadStack, render, renderAfter, ROOT, validator, issuesOf } from '../helpers';
 import { BUCKET, ciip, KEY_SECRET, LIVE } from './spilo-stack';
 
 const restored = (restoreFrom: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
@@ -161,7 +160,7 @@ describe('Spilo engine', () => {
   describe('sample stacks', () => {
     for (const stack of ['cas-ciip-dev', 'cas-ciip-prod']) {
       test(`${stack} synthesizes, validates, and matches dist/${stack}`, () => {
-        const r = renderStack(loadStackFile(path.join(ROOT, `stacks/Pulumi.${stack}.yaml`)));
+        const r = renderStack(loadStack(path.join(ROOT, `stacks/Pulumi.${stack}.yaml`)));
         expect(validator().validate(r.objects.map((o) => o.manifest))).toEqual([]);
         for (const h of r.helmReleases) expect(patroniValuesProblems(h.props.values as PatroniChartValues)).toEqual([]);
         const dir = path.join(ROOT, 'dist', stack);

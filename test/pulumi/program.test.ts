@@ -1,8 +1,7 @@
 import * as path from 'node:path';
 import { installMocks, recorder, registered, unwrap } from './mocks';
-import { loadStackFile } from '../../lib/config/load-stack';
 import { renderStack } from '../../lib/outputs/render-stack';
-import { ROOT } from '../helpers';
+import { loadStack, ROOT } from '../helpers';
 
 // GIVEN the Pulumi runtime mocked, WHEN the program deploys the Indigo prod stack,
 // THEN every object in dist/indigo-prod is registered, data-bearing ones protected.
@@ -12,7 +11,7 @@ describe('Pulumi program (runtime mocks)', () => {
   beforeAll(async () => {
     await installMocks('indigo-prod');
     const { deployStack } = await import('../../lib/pulumi/program');
-    rendered = renderStack(loadStackFile(path.join(ROOT, 'stacks/Pulumi.indigo-prod.yaml')));
+    rendered = renderStack(loadStack(path.join(ROOT, 'stacks/Pulumi.indigo-prod.yaml')));
     const deployed = deployStack(rendered, { transformations: [recorder] });
     await Promise.all([...deployed.objects.values()].map((g) => unwrap(g.resources)));
   });
@@ -61,7 +60,7 @@ describe('Pulumi program: ordering of an upgrade', () => {
     from = start();
     const { deployStack } = await import('../../lib/pulumi/program');
     ({ resourceName } = await import('../../lib/pulumi/program'));
-    rendered = renderStack(loadStackFile(path.join(ROOT, 'stacks/Pulumi.pydis-staging.yaml')));
+    rendered = renderStack(loadStack(path.join(ROOT, 'stacks/Pulumi.pydis-staging.yaml')));
     const deployed = deployStack(rendered, { transformations: [recorder] });
     await Promise.all([...deployed.objects.values()].map((g) => unwrap(g.resources)));
   });

@@ -1,5 +1,5 @@
 import type { CnpgDatabaseSpec } from './cnpg-schema';
-import type { EngineModel } from '../engine-model';
+import type { EngineModel } from '../../model/engine-model';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
 
 /**

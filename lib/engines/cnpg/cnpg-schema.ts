@@ -64,7 +64,9 @@ export const cnpgDatabase = z
     /** The image catalog that maps majors to images. @default ClusterImageCatalog "postgresql" */
     imageCatalog: z
       .object({
+        /** A catalog of the cluster or of the namespace. @default ClusterImageCatalog */
         kind: z.enum(['ClusterImageCatalog', 'ImageCatalog']).default('ClusterImageCatalog'),
+        /** @default postgresql */
         name: objectName(63).default('postgresql'),
       })
       .strict()

@@ -1,8 +1,8 @@
 import type { ConfigIssue } from '../../config/config-error';
 import type { CrunchyDatabaseSpec, CrunchyGenerationSpec, CrunchyRepoSpec } from './crunchy-schema';
-import type { EngineModel } from '../engine-model';
+import type { EngineModel } from '../../model/engine-model';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
-import type { GenerationState } from '../../model/stack-state';
+import type { GenerationState } from '../../config/stack-state';
 
 /** Annotations PGO acts on (`internal/naming/annotations.go`). */
 export const PGO_ANNOTATIONS = {

@@ -155,9 +155,13 @@ const repo = z
     schedules: schedules.default({}),
     /** Required: pgBackRest keeps every backup forever without it. */
     retention,
+    /** A PersistentVolumeClaim repository (exactly one of volume, s3, gcs, azure). @default - none */
     volume: volumeRepo.optional(),
+    /** An S3 bucket repository. @default - none */
     s3: s3Repo.optional(),
+    /** A Google Cloud Storage repository. @default - none */
     gcs: gcsRepo.optional(),
+    /** An Azure Blob container repository. @default - none */
     azure: azureRepo.optional(),
   })
   .strict()

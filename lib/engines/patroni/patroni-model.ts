@@ -1,8 +1,8 @@
 import type { ConfigIssue } from '../../config/config-error';
 import { patroniNames, type PatroniDatabaseSpec } from './patroni-schema';
-import type { EngineModel } from '../engine-model';
+import type { EngineModel } from '../../model/engine-model';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
-import type { GenerationState } from '../../model/stack-state';
+import type { GenerationState } from '../../config/stack-state';
 
 /**
  * Where a Patroni generation's dumps live: its own backup volume. A restored or upgraded

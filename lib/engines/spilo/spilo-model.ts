@@ -1,9 +1,9 @@
 import { joinPath, type ConfigIssue } from '../../config/config-error';
 import { archiveFolders, folderContains, type SpiloDatabaseSpec } from './spilo-schema';
 import type { StackSpec } from '../../config/stack-spec';
-import type { EngineModel } from '../engine-model';
+import type { EngineModel } from '../../model/engine-model';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
-import type { GenerationState } from '../../model/stack-state';
+import type { GenerationState } from '../../config/stack-state';
 
 type GenerationRef = Pick<ResolvedGeneration, 'name' | 'index'>;
 
@@ -31,12 +31,11 @@ export function spiloWalPrefix(spec: SpiloDatabaseSpec, gen: GenerationRef): str
  * the outer generation is retired. Blames the generation with its own backupLocation, else the
  * later database's `backup.location`.
  *
- * It needs the whole stack, which no EngineModel hook sees: SpiloDatabase calls it at synth until
- * the model has a stack-level hook.
+ * It needs the whole stack: the model calls it once per stack (`checkStack`).
  */
 export function spiloPrefixConflicts(stack: StackSpec): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const dbs = stack.databases.flatMap((d, i) => (d.engine === 'spilo' && d.backup?.bucket !== undefined ? [{ spec: d as SpiloDatabaseSpec, path: `pgfleet:databases[${i}]` }] : []));
+  const dbs = stack.databases.flatMap((d, i) => (d.engine === 'spilo' && (d as SpiloDatabaseSpec).backup?.bucket !== undefined ? [{ spec: d as SpiloDatabaseSpec, path: `pgfleet:databases[${i}]` }] : []));
   dbs.forEach((b, bi) => {
     for (const a of dbs.slice(0, bi)) {
       if (a.spec.backup!.bucket !== b.spec.backup!.bucket) continue;
@@ -116,6 +115,4 @@ export const spiloModel: EngineModel<SpiloDatabaseSpec> = {
   extra: (db) => ({ dcs: dcsOf(db.spec) }),
   transitions,
   checkStack: spiloPrefixConflicts,
-  // The SQL database the clone checks connect to (`{{database}}` is the fleet entry's name).
-  reviewVars: (db) => ({ dbname: db.spec.database }),
 };

@@ -100,13 +100,14 @@ const spiloGeneration = z
 
 const spiloBackup = z
   .object({
-    /** GCS bucket WAL-G archives to (`walE.gcsBucket`); cas-postgres names it `<namespace>-<suffix>`. */
+    /** GCS bucket WAL-G archives to (`walE.gcsBucket`); cas-postgres names it `<namespace>-<suffix>`. Required. @default - none */
     bucket: gcsBucket.optional(),
     /** Folder below which each generation archives to its own `<location>/<generation>`. @default wal */
     location: bucketFolder.default('wal'),
     /**
      * Existing Secret holding the GCP service-account key as `credentials.json` (`walE.kubernetesSecret`,
      * cas-postgres: `gcp-<namespace>-<suffix>-service-account-key`); the chart mounts it at /etc/credentials.
+     * Required. @default - none
      */
     serviceAccountKeySecret: volumeSecretName.optional(),
     /** Base backups: Spilo's in-pod cron (`BACKUP_SCHEDULE`), five fields. @default "0 1 * * *" */
@@ -238,7 +239,7 @@ export const spiloDatabase = z
       .strict()
       .prefault({}),
     storage,
-    /** Kubernetes as Patroni's DCS. */
+    /** Kubernetes as Patroni's DCS. @default {} (ConfigMaps) */
     dcs: z
       .object({
         /**
@@ -269,7 +270,7 @@ export const spiloDatabase = z
         );
       })
       .transform((): 'generated' => 'generated'),
-    /** WAL-G to GCS: continuous WAL archive plus scheduled base backups. */
+    /** WAL-G to GCS: continuous WAL archive plus scheduled base backups. @default - none: no WAL archive and no base backups */
     backup: spiloBackup.optional(),
     /** Database consumers connect to. @default postgres */
     database: z.string().regex(/^[a-z_][a-z0-9_]*$/, { message: 'a lower-case SQL identifier' }).default('postgres'),
@@ -280,7 +281,15 @@ export const spiloDatabase = z
      */
     consumerUser: z.enum(['admin', 'postgres']).default('admin'),
     /** @default - none (the chart sets no requests or limits) */
-    resources: z.object({ requests: resourceList.optional(), limits: resourceList.optional() }).strict().optional(),
+    resources: z
+      .object({
+        /** @default - none */
+        requests: resourceList.optional(),
+        /** @default - none */
+        limits: resourceList.optional(),
+      })
+      .strict()
+      .optional(),
     /** Further Spilo environment variables (`env`, upper-case names; pgfleet's own are refused). @default {} */
     env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'an upper-case variable name (the chart upper-cases names)' }), z.string()).default({}),
     /**

@@ -1,7 +1,7 @@
 import type { StandaloneDatabaseSpec } from './standalone-schema';
 import type { ConfigIssue } from '../../config/config-error';
 import { consumerAccessIssues } from './consumer-access';
-import type { EngineModel } from '../engine-model';
+import type { EngineModel } from '../../model/engine-model';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
 
 /**

@@ -1,17 +1,24 @@
 /**
- * Standalone engine: every optional field of the stack schema documents its default in JSDoc
- * (`@default`), the form the docs and editors read.
+ * Every optional field of the stack schema documents its default in JSDoc (`@default`), the form
+ * the docs and editors read: the shared parts and every engine's schema.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { ROOT } from '../helpers';
 
-const FILE = path.join(ROOT, 'lib/config/schema/standalone.ts');
+const FILES = [
+  'lib/config/schema-parts.ts',
+  'lib/config/stack-schema.ts',
+  ...fs.readdirSync(path.join(ROOT, 'lib/engines')).flatMap((e) => {
+    const f = `lib/engines/${e}/${e}-schema.ts`;
+    return fs.existsSync(path.join(ROOT, f)) ? [f] : [];
+  }),
+];
 
 /** `name (line n)` of every object property whose value ends in `.default(…)`, `.optional()` or `.prefault(…)` without `@default` in its JSDoc. */
 function undocumentedDefaults(source: string): string[] {
-  const sf = ts.createSourceFile(FILE, source, ts.ScriptTarget.Latest, true);
+  const sf = ts.createSourceFile('schema.ts', source, ts.ScriptTarget.Latest, true);
   const missing: string[] = [];
   const visit = (node: ts.Node) => {
     if (ts.isPropertyAssignment(node) && ts.isCallExpression(node.initializer)) {
@@ -27,9 +34,13 @@ function undocumentedDefaults(source: string): string[] {
   return missing;
 }
 
-describe('standalone engine: schema documentation', () => {
-  test('every optional field has @default in its JSDoc (upgrade.manualSteps.beforeDump/afterCutover included)', () => {
-    expect(undocumentedDefaults(fs.readFileSync(FILE, 'utf8'))).toEqual([]);
+describe('stack schema documentation', () => {
+  test('covers every engine', () => {
+    expect(FILES.length).toBe(2 + 5);
+  });
+
+  test.each(FILES)('every optional field of %s has @default in its JSDoc', (file) => {
+    expect(undocumentedDefaults(fs.readFileSync(path.join(ROOT, file), 'utf8'))).toEqual([]);
   });
 
   test('the check finds a field without @default (so the test above can fail)', () => {

@@ -1,12 +1,13 @@
-import type { DatabaseSpec } from '../config/stack-schema';
+import type { DatabaseSpec, EngineSchema } from '../config/stack-schema';
 import type { StackSpec } from '../config/stack-spec';
 import type { ConfigIssue } from '../config/config-error';
-import type { ResolvedDatabase, ResolvedGeneration } from '../model/resolved';
-import type { GenerationState } from '../model/stack-state';
+import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
+import type { GenerationState } from '../config/stack-state';
 
 /**
  * What the model knows about an engine without rendering it: how it upgrades, where each
- * generation archives, and extra state to carry between synths.
+ * generation archives, and extra state to carry between synths. Part of the one engine interface
+ * (`lib/engines/engine.ts`).
  */
 export interface EngineModel<D extends DatabaseSpec = DatabaseSpec> {
   /**
@@ -25,8 +26,6 @@ export interface EngineModel<D extends DatabaseSpec = DatabaseSpec> {
   check?(db: ResolvedDatabase<D>): ConfigIssue[];
   /** Rules across the whole stack (e.g. two databases sharing an archive), checked once per engine. */
   checkStack?(stack: StackSpec): ConfigIssue[];
-  /** Placeholders for this engine's change-rule texts (`{{dbname}}`), beyond the generic ones. */
-  reviewVars?(db: ResolvedDatabase<D>): Record<string, string>;
   /** Engine facts to record in the stack state. */
   extra?(db: ResolvedDatabase<D>, gen: ResolvedGeneration): Record<string, string | number | boolean> | undefined;
   /**
@@ -35,3 +34,6 @@ export interface EngineModel<D extends DatabaseSpec = DatabaseSpec> {
    */
   transitions?(db: ResolvedDatabase<D>, gen: ResolvedGeneration, before: GenerationState, after: GenerationState, path: string): ConfigIssue[];
 }
+
+/** An engine as the model layer sees it: its name and schema (config) and its model hooks. */
+export type ModelEngine = EngineSchema & EngineModel<any>;

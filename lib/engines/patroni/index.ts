@@ -1,0 +1,15 @@
+import type { Engine } from '../engine';
+import { patroniDatabase } from './patroni-schema';
+import { PatroniDatabase } from './patroni-database';
+import { patroniModel } from './patroni-model';
+import { patroniChangeRules } from './patroni-rules';
+import type { PatroniDatabaseSpec } from './patroni-schema';
+
+/** A Patroni StatefulSet per generation with BCDevOps backup-container dumps (docs/patroni.md). */
+export const patroni: Engine<PatroniDatabaseSpec> = {
+  name: 'patroni',
+  schema: patroniDatabase,
+  ...patroniModel,
+  construct: PatroniDatabase,
+  rules: patroniChangeRules,
+};

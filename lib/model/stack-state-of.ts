@@ -1,0 +1,49 @@
+/**
+ * The state a synth records (`dist/<stack>/pgfleet-state.json`): generation-level facts that
+ * later synths check changes against. Derived from the resolved stack alone.
+ */
+import { engineNamed } from '../config/stack-schema';
+import type { DatabaseState, GenerationState, StackState } from '../config/stack-state';
+import type { ModelEngine } from './engine-model';
+import type { ResolvedDatabase, ResolvedGeneration, ResolvedStack } from './resolved';
+
+/** Every sized volume of a generation: the engine's list, else the database's `storage.size` as `data`. */
+export function sizedVolumes(db: ResolvedDatabase, gen: ResolvedGeneration, engines: readonly ModelEngine[]): Record<string, { readonly size: string; readonly path: string }> {
+  const storage = (db.spec as { storage?: { size: string } }).storage?.size;
+  return engineNamed(engines, db.engine).volumes?.(db, gen) ?? (storage ? { data: { size: storage, path: `${db.path}.storage.size` } } : {});
+}
+
+/** Generation-level facts for the state file. */
+export function stackState(stack: ResolvedStack): StackState {
+  return stateOf(stack.spec.stack, stack.databases, stack.engines, stack.spec.previous);
+}
+
+export function stateOf(stackName: string, resolved: readonly ResolvedDatabase[], engines: readonly ModelEngine[], previous: StackState | undefined): StackState {
+  const databases: Record<string, DatabaseState> = {};
+  for (const db of resolved) {
+    const model = engineNamed(engines, db.engine);
+    const generations: Record<string, GenerationState> = {};
+    for (const g of db.generations) {
+      const archive = model.archive?.(db, g);
+      const extra = model.extra?.(db, g);
+      const volumes = Object.entries(sizedVolumes(db, g, engines));
+      generations[g.name] = {
+        postgresVersion: g.postgresVersion,
+        ...(volumes.length ? { volumes: Object.fromEntries(volumes.map(([k, v]) => [k, v.size])) } : {}),
+        bootstrap: g.bootstrap.describe(),
+        ...(archive ? { archive } : {}),
+        ...(extra ? { extra } : {}),
+      };
+    }
+    const previouslyRetired = previous?.databases[db.name]?.retired ?? [];
+    databases[db.name] = {
+      engine: db.engine,
+      namespace: db.namespace,
+      serving: db.serving.name,
+      retired: [...new Set([...previouslyRetired, ...db.retired])].sort(),
+      generations,
+    };
+  }
+  return { format: 1, stack: stackName, databases };
+}
+
