@@ -59,7 +59,9 @@ function sampleFleet(root: string, out: string, runs: number): void {
   }
   const mean = times.reduce((a, b) => a + b, 0) / times.length;
   const stacks = findStackFiles(path.join(root, 'stacks')).length;
-  console.log(`sample fleet (${stacks} stacks), \`pgfleet synth\` whole process, ${runs} runs: mean ${mean.toFixed(3)} s, best ${Math.min(...times).toFixed(3)} s (target ≤ 0.5 s)`);
+  console.log(
+    `sample fleet (${stacks} stacks), \`pgfleet synth\` whole process, ${runs} runs: mean ${mean.toFixed(3)} s, best ${Math.min(...times).toFixed(3)} s (target ≤ 0.5 s)`,
+  );
 }
 
 function main(): void {
@@ -82,7 +84,11 @@ function main(): void {
       const t = templates[i % templates.length];
       return { ...copy(t.db, i), namespace: (t.db.namespace as string | undefined) ?? (t.config['pgfleet:namespace'] as string) };
     });
-    const config = { ...Object.fromEntries(templates.flatMap((t) => Object.entries(t.config))), ...templates[0].config, 'pgfleet:databases': databases };
+    const config = {
+      ...Object.fromEntries(templates.flatMap((t) => Object.entries(t.config))),
+      ...templates[0].config,
+      'pgfleet:databases': databases,
+    };
     const t0 = process.hrtime.bigint();
     const resolved = resolveParsed(parseStackConfig(config, { stack: `bench-${n}`, source: `bench fleet of ${n}`, engines: ENGINES }));
     const { spec } = resolved;
@@ -93,7 +99,8 @@ function main(): void {
     const t2 = process.hrtime.bigint();
     const problems = validator.validate(rendered.objects.map((o) => o.manifest));
     const validate = seconds(t2);
-    if (problems.length) throw new Error(`bench fleet of ${n} is invalid: ${problems.length} problems, first: ${JSON.stringify(problems[0])}`);
+    if (problems.length)
+      throw new Error(`bench fleet of ${n} is invalid: ${problems.length} problems, first: ${JSON.stringify(problems[0])}`);
     const t3 = process.hrtime.bigint();
     writeStack(rendered, path.join(benchDir, spec.stack));
     const created = seconds(t3);

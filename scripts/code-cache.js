@@ -25,7 +25,9 @@ function install(dir) {
     const script = new vm.Script(Module.wrap(content.replace(/^#!.*/, '')), { filename, cachedData });
     if (cachedData === undefined || script.cachedDataRejected) fresh.push({ script, cacheFile });
     const require = Module.createRequire(filename);
-    return script.runInThisContext({ displayErrors: true }).call(this.exports, this.exports, require, this, filename, path.dirname(filename));
+    return script
+      .runInThisContext({ displayErrors: true })
+      .call(this.exports, this.exports, require, this, filename, path.dirname(filename));
   };
   process.once('exit', () => {
     if (!fresh.length) return;

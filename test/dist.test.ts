@@ -16,7 +16,8 @@ const stacks = findStackFiles(path.join(ROOT, 'stacks')).map(stackNameOf);
 
 function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const s of fs.readdirSync(dir)) for (const f of fs.readdirSync(path.join(dir, s))) out[`${s}/${f}`] = fs.readFileSync(path.join(dir, s, f), 'utf8');
+  for (const s of fs.readdirSync(dir))
+    for (const f of fs.readdirSync(path.join(dir, s))) out[`${s}/${f}`] = fs.readFileSync(path.join(dir, s, f), 'utf8');
   return out;
 }
 
@@ -34,9 +35,11 @@ export function secretValues(obj: unknown, p = ''): string[] {
   const o = obj as Record<string, unknown>;
   const found: string[] = [];
   if (o.kind === 'Secret' && (o.data || o.stringData)) found.push(`${p} Secret with data`);
-  if (typeof o.name === 'string' && /PASSWORD|SECRET|TOKEN|ACCESS_KEY/i.test(o.name) && typeof o.value === 'string' && o.value !== '') found.push(`${p} env ${o.name} has a literal value`);
+  if (typeof o.name === 'string' && /PASSWORD|SECRET|TOKEN|ACCESS_KEY/i.test(o.name) && typeof o.value === 'string' && o.value !== '')
+    found.push(`${p} env ${o.name} has a literal value`);
   for (const [k, v] of Object.entries(o)) {
-    if (/^(password|secret|token|secretAccessKey|accessKeyId)$/i.test(k) && typeof v === 'string' && !/^\{\{.*\}\}$/.test(v)) found.push(`${p}.${k} is a literal`);
+    if (/^(password|secret|token|secretAccessKey|accessKeyId)$/i.test(k) && typeof v === 'string' && !/^\{\{.*\}\}$/.test(v))
+      found.push(`${p}.${k} is a literal`);
     found.push(...secretValues(v, `${p}.${k}`));
   }
   return found;
@@ -56,13 +59,13 @@ describe('committed dist/', () => {
   });
 
   describeWithTools(['kubectl'], 'kubectl kustomize', () => {
-  test.each(stacks)('%s builds with kubectl kustomize', (stack) => {
-    const r = spawnSync('kubectl', ['kustomize', path.join(DIST, stack)], { encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    const built = parseAllDocuments(r.stdout).map((d) => d.toJS());
-    expect(built).toHaveLength(manifests(stack).length);
-  });
+    test.each(stacks)('%s builds with kubectl kustomize', (stack) => {
+      const r = spawnSync('kubectl', ['kustomize', path.join(DIST, stack)], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const built = parseAllDocuments(r.stdout).map((d) => d.toJS());
+      expect(built).toHaveLength(manifests(stack).length);
+    });
   });
 
   test.each(stacks)('%s carries no secret values', (stack) => {

@@ -11,7 +11,7 @@ import type { StackState } from '../lib/config/stack-state';
 import { ENGINES } from '../lib/engines';
 import type { Engine } from '../lib/engines/engine';
 import { resolveParsed } from '../lib/model/resolve';
-import type { ResolvedStack } from '../lib/model/resolved';
+import type { ResolvedStack } from '../lib/model/resolved-stack';
 import { renderStack, type RenderedStack } from '../lib/outputs/render-stack';
 import { ManifestValidator } from '../lib/outputs/validate/manifest-validator';
 
@@ -25,14 +25,20 @@ export function validator(): ManifestValidator {
 }
 
 /** Parses a stack from the `config:` mapping written as YAML text or as an object, with the registered engines. */
-export function parseFrom(config: string | Record<string, unknown>, opts: { stack?: string; previous?: StackState } = {}): ParsedStack<Engine> {
+export function parseFrom(
+  config: string | Record<string, unknown>,
+  opts: { stack?: string; previous?: StackState } = {},
+): ParsedStack<Engine> {
   const raw = typeof config === 'string' ? (parse(config) as { config?: Record<string, unknown> }) : { config };
   const cfg = raw.config ?? (raw as Record<string, unknown>);
   return parseStackConfig(cfg, { stack: opts.stack ?? 'test-dev', source: 'test stack', previous: opts.previous, engines: ENGINES });
 }
 
 /** Parses and resolves a stack; throws the ConfigError with every problem. */
-export function stackFrom(config: string | Record<string, unknown>, opts: { stack?: string; previous?: StackState } = {}): ResolvedStack<Engine> {
+export function stackFrom(
+  config: string | Record<string, unknown>,
+  opts: { stack?: string; previous?: StackState } = {},
+): ResolvedStack<Engine> {
   return resolveParsed(parseFrom(config, opts));
 }
 
@@ -50,7 +56,11 @@ export function render(config: string | Record<string, unknown>, opts: { stack?:
 }
 
 /** Renders `next` with the state `first` recorded, as two consecutive synths would. */
-export function renderAfter(first: string | Record<string, unknown>, next: string | Record<string, unknown>, opts: { stack?: string } = {}): RenderedStack {
+export function renderAfter(
+  first: string | Record<string, unknown>,
+  next: string | Record<string, unknown>,
+  opts: { stack?: string } = {},
+): RenderedStack {
   return render(next, { ...opts, previous: render(first, opts).state });
 }
 
@@ -161,6 +171,7 @@ export function expectDeterministicAndNamed(config: () => string | Record<string
   const a = render(config());
   if (JSON.stringify(filesOf(render(config()))) !== JSON.stringify(filesOf(a))) throw new Error('two renders of the same stack differ');
   for (const o of a.objects) {
-    if (!/^[a-z][-a-z0-9]*$/.test(o.manifest.metadata.name)) throw new Error(`${o.file}: name ${o.manifest.metadata.name} is not an explicit DNS name`);
+    if (!/^[a-z][-a-z0-9]*$/.test(o.manifest.metadata.name))
+      throw new Error(`${o.file}: name ${o.manifest.metadata.name} is not an explicit DNS name`);
   }
 }

@@ -19,7 +19,10 @@ function stack(c: { count: number; sources: number[]; major: number; hours: numb
   for (let i = 1; i < c.count; i++) {
     generations.push({
       name: `app-db-r${i}`,
-      restoreFrom: { generation: (generations[c.sources[i - 1] % i] as { name: string }).name, targetTime: `2026-11-20T${String(c.hours[i - 1]).padStart(2, '0')}:15:00-08:00` },
+      restoreFrom: {
+        generation: (generations[c.sources[i - 1] % i] as { name: string }).name,
+        targetTime: `2026-11-20T${String(c.hours[i - 1]).padStart(2, '0')}:15:00-08:00`,
+      },
     });
   }
   return {
@@ -40,7 +43,7 @@ function stack(c: { count: number; sources: number[]; major: number; hours: numb
 }
 
 describe('invariants', () => {
-  test('restores never share an archive; each reads its source\'s', () => {
+  test("restores never share an archive; each reads its source's", () => {
     fc.assert(
       fc.property(chain, (c) => {
         const r = render(stack(c));
@@ -66,12 +69,13 @@ describe('invariants', () => {
     );
   });
 
-  test('adding a restore leaves every existing generation\'s cluster byte-identical', () => {
+  test("adding a restore leaves every existing generation's cluster byte-identical", () => {
     fc.assert(
       fc.property(chain, (c) => {
         const before = filesOf(render(stack(c)));
         const after = filesOf(render(stack({ ...c, count: Math.min(c.count + 1, 4) })));
-        for (const f of Object.keys(before).filter((x) => x.startsWith('cluster-') || x.startsWith('scheduledbackup-'))) expect(after[f]).toBe(before[f]);
+        for (const f of Object.keys(before).filter((x) => x.startsWith('cluster-') || x.startsWith('scheduledbackup-')))
+          expect(after[f]).toBe(before[f]);
       }),
       { numRuns: 15 },
     );

@@ -34,11 +34,15 @@ describe('nothing at run time reads outside the checkout', () => {
     const pattern = String.raw`\.\./shared|'\.\.', *'shared'`;
     let hits = '';
     try {
-      hits = execFileSync('git', ['grep', '--untracked', '-n', '-I', '-E', pattern, '--', 'lib', 'bin', 'scripts', 'cdk8s.yaml', 'Pulumi.yaml', 'package.json'], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
+      hits = execFileSync(
+        'git',
+        ['grep', '--untracked', '-n', '-I', '-E', pattern, '--', 'lib', 'bin', 'scripts', 'cdk8s.yaml', 'Pulumi.yaml', 'package.json'],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      );
     } catch (e) {
       // git grep exits 1 when nothing matches.
       if ((e as { status?: number }).status !== 1) throw e;

@@ -14,7 +14,9 @@ class SummaryReporter {
       }
     }
     for (const [title, n] of reasons) process.stdout.write(`skipped ${n} test${n === 1 ? '' : 's'}: ${title}\n`);
-    process.stdout.write(`${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests + results.numTodoTests} skipped\n`);
+    process.stdout.write(
+      `${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests + results.numTodoTests} skipped\n`,
+    );
   }
 }
 module.exports = SummaryReporter;

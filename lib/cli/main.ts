@@ -36,8 +36,16 @@ export function program(): Command {
     .option('--stacks-dir <dir>', 'directory of stack files', 'stacks')
     .option('--crds <dir>', 'directory of CRDs to validate against (repeatable); default: the pinned CRDs', collect, [])
     .action((o: { stack: string[]; file: string[]; out: string; stacksDir: string; crds: string[] }) => {
-      const rendered = synth({ stacks: o.stack, files: o.file, stacksDir: o.stacksDir, outDir: o.out, validator: validator(o.crds), engines: ENGINES });
-      for (const r of rendered) console.log(`${r.resolved.spec.stack}: ${r.objects.length} objects -> ${path.join(o.out, r.resolved.spec.stack)}`);
+      const rendered = synth({
+        stacks: o.stack,
+        files: o.file,
+        stacksDir: o.stacksDir,
+        outDir: o.out,
+        validator: validator(o.crds),
+        engines: ENGINES,
+      });
+      for (const r of rendered)
+        console.log(`${r.resolved.spec.stack}: ${r.objects.length} objects -> ${path.join(o.out, r.resolved.spec.stack)}`);
     });
 
   cli

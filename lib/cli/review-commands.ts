@@ -38,7 +38,8 @@ function withBaseOptions(cmd: Command): Command {
 }
 
 function baseOf(o: BaseFlags): BaseSource {
-  if (o.base !== undefined && o.from !== undefined) throw new BaseError('--base and --from exclude each other: pick the git ref or the directory');
+  if (o.base !== undefined && o.from !== undefined)
+    throw new BaseError('--base and --from exclude each other: pick the git ref or the directory');
   return o.from !== undefined ? dirBase(o.from) : gitBase(o.base ?? 'HEAD', o.out);
 }
 
@@ -57,7 +58,9 @@ export function registerReviewCommands(cli: Command, engines: readonly Engine[])
   withBaseOptions(
     cli
       .command('diff')
-      .description('what each change to the stacks will do to the databases, gated: exits 1 while a destroys-data or irreversible change is not acknowledged')
+      .description(
+        'what each change to the stacks will do to the databases, gated: exits 1 while a destroys-data or irreversible change is not acknowledged',
+      )
       .option('-s, --stack <name>', 'stack to review (repeatable); default: every stacks/Pulumi.<stack>.yaml', collect, []),
   ).action((o: BaseFlags & { stack: string[] }) =>
     run(() => {
@@ -70,7 +73,9 @@ export function registerReviewCommands(cli: Command, engines: readonly Engine[])
   withBaseOptions(
     cli
       .command('plan')
-      .description('the ordered runbook for the pending change of one stack: pulumi up, what to wait for, what stays manual, the follow-up config change')
+      .description(
+        'the ordered runbook for the pending change of one stack: pulumi up, what to wait for, what stays manual, the follow-up config change',
+      )
       .option('-s, --stack <name>', 'the stack to plan'),
   ).action((o: BaseFlags & { stack?: string }) =>
     run(() => {

@@ -45,7 +45,9 @@ export function synth(o: SynthOptions): RenderedStack[] {
   const invalid: string[] = [];
   for (const file of files) {
     try {
-      const resolved = resolveParsed(loadStackFile(file, { previous: readState(stateDirOf(stackNameOf(file), o.outDir)), engines: o.engines }));
+      const resolved = resolveParsed(
+        loadStackFile(file, { previous: readState(stateDirOf(stackNameOf(file), o.outDir)), engines: o.engines }),
+      );
       const r = renderStack(resolved);
       const spec = resolved.spec;
       const problems = o.validator.validate(r.objects.map((x) => x.manifest));
@@ -57,7 +59,8 @@ export function synth(o: SynthOptions): RenderedStack[] {
     }
   }
   if (configErrors.length) throw ConfigError.merge(configErrors);
-  if (invalid.length) throw new InvalidManifestsError(`synthesized objects do not match their schemas (nothing written):\n${invalid.join('\n')}`);
+  if (invalid.length)
+    throw new InvalidManifestsError(`synthesized objects do not match their schemas (nothing written):\n${invalid.join('\n')}`);
   for (const r of rendered) writeStack(r, path.join(o.outDir, r.resolved.spec.stack));
   return rendered;
 }

@@ -16,7 +16,8 @@ export function manifestFiles(dir: string): string[] {
 
 /** Validates every manifest below `dir`; returns the report and whether all passed. */
 export function validateDir(dir: string, validator: ManifestValidator): { ok: boolean; report: string; count: number } {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`${dir} is not a directory of manifests: pass the output of pgfleet synth, e.g. dist or dist/<stack>`);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new UsageError(`${dir} is not a directory of manifests: pass the output of pgfleet synth, e.g. dist or dist/<stack>`);
   const objects: any[] = [];
   const origin: string[] = [];
   for (const f of manifestFiles(dir).sort()) {

@@ -40,7 +40,7 @@ export class ConfigError extends Error {
 /** Renders a value for a message: strings quoted, objects as compact JSON, long values cut. */
 export function showValue(value: unknown): string {
   if (value === undefined) return '(missing)';
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

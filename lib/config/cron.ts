@@ -46,7 +46,8 @@ function fieldValues(text: string, f: Field): Set<number> | string {
     const m = /^([^/]+)(?:\/(.*))?$/.exec(part);
     if (!m) return `invalid part ${JSON.stringify(part)}`;
     const [, range, stepText] = m;
-    if (stepText !== undefined && !(/^\d+$/.test(stepText) && Number(stepText) > 0)) return `step ${JSON.stringify(stepText)} must be a positive number`;
+    if (stepText !== undefined && !(/^\d+$/.test(stepText) && Number(stepText) > 0))
+      return `step ${JSON.stringify(stepText)} must be a positive number`;
     const step = stepText === undefined ? 1 : Number(stepText);
     let lo = f.min;
     let hi = f.max;
@@ -84,7 +85,8 @@ export function cronProblem(expr: string, options: CronOptions = {}): string | u
     return `must be ${usage}; got ${JSON.stringify(expr)}`;
   }
   const parts = s.split(/\s+/).filter((p) => p !== '');
-  if (parts.length !== fields.length) return `must be ${usage}; got ${parts.length} field${parts.length === 1 ? '' : 's'} in ${JSON.stringify(expr)}`;
+  if (parts.length !== fields.length)
+    return `must be ${usage}; got ${parts.length} field${parts.length === 1 ? '' : 's'} in ${JSON.stringify(expr)}`;
   const values: Set<number>[] = [];
   for (let i = 0; i < fields.length; i++) {
     const v = fieldValues(parts[i], fields[i]);

@@ -9,7 +9,7 @@ export const GO_DURATION = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h
 /** The durations a stack may write: positive Go durations such as `12h`, `30m`, `1h30m`. */
 export const DURATION_PATTERN = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
 
-const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 
 /** Seconds in a stack duration, or undefined when it is not one. */
 export function durationSeconds(text: string): number | undefined {
@@ -20,7 +20,16 @@ export function durationSeconds(text: string): number | undefined {
 }
 
 /** Units of kube-openapi's strfmt.ParseDuration: the last spelling of each matches as a prefix. */
-const KUBE_UNITS = [['ns', 'nano'], ['us', 'µs', 'micro'], ['ms', 'milli'], ['s', 'sec'], ['m', 'min'], ['h', 'hr', 'hour'], ['d', 'day'], ['w', 'wk', 'week']];
+const KUBE_UNITS = [
+  ['ns', 'nano'],
+  ['us', 'µs', 'micro'],
+  ['ms', 'milli'],
+  ['s', 'sec'],
+  ['m', 'min'],
+  ['h', 'hr', 'hour'],
+  ['d', 'day'],
+  ['w', 'wk', 'week'],
+];
 
 /**
  * The `duration` format as the API server checks it (kube-openapi strfmt): a Go duration

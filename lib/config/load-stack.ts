@@ -75,7 +75,12 @@ export function parseStackConfig<E extends EngineSchema>(config: Record<string, 
       }
     }
     if (value && typeof value === 'object' && 'secure' in (value as object)) {
-      issues.push({ path: key, value: '(secure value)', allowed: 'plain configuration: pgfleet keeps no secret values in stack files', fix: 'reference an existing Secret (existingSecret) or Vault (vault) instead' });
+      issues.push({
+        path: key,
+        value: '(secure value)',
+        allowed: 'plain configuration: pgfleet keeps no secret values in stack files',
+        fix: 'reference an existing Secret (existingSecret) or Vault (vault) instead',
+      });
       continue;
     }
     input[key.slice(CONFIG_NAMESPACE.length + 1)] = value;
@@ -107,10 +112,15 @@ export function parseStackConfig<E extends EngineSchema>(config: Record<string, 
 }
 
 /** Reads and parses one stack file; `previous` is what the last synth recorded, if anything. */
-export function loadStackFile<E extends EngineSchema>(file: string, options: { readonly previous?: StackState; readonly engines: readonly E[] }): ParsedStack<E> {
+export function loadStackFile<E extends EngineSchema>(
+  file: string,
+  options: { readonly previous?: StackState; readonly engines: readonly E[] },
+): ParsedStack<E> {
   const failed = (issues: ConfigIssue[]): ParsedStack<E> => ({ source: file, engines: options.engines, issues });
   if (!fs.existsSync(file)) {
-    return failed([{ path: '(file)', value: file, allowed: 'an existing stack file', fix: 'check the path, or list stacks/ for the stack names' }]);
+    return failed([
+      { path: '(file)', value: file, allowed: 'an existing stack file', fix: 'check the path, or list stacks/ for the stack names' },
+    ]);
   }
   const doc = parseDocument(fs.readFileSync(file, 'utf8'), { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
@@ -126,21 +136,42 @@ export function loadStackFile<E extends EngineSchema>(file: string, options: { r
   const root = doc.toJS() as unknown;
   const config = root && typeof root === 'object' ? (root as Record<string, unknown>).config : undefined;
   if (!config || typeof config !== 'object' || Array.isArray(config)) {
-    return failed([{ path: 'config', value: config, allowed: 'a mapping of Pulumi config keys (pgfleet:namespace, pgfleet:databases, ...)', fix: 'put the pgfleet: keys under a top-level config: key, as in stacks/' }]);
+    return failed([
+      {
+        path: 'config',
+        value: config,
+        allowed: 'a mapping of Pulumi config keys (pgfleet:namespace, pgfleet:databases, ...)',
+        fix: 'put the pgfleet: keys under a top-level config: key, as in stacks/',
+      },
+    ]);
   }
-  return parseStackConfig(config as Record<string, unknown>, { stack: stackNameOf(file), source: file, previous: options.previous, engines: options.engines });
+  return parseStackConfig(config as Record<string, unknown>, {
+    stack: stackNameOf(file),
+    source: file,
+    previous: options.previous,
+    engines: options.engines,
+  });
 }
 
 /**
  * The stack files a run covers: the given files, else the named stacks of `stacksDir`, else all
  * of them; none at all is an error (a CI job in the wrong directory must not pass).
  */
-export function selectStackFiles(o: { readonly stacks?: readonly string[]; readonly files?: readonly string[]; readonly stacksDir: string }): string[] {
+export function selectStackFiles(o: {
+  readonly stacks?: readonly string[];
+  readonly files?: readonly string[];
+  readonly stacksDir: string;
+}): string[] {
   if (o.files?.length) return [...o.files];
   const all = findStackFiles(o.stacksDir);
   if (!all.length) {
     throw new ConfigError(`no stack files (Pulumi.<stack>.yaml) in ${path.resolve(o.stacksDir)}`, [
-      { path: '(directory)', value: o.stacksDir, allowed: 'a directory holding Pulumi.<stack>.yaml files', fix: 'run pgfleet from the project root, or pass --stacks-dir DIR or --file PATH' },
+      {
+        path: '(directory)',
+        value: o.stacksDir,
+        allowed: 'a directory holding Pulumi.<stack>.yaml files',
+        fix: 'run pgfleet from the project root, or pass --stacks-dir DIR or --file PATH',
+      },
     ]);
   }
   if (!o.stacks?.length) return all;

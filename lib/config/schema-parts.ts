@@ -36,9 +36,10 @@ export const postgresMajor = z
 /** A Kubernetes CronJob or PGO schedule. */
 export const cron5 = z.string().superRefine((v, ctx) => {
   if (isCron5(v)) return;
-  const fix = v.trim().split(/\s+/).length === 6
-    ? 'drop the leading seconds field: Kubernetes and pgBackRest schedules have five fields'
-    : 'write minute hour day-of-month month day-of-week, e.g. "0 2 * * *"';
+  const fix =
+    v.trim().split(/\s+/).length === 6
+      ? 'drop the leading seconds field: Kubernetes and pgBackRest schedules have five fields'
+      : 'write minute hour day-of-month month day-of-week, e.g. "0 2 * * *"';
   issue(ctx, 'a five-field cron expression ("min hour dom month dow") or @daily/@hourly/...', fix);
 });
 
@@ -143,12 +144,19 @@ export function restoreFrom(kinds: readonly TargetKind[], options: { backupID?: 
   };
   if (kinds.includes('time')) fields.targetTime = targetTime.optional();
   if (kinds.includes('lsn')) {
-    fields.targetLSN = z.string().regex(/^[0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8}$/, { message: 'a WAL location such as 0/3000060' }).optional();
+    fields.targetLSN = z
+      .string()
+      .regex(/^[0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8}$/, { message: 'a WAL location such as 0/3000060' })
+      .optional();
   }
   if (kinds.includes('name')) fields.targetName = z.string().min(1).optional();
   if (kinds.includes('backupFile')) fields.backupFile = z.string().min(1).optional();
   /** The base backup to start from (needed with targetName). @default - the newest before the target */
-  if (options.backupID) fields.backupID = z.string().regex(/^\d{8}T\d{6}$/, { message: 'a Barman backup ID such as 20261120T000003' }).optional();
+  if (options.backupID)
+    fields.backupID = z
+      .string()
+      .regex(/^\d{8}T\d{6}$/, { message: 'a Barman backup ID such as 20261120T000003' })
+      .optional();
   const supported = kinds.map((k) => (k === 'latest' ? 'no target (latest)' : TARGET_FIELDS[k])).join(', ');
   return z
     .object(fields)
@@ -182,7 +190,10 @@ export const consumer = z
     /** The Secret the application reads; pgfleet owns it through an ExternalSecret. */
     secretName: objectName(253),
     /** Key in that Secret. @default DATABASE_URL */
-    key: z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'a Secret key: letters, digits, "-", "_" or "."' }).default('DATABASE_URL'),
+    key: z
+      .string()
+      .regex(/^[-._a-zA-Z0-9]+$/, { message: 'a Secret key: letters, digits, "-", "_" or "."' })
+      .default('DATABASE_URL'),
     /** Database user whose connection the application uses. @default - the engine's application user */
     user: objectName(63).optional(),
   })
@@ -221,7 +232,10 @@ export const upgradeFrom = z
  * Fields every generation has; engines extend it. Engines that upgrade by starting a new
  * generation (Spilo, Patroni, standalone) pass `{ upgradeFrom: true }`.
  */
-export function generationBase<U extends boolean = false>(kinds: readonly TargetKind[], options: { upgradeFrom?: U; backupID?: boolean } = {}) {
+export function generationBase<U extends boolean = false>(
+  kinds: readonly TargetKind[],
+  options: { upgradeFrom?: U; backupID?: boolean } = {},
+) {
   const base = {
     /** Cluster name of this generation: explicit, never hashed, stable for its whole life. */
     name: objectName(),

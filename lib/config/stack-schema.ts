@@ -65,12 +65,10 @@ export interface GenerationSpec {
   readonly upgradeFrom?: { readonly generation: string };
 }
 
-const baseDatabase = z.object({ ...databaseBase, engine: z.string() });
-
 /** A database entry as every engine has it; each engine's spec type extends this. */
-export type DatabaseSpec = z.output<typeof baseDatabase> & { readonly generations?: readonly GenerationSpec[] };
-
-const baseStack = z.object(stackFields);
+export type DatabaseSpec = z.output<z.ZodObject<typeof databaseBase & { engine: z.ZodString }>> & {
+  readonly generations?: readonly GenerationSpec[];
+};
 
 /** A parsed stack's own keys and its databases. */
-export type StackConfig = z.output<typeof baseStack> & { readonly databases: readonly DatabaseSpec[] };
+export type StackConfig = z.output<z.ZodObject<typeof stackFields>> & { readonly databases: readonly DatabaseSpec[] };

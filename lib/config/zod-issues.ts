@@ -108,7 +108,18 @@ function closest(word: string, candidates: readonly string[]): string | undefine
   return scored.length && scored[0][1] <= Math.max(2, Math.floor(word.length / 3)) ? scored[0][0] : undefined;
 }
 
-const describeType = (t: unknown): string => (t === 'number' ? 'a number' : t === 'int' ? 'an integer' : t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : t === 'boolean' ? 'true or false' : `a ${String(t)}`);
+const describeType = (t: unknown): string =>
+  t === 'number'
+    ? 'a number'
+    : t === 'int'
+      ? 'an integer'
+      : t === 'object'
+        ? 'a mapping'
+        : t === 'array'
+          ? 'a list'
+          : t === 'boolean'
+            ? 'true or false'
+            : `a ${String(t)}`;
 
 /**
  * Converts zod issues. `prefix` maps a top-level key to how the user wrote it
@@ -147,7 +158,9 @@ export function fromZodIssues(
           path: prefix(path),
           value,
           allowed: keys.length ? `a mapping with keys ${keys.join(', ')}` : describeType(raw.expected),
-          fix: missing ? `add ${String(path[path.length - 1])}` : `write ${describeType(raw.expected)} here${typeof value === 'string' && raw.expected === 'number' ? ' (without quotes)' : ''}`,
+          fix: missing
+            ? `add ${String(path[path.length - 1])}`
+            : `write ${describeType(raw.expected)} here${typeof value === 'string' && raw.expected === 'number' ? ' (without quotes)' : ''}`,
         });
         break;
       }

@@ -65,7 +65,13 @@ export class ConsumerSecrets extends Construct {
         provider: {
           kubernetes: {
             remoteNamespace: props.namespace,
-            server: { caProvider: { type: SecretStoreSpecProviderKubernetesServerCaProviderType.CONFIG_MAP, name: 'kube-root-ca.crt', key: 'ca.crt' } },
+            server: {
+              caProvider: {
+                type: SecretStoreSpecProviderKubernetesServerCaProviderType.CONFIG_MAP,
+                name: 'kube-root-ca.crt',
+                key: 'ca.crt',
+              },
+            },
             auth: { serviceAccount: { name: this.storeName } },
           },
         },

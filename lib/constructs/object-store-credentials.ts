@@ -28,8 +28,18 @@ export interface ObjectStoreCredentialsProps {
 export function objectStoreCredentials(scope: Construct, id: string, props: ObjectStoreCredentialsProps): S3SecretRef {
   const c = props.credentials;
   if ('existingSecret' in c) {
-    return { secretName: c.existingSecret.name, accessKeyIdKey: c.existingSecret.accessKeyIdKey, secretAccessKeyKey: c.existingSecret.secretAccessKeyKey };
+    return {
+      secretName: c.existingSecret.name,
+      accessKeyIdKey: c.existingSecret.accessKeyIdKey,
+      secretAccessKeyKey: c.existingSecret.secretAccessKeyKey,
+    };
   }
-  const creds = VaultCredentials.fromSpec(scope, id, { name: props.name, namespace: props.namespace, vault: c.vault, defaults: props.vault, secretLabels: props.secretLabels });
+  const creds = VaultCredentials.fromSpec(scope, id, {
+    name: props.name,
+    namespace: props.namespace,
+    vault: c.vault,
+    defaults: props.vault,
+    secretLabels: props.secretLabels,
+  });
   return { secretName: creds.secretName, accessKeyIdKey: creds.accessKeyIdKey, secretAccessKeyKey: creds.secretAccessKeyKey };
 }

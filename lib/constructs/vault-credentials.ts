@@ -43,7 +43,13 @@ export class VaultCredentials extends Construct {
   public static fromSpec(
     scope: Construct,
     id: string,
-    props: { readonly name: string; readonly namespace: string; readonly vault: VaultCredentialsSpec; readonly defaults?: StackSpec['vault']; readonly secretLabels?: Record<string, string> },
+    props: {
+      readonly name: string;
+      readonly namespace: string;
+      readonly vault: VaultCredentialsSpec;
+      readonly defaults?: StackSpec['vault'];
+      readonly secretLabels?: Record<string, string>;
+    },
   ): VaultCredentials {
     const v = props.vault;
     const server = v.server ?? props.defaults?.server;

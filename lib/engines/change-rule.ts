@@ -16,7 +16,15 @@ import type { GenerationState } from '../config/stack-state';
 export type ChangeClass = 'no-op' | 'safe' | 'restart' | 'downtime' | 'new-cluster' | 'destroys-data' | 'irreversible';
 
 /** Classes in order of severity; `pgfleet diff` gates the last two. */
-export const CHANGE_CLASSES: readonly ChangeClass[] = ['no-op', 'safe', 'restart', 'downtime', 'new-cluster', 'destroys-data', 'irreversible'];
+export const CHANGE_CLASSES: readonly ChangeClass[] = [
+  'no-op',
+  'safe',
+  'restart',
+  'downtime',
+  'new-cluster',
+  'destroys-data',
+  'irreversible',
+];
 
 /** Classes that need an acknowledgement in the stack (`acknowledge: ["<class>:<generation>"]`). */
 export const GATED_CLASSES: readonly ChangeClass[] = ['destroys-data', 'irreversible'];

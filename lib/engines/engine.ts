@@ -33,7 +33,11 @@ export interface DatabaseEngine extends Construct {
   connection(generation: ResolvedGeneration, user?: string): Connection;
 }
 
-export type EngineConstructor<D extends DatabaseSpec = DatabaseSpec> = new (scope: Construct, id: string, props: EngineProps<ResolvedDatabase<D>>) => DatabaseEngine;
+export type EngineConstructor<D extends DatabaseSpec = DatabaseSpec> = new (
+  scope: Construct,
+  id: string,
+  props: EngineProps<ResolvedDatabase<D>>,
+) => DatabaseEngine;
 
 /** An engine: its stack schema, its model hooks, the construct that renders it and what changes to its objects do. */
 export interface Engine<D extends DatabaseSpec = DatabaseSpec> extends EngineSchema, EngineModel<D> {

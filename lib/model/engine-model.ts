@@ -32,7 +32,13 @@ export interface EngineModel<D extends DatabaseSpec = DatabaseSpec> {
    * Engine rules comparing a generation with what the previous synth recorded (e.g. an upgrade
    * phase that may not be skipped). `path` is the generation's config path.
    */
-  transitions?(db: ResolvedDatabase<D>, gen: ResolvedGeneration, before: GenerationState, after: GenerationState, path: string): ConfigIssue[];
+  transitions?(
+    db: ResolvedDatabase<D>,
+    gen: ResolvedGeneration,
+    before: GenerationState,
+    after: GenerationState,
+    path: string,
+  ): ConfigIssue[];
 }
 
 /** An engine as the model layer sees it: its name and schema (config) and its model hooks. */

@@ -12,7 +12,8 @@ import { TargetTime } from '../config/target-time';
 import { Bootstrap } from './bootstrap';
 import type { ModelEngine } from './engine-model';
 import { RecoveryTarget } from './recovery-target';
-import type { ResolvedDatabase, ResolvedGeneration, ResolvedStack } from './resolved';
+import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
+import type { ResolvedStack } from './resolved-stack';
 import { checkTransitions } from './transitions';
 
 interface GenerationInput {
@@ -47,7 +48,8 @@ export function resolveStack<E extends ModelEngine>(spec: StackSpec, engines: re
     }
   });
   checkNamesAcrossDatabases(databases, issues);
-  for (const engine of new Set(spec.databases.map((d) => engineNamed(engines, d.engine)))) issues.push(...(engine.checkStack?.(spec) ?? []));
+  for (const engine of new Set(spec.databases.map((d) => engineNamed(engines, d.engine))))
+    issues.push(...(engine.checkStack?.(spec) ?? []));
   spec.databases.forEach((db, i) => checkVaultServers(spec, db, `pgfleet:databases[${i}]`, issues));
   if (spec.previous) checkTransitions(spec.previous, databases, engines, issues);
   if (issues.length) throw new ConfigError(spec.source, issues);
@@ -68,7 +70,12 @@ export function resolveParsed<E extends ModelEngine>(parsed: ParsedStack<E>): Re
       resolveStack(spec, parsed.engines);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      issues.push(...e.issues.map((i) => ({ ...i, path: i.path.replace(/^pgfleet:databases\[(\d+)\]/, (_m, n: string) => `pgfleet:databases[${positions[Number(n)]}]`) })));
+      issues.push(
+        ...e.issues.map((i) => ({
+          ...i,
+          path: i.path.replace(/^pgfleet:databases\[(\d+)\]/, (_m, n: string) => `pgfleet:databases[${positions[Number(n)]}]`),
+        })),
+      );
     }
   }
   throw new ConfigError(parsed.source, issues);
@@ -86,20 +93,35 @@ function resolveDatabase(spec: StackSpec, db: DatabaseSpec, index: number, issue
   const seen = new Set<string>();
   listed.forEach((g, gi) => {
     if (seen.has(g.name)) {
-      issues.push({ path: at('generations', gi, 'name'), value: g.name, allowed: 'a name used by one generation only', fix: 'give the new generation a new name (e.g. with a date suffix)' });
+      issues.push({
+        path: at('generations', gi, 'name'),
+        value: g.name,
+        allowed: 'a name used by one generation only',
+        fix: 'give the new generation a new name (e.g. with a date suffix)',
+      });
     }
     seen.add(g.name);
   });
   db.retired.forEach((name, ri) => {
     if (!seen.has(name) && !knownBefore.has(name) && !priorRetired.has(name)) {
-      issues.push({ path: at('retired', ri), value: name, allowed: `a generation of this database: ${[...seen].join(', ')}`, fix: 'check the name; retired lists generations to delete' });
+      issues.push({
+        path: at('retired', ri),
+        value: name,
+        allowed: `a generation of this database: ${[...seen].join(', ')}`,
+        fix: 'check the name; retired lists generations to delete',
+      });
     }
   });
 
   const live = listed.filter((g) => !retired.has(g.name));
   const liveNames = live.map((g) => g.name);
   if (live.length === 0) {
-    issues.push({ path: at('retired'), value: db.retired, allowed: 'at least one live generation', fix: 'keep a generation, or remove the whole database entry once its data is no longer needed' });
+    issues.push({
+      path: at('retired'),
+      value: db.retired,
+      allowed: 'at least one live generation',
+      fix: 'keep a generation, or remove the whole database entry once its data is no longer needed',
+    });
     return undefined;
   }
 
@@ -116,13 +138,20 @@ function resolveDatabase(spec: StackSpec, db: DatabaseSpec, index: number, issue
 
   const serving = db.serving ?? (live.length === 1 ? live[0].name : undefined);
   if (serving === undefined) {
-    issues.push({ path: at('serving'), value: undefined, allowed: `the live generation consumers use: one of ${liveNames.join(', ')}`, fix: 'set serving explicitly; with several live generations pgfleet does not guess the cutover' });
+    issues.push({
+      path: at('serving'),
+      value: undefined,
+      allowed: `the live generation consumers use: one of ${liveNames.join(', ')}`,
+      fix: 'set serving explicitly; with several live generations pgfleet does not guess the cutover',
+    });
   } else if (!liveNames.includes(serving)) {
     issues.push({
       path: at('serving'),
       value: serving,
       allowed: `a live generation: ${liveNames.join(', ')}`,
-      fix: retired.has(serving) ? 'point serving at another generation before retiring this one' : 'name a generation listed in generations',
+      fix: retired.has(serving)
+        ? 'point serving at another generation before retiring this one'
+        : 'name a generation listed in generations',
     });
   }
 
@@ -132,7 +161,12 @@ function resolveDatabase(spec: StackSpec, db: DatabaseSpec, index: number, issue
     const gpath = explicit ? [path, 'generations', gi] : [path];
     let bootstrap = Bootstrap.initdb();
     if (g.restoreFrom && g.upgradeFrom) {
-      issues.push({ path: joinPath([...gpath, 'upgradeFrom']), value: g.upgradeFrom, allowed: 'restoreFrom or upgradeFrom, not both', fix: 'restore first into one generation, then upgrade into another' });
+      issues.push({
+        path: joinPath([...gpath, 'upgradeFrom']),
+        value: g.upgradeFrom,
+        allowed: 'restoreFrom or upgradeFrom, not both',
+        fix: 'restore first into one generation, then upgrade into another',
+      });
     }
     const from = g.restoreFrom ?? g.upgradeFrom;
     if (from) {
@@ -172,13 +206,25 @@ function resolveDatabase(spec: StackSpec, db: DatabaseSpec, index: number, issue
       }
     }
     const versionPath = g.postgresVersion !== undefined ? joinPath([...gpath, 'postgresVersion']) : at('postgresVersion');
-    generations.push({ name: g.name, postgresVersion: versionOf(g), bootstrap, serving: g.name === serving, index: explicit ? gi : -1, versionPath });
+    generations.push({
+      name: g.name,
+      postgresVersion: versionOf(g),
+      bootstrap,
+      serving: g.name === serving,
+      index: explicit ? gi : -1,
+      versionPath,
+    });
   });
 
   db.retired.forEach((name, ri) => {
     const reader = live.find((g) => (g.restoreFrom ?? g.upgradeFrom)?.generation === name);
     if (reader) {
-      issues.push({ path: at('retired', ri), value: name, allowed: `a generation no live generation reads from (${reader.name} does)`, fix: `remove ${reader.restoreFrom ? 'restoreFrom' : 'upgradeFrom'} from ${reader.name} once it is running, then retire ${name}` });
+      issues.push({
+        path: at('retired', ri),
+        value: name,
+        allowed: `a generation no live generation reads from (${reader.name} does)`,
+        fix: `remove ${reader.restoreFrom ? 'restoreFrom' : 'upgradeFrom'} from ${reader.name} once it is running, then retire ${name}`,
+      });
     }
   });
 
@@ -215,7 +261,12 @@ function checkVaultServers(spec: StackSpec, value: unknown, path: string, issues
   for (const [k, v] of Object.entries(value)) {
     const p = Array.isArray(value) ? `${path}[${k}]` : `${path}.${k}`;
     if (k === 'vault' && v && typeof v === 'object' && 'role' in v && !(v as { server?: string }).server && !spec.vault) {
-      issues.push({ path: `${p}.server`, value: undefined, allowed: 'a Vault address, here or in pgfleet:vault.server', fix: 'set pgfleet:vault: {server: https://vault.example:8200} once for the stack' });
+      issues.push({
+        path: `${p}.server`,
+        value: undefined,
+        allowed: 'a Vault address, here or in pgfleet:vault.server',
+        fix: 'set pgfleet:vault: {server: https://vault.example:8200} once for the stack',
+      });
     } else checkVaultServers(spec, v, p, issues);
   }
 }
@@ -223,7 +274,13 @@ function checkVaultServers(spec: StackSpec, value: unknown, path: string, issues
 function checkNamesAcrossDatabases(databases: readonly ResolvedDatabase[], issues: ConfigIssue[]): void {
   const seen = new Set<string>();
   for (const db of databases) {
-    if (seen.has(db.name)) issues.push({ path: `${db.path}.name`, value: db.name, allowed: 'a database name used once per stack', fix: 'rename one of the databases' });
+    if (seen.has(db.name))
+      issues.push({
+        path: `${db.path}.name`,
+        value: db.name,
+        allowed: 'a database name used once per stack',
+        fix: 'rename one of the databases',
+      });
     seen.add(db.name);
   }
   // Object names derive from these, and dist/<stack>/ holds one file per kind and name.
@@ -232,10 +289,14 @@ function checkNamesAcrossDatabases(databases: readonly ResolvedDatabase[], issue
     for (const name of new Set([db.name, ...db.generations.map((g) => g.name)])) {
       const other = owner.get(name);
       if (other && other !== db.name) {
-        issues.push({ path: `${db.path}.name`, value: name, allowed: `names unique in the stack (database ${other} uses it; object and file names derive from it)`, fix: 'rename the database or generation' });
+        issues.push({
+          path: `${db.path}.name`,
+          value: name,
+          allowed: `names unique in the stack (database ${other} uses it; object and file names derive from it)`,
+          fix: 'rename the database or generation',
+        });
       }
       owner.set(name, db.name);
     }
   }
 }
-

@@ -1,7 +1,5 @@
 import type { DatabaseSpec } from '../config/stack-schema';
-import type { StackSpec } from '../config/stack-spec';
 import type { Bootstrap } from './bootstrap';
-import type { ModelEngine } from './engine-model';
 
 /** A live generation with every default applied. */
 export interface ResolvedGeneration {
@@ -29,11 +27,4 @@ export interface ResolvedDatabase<D extends DatabaseSpec = DatabaseSpec> {
   readonly generations: readonly ResolvedGeneration[];
   readonly retired: readonly string[];
   readonly serving: ResolvedGeneration;
-}
-
-/** A resolved stack and the engines it was resolved with (the layers after the model use more of them). */
-export interface ResolvedStack<E extends ModelEngine = ModelEngine> {
-  readonly spec: StackSpec;
-  readonly databases: readonly ResolvedDatabase[];
-  readonly engines: readonly E[];
 }

@@ -5,12 +5,19 @@
 import { engineNamed } from '../config/stack-schema';
 import type { DatabaseState, GenerationState, StackState } from '../config/stack-state';
 import type { ModelEngine } from './engine-model';
-import type { ResolvedDatabase, ResolvedGeneration, ResolvedStack } from './resolved';
+import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
+import type { ResolvedStack } from './resolved-stack';
 
 /** Every sized volume of a generation: the engine's list, else the database's `storage.size` as `data`. */
-export function sizedVolumes(db: ResolvedDatabase, gen: ResolvedGeneration, engines: readonly ModelEngine[]): Record<string, { readonly size: string; readonly path: string }> {
+export function sizedVolumes(
+  db: ResolvedDatabase,
+  gen: ResolvedGeneration,
+  engines: readonly ModelEngine[],
+): Record<string, { readonly size: string; readonly path: string }> {
   const storage = (db.spec as { storage?: { size: string } }).storage?.size;
-  return engineNamed(engines, db.engine).volumes?.(db, gen) ?? (storage ? { data: { size: storage, path: `${db.path}.storage.size` } } : {});
+  return (
+    engineNamed(engines, db.engine).volumes?.(db, gen) ?? (storage ? { data: { size: storage, path: `${db.path}.storage.size` } } : {})
+  );
 }
 
 /** Generation-level facts for the state file. */
@@ -18,7 +25,12 @@ export function stackState(stack: ResolvedStack): StackState {
   return stateOf(stack.spec.stack, stack.databases, stack.engines, stack.spec.previous);
 }
 
-export function stateOf(stackName: string, resolved: readonly ResolvedDatabase[], engines: readonly ModelEngine[], previous: StackState | undefined): StackState {
+export function stateOf(
+  stackName: string,
+  resolved: readonly ResolvedDatabase[],
+  engines: readonly ModelEngine[],
+  previous: StackState | undefined,
+): StackState {
   const databases: Record<string, DatabaseState> = {};
   for (const db of resolved) {
     const model = engineNamed(engines, db.engine);
@@ -46,4 +58,3 @@ export function stateOf(stackName: string, resolved: readonly ResolvedDatabase[]
   }
   return { format: 1, stack: stackName, databases };
 }
-

@@ -8,7 +8,12 @@ import type { ResolvedDatabase } from './resolved';
 import { sizedVolumes, stateOf } from './stack-state-of';
 
 /** Rules comparing a generation with what the previous synth recorded. */
-export function checkTransitions(previous: StackState, databases: readonly ResolvedDatabase[], engines: readonly ModelEngine[], issues: ConfigIssue[]): void {
+export function checkTransitions(
+  previous: StackState,
+  databases: readonly ResolvedDatabase[],
+  engines: readonly ModelEngine[],
+  issues: ConfigIssue[],
+): void {
   const next = stateOf(previous.stack, databases, engines, previous);
   for (const [dbName, before] of Object.entries(previous.databases)) {
     const db = databases.find((d) => d.name === dbName);
@@ -32,7 +37,9 @@ export function checkTransitions(previous: StackState, databases: readonly Resol
           path: db ? `${db.path}.generations` : 'pgfleet:databases',
           value: genName,
           allowed: `generation ${dbName}/${genName} (${before.engine}, holding data) stays listed until it is retired`,
-          fix: db ? `add ${genName} back, or list it under ${db.path}.retired to delete it on purpose` : `add database ${dbName} back, or first retire its generations by name`,
+          fix: db
+            ? `add ${genName} back, or list it under ${db.path}.retired to delete it on purpose`
+            : `add database ${dbName} back, or first retire its generations by name`,
         });
         continue;
       }
@@ -56,7 +63,12 @@ export function checkTransitions(previous: StackState, databases: readonly Resol
         });
       }
       if (before.engine !== db.engine) {
-        issues.push({ path: `${db.path}.engine`, value: db.engine, allowed: `${before.engine}: a generation keeps its engine`, fix: `keep engine ${before.engine}; move to another operator with a new database entry restored from this one's backups` });
+        issues.push({
+          path: `${db.path}.engine`,
+          value: db.engine,
+          allowed: `${before.engine}: a generation keeps its engine`,
+          fix: `keep engine ${before.engine}; move to another operator with a new database entry restored from this one's backups`,
+        });
       }
       if (now.postgresVersion < was.postgresVersion) {
         issues.push({

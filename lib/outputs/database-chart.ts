@@ -2,7 +2,8 @@ import { App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { engineNamed } from '../config/stack-schema';
 import type { Engine } from '../engines/engine';
-import type { ResolvedDatabase, ResolvedStack } from '../model/resolved';
+import type { ResolvedDatabase } from '../model/resolved';
+import type { ResolvedStack } from '../model/resolved-stack';
 import { ConsumerSecrets } from '../constructs/consumer-secrets';
 
 /**

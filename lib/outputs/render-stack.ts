@@ -1,6 +1,6 @@
 import { ApiObject, App } from 'cdk8s';
 import { buildApp, DatabaseChart } from './database-chart';
-import type { ResolvedStack } from '../model/resolved';
+import type { ResolvedStack } from '../model/resolved-stack';
 import { stackState } from '../model/stack-state-of';
 import type { Engine } from '../engines/engine';
 import { STATE_FILE, type StackState } from '../config/stack-state';
@@ -35,7 +35,6 @@ export function manifestFile(manifest: { kind: string; metadata: { name: string 
   return `${manifest.kind.toLowerCase()}-${manifest.metadata.name}.yaml`;
 }
 
-
 /** Builds and serializes one resolved stack; writes nothing. */
 export function renderStack(resolved: ResolvedStack<Engine>): RenderedStack {
   const { spec } = resolved;
@@ -56,14 +55,23 @@ export function renderStack(resolved: ResolvedStack<Engine>): RenderedStack {
       if (files.has(file)) throw new Error(`two objects render to ${file} (${c.node.path})`);
       files.add(file);
       byConstruct.set(c, file);
-      objects.push({ file, manifest, construct: c, database: chart.database.name, dataBearing: DataBearing.generationOf(c), dependsOn: [] });
+      objects.push({
+        file,
+        manifest,
+        construct: c,
+        database: chart.database.name,
+        dataBearing: DataBearing.generationOf(c),
+        dependsOn: [],
+      });
     }
   }
   // Ordering declared with `node.addDependency` between objects (e.g. a restore Job after its cluster).
   const withDeps = objects.map((o) => {
     const deps = o.construct.node.dependencies;
     if (!deps.length) return o;
-    const dependsOn = [...new Set(deps.flatMap((d) => d.node.findAll()).map((d) => byConstruct.get(d as ApiObject)))].filter((f): f is string => !!f && f !== o.file);
+    const dependsOn = [...new Set(deps.flatMap((d) => d.node.findAll()).map((d) => byConstruct.get(d as ApiObject)))].filter(
+      (f): f is string => !!f && f !== o.file,
+    );
     return { ...o, dependsOn };
   });
 
@@ -71,7 +79,10 @@ export function renderStack(resolved: ResolvedStack<Engine>): RenderedStack {
   for (const o of withDeps) out.set(o.file, header + manifestYaml(o.manifest));
   for (const h of helmReleases) {
     const p = h.props;
-    out.set(`helmrelease-${p.name}.values.yaml`, `${header}# Values for chart ${p.chart} ${p.version} from ${p.repository}, release ${p.name} in ${p.namespace}.\n${manifestYaml(p.values)}`);
+    out.set(
+      `helmrelease-${p.name}.values.yaml`,
+      `${header}# Values for chart ${p.chart} ${p.version} from ${p.repository}, release ${p.name} in ${p.namespace}.\n${manifestYaml(p.values)}`,
+    );
   }
   const resources = withDeps.map((o) => o.file).sort();
   out.set('kustomization.yaml', header + manifestYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }));

@@ -19,7 +19,12 @@ import { deployStack } from './program';
 const stack = pulumi.getStack();
 const dist = path.join(projectRoot(), 'dist', stack);
 try {
-  const parsed = parseStackConfig(pulumi.runtime.allConfig(), { stack, source: `pulumi config of stack ${stack}`, previous: readState(dist), engines: ENGINES });
+  const parsed = parseStackConfig(pulumi.runtime.allConfig(), {
+    stack,
+    source: `pulumi config of stack ${stack}`,
+    previous: readState(dist),
+    engines: ENGINES,
+  });
   const rendered = renderStack(resolveParsed(parsed));
   const unreviewed = unreviewedFiles(rendered.files, readStackDir(dist));
   if (unreviewed.length) {

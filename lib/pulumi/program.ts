@@ -72,7 +72,14 @@ export function deployStack(rendered: RenderedStack, opts: pulumi.CustomResource
     const db = rendered.resolved.databases.find((d) => h.node.path.startsWith(`${d.name}/`));
     return new k8s.helm.v3.Release(
       `${p.namespace}/${p.name}`,
-      { name: p.name, namespace: p.namespace, chart: p.chart, version: p.version, repositoryOpts: { repo: p.repository }, values: p.values },
+      {
+        name: p.name,
+        namespace: p.namespace,
+        chart: p.chart,
+        version: p.version,
+        repositoryOpts: { repo: p.repository },
+        values: p.values,
+      },
       { ...opts, ...dataOptions(DataBearing.generationOf(h), db?.serving.name ?? '') },
     );
   });

@@ -10,36 +10,15 @@
  * `destroys-data:x` as well.
  */
 import type { RenderedStack } from '../outputs/render-stack';
-import { GATED_CLASSES, type ChangeClass } from '../engines/change-rule';
-import type { DatabaseDiff, ObjectDiff } from './stack-diff';
-
-export interface Acknowledgement {
-  /** What to list in `acknowledge`, e.g. `irreversible:forgejo-db`. */
-  readonly name: string;
-  readonly class: ChangeClass;
-  readonly database?: string;
-  readonly acknowledged: boolean;
-  /** How it was acknowledged. */
-  readonly by?: 'acknowledge' | 'retired';
-  /** The list to add it to, e.g. `pgfleet:databases[0].acknowledge`. */
-  readonly configPath: string;
-}
-
-export interface Gate {
-  /** True when every gated change is acknowledged. */
-  readonly ok: boolean;
-  /** Every gated change's acknowledgement, once per name. */
-  readonly required: readonly Acknowledgement[];
-  readonly missing: readonly Acknowledgement[];
-  /**
-   * `acknowledge` entries no change of this diff needs: left over from an applied change. They
-   * would silently accept the next change of the same name, so the review asks to remove them.
-   */
-  readonly unused: readonly { readonly database: string; readonly name: string; readonly configPath: string }[];
-}
+import { GATED_CLASSES } from '../engines/change-rule';
+import type { Acknowledgement, DatabaseDiff, Gate, ObjectDiff } from './diff-types';
 
 /** Adds the acknowledgements to every gated change and computes the gate. */
-export function gateOf(objects: readonly ObjectDiff[], databases: readonly DatabaseDiff[], next: RenderedStack): { gate: Gate; objects: ObjectDiff[] } {
+export function gateOf(
+  objects: readonly ObjectDiff[],
+  databases: readonly DatabaseDiff[],
+  next: RenderedStack,
+): { gate: Gate; objects: ObjectDiff[] } {
   const required = new Map<string, Acknowledgement>();
   const listed = new Map(next.resolved.databases.map((d) => [d.name, d.spec.acknowledge]));
   const withAcks = objects.map((o) => {
@@ -73,7 +52,9 @@ export function gateOf(objects: readonly ObjectDiff[], databases: readonly Datab
   });
   const needed = new Set(required.keys());
   const unused = databases.flatMap((d) =>
-    (listed.get(d.name) ?? []).filter((n) => !needed.has(n)).map((name) => ({ database: d.name, name, configPath: `${d.path}.acknowledge` })),
+    (listed.get(d.name) ?? [])
+      .filter((n) => !needed.has(n))
+      .map((name) => ({ database: d.name, name, configPath: `${d.path}.acknowledge` })),
   );
   const all = [...required.values()];
   const missing = all.filter((a) => !a.acknowledged);

@@ -22,19 +22,27 @@ function git(args: string[], cwd: string): string {
     return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
   } catch (e) {
     const err = e as { stderr?: string; message: string };
-    throw new BaseError(`cannot read the base with git ${args.join(' ')}: ${(err.stderr?.trim() ? err.stderr : err.message).trim()}\n  (run inside the git checkout, pass an existing --base REF, or compare with a directory: --from DIR)`);
+    throw new BaseError(
+      `cannot read the base with git ${args.join(' ')}: ${(err.stderr?.trim() ? err.stderr : err.message).trim()}\n  (run inside the git checkout, pass an existing --base REF, or compare with a directory: --from DIR)`,
+    );
   }
 }
 
 /** `dist/<stack>/` as committed at `ref`, read with `git ls-tree` and `git cat-file` (the work tree is not touched). */
 export function gitBase(ref: string, outDir: string, cwd: string = process.cwd()): BaseSource {
-  const rel = (stack: string) => path.relative(cwd, path.resolve(cwd, outDir, stack)).split(path.sep).join('/');
+  const rel = (stack: string) =>
+    path
+      .relative(cwd, path.resolve(cwd, outDir, stack))
+      .split(path.sep)
+      .join('/');
   git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd);
   return {
     describe: (stack) => `${ref}:${rel(stack)}`,
     files: (stack) => {
       const dir = rel(stack);
-      const names = git(['ls-tree', '-z', '--name-only', ref, '--', `${dir}/`], cwd).split('\0').filter(Boolean);
+      const names = git(['ls-tree', '-z', '--name-only', ref, '--', `${dir}/`], cwd)
+        .split('\0')
+        .filter(Boolean);
       const out = new Map<string, string>();
       for (const name of names) out.set(path.posix.basename(name), git(['cat-file', 'blob', `${ref}:./${name}`], cwd));
       return out;
@@ -44,7 +52,8 @@ export function gitBase(ref: string, outDir: string, cwd: string = process.cwd()
 
 /** A directory holding one `<stack>/` folder per stack (e.g. a copy of an older `dist/`). */
 export function dirBase(dir: string): BaseSource {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new BaseError(`--from ${dir}: no such directory (it should hold one <stack>/ folder per stack, like dist/)`);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new BaseError(`--from ${dir}: no such directory (it should hold one <stack>/ folder per stack, like dist/)`);
   return {
     describe: (stack) => path.join(dir, stack),
     files: (stack) => readStackDir(path.join(dir, stack)),

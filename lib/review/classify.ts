@@ -61,7 +61,8 @@ export function fill(text: string, vars: Readonly<Record<string, string>>): stri
   return text.replace(/\{\{(\w+)\}\}/g, (m, k: string) => vars[k] ?? m);
 }
 
-const opOf = (before: unknown, after: unknown): Change['op'] => (before === undefined ? 'added' : after === undefined ? 'removed' : 'changed');
+const opOf = (before: unknown, after: unknown): Change['op'] =>
+  before === undefined ? 'added' : after === undefined ? 'removed' : 'changed';
 
 interface Match {
   readonly prefix: readonly PathSegment[];
@@ -85,7 +86,9 @@ function bestMatch(rules: readonly ChangeRule[], input: ClassifyInput, path: rea
     const before = valueAt(input.before?.manifest, prefix);
     const after = valueAt(input.after?.manifest, prefix);
     const op = opOf(before, after);
-    const hit = candidates.find((c) => c.k === k && ((c.r.on ?? 'any') === 'any' || c.r.on === op) && (!c.r.when || c.r.when(before, after, input.context)));
+    const hit = candidates.find(
+      (c) => c.k === k && ((c.r.on ?? 'any') === 'any' || c.r.on === op) && (!c.r.when || c.r.when(before, after, input.context)),
+    );
     if (hit) return { prefix, rule: hit.r };
   }
   return undefined;
@@ -96,7 +99,9 @@ function changeFrom(match: Match, fields: FieldLine[], input: ClassifyInput): Ch
   const after = valueAt(input.after?.manifest, match.prefix);
   const vars = { ...input.vars, before: showValue(before), after: showValue(after) };
   const r = match.rule;
-  const reasons = [{ class: r.class, why: r.why }, ...(r.plus ?? [])].map((x) => ({ class: x.class, why: fill(x.why, vars) })).sort((a, b) => severity(b.class) - severity(a.class));
+  const reasons = [{ class: r.class, why: r.why }, ...(r.plus ?? [])]
+    .map((x) => ({ class: x.class, why: fill(x.why, vars) }))
+    .sort((a, b) => severity(b.class) - severity(a.class));
   return {
     path: formatPath(match.prefix),
     op: opOf(before, after),
@@ -137,7 +142,11 @@ export function classifyObject(input: ClassifyInput): Change[] {
   };
   if (!input.before || !input.after) {
     const m = match([]);
-    if (!m) return [unruled({ path: [], before: input.before?.manifest, after: input.after?.manifest }, input)].map((c) => ({ ...c, fields: [] }));
+    if (!m)
+      return [unruled({ path: [], before: input.before?.manifest, after: input.after?.manifest }, input)].map((c) => ({
+        ...c,
+        fields: [],
+      }));
     return [changeFrom(m, [], input)];
   }
   const groups = new Map<string, { match: Match; fields: FieldLine[] }>();

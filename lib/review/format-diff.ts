@@ -4,10 +4,10 @@
  * what is added, removed or changed, field paths old → new, the class with one line why, and
  * the gate with exactly what to acknowledge where.
  */
-import type { Acknowledgement } from './acknowledgement';
+import type { Acknowledgement } from './diff-types';
 import { CHANGE_CLASSES, type ChangeClass } from '../engines/change-rule';
 import { showValue, type Change } from './classify';
-import type { DatabaseDiff, ObjectDiff, StackDiff } from './stack-diff';
+import type { DatabaseDiff, ObjectDiff, StackDiff } from './diff-types';
 import { style as makeStyle, type Style } from './style';
 
 export type ReviewFormat = 'text' | 'markdown' | 'json';
@@ -20,7 +20,11 @@ const objectTitle = (o: ObjectDiff) => `${o.kind} ${o.namespace ? `${o.namespace
 function classCounts(objects: readonly ObjectDiff[]): string {
   const counts = new Map<ChangeClass, number>();
   for (const c of objects.flatMap((o) => o.changes)) counts.set(c.class, (counts.get(c.class) ?? 0) + 1);
-  return [...CHANGE_CLASSES].reverse().filter((c) => counts.has(c)).map((c) => `${c} ${counts.get(c)}`).join(', ');
+  return [...CHANGE_CLASSES]
+    .reverse()
+    .filter((c) => counts.has(c))
+    .map((c) => `${c} ${counts.get(c)}`)
+    .join(', ');
 }
 
 function opCounts(objects: readonly ObjectDiff[]): string {
@@ -31,25 +35,37 @@ function opCounts(objects: readonly ObjectDiff[]): string {
 /** `serving forgejo-db → forgejo-db-20261120`, new, retired and upgraded generations. */
 export function databaseLines(d: DatabaseDiff): string[] {
   const lines: string[] = [];
-  const serving = d.serving.before === d.serving.after || d.serving.before === undefined ? `serving ${d.serving.after}` : `serving ${d.serving.before} → ${d.serving.after} (cutover)`;
+  const serving =
+    d.serving.before === d.serving.after || d.serving.before === undefined
+      ? `serving ${d.serving.after}`
+      : `serving ${d.serving.before} → ${d.serving.after} (cutover)`;
   lines.push(`${d.name} (${d.engine}, namespace ${d.namespace}): ${serving}`);
   for (const g of d.generations) {
-    if (g.status === 'new') lines.push(`  + generation ${g.name}: PostgreSQL ${g.after!.postgresVersion}, ${g.after!.bootstrap}${g.after!.archive ? `, archive ${g.after!.archive}` : ''}`);
+    if (g.status === 'new')
+      lines.push(
+        `  + generation ${g.name}: PostgreSQL ${g.after!.postgresVersion}, ${g.after!.bootstrap}${g.after!.archive ? `, archive ${g.after!.archive}` : ''}`,
+      );
     else if (g.status === 'retired') lines.push(`  - generation ${g.name}: retired (PostgreSQL ${g.before!.postgresVersion})`);
-    else if (g.before!.postgresVersion !== g.after!.postgresVersion) lines.push(`  ~ generation ${g.name}: PostgreSQL ${g.before!.postgresVersion} → ${g.after!.postgresVersion}`);
+    else if (g.before!.postgresVersion !== g.after!.postgresVersion)
+      lines.push(`  ~ generation ${g.name}: PostgreSQL ${g.before!.postgresVersion} → ${g.after!.postgresVersion}`);
   }
   return lines;
 }
 
 const ackState = (a: Acknowledgement) =>
-  a.acknowledged ? `acknowledged (${a.by === 'retired' ? 'the stack retires it by name' : `in ${a.configPath}`})` : `NOT acknowledged: add to ${a.configPath}`;
+  a.acknowledged
+    ? `acknowledged (${a.by === 'retired' ? 'the stack retires it by name' : `in ${a.configPath}`})`
+    : `NOT acknowledged: add to ${a.configPath}`;
 
 function fieldText(c: Change): { head: string; fields: string[] } {
   if (c.fields.length === 1 && c.fields[0].path === c.path) {
     const f = c.fields[0];
     return { head: `${c.path}: ${showValue(f.before)} → ${showValue(f.after)}`, fields: [] };
   }
-  return { head: c.path === '' ? '(object)' : c.path, fields: c.fields.map((f) => `${f.path}: ${showValue(f.before)} → ${showValue(f.after)}`) };
+  return {
+    head: c.path === '' ? '(object)' : c.path,
+    fields: c.fields.map((f) => `${f.path}: ${showValue(f.before)} → ${showValue(f.after)}`),
+  };
 }
 
 /** Unacknowledged names by the config path they belong in. */
@@ -64,7 +80,10 @@ function gateText(d: StackDiff, s: Style): string[] {
   const g = d.gate;
   const lines: string[] = [];
   if (g.required.length === 0) lines.push(`gate: ${s.green('passes')} (nothing destroys data or is irreversible)`);
-  else if (g.ok) lines.push(`gate: ${s.green('passes')}: ${g.required.map((a) => `${a.name} ${a.by === 'retired' ? '(retired by name)' : '(acknowledged)'}`).join(', ')}`);
+  else if (g.ok)
+    lines.push(
+      `gate: ${s.green('passes')}: ${g.required.map((a) => `${a.name} ${a.by === 'retired' ? '(retired by name)' : '(acknowledged)'}`).join(', ')}`,
+    );
   else {
     lines.push(`gate: ${s.bold(s.red('FAILS'))}: ${g.missing.length} change${g.missing.length === 1 ? '' : 's'} not acknowledged`);
     for (const [path, names] of missingByPath(d)) {
@@ -73,7 +92,10 @@ function gateText(d: StackDiff, s: Style): string[] {
       for (const n of names) lines.push(`        - ${n}`);
     }
   }
-  for (const u of g.unused) lines.push(s.yellow(`note: ${u.configPath} lists ${u.name}, which no change here needs: remove it once the change it accepted is applied`));
+  for (const u of g.unused)
+    lines.push(
+      s.yellow(`note: ${u.configPath} lists ${u.name}, which no change here needs: remove it once the change it accepted is applied`),
+    );
   return lines;
 }
 
@@ -81,7 +103,10 @@ function stackText(d: StackDiff, s: Style): string {
   const lines: string[] = [s.bold(`${d.stack}`) + s.dim(` (compared with ${d.base})`)];
   if (d.objects.length === 0) {
     lines.push('  no changes');
-    for (const u of d.gate.unused) lines.push(s.yellow(`  note: ${u.configPath} lists ${u.name}, which no change here needs: remove it once the change it accepted is applied`));
+    for (const u of d.gate.unused)
+      lines.push(
+        s.yellow(`  note: ${u.configPath} lists ${u.name}, which no change here needs: remove it once the change it accepted is applied`),
+      );
     return lines.join('\n');
   }
   for (const db of d.databases) lines.push(...databaseLines(db).map((l) => `  ${l}`));
@@ -120,10 +145,17 @@ function stackMarkdown(d: StackDiff): string {
     lines.push('', '| | object | change | class | why |', '|---|---|---|---|---|');
     for (const o of d.objects) {
       for (const c of o.changes) {
-        const change = o.op !== 'changed' ? `${o.op} (${code(o.file)})` : c.fields.map((f) => `${code(f.path)}: ${code(showValue(f.before))} → ${code(showValue(f.after))}`).join('<br>');
-        const cls = c.reasons.map((r, i) => (i === 0 && (r.class === 'destroys-data' || r.class === 'irreversible') ? `**${r.class}**` : r.class)).join(', ');
+        const change =
+          o.op !== 'changed'
+            ? `${o.op} (${code(o.file)})`
+            : c.fields.map((f) => `${code(f.path)}: ${code(showValue(f.before))} → ${code(showValue(f.after))}`).join('<br>');
+        const cls = c.reasons
+          .map((r, i) => (i === 0 && (r.class === 'destroys-data' || r.class === 'irreversible') ? `**${r.class}**` : r.class))
+          .join(', ');
         const acks = c.acknowledgements.map((a) => `<br>${a.acknowledged ? '✅' : '❌'} ${code(a.name)} ${md(ackState(a))}`).join('');
-        lines.push(`| ${SIGN[o.op]} | ${code(objectTitle(o))} | ${md(change)} | ${cls} | ${md(c.reasons.map((r) => r.why).join('; '))}${acks} |`);
+        lines.push(
+          `| ${SIGN[o.op]} | ${code(objectTitle(o))} | ${md(change)} | ${cls} | ${md(c.reasons.map((r) => r.why).join('; '))}${acks} |`,
+        );
       }
     }
     lines.push('', `${opCounts(d.objects)}; ${classCounts(d.objects)}.`);
@@ -133,10 +165,15 @@ function stackMarkdown(d: StackDiff): string {
     if (d.gate.ok) lines.push(gateText(d, makeStyle(false))[0]);
     else {
       lines.push(`gate: **fails**: ${d.gate.missing.length} change${d.gate.missing.length === 1 ? '' : 's'} not acknowledged. To accept:`);
-      for (const [path, names] of missingByPath(d)) lines.push('', `add to ${code(path)}:`, '', '```yaml', 'acknowledge:', ...names.map((n) => `  - ${n}`), '```');
+      for (const [path, names] of missingByPath(d))
+        lines.push('', `add to ${code(path)}:`, '', '```yaml', 'acknowledge:', ...names.map((n) => `  - ${n}`), '```');
     }
   }
-  for (const u of d.gate.unused) lines.push('', `> note: ${code(u.configPath)} lists ${code(u.name)}, which no change here needs: remove it once the change it accepted is applied.`);
+  for (const u of d.gate.unused)
+    lines.push(
+      '',
+      `> note: ${code(u.configPath)} lists ${code(u.name)}, which no change here needs: remove it once the change it accepted is applied.`,
+    );
   return lines.join('\n');
 }
 

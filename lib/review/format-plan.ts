@@ -18,11 +18,15 @@ interface Section {
 
 function sections(p: Plan, s: Style): Section[] {
   const apply = p.apply.map(
-    (a) => `${ACTION[a.action]} ${a.object} [${a.classes.map((c) => s.cls(c)).join(', ')}]: ${a.why}${a.after.length ? ` (after ${a.after.join(', ')})` : ''}`,
+    (a) =>
+      `${ACTION[a.action]} ${a.object} [${a.classes.map((c) => s.cls(c)).join(', ')}]: ${a.why}${a.after.length ? ` (after ${a.after.join(', ')})` : ''}`,
   );
   return [
     { title: 'Before `pulumi up`', steps: p.before },
-    { title: `\`pulumi up -s ${p.stack}\` (independent objects are applied in parallel; "after" is the order dependsOn enforces)`, steps: apply },
+    {
+      title: `\`pulumi up -s ${p.stack}\` (independent objects are applied in parallel; "after" is the order dependsOn enforces)`,
+      steps: apply,
+    },
     { title: 'Wait for', steps: p.wait },
     { title: 'Check', steps: p.check },
     { title: 'Manual', steps: p.manual },
@@ -32,7 +36,8 @@ function sections(p: Plan, s: Style): Section[] {
 
 function gateLine(p: Plan): string {
   if (p.gate.required.length === 0) return 'gate: passes (nothing destroys data or is irreversible)';
-  if (p.gate.ok) return `gate: passes: ${p.gate.required.map((a) => `${a.name} ${a.by === 'retired' ? '(retired by name)' : '(acknowledged)'}`).join(', ')}`;
+  if (p.gate.ok)
+    return `gate: passes: ${p.gate.required.map((a) => `${a.name} ${a.by === 'retired' ? '(retired by name)' : '(acknowledged)'}`).join(', ')}`;
   return `gate: FAILS: not acknowledged: ${p.gate.missing.map((a) => `${a.name} (add to ${a.configPath})`).join(', ')}`;
 }
 
@@ -43,7 +48,11 @@ export function formatPlan(p: Plan, format: ReviewFormat, options: { color?: boo
   if (format === 'markdown') {
     const lines = [`## pgfleet plan: ${p.stack}`, '', `Compared with \`${p.base}\`.`, ''];
     if (empty) return `${[...lines, 'No changes: nothing to do.'].join('\n')}\n`;
-    lines.push(...p.databases.flatMap((d) => databaseLines(d).map((l, i) => (i === 0 ? `- ${l}` : `  - ${l.trim()}`))), `- ${gateLine(p)}`, '');
+    lines.push(
+      ...p.databases.flatMap((d) => databaseLines(d).map((l, i) => (i === 0 ? `- ${l}` : `  - ${l.trim()}`))),
+      `- ${gateLine(p)}`,
+      '',
+    );
     let n = 0;
     for (const sec of sections(p, makeStyle(false))) {
       lines.push(`### ${sec.title}`, '');

@@ -7,8 +7,8 @@
  */
 import type { ChangeClass } from '../engines/change-rule';
 import { severity } from './classify';
-import type { Gate } from './acknowledgement';
-import type { DatabaseDiff, ObjectDiff, StackDiff } from './stack-diff';
+import type { Gate } from './diff-types';
+import type { DatabaseDiff, ObjectDiff, StackDiff } from './diff-types';
 
 export type PlanSection = 'before' | 'wait' | 'check' | 'manual' | 'follow-up';
 
@@ -85,9 +85,17 @@ export function buildPlan(diff: StackDiff): Plan {
   if (!g.ok) {
     const byPath = new Map<string, string[]>();
     for (const a of g.missing) byPath.set(a.configPath, [...(byPath.get(a.configPath) ?? []), a.name]);
-    for (const [path, names] of byPath) add('before', `the gate fails: read \`pgfleet diff --stack ${diff.stack}\`, then add ${names.join(', ')} to ${path} if you mean it, or change the stack`);
+    for (const [path, names] of byPath)
+      add(
+        'before',
+        `the gate fails: read \`pgfleet diff --stack ${diff.stack}\`, then add ${names.join(', ')} to ${path} if you mean it, or change the stack`,
+      );
   }
-  for (const u of g.unused) add('before', `remove ${u.name} from ${u.configPath}: no change here needs it, and left in place it would accept a later change unreviewed`);
+  for (const u of g.unused)
+    add(
+      'before',
+      `remove ${u.name} from ${u.configPath}: no change here needs it, and left in place it would accept a later change unreviewed`,
+    );
 
   const ordered = applyOrder(diff.objects);
   const apply: ApplyStep[] = ordered.map((o) => {
@@ -118,14 +126,20 @@ export function buildPlan(diff: StackDiff): Plan {
       const hasBefore = c.steps.some((s) => stepSection(s)[0] === 'before');
       for (const step of c.steps) add(...stepSection(step));
       if (c.reasons.some((r) => r.class === 'irreversible') && !hasBefore) {
-        add('before', `make sure a recent backup of ${o.generation ?? o.name} exists: after this change the only way back is restoring it into a new generation`);
+        add(
+          'before',
+          `make sure a recent backup of ${o.generation ?? o.name} exists: after this change the only way back is restoring it into a new generation`,
+        );
       }
     }
   }
 
   for (const d of diff.databases) databaseSteps(diff, d, add);
   for (const a of g.required.filter((x) => x.by === 'acknowledge')) {
-    add('follow-up', `once \`pulumi up\` has applied this change, remove ${a.name} from ${a.configPath}: left in place it would accept the next such change unreviewed`);
+    add(
+      'follow-up',
+      `once \`pulumi up\` has applied this change, remove ${a.name} from ${a.configPath}: left in place it would accept the next such change unreviewed`,
+    );
   }
   return {
     stack: diff.stack,
@@ -141,7 +155,8 @@ export function buildPlan(diff: StackDiff): Plan {
   };
 }
 
-const retireStep = (d: DatabaseDiff, gen: string) => `after a grace period in which ${gen} stays available to switch back to, retire it: add ${gen} to ${d.path}.retired`;
+const retireStep = (d: DatabaseDiff, gen: string) =>
+  `after a grace period in which ${gen} stays available to switch back to, retire it: add ${gen} to ${d.path}.retired`;
 
 /** The steps that follow from generations appearing, serving moving and generations retiring. */
 function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t: string) => void): void {
@@ -152,8 +167,15 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
   const cutover = d.serving.before !== undefined && d.serving.before !== serving;
 
   if (classes.has('downtime')) {
-    const down = [...new Set(objects.filter((o) => o.changes.some((c) => c.reasons.some((r) => r.class === 'downtime'))).map((o) => o.generation ?? o.name))];
-    add('before', `announce the downtime and put up a maintenance page for ${list(apps)}: ${down.join(', ')} will be offline while the change runs`);
+    const down = [
+      ...new Set(
+        objects.filter((o) => o.changes.some((c) => c.reasons.some((r) => r.class === 'downtime'))).map((o) => o.generation ?? o.name),
+      ),
+    ];
+    add(
+      'before',
+      `announce the downtime and put up a maintenance page for ${list(apps)}: ${down.join(', ')} will be offline while the change runs`,
+    );
     const continues = objects.some((o) => o.changes.some((c) => c.outageContinues));
     add(
       'manual',
@@ -167,33 +189,56 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
     const b = gen.bootstrap!;
     const what = b.kind === 'restore' ? `restored from ${b.source} (${b.target})` : `upgraded from ${b.source}`;
     const field = b.kind === 'restore' ? 'restoreFrom' : 'upgradeFrom';
-    add('check', `verify the data of ${gen.name} (${what}) before anyone uses it: connect to ${gen.name} itself, not through the consumers' Secret (which still points at ${serving}), and check the newest rows${b.kind === 'restore' ? ' are from just before the target' : ' and row counts match'}`);
+    add(
+      'check',
+      `verify the data of ${gen.name} (${what}) before anyone uses it: connect to ${gen.name} itself, not through the consumers' Secret (which still points at ${serving}), and check the newest rows${b.kind === 'restore' ? ' are from just before the target' : ' and row counts match'}`,
+    );
     // An engine that spells out its own follow-ups for the new generation knows its phases best.
-    const engineFollowUps = objects.some((o) => o.generation === gen.name && o.changes.some((c) => c.steps.some((st) => stepSection(st)[0] === 'follow-up')));
+    const engineFollowUps = objects.some(
+      (o) => o.generation === gen.name && o.changes.some((c) => c.steps.some((st) => stepSection(st)[0] === 'follow-up')),
+    );
     if (engineFollowUps) continue;
     if (serving !== gen.name) {
-      add('follow-up', `cut over: set ${d.path}.serving: ${gen.name}, synth, review \`pgfleet diff\`, \`pulumi up\`; writes to ${b.source} made after ${b.kind === 'restore' ? 'the target' : 'the copy'} are not in ${gen.name}, so stop ${list(apps)} first if they matter`);
+      add(
+        'follow-up',
+        `cut over: set ${d.path}.serving: ${gen.name}, synth, review \`pgfleet diff\`, \`pulumi up\`; writes to ${b.source} made after ${b.kind === 'restore' ? 'the target' : 'the copy'} are not in ${gen.name}, so stop ${list(apps)} first if they matter`,
+      );
     }
-    add('follow-up', `once ${gen.name} runs and has its first backup, remove ${gen.path}.${field}: it is read only at creation (the diff shows the removal as no-op)`);
+    add(
+      'follow-up',
+      `once ${gen.name} runs and has its first backup, remove ${gen.path}.${field}: it is read only at creation (the diff shows the removal as no-op)`,
+    );
     if (b.source) add('follow-up', retireStep(d, b.source));
   }
 
   if (cutover) {
     const old = d.serving.before!;
-    for (const c of d.consumers) add('manual', `restart ${c.app} so it reads ${serving}'s connection from Secret ${c.secretName}: \`kubectl -n ${d.namespace} rollout restart deployment/${c.app}\` (\`oc rollout latest dc/${c.app}\` for an OpenShift DeploymentConfig; applications that re-read the Secret need no restart)`);
-    add('check', `the applications (${list(apps)}) work against ${serving}; ${old} no longer receives writes (\`SELECT count(*) FROM pg_stat_activity WHERE datname IS NOT NULL AND backend_type = 'client backend'\` on ${old})`);
+    for (const c of d.consumers)
+      add(
+        'manual',
+        `restart ${c.app} so it reads ${serving}'s connection from Secret ${c.secretName}: \`kubectl -n ${d.namespace} rollout restart deployment/${c.app}\` (\`oc rollout latest dc/${c.app}\` for an OpenShift DeploymentConfig; applications that re-read the Secret need no restart)`,
+      );
+    add(
+      'check',
+      `the applications (${list(apps)}) work against ${serving}; ${old} no longer receives writes (\`SELECT count(*) FROM pg_stat_activity WHERE datname IS NOT NULL AND backend_type = 'client backend'\` on ${old})`,
+    );
     if (!d.generations.some((x) => x.name === old && x.status === 'retired')) {
       add('follow-up', retireStep(d, old));
     }
   }
 
-  const allLiveArchives = diff.databases.flatMap((x) => x.generations.filter((g) => g.status !== 'retired' && g.after?.archive).map((g) => g.after!.archive!));
+  const allLiveArchives = diff.databases.flatMap((x) =>
+    x.generations.filter((g) => g.status !== 'retired' && g.after?.archive).map((g) => g.after!.archive!),
+  );
   for (const gen of d.generations.filter((x) => x.status === 'retired')) {
     // Workloads before their volumes: a claim still mounted stays Terminating until its pods are gone.
     const removed = objects.filter((x) => x.op === 'removed' && x.dataBearing && x.generation === gen.name);
     for (const o of [...removed].sort((a, b) => Number(a.kind === 'PersistentVolumeClaim') - Number(b.kind === 'PersistentVolumeClaim'))) {
       if (!o.changes.some((c) => c.steps.some((s) => stepSection(s)[0] === 'manual'))) {
-        add('manual', `after the grace period, delete ${title(o)} by hand (\`kubectl -n ${o.namespace ?? d.namespace} delete ${o.kind.toLowerCase()} ${o.name}\`): Pulumi only let go of it, and deleting it deletes ${gen.name}'s data`);
+        add(
+          'manual',
+          `after the grace period, delete ${title(o)} by hand (\`kubectl -n ${o.namespace ?? d.namespace} delete ${o.kind.toLowerCase()} ${o.name}\`): Pulumi only let go of it, and deleting it deletes ${gen.name}'s data`,
+        );
       }
     }
     const archive = gen.before?.archive;
@@ -202,7 +247,10 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
     const dir = (p: string) => (p.endsWith('/') ? p : `${p}/`);
     const overlapping = allLiveArchives.filter((a) => dir(a).startsWith(dir(archive)) || dir(archive).startsWith(dir(a)));
     if (overlapping.length) {
-      add('manual', `keep the archive of ${gen.name} (${archive}): it overlaps the live archive ${overlapping.join(', ')}; delete only ${gen.name}'s own files there, by hand, once its backups are no longer needed`);
+      add(
+        'manual',
+        `keep the archive of ${gen.name} (${archive}): it overlaps the live archive ${overlapping.join(', ')}; delete only ${gen.name}'s own files there, by hand, once its backups are no longer needed`,
+      );
     } else {
       add('manual', `delete the archive of ${gen.name} (${archive}) once its backups are no longer needed: pgfleet never deletes archives`);
     }

@@ -9,7 +9,8 @@ import { resolveParsed } from '../model/resolve';
 import { renderStack } from '../outputs/render-stack';
 import type { BaseSource } from './base-files';
 import { stateOfFiles } from './reviewed-object';
-import { diffRendered, type StackDiff } from './stack-diff';
+import { diffRendered } from './stack-diff';
+import type { StackDiff } from './diff-types';
 
 export interface ReviewOptions {
   /** @default - every stack file in stacksDir */

@@ -90,7 +90,8 @@ export function objectsOfRender(r: RenderedStack): Map<string, ReviewedObject> {
     const file = `helmrelease-${h.props.name}.values.yaml`;
     const parsed = out.get(file);
     const chart: Chart = Chart.of(h);
-    if (parsed && chart instanceof DatabaseChart) out.set(file, { ...parsed, database: (chart as DatabaseChart).database.name, dataBearing: DataBearing.generationOf(h) });
+    if (parsed && chart instanceof DatabaseChart)
+      out.set(file, { ...parsed, database: (chart as DatabaseChart).database.name, dataBearing: DataBearing.generationOf(h) });
   }
   return out;
 }

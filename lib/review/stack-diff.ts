@@ -4,64 +4,14 @@
  * the acknowledgement gate. Pure: the CLI reads the base from git or a directory, tests pass a map.
  */
 import { engineNamed } from '../config/stack-schema';
-import type { DatabaseState, GenerationState, StackState } from '../config/stack-state';
+import type { DatabaseState, StackState } from '../config/stack-state';
 import type { RenderedStack } from '../outputs/render-stack';
-import { gateOf, type Acknowledgement, type Gate } from './acknowledgement';
-import type { ChangeClass, ChangeContext, ChangeRule } from '../engines/change-rule';
-import { classifyObject, severity, type Change } from './classify';
+import { gateOf } from './acknowledgement';
+import type { DatabaseDiff, GenerationDiff, ObjectDiff, StackDiff } from './diff-types';
+import type { ChangeContext, ChangeRule } from '../engines/change-rule';
+import { classifyObject, severity } from './classify';
 import { genericChangeRules } from './generic-rules';
 import { HELM_VALUES_KIND, objectsOfFiles, objectsOfRender, stateOfFiles, type ReviewedObject } from './reviewed-object';
-
-/** One object that is added, removed or changed, with its classified changes. */
-export interface ObjectDiff {
-  readonly file: string;
-  readonly apiKind: string;
-  readonly kind: string;
-  readonly name: string;
-  readonly namespace?: string;
-  readonly database?: string;
-  readonly generation?: string;
-  readonly dataBearing: boolean;
-  readonly op: 'added' | 'removed' | 'changed';
-  readonly changes: readonly (Change & { readonly acknowledgements: readonly Acknowledgement[] })[];
-  /** The most severe class of its changes. */
-  readonly class: ChangeClass;
-  /** Files this object is created after. */
-  readonly dependsOn: readonly string[];
-}
-
-/** A generation of a database, before and after the change. */
-export interface GenerationDiff {
-  readonly name: string;
-  readonly status: 'new' | 'retired' | 'kept';
-  readonly before?: GenerationState;
-  readonly after?: GenerationState;
-  /** Config path of the live generation, e.g. `pgfleet:databases[0].generations[1]`. */
-  readonly path?: string;
-  /** How the live generation starts, and from which generation. */
-  readonly bootstrap?: { readonly kind: 'initdb' | 'restore' | 'upgrade'; readonly source?: string; readonly target?: string };
-}
-
-export interface DatabaseDiff {
-  readonly name: string;
-  readonly engine: string;
-  readonly namespace: string;
-  /** Config path of the database entry, e.g. `pgfleet:databases[0]`. */
-  readonly path: string;
-  readonly serving: { readonly before?: string; readonly after?: string };
-  readonly generations: readonly GenerationDiff[];
-  /** Applications wired to the serving generation. */
-  readonly consumers: readonly { readonly app: string; readonly secretName: string }[];
-}
-
-export interface StackDiff {
-  readonly stack: string;
-  /** Where the base came from, e.g. `HEAD:dist/indigo-prod`. */
-  readonly base: string;
-  readonly objects: readonly ObjectDiff[];
-  readonly databases: readonly DatabaseDiff[];
-  readonly gate: Gate;
-}
 
 export interface DiffOptions {
   /** Shown as where the base came from. @default "base" */
@@ -109,7 +59,10 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
   const afterState = next.state;
   const beforeObjects = objectsOfFiles(base);
   const afterObjects = objectsOfRender(next);
-  const dataBearingKinds = new Set([...ALWAYS_DATA_BEARING, ...[...afterObjects.values()].filter((o) => o.dataBearing).map((o) => o.apiKind)]);
+  const dataBearingKinds = new Set([
+    ...ALWAYS_DATA_BEARING,
+    ...[...afterObjects.values()].filter((o) => o.dataBearing).map((o) => o.apiKind),
+  ]);
 
   const objects: ObjectDiff[] = [];
   for (const file of [...new Set([...beforeObjects.keys(), ...afterObjects.keys()])].sort()) {
@@ -122,7 +75,11 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
     const known = generationNames(dbBefore, dbAfter);
     const generation = generationOf(after, known) ?? generationOf(before, known);
     // A base-only object cannot be asked: its kind decides (a Helm release named after a generation owns its volumes).
-    const dataBearing = after ? after.dataBearing !== undefined : any.apiKind === HELM_VALUES_KIND ? generation === any.name : dataBearingKinds.has(any.apiKind);
+    const dataBearing = after
+      ? after.dataBearing !== undefined
+      : any.apiKind === HELM_VALUES_KIND
+        ? generation === any.name
+        : dataBearingKinds.has(any.apiKind);
     const context: ChangeContext = {
       before: before?.manifest,
       after: after?.manifest,
@@ -130,7 +87,10 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
       dataBearing,
       newGeneration: generation !== undefined && !dbBefore?.generations[generation] && !!dbAfter?.generations[generation],
       retiring: generation !== undefined && !!dbAfter?.retired.includes(generation) && !dbBefore?.retired.includes(generation),
-      state: { before: generation ? dbBefore?.generations[generation] : undefined, after: generation ? dbAfter?.generations[generation] : undefined },
+      state: {
+        before: generation ? dbBefore?.generations[generation] : undefined,
+        after: generation ? dbAfter?.generations[generation] : undefined,
+      },
       serving: { before: dbBefore?.serving, after: dbAfter?.serving },
     };
     const resolvedDb = next.resolved.databases.find((d) => d.name === database);
@@ -143,14 +103,23 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
       stack,
       ...(generation ? { generation } : {}),
       ...(database ? { database } : {}),
-      ...(context.state.after?.bootstrap ?? context.state.before?.bootstrap ? { bootstrap: (context.state.after ?? context.state.before)!.bootstrap } : {}),
+      ...((context.state.after?.bootstrap ?? context.state.before?.bootstrap)
+        ? { bootstrap: (context.state.after ?? context.state.before)!.bootstrap }
+        : {}),
       ...(born?.source ? { source: born.source } : {}),
       ...(born?.target ? { target: born.target.describe().replace(/^time /, '') } : {}),
       ...(context.serving.after ? { serving: context.serving.after } : {}),
       ...(context.serving.before ? { servingBefore: context.serving.before } : {}),
       ...(resolvedDb ? engineNamed(engines, resolvedDb.engine).reviewVars?.(resolvedDb) : {}),
     };
-    const changes = classifyObject({ before, after, context, rules: engine && engines.some((e) => e.name === engine) ? rulesOf(engine) : [], generic: genericChangeRules, vars });
+    const changes = classifyObject({
+      before,
+      after,
+      context,
+      rules: engine && engines.some((e) => e.name === engine) ? rulesOf(engine) : [],
+      generic: genericChangeRules,
+      vars,
+    });
     if (changes.length === 0) continue;
     objects.push({
       file,

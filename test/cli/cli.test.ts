@@ -34,13 +34,17 @@ describe('pgfleet CLI', () => {
     const file = path.join(dir, 'Pulumi.bad-dev.yaml');
     fs.writeFileSync(
       file,
-      GOOD.replace('postgresVersion: 18', 'postgresVersion: "18"').replace('instances: 1', 'instancess: 1').replace('size: 5Gi', 'size: five').replace('retentionPolicy: 3d', 'retentionPolicy: 3 days'),
+      GOOD.replace('postgresVersion: 18', 'postgresVersion: "18"')
+        .replace('instances: 1', 'instancess: 1')
+        .replace('size: 5Gi', 'size: five')
+        .replace('retentionPolicy: 3d', 'retentionPolicy: 3 days'),
     );
     const out = path.join(dir, 'out');
     const s = pgfleet('synth', '--file', file, '--out', out);
     expect(s.status).toBe(1);
     expect(s.stderr).toContain('4 problems');
-    for (const p of ['postgresVersion', 'instancess', 'storage.size', 'backup.retentionPolicy']) expect(s.stderr).toContain(`pgfleet:databases[0].${p}`);
+    for (const p of ['postgresVersion', 'instancess', 'storage.size', 'backup.retentionPolicy'])
+      expect(s.stderr).toContain(`pgfleet:databases[0].${p}`);
     expect(s.stderr).toContain('fix:');
     expect(s.stderr).not.toMatch(/^\s+at /m);
     expect(fs.existsSync(out)).toBe(false);
@@ -76,7 +80,10 @@ describe('pgfleet CLI', () => {
 
   test('fails, without a stack trace, when there is nothing to work on', () => {
     const empty = tempDir();
-    for (const cmd of [['synth', '--stacks-dir', empty], ['diff', '--stacks-dir', empty]]) {
+    for (const cmd of [
+      ['synth', '--stacks-dir', empty],
+      ['diff', '--stacks-dir', empty],
+    ]) {
       const s = pgfleet(...cmd);
       expect(s.status).toBe(1);
       expect(s.stderr).toContain(`no stack files (Pulumi.<stack>.yaml) in ${empty}`);

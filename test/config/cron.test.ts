@@ -1,8 +1,12 @@
 import { cronProblem, isCron5, isCron6 } from '../../lib/config/cron';
 
 describe('cron', () => {
-  test.each(['0 2 * * *', '*/15 * * * *', '0 0 * * 0', '30 1 1,15 * *', '@daily', '0 9-17 * * 1-5'])('five fields: %s', (c) => expect(isCron5(c)).toBe(true));
-  test.each(['0 0 2 * * *', '60 * * * *', '* * *', '0 24 * * *', '0 0 * * 7', 'daily'])('not five fields: %s', (c) => expect(isCron5(c)).toBe(false));
+  test.each(['0 2 * * *', '*/15 * * * *', '0 0 * * 0', '30 1 1,15 * *', '@daily', '0 9-17 * * 1-5'])('five fields: %s', (c) =>
+    expect(isCron5(c)).toBe(true),
+  );
+  test.each(['0 0 2 * * *', '60 * * * *', '* * *', '0 24 * * *', '0 0 * * 7', 'daily'])('not five fields: %s', (c) =>
+    expect(isCron5(c)).toBe(false),
+  );
   test.each(['0 0 0 * * *', '0 */30 * * * *', '0 0 3 * * 1-5'])('six fields: %s', (c) => expect(isCron6(c)).toBe(true));
   test.each(['0 0 * * *', '0 0 0 * * * *', '61 0 0 * * *'])('not six fields: %s', (c) => expect(isCron6(c)).toBe(false));
 });
@@ -10,7 +14,9 @@ describe('cron', () => {
 describe('cronProblem', () => {
   test('says which field is wrong and why', () => {
     expect(cronProblem('0 25 * * *')).toBe('hour field "25": 25 is outside 0-23');
-    expect(cronProblem('0 0 0 * *', { seconds: true })).toMatch(/^must be a cron expression with 6 fields \(second minute hour day-of-month month day-of-week\); got 5 fields/);
+    expect(cronProblem('0 0 0 * *', { seconds: true })).toMatch(
+      /^must be a cron expression with 6 fields \(second minute hour day-of-month month day-of-week\); got 5 fields/,
+    );
     expect(cronProblem('*/0 * * * *')).toBe('minute field "*/0": step "0" must be a positive number');
   });
 

@@ -52,21 +52,43 @@ describe('stack parsing', () => {
       'pgfleet:namespace': 'forgejo',
       'pgfleet:databasez': [],
       'pgfleet:databases': [
-        { name: 'forgejo', engine: 'cnpg', postgresVersion: '18', instancess: 3, storage: { size: 'fifty' }, backup: { destinationPath: 's3://b/p/', credentials: { existingSecret: { name: 'aws' } } } },
+        {
+          name: 'forgejo',
+          engine: 'cnpg',
+          postgresVersion: '18',
+          instancess: 3,
+          storage: { size: 'fifty' },
+          backup: { destinationPath: 's3://b/p/', credentials: { existingSecret: { name: 'aws' } } },
+        },
         { name: 'Bad_Name', engine: 'mysql' },
       ],
     });
     expect(byPath(issues, 'pgfleet:databasez')).toMatchObject({ fix: 'did you mean "databases"? rename it' });
-    expect(byPath(issues, 'pgfleet:databases[0].postgresVersion')).toMatchObject({ value: '18', allowed: 'a number', fix: 'write a number here (without quotes)' });
+    expect(byPath(issues, 'pgfleet:databases[0].postgresVersion')).toMatchObject({
+      value: '18',
+      allowed: 'a number',
+      fix: 'write a number here (without quotes)',
+    });
     expect(byPath(issues, 'pgfleet:databases[0].instancess')).toMatchObject({ fix: 'did you mean "instances"? rename it' });
     expect(byPath(issues, 'pgfleet:databases[0].instancess').allowed).toContain('known keys here: ');
     expect(byPath(issues, 'pgfleet:databases[0].storage.size').allowed).toBe('a Kubernetes quantity such as 50Gi or 500Mi');
-    expect(byPath(issues, 'pgfleet:databases[1].engine')).toMatchObject({ value: 'mysql', allowed: 'one of cnpg, crunchy, spilo, patroni, standalone' });
+    expect(byPath(issues, 'pgfleet:databases[1].engine')).toMatchObject({
+      value: 'mysql',
+      allowed: 'one of cnpg, crunchy, spilo, patroni, standalone',
+    });
     expect(issues.length).toBeGreaterThanOrEqual(5);
   });
 
   test('fails for a target time without an offset, naming the field and the fix', () => {
-    const issues = issuesOf(cnpg({ generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-r1', restoreFrom: { generation: 'forgejo-db', targetTime: '2026-11-20 08:00:00' } }], serving: 'forgejo-db' }));
+    const issues = issuesOf(
+      cnpg({
+        generations: [
+          { name: 'forgejo-db' },
+          { name: 'forgejo-db-r1', restoreFrom: { generation: 'forgejo-db', targetTime: '2026-11-20 08:00:00' } },
+        ],
+        serving: 'forgejo-db',
+      }),
+    );
     const i = byPath(issues, 'pgfleet:databases[0].generations[1].restoreFrom.targetTime');
     expect(i.value).toBe('2026-11-20 08:00:00');
     expect(i.allowed).toBe('a time with an explicit UTC offset or Z');
@@ -80,7 +102,22 @@ describe('stack parsing', () => {
 
   test('fails for a Vault refreshInterval not shorter than the token TTL (the Indigo overlay had 672h)', () => {
     const i = byPath(
-      issuesOf(cnpg({}, { credentials: { vault: { path: '/aws/creds/forgejo-db-backup', role: 'forgejo', refreshInterval: '672h', tokenTtl: '24h', server: 'https://vault:8200' } } })),
+      issuesOf(
+        cnpg(
+          {},
+          {
+            credentials: {
+              vault: {
+                path: '/aws/creds/forgejo-db-backup',
+                role: 'forgejo',
+                refreshInterval: '672h',
+                tokenTtl: '24h',
+                server: 'https://vault:8200',
+              },
+            },
+          },
+        ),
+      ),
       'pgfleet:databases[0].backup.credentials.vault.refreshInterval',
     );
     expect(i.allowed).toContain('shorter than the Vault token TTL (24h)');
@@ -88,7 +125,9 @@ describe('stack parsing', () => {
   });
 
   test('fails for a secure (secret) value in pgfleet keys', () => {
-    expect(byPath(issuesOf({ ...cnpg(), 'pgfleet:password': { secure: 'AAABAJ...' } }), 'pgfleet:password').allowed).toContain('no secret values');
+    expect(byPath(issuesOf({ ...cnpg(), 'pgfleet:password': { secure: 'AAABAJ...' } }), 'pgfleet:password').allowed).toContain(
+      'no secret values',
+    );
   });
 
   test('ignores other providers keys', () => {

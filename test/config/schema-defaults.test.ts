@@ -16,7 +16,10 @@ const FILES = [
   }),
 ];
 
-/** `name (line n)` of every object property whose value ends in `.default(…)`, `.optional()` or `.prefault(…)` without `@default` in its JSDoc. */
+/**
+ * `name (line n)` of every object property whose value ends in `.default(…)`, `.optional()` or
+ * `.prefault(…)` without `@default` in its JSDoc.
+ */
 function undocumentedDefaults(source: string): string[] {
   const sf = ts.createSourceFile('schema.ts', source, ts.ScriptTarget.Latest, true);
   const missing: string[] = [];
@@ -24,8 +27,12 @@ function undocumentedDefaults(source: string): string[] {
     if (ts.isPropertyAssignment(node) && ts.isCallExpression(node.initializer)) {
       const callee = node.initializer.expression;
       if (ts.isPropertyAccessExpression(callee) && ['default', 'optional', 'prefault'].includes(callee.name.text)) {
-        const docs = ts.getJSDocCommentsAndTags(node).map((d) => d.getText(sf)).join('\n');
-        if (!docs.includes('@default')) missing.push(`${node.name.getText(sf)} (line ${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1})`);
+        const docs = ts
+          .getJSDocCommentsAndTags(node)
+          .map((d) => d.getText(sf))
+          .join('\n');
+        if (!docs.includes('@default'))
+          missing.push(`${node.name.getText(sf)} (line ${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1})`);
       }
     }
     ts.forEachChild(node, visit);
@@ -44,6 +51,8 @@ describe('stack schema documentation', () => {
   });
 
   test('the check finds a field without @default (so the test above can fail)', () => {
-    expect(undocumentedDefaults("const x = z.object({\n  /** Steps. */\n  beforeDump: z.array(z.string()).default([]),\n});\n")).toEqual(['beforeDump (line 3)']);
+    expect(undocumentedDefaults('const x = z.object({\n  /** Steps. */\n  beforeDump: z.array(z.string()).default([]),\n});\n')).toEqual([
+      'beforeDump (line 3)',
+    ]);
   });
 });

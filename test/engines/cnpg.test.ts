@@ -29,8 +29,11 @@ function forgejo(db: Record<string, unknown> = {}, backup: Record<string, unknow
 }
 
 const restored = (restoreFrom: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  forgejo({ generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-r1', restoreFrom: { generation: 'forgejo-db', ...restoreFrom } }], serving: 'forgejo-db', ...extra });
-
+  forgejo({
+    generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-r1', restoreFrom: { generation: 'forgejo-db', ...restoreFrom } }],
+    serving: 'forgejo-db',
+    ...extra,
+  });
 
 describe('CloudNativePG engine', () => {
   describe('a live database (Indigo forgejo)', () => {
@@ -56,15 +59,26 @@ describe('CloudNativePG engine', () => {
     test('the cluster runs the catalog major and archives through the plugin to its own serverName', () => {
       const c = find(r, 'Cluster', 'forgejo-db');
       expect(c.metadata.namespace).toBe('forgejo');
-      expect(c.spec.imageCatalogRef).toEqual({ apiGroup: 'postgresql.cnpg.io', kind: 'ClusterImageCatalog', name: 'postgresql', major: 18 });
+      expect(c.spec.imageCatalogRef).toEqual({
+        apiGroup: 'postgresql.cnpg.io',
+        kind: 'ClusterImageCatalog',
+        name: 'postgresql',
+        major: 18,
+      });
       expect(c.spec.storage).toEqual({ size: '50Gi', storageClass: 'cluster-nobackup' });
       expect(c.spec.postgresql.parameters).toEqual({ archive_timeout: '30min' });
       expect(c.spec.plugins).toEqual([
-        { name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'forgejo-backups', serverName: 'forgejo-db-pg18' } },
+        {
+          name: 'barman-cloud.cloudnative-pg.io',
+          isWALArchiver: true,
+          parameters: { barmanObjectName: 'forgejo-backups', serverName: 'forgejo-db-pg18' },
+        },
       ]);
       expect(c.spec.bootstrap).toEqual({ initdb: { database: 'app', owner: 'app' } });
       expect(c.spec.backup).toBeUndefined();
-      expect(r.state.databases.forgejo.generations['forgejo-db'].archive).toBe('s3://dal-site-backups/indigo/forgejo/postgres/forgejo-db-pg18/');
+      expect(r.state.databases.forgejo.generations['forgejo-db'].archive).toBe(
+        's3://dal-site-backups/indigo/forgejo/postgres/forgejo-db-pg18/',
+      );
     });
 
     test('the object store holds the prefix, credentials, compression, tags and retention', () => {
@@ -72,7 +86,10 @@ describe('CloudNativePG engine', () => {
       expect(s.spec.retentionPolicy).toBe('10d');
       expect(s.spec.configuration).toEqual({
         destinationPath: 's3://dal-site-backups/indigo/forgejo/postgres/',
-        s3Credentials: { accessKeyId: { name: 'forgejo-backup-creds', key: 'access_key' }, secretAccessKey: { name: 'forgejo-backup-creds', key: 'secret_key' } },
+        s3Credentials: {
+          accessKeyId: { name: 'forgejo-backup-creds', key: 'access_key' },
+          secretAccessKey: { name: 'forgejo-backup-creds', key: 'secret_key' },
+        },
         wal: { compression: 'gzip' },
         data: { compression: 'gzip' },
         tags: { site: 'indigo', service: 'forgejo' },
@@ -96,20 +113,40 @@ describe('CloudNativePG engine', () => {
         path: '/aws/creds/forgejo-db-backup',
         method: 'GET',
         resultType: 'Data',
-        provider: { server: 'https://vault.example:8200', auth: { kubernetes: { mountPath: 'kubernetes-indigo', role: 'forgejo-db-backup', serviceAccountRef: { name: 'forgejo-backup-creds' } } } },
+        provider: {
+          server: 'https://vault.example:8200',
+          auth: {
+            kubernetes: { mountPath: 'kubernetes-indigo', role: 'forgejo-db-backup', serviceAccountRef: { name: 'forgejo-backup-creds' } },
+          },
+        },
       });
       const es = find(r, 'ExternalSecret', 'forgejo-backup-creds');
       expect(es.spec.refreshInterval).toBe('12h');
-      expect(es.spec.dataFrom).toEqual([{ sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'VaultDynamicSecret', name: 'forgejo-backup-creds' } } }]);
+      expect(es.spec.dataFrom).toEqual([
+        {
+          sourceRef: {
+            generatorRef: {
+              apiVersion: 'generators.external-secrets.io/v1alpha1',
+              kind: 'VaultDynamicSecret',
+              name: 'forgejo-backup-creds',
+            },
+          },
+        },
+      ]);
       expect(es.spec.target.template.metadata.labels).toEqual({ 'cnpg.io/reload': 'true' });
       find(r, 'ServiceAccount', 'forgejo-backup-creds');
     });
 
-    test('the consumer reads DATABASE_URL from the serving cluster\'s app secret, through a store limited to it', () => {
+    test("the consumer reads DATABASE_URL from the serving cluster's app secret, through a store limited to it", () => {
       const es = find(r, 'ExternalSecret', 'forgejo-database-url');
       expect(es.spec.data).toEqual([{ secretKey: 'DATABASE_URL', remoteRef: { key: 'forgejo-db-app', property: 'uri' } }]);
       expect(es.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'forgejo-connections' });
-      expect(find(r, 'Role', 'forgejo-connections').rules[0]).toEqual({ apiGroups: [''], resources: ['secrets'], resourceNames: ['forgejo-db-app'], verbs: ['get', 'list', 'watch'] });
+      expect(find(r, 'Role', 'forgejo-connections').rules[0]).toEqual({
+        apiGroups: [''],
+        resources: ['secrets'],
+        resourceNames: ['forgejo-db-app'],
+        verbs: ['get', 'list', 'watch'],
+      });
     });
 
     test('only the cluster is data-bearing', () => {
@@ -129,40 +166,62 @@ describe('CloudNativePG engine', () => {
       expect(filesOf(r)).toMatchSnapshot();
       const c = find(r, 'Cluster', 'forgejo-db-r1');
       expect(c.spec.plugins[0].parameters).toEqual({ barmanObjectName: 'forgejo-backups', serverName: 'forgejo-db-r1-pg18' });
-      expect(r.state.databases.forgejo.generations['forgejo-db-r1'].archive).toBe('s3://dal-site-backups/indigo/forgejo/postgres/forgejo-db-r1-pg18/');
+      expect(r.state.databases.forgejo.generations['forgejo-db-r1'].archive).toBe(
+        's3://dal-site-backups/indigo/forgejo/postgres/forgejo-db-r1-pg18/',
+      );
       expect(find(r, 'ScheduledBackup', 'forgejo-db-r1').spec.cluster).toEqual({ name: 'forgejo-db-r1' });
     });
 
-    test('recovers from the live cluster\'s archive up to the target time', () => {
+    test("recovers from the live cluster's archive up to the target time", () => {
       const c = find(r, 'Cluster', 'forgejo-db-r1');
       expect(c.spec.bootstrap).toEqual({
         recovery: { source: 'forgejo-db', database: 'app', owner: 'app', recoveryTarget: { targetTime: '2026-11-20T08:00:00+01:00' } },
       });
       expect(c.spec.externalClusters).toEqual([
-        { name: 'forgejo-db', plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'forgejo-backups', serverName: 'forgejo-db-pg18' } } },
+        {
+          name: 'forgejo-db',
+          plugin: {
+            name: 'barman-cloud.cloudnative-pg.io',
+            parameters: { barmanObjectName: 'forgejo-backups', serverName: 'forgejo-db-pg18' },
+          },
+        },
       ]);
       // It reads the live archive and writes its own: the two never coincide.
-      expect(c.spec.externalClusters[0].plugin.parameters.serverName).toBe(find(live, 'Cluster', 'forgejo-db').spec.plugins[0].parameters.serverName);
+      expect(c.spec.externalClusters[0].plugin.parameters.serverName).toBe(
+        find(live, 'Cluster', 'forgejo-db').spec.plugins[0].parameters.serverName,
+      );
       expect(c.spec.plugins[0].parameters.serverName).not.toBe(c.spec.externalClusters[0].plugin.parameters.serverName);
     });
 
-    test('leaves the live cluster\'s objects byte-identical and consumers on the live cluster', () => {
+    test("leaves the live cluster's objects byte-identical and consumers on the live cluster", () => {
       const before = filesOf(live);
       const after = filesOf(r);
-      for (const f of ['cluster-forgejo-db.yaml', 'scheduledbackup-forgejo-db.yaml', 'objectstore-forgejo-backups.yaml', 'externalsecret-forgejo-database-url.yaml']) {
+      for (const f of [
+        'cluster-forgejo-db.yaml',
+        'scheduledbackup-forgejo-db.yaml',
+        'objectstore-forgejo-backups.yaml',
+        'externalsecret-forgejo-database-url.yaml',
+      ]) {
         expect(after[f]).toBe(before[f]);
       }
     });
 
     test('a Z target is written with a numeric offset (cloudnative-pg#10819)', () => {
       const z = render(restored({ targetTime: '2026-11-20T07:00:00Z' }));
-      expect(find(z, 'Cluster', 'forgejo-db-r1').spec.bootstrap.recovery.recoveryTarget).toEqual({ targetTime: '2026-11-20T07:00:00+00:00' });
+      expect(find(z, 'Cluster', 'forgejo-db-r1').spec.bootstrap.recovery.recoveryTarget).toEqual({
+        targetTime: '2026-11-20T07:00:00+00:00',
+      });
     });
 
     test('the latest point needs no target; LSN and named targets are passed on', () => {
       expect(find(render(restored({})), 'Cluster', 'forgejo-db-r1').spec.bootstrap.recovery.recoveryTarget).toBeUndefined();
-      expect(find(render(restored({ targetLSN: '0/3000060' })), 'Cluster', 'forgejo-db-r1').spec.bootstrap.recovery.recoveryTarget).toEqual({ targetLSN: '0/3000060' });
-      expect(find(render(restored({ targetName: 'before-migration', backupID: '20261120T000003' })), 'Cluster', 'forgejo-db-r1').spec.bootstrap.recovery.recoveryTarget).toEqual({
+      expect(find(render(restored({ targetLSN: '0/3000060' })), 'Cluster', 'forgejo-db-r1').spec.bootstrap.recovery.recoveryTarget).toEqual(
+        { targetLSN: '0/3000060' },
+      );
+      expect(
+        find(render(restored({ targetName: 'before-migration', backupID: '20261120T000003' })), 'Cluster', 'forgejo-db-r1').spec.bootstrap
+          .recovery.recoveryTarget,
+      ).toEqual({
         targetName: 'before-migration',
         backupID: '20261120T000003',
       });
@@ -180,22 +239,42 @@ describe('CloudNativePG engine', () => {
     });
 
     test('fails for a restore source that does not exist', () => {
-      const i = issuesOf(() => render(forgejo({ generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-r1', restoreFrom: { generation: 'forgejo-old', targetTime: '2026-11-20T08:00:00Z' } }], serving: 'forgejo-db' })));
-      expect(i[0]).toMatchObject({ path: 'pgfleet:databases[0].generations[1].restoreFrom.generation', value: 'forgejo-old', allowed: 'another live generation of forgejo: forgejo-db' });
+      const i = issuesOf(() =>
+        render(
+          forgejo({
+            generations: [
+              { name: 'forgejo-db' },
+              { name: 'forgejo-db-r1', restoreFrom: { generation: 'forgejo-old', targetTime: '2026-11-20T08:00:00Z' } },
+            ],
+            serving: 'forgejo-db',
+          }),
+        ),
+      );
+      expect(i[0]).toMatchObject({
+        path: 'pgfleet:databases[0].generations[1].restoreFrom.generation',
+        value: 'forgejo-old',
+        allowed: 'another live generation of forgejo: forgejo-db',
+      });
     });
 
     test('fails without an explicit serving generation once two are live', () => {
       const i = issuesOf(() => render(restored({ targetTime: '2026-11-20T08:00:00Z' }, { serving: undefined })));
-      expect(i[0]).toMatchObject({ path: 'pgfleet:databases[0].serving', allowed: 'the live generation consumers use: one of forgejo-db, forgejo-db-r1' });
+      expect(i[0]).toMatchObject({
+        path: 'pgfleet:databases[0].serving',
+        allowed: 'the live generation consumers use: one of forgejo-db, forgejo-db-r1',
+      });
     });
 
-    test('cutover moves the consumer to the restored cluster\'s secret', () => {
+    test("cutover moves the consumer to the restored cluster's secret", () => {
       const cut = render(restored({ targetTime: '2026-11-20T08:00:00Z' }, { serving: 'forgejo-db-r1' }));
-      expect(find(cut, 'ExternalSecret', 'forgejo-database-url').spec.data[0].remoteRef).toEqual({ key: 'forgejo-db-r1-app', property: 'uri' });
+      expect(find(cut, 'ExternalSecret', 'forgejo-database-url').spec.data[0].remoteRef).toEqual({
+        key: 'forgejo-db-r1-app',
+        property: 'uri',
+      });
       expect(find(cut, 'Role', 'forgejo-connections').rules[0].resourceNames).toEqual(['forgejo-db-app', 'forgejo-db-r1-app']);
     });
 
-    test('removing restoreFrom after the restore keeps the cluster\'s name and archive (create-only fields)', () => {
+    test("removing restoreFrom after the restore keeps the cluster's name and archive (create-only fields)", () => {
       const done = renderAfter(
         restored({ targetTime: '2026-11-20T08:00:00Z' }, { serving: 'forgejo-db-r1' }),
         forgejo({ generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-r1' }], serving: 'forgejo-db-r1' }),
@@ -207,11 +286,13 @@ describe('CloudNativePG engine', () => {
     });
 
     test('fails to retire a generation a restore still reads from', () => {
-      const i = issuesOf(() => render(restored({ targetTime: '2026-11-20T08:00:00Z' }, { serving: 'forgejo-db-r1', retired: ['forgejo-db'] })));
+      const i = issuesOf(() =>
+        render(restored({ targetTime: '2026-11-20T08:00:00Z' }, { serving: 'forgejo-db-r1', retired: ['forgejo-db'] })),
+      );
       expect(i.map((x) => x.path)).toContain('pgfleet:databases[0].retired[0]');
     });
 
-    test('retiring by name removes the old generation\'s objects', () => {
+    test("retiring by name removes the old generation's objects", () => {
       const r2 = renderAfter(
         forgejo({ generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-r1' }], serving: 'forgejo-db-r1' }),
         forgejo({ generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-r1' }], serving: 'forgejo-db-r1', retired: ['forgejo-db'] }),
@@ -229,7 +310,12 @@ describe('CloudNativePG engine', () => {
     });
 
     test('fails when a database disappears', () => {
-      const other = { ...forgejo(), 'pgfleet:databases': [{ ...(forgejo()['pgfleet:databases'][0] as object), name: 'gitea', generations: [{ name: 'gitea-db' }], consumers: [] }] };
+      const other = {
+        ...forgejo(),
+        'pgfleet:databases': [
+          { ...(forgejo()['pgfleet:databases'][0] as object), name: 'gitea', generations: [{ name: 'gitea-db' }], consumers: [] },
+        ],
+      };
       const i = issuesOf(() => renderAfter(forgejo(), other));
       expect(i[0].fix).toContain('add database forgejo back');
     });
@@ -241,7 +327,10 @@ describe('CloudNativePG engine', () => {
     });
 
     test('allows a growing volume', () => {
-      expect(find(renderAfter(forgejo(), forgejo({ storage: { size: '80Gi', storageClass: 'cluster-nobackup' } })), 'Cluster', 'forgejo-db').spec.storage.size).toBe('80Gi');
+      expect(
+        find(renderAfter(forgejo(), forgejo({ storage: { size: '80Gi', storageClass: 'cluster-nobackup' } })), 'Cluster', 'forgejo-db').spec
+          .storage.size,
+      ).toBe('80Gi');
     });
 
     test('fails when the namespace of a live generation changes', () => {
@@ -259,7 +348,13 @@ describe('CloudNativePG engine', () => {
     });
 
     test('fails for an acknowledgement that names no gated class or no generation', () => {
-      const i = issuesOf(() => render(forgejo({ acknowledge: ['irreversable:forgejo-db', 'destroys-data:forgejo-dbb', 'destroys-data:forgejo', 'irreversible:forgejo-db'] })));
+      const i = issuesOf(() =>
+        render(
+          forgejo({
+            acknowledge: ['irreversable:forgejo-db', 'destroys-data:forgejo-dbb', 'destroys-data:forgejo', 'irreversible:forgejo-db'],
+          }),
+        ),
+      );
       expect(i.map((x) => [x.path, x.value])).toEqual([
         ['pgfleet:databases[0].acknowledge[0]', 'irreversable:forgejo-db'],
         ['pgfleet:databases[0].acknowledge[1]', 'destroys-data:forgejo-dbb'],
@@ -297,7 +392,17 @@ describe('CloudNativePG engine', () => {
     });
 
     test('fails for a restore onto another major', () => {
-      const i = issuesOf(() => render(forgejo({ generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-r1', postgresVersion: 17, restoreFrom: { generation: 'forgejo-db' } }], serving: 'forgejo-db' })));
+      const i = issuesOf(() =>
+        render(
+          forgejo({
+            generations: [
+              { name: 'forgejo-db' },
+              { name: 'forgejo-db-r1', postgresVersion: 17, restoreFrom: { generation: 'forgejo-db' } },
+            ],
+            serving: 'forgejo-db',
+          }),
+        ),
+      );
       expect(i[0]).toMatchObject({ path: 'pgfleet:databases[0].generations[1].postgresVersion', value: 17 });
     });
   });
@@ -305,26 +410,53 @@ describe('CloudNativePG engine', () => {
   describe('backup options', () => {
     test('on-demand backup of the serving cluster', () => {
       const r = render(forgejo({}, { onDemand: { id: 'pre-upgrade' } }));
-      expect(find(r, 'Backup', 'forgejo-db-pre-upgrade').spec).toEqual({ cluster: { name: 'forgejo-db' }, method: 'plugin', pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' } });
+      expect(find(r, 'Backup', 'forgejo-db-pre-upgrade').spec).toEqual({
+        cluster: { name: 'forgejo-db' },
+        method: 'plugin',
+        pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' },
+      });
     });
 
     test('in-tree barmanObjectStore for operators below 1.26', () => {
-      const r = render(restored({ targetTime: '2026-11-20T08:00:00Z' }, { backup: { ...(forgejo()['pgfleet:databases'][0] as { backup: object }).backup, method: 'barmanObjectStore' } }));
+      const r = render(
+        restored(
+          { targetTime: '2026-11-20T08:00:00Z' },
+          { backup: { ...(forgejo()['pgfleet:databases'][0] as { backup: object }).backup, method: 'barmanObjectStore' } },
+        ),
+      );
       expect(all(r, 'ObjectStore')).toEqual([]);
       const live = find(r, 'Cluster', 'forgejo-db');
       expect(live.spec.plugins).toBeUndefined();
       expect(live.spec.backup.retentionPolicy).toBe('10d');
-      expect(live.spec.backup.barmanObjectStore).toMatchObject({ destinationPath: 's3://dal-site-backups/indigo/forgejo/postgres/', serverName: 'forgejo-db-pg18' });
+      expect(live.spec.backup.barmanObjectStore).toMatchObject({
+        destinationPath: 's3://dal-site-backups/indigo/forgejo/postgres/',
+        serverName: 'forgejo-db-pg18',
+      });
       const r1 = find(r, 'Cluster', 'forgejo-db-r1');
-      expect(r1.spec.externalClusters[0].barmanObjectStore).toMatchObject({ serverName: 'forgejo-db-pg18', wal: { compression: 'gzip', maxParallel: 8 } });
+      expect(r1.spec.externalClusters[0].barmanObjectStore).toMatchObject({
+        serverName: 'forgejo-db-pg18',
+        wal: { compression: 'gzip', maxParallel: 8 },
+      });
       expect(r1.spec.backup.barmanObjectStore.serverName).toBe('forgejo-db-r1-pg18');
       expect(find(r, 'ScheduledBackup', 'forgejo-db').spec.method).toBe('barmanObjectStore');
     });
 
     test('an existing secret instead of Vault renders no Vault objects', () => {
-      const r = render(forgejo({}, { credentials: { existingSecret: { name: 'aws-creds', accessKeyIdKey: 'AWS_ACCESS_KEY_ID', secretAccessKeyKey: 'AWS_SECRET_ACCESS_KEY' } } }));
+      const r = render(
+        forgejo(
+          {},
+          {
+            credentials: {
+              existingSecret: { name: 'aws-creds', accessKeyIdKey: 'AWS_ACCESS_KEY_ID', secretAccessKeyKey: 'AWS_SECRET_ACCESS_KEY' },
+            },
+          },
+        ),
+      );
       expect(all(r, 'VaultDynamicSecret')).toEqual([]);
-      expect(find(r, 'ObjectStore', 'forgejo-backups').spec.configuration.s3Credentials.accessKeyId).toEqual({ name: 'aws-creds', key: 'AWS_ACCESS_KEY_ID' });
+      expect(find(r, 'ObjectStore', 'forgejo-backups').spec.configuration.s3Credentials.accessKeyId).toEqual({
+        name: 'aws-creds',
+        key: 'AWS_ACCESS_KEY_ID',
+      });
     });
   });
 });

@@ -23,20 +23,33 @@ describe('Crunchy PGO engine: major upgrade in phases', () => {
 
   test('prepare: a PGUpgrade, the allow-upgrade annotation and shutdown, on the old version', () => {
     expect(filesOf(r1)[`pgupgrade-${UPGRADE}.yaml`]).toMatchSnapshot();
-    expect(find(r1, 'PGUpgrade', UPGRADE).spec).toEqual({ postgresClusterName: LIVE, fromPostgresVersion: 16, toPostgresVersion: 17, image: IMAGE, transferMethod: 'Link' });
+    expect(find(r1, 'PGUpgrade', UPGRADE).spec).toEqual({
+      postgresClusterName: LIVE,
+      fromPostgresVersion: 16,
+      toPostgresVersion: 17,
+      image: IMAGE,
+      transferMethod: 'Link',
+    });
     const c = cluster(r1);
     expect(c.metadata.annotations['postgres-operator.crunchydata.com/allow-upgrade']).toBe(UPGRADE);
     expect(c.spec.shutdown).toBe(true);
     expect(c.spec.postgresVersion).toBe(16);
     // The PGUpgrade is applied before the cluster allows it and shuts down.
     expect(r1.objects.find((o) => o.file === `postgrescluster-${LIVE}.yaml`)!.dependsOn).toEqual([`pgupgrade-${UPGRADE}.yaml`]);
-    expect(r1.state.databases['api-postgres'].generations[LIVE].extra).toEqual({ volumeRepos: 'repo1', upgradePhase: 'prepare', upgradeTo: 17 });
+    expect(r1.state.databases['api-postgres'].generations[LIVE].extra).toEqual({
+      volumeRepos: 'repo1',
+      upgradePhase: 'prepare',
+      upgradeTo: 17,
+    });
   });
 
   test('prepare differs from the running cluster by exactly the annotation and shutdown', () => {
     const a = filesOf(r0)[`postgrescluster-${LIVE}.yaml`].split('\n');
     const b = filesOf(r1)[`postgrescluster-${LIVE}.yaml`].split('\n');
-    expect(b.filter((l) => !a.includes(l))).toEqual([`    postgres-operator.crunchydata.com/allow-upgrade: ${UPGRADE}`, '  shutdown: true']);
+    expect(b.filter((l) => !a.includes(l))).toEqual([
+      `    postgres-operator.crunchydata.com/allow-upgrade: ${UPGRADE}`,
+      '  shutdown: true',
+    ]);
   });
 
   test('pgfleet diff: irreversible with downtime, gated, with the backup first and the PGUpgrade to wait for', () => {
@@ -70,23 +83,29 @@ describe('Crunchy PGO engine: major upgrade in phases', () => {
     const ack = { acknowledge: [`irreversible:${LIVE}`] };
     const prepared = jobstore('prod', { generations: [{ name: LIVE, upgrade: { to: 17, phase: 'prepare' } }], ...ack });
     const plan = buildPlan(change(jobstore(), prepared).diff);
-    const completed = buildPlan(change(prepared, jobstore('prod', { generations: [{ name: LIVE, upgrade: { to: 17, phase: 'complete' } }] })).diff);
+    const completed = buildPlan(
+      change(prepared, jobstore('prod', { generations: [{ name: LIVE, upgrade: { to: 17, phase: 'complete' } }] })).diff,
+    );
 
     test('prepare keeps the maintenance page up: the cluster stays down until the complete phase', () => {
       const manual = plan.manual.join('\n');
-      expect(manual).toContain(`keep the maintenance page of api, sidecar up: ${LIVE} stays offline until the follow-up change below is applied`);
+      expect(manual).toContain(
+        `keep the maintenance page of api, sidecar up: ${LIVE} stays offline until the follow-up change below is applied`,
+      );
       expect(manual).not.toMatch(/take the maintenance page .* down/);
       expect(completed.manual.join('\n')).toContain(`take down the maintenance page put up when ${LIVE} was shut down`);
     });
 
     test('prepare asks for room on the data volume: Copy writes a second copy of the data, Link does not', () => {
       const disk = plan.before.find((b) => b.includes('df -h /pgdata'))!;
-      expect(disk).toMatch(/^make room for pg_upgrade on the primary's data volume: with transferMethod Copy .* writes a second copy of the data/);
+      expect(disk).toMatch(
+        /^make room for pg_upgrade on the primary's data volume: with transferMethod Copy .* writes a second copy of the data/,
+      );
       expect(disk).toContain('Link (hard links) and Clone (reflinks, on filesystems that support them) need almost no room');
       expect(plan.before.indexOf(disk)).toBeLessThan(plan.before.findIndex((b) => b.startsWith('announce the downtime')));
     });
 
-    test('complete: statistics, then the old data directory removed as PGO\'s guide says', () => {
+    test("complete: statistics, then the old data directory removed as PGO's guide says", () => {
       const manual = completed.manual.join('\n');
       expect(manual).toContain('vacuumdb --all --analyze-in-stages` (or `ANALYZE` in each database as a superuser)');
       expect(manual).toContain(
@@ -96,11 +115,18 @@ describe('Crunchy PGO engine: major upgrade in phases', () => {
   });
 
   describe('abandoning a prepared upgrade (upgrade removed, postgresVersion still 16)', () => {
-    const prepared = jobstore('prod', { generations: [{ name: LIVE, upgrade: { to: 17, phase: 'prepare', transferMethod: 'Link' } }], acknowledge: [`irreversible:${LIVE}`] });
+    const prepared = jobstore('prod', {
+      generations: [{ name: LIVE, upgrade: { to: 17, phase: 'prepare', transferMethod: 'Link' } }],
+      acknowledge: [`irreversible:${LIVE}`],
+    });
 
     test('the config accepts it and the cluster starts again on 16', () => {
       const c = cluster(renderAfter(prepared, jobstore('prod')));
-      expect([c.spec.shutdown, c.spec.postgresVersion, c.metadata.annotations['postgres-operator.crunchydata.com/allow-upgrade']]).toEqual([false, 16, undefined]);
+      expect([c.spec.shutdown, c.spec.postgresVersion, c.metadata.annotations['postgres-operator.crunchydata.com/allow-upgrade']]).toEqual([
+        false,
+        16,
+        undefined,
+      ]);
     });
 
     test('pgfleet diff: destroys-data, gated, with the PGUpgrade status to check first', () => {
@@ -110,9 +136,15 @@ describe('Crunchy PGO engine: major upgrade in phases', () => {
         `~ PostgresCluster/${LIVE} spec.shutdown restart`,
       ]);
       expect(gateSummary(diff)).toBe(`fails: destroys-data:${LIVE}`);
-      const abandon = diff.objects.find((o) => o.file === `postgrescluster-${LIVE}.yaml`)!.changes.find((c) => c.class === 'destroys-data')!;
-      expect(abandon.reasons[0].why).toContain(`safe only if PGUpgrade ${UPGRADE} has not started; once pg_upgrade has run with transferMethod Link, the old data directory`);
-      expect(abandon.steps[0]).toContain(`before: check that PGUpgrade ${UPGRADE} has not started: \`kubectl -n f3c07a-prod get pgupgrade ${UPGRADE} -o jsonpath='{.status.conditions}'\``);
+      const abandon = diff.objects
+        .find((o) => o.file === `postgrescluster-${LIVE}.yaml`)!
+        .changes.find((c) => c.class === 'destroys-data')!;
+      expect(abandon.reasons[0].why).toContain(
+        `safe only if PGUpgrade ${UPGRADE} has not started; once pg_upgrade has run with transferMethod Link, the old data directory`,
+      );
+      expect(abandon.steps[0]).toContain(
+        `before: check that PGUpgrade ${UPGRADE} has not started: \`kubectl -n f3c07a-prod get pgupgrade ${UPGRADE} -o jsonpath='{.status.conditions}'\``,
+      );
       expect(abandon.steps[0]).toContain(`get job ${UPGRADE}-pgdata`);
       const acked = change(prepared, jobstore('prod', { acknowledge: [`destroys-data:${LIVE}`] })).diff;
       expect(gateSummary(acked)).toBe(`passes: destroys-data:${LIVE} by acknowledge`);
@@ -126,11 +158,14 @@ describe('Crunchy PGO engine: major upgrade in phases', () => {
   });
 
   describe('skipped or mixed-up phases', () => {
-    test('raising the database\'s postgresVersion directly names that setting, not the generation', () => {
+    test("raising the database's postgresVersion directly names that setting, not the generation", () => {
       const i = issuesOf(() => renderAfter(jobstore('prod'), jobstore('prod', { postgresVersion: 17 })));
       expect(i.map((x) => [x.path, x.value])).toEqual([['pgfleet:databases[0].postgresVersion', 17]]);
-      const preparing = (db: Record<string, unknown>) => jobstore('prod', { generations: [{ name: LIVE, upgrade: { to: 18, phase: 'prepare' } }], ...db });
-      expect(issuesOf(() => renderAfter(jobstore('prod'), preparing({ postgresVersion: 17 }))).map((x) => x.path)).toEqual(['pgfleet:databases[0].postgresVersion']);
+      const preparing = (db: Record<string, unknown>) =>
+        jobstore('prod', { generations: [{ name: LIVE, upgrade: { to: 18, phase: 'prepare' } }], ...db });
+      expect(issuesOf(() => renderAfter(jobstore('prod'), preparing({ postgresVersion: 17 }))).map((x) => x.path)).toEqual([
+        'pgfleet:databases[0].postgresVersion',
+      ]);
     });
 
     test('raising postgresVersion directly', () => {
@@ -158,24 +193,43 @@ describe('Crunchy PGO engine: major upgrade in phases', () => {
     });
 
     test('dropping upgrade after complete without raising postgresVersion, or raising it further', () => {
-      expect(issuesOf(() => renderAfter(complete, gen(16)))[0]).toMatchObject({ path: 'pgfleet:databases[0].generations[0].postgresVersion', value: 16, fix: 'set postgresVersion: 17 together with removing upgrade' });
+      expect(issuesOf(() => renderAfter(complete, gen(16)))[0]).toMatchObject({
+        path: 'pgfleet:databases[0].generations[0].postgresVersion',
+        value: 16,
+        fix: 'set postgresVersion: 17 together with removing upgrade',
+      });
       expect(issuesOf(() => renderAfter(complete, gen(18)))[0].fix).toContain('set postgresVersion: 17 first');
     });
 
     test('going back from complete to prepare, or changing the target mid-way', () => {
-      expect(issuesOf(() => renderAfter(complete, prepare))[0]).toMatchObject({ path: 'pgfleet:databases[0].generations[0].upgrade.phase', value: 'prepare' });
-      expect(issuesOf(() => renderAfter(prepare, gen(16, { to: 18, phase: 'complete' })))[0]).toMatchObject({ path: 'pgfleet:databases[0].generations[0].upgrade.to', value: 18 });
+      expect(issuesOf(() => renderAfter(complete, prepare))[0]).toMatchObject({
+        path: 'pgfleet:databases[0].generations[0].upgrade.phase',
+        value: 'prepare',
+      });
+      expect(issuesOf(() => renderAfter(prepare, gen(16, { to: 18, phase: 'complete' })))[0]).toMatchObject({
+        path: 'pgfleet:databases[0].generations[0].upgrade.to',
+        value: 18,
+      });
     });
 
     test('raising postgresVersion while preparing', () => {
-      expect(issuesOf(() => renderAfter(jobstore('prod'), gen(17, { to: 18, phase: 'prepare' })))[0]).toMatchObject({ path: 'pgfleet:databases[0].generations[0].postgresVersion', value: 17 });
+      expect(issuesOf(() => renderAfter(jobstore('prod'), gen(17, { to: 18, phase: 'prepare' })))[0]).toMatchObject({
+        path: 'pgfleet:databases[0].generations[0].postgresVersion',
+        value: 17,
+      });
     });
   });
 
   describe('refused upgrade settings', () => {
     test('a target not above the running major, CopyFileRange before 17, a pinned image without the new one', () => {
       const i = issuesOf(() =>
-        render(jobstore('prod', { generations: [{ name: LIVE, image: 'crunchy-postgres:ubi9-16.4', upgrade: { to: 16, phase: 'prepare', transferMethod: 'CopyFileRange' } }] })),
+        render(
+          jobstore('prod', {
+            generations: [
+              { name: LIVE, image: 'crunchy-postgres:ubi9-16.4', upgrade: { to: 16, phase: 'prepare', transferMethod: 'CopyFileRange' } },
+            ],
+          }),
+        ),
       );
       expect(i.map((x) => x.path)).toEqual([
         'pgfleet:databases[0].generations[0].upgrade.transferMethod',
@@ -185,8 +239,9 @@ describe('Crunchy PGO engine: major upgrade in phases', () => {
       expect(i[2].allowed).toBe(`a major above 16, the version ${LIVE} runs now`);
     });
 
-    test('with a pinned image, complete switches to the new major\'s image', () => {
-      const pinned = (phase: string) => jobstore('prod', { generations: [{ name: LIVE, image: 'pg:16', upgrade: { to: 17, phase, postgresImage: 'pg:17' } }] });
+    test("with a pinned image, complete switches to the new major's image", () => {
+      const pinned = (phase: string) =>
+        jobstore('prod', { generations: [{ name: LIVE, image: 'pg:16', upgrade: { to: 17, phase, postgresImage: 'pg:17' } }] });
       expect(find(render(pinned('prepare')), 'PostgresCluster', LIVE).spec.image).toBe('pg:16');
       expect(find(render(pinned('complete')), 'PostgresCluster', LIVE).spec.image).toBe('pg:17');
     });
@@ -203,7 +258,10 @@ describe('Crunchy PGO engine: major upgrade in phases', () => {
           }),
         ),
       );
-      expect(i.map((x) => x.path)).toEqual(['pgfleet:databases[0].generations[1].upgrade', 'pgfleet:databases[0].generations[1].restoreFrom.generation']);
+      expect(i.map((x) => x.path)).toEqual([
+        'pgfleet:databases[0].generations[1].upgrade',
+        'pgfleet:databases[0].generations[1].restoreFrom.generation',
+      ]);
     });
   });
 });

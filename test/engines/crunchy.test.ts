@@ -9,7 +9,9 @@ const volumeRepo1 = () => prodDatabase().backups.repos[0];
 
 describe('Crunchy PGO engine', () => {
   describe('the job store stacks (bcgov/psa-job-store)', () => {
-    const rendered = Object.fromEntries((['dev', 'test', 'prod'] as Env[]).map((env) => [env, render(jobstore(env), { stack: `jobstore-${env}` })]));
+    const rendered = Object.fromEntries(
+      (['dev', 'test', 'prod'] as Env[]).map((env) => [env, render(jobstore(env), { stack: `jobstore-${env}` })]),
+    );
 
     test('prod renders the expected objects', () => {
       const r = rendered.prod;
@@ -30,24 +32,33 @@ describe('Crunchy PGO engine', () => {
       ['prod', '*/15 * * * *', '30', 'f3c07a-prod', '10Gi'],
       ['test', '*/30 * * * *', '3', 'f3c07a-test', '3.5Gi'],
       ['dev', '0 * * * *', '1', 'f3c07a-dev', '3.5Gi'],
-    ])('%s: full at 02:00, incrementals %s, %s days of fulls, repository on netapp-file-backup', (env, incremental, days, namespace, size) => {
-      const c = find(rendered[env], 'PostgresCluster', LIVE);
-      expect(c.metadata.namespace).toBe(namespace);
-      const pgbackrest = c.spec.backups.pgbackrest;
-      expect(pgbackrest.repos).toEqual([
-        {
-          name: 'repo1',
-          schedules: { full: '0 2 * * *', incremental },
-          volume: { volumeClaimSpec: { accessModes: ['ReadWriteOnce'], storageClassName: 'netapp-file-backup', resources: { requests: { storage: size } } } },
-        },
-      ]);
-      expect(pgbackrest.global).toEqual({ 'repo1-retention-full': days, 'repo1-retention-full-type': 'time' });
-      // A volume repository keeps PGO's path on its own PVC.
-      expect(pgbackrest.global['repo1-path']).toBeUndefined();
-      expect(rendered[env].state.databases['api-postgres'].generations[LIVE].archive).toBe(`repo1=pvc:${namespace}/${LIVE}-repo1`);
-    });
+    ])(
+      '%s: full at 02:00, incrementals %s, %s days of fulls, repository on netapp-file-backup',
+      (env, incremental, days, namespace, size) => {
+        const c = find(rendered[env], 'PostgresCluster', LIVE);
+        expect(c.metadata.namespace).toBe(namespace);
+        const pgbackrest = c.spec.backups.pgbackrest;
+        expect(pgbackrest.repos).toEqual([
+          {
+            name: 'repo1',
+            schedules: { full: '0 2 * * *', incremental },
+            volume: {
+              volumeClaimSpec: {
+                accessModes: ['ReadWriteOnce'],
+                storageClassName: 'netapp-file-backup',
+                resources: { requests: { storage: size } },
+              },
+            },
+          },
+        ]);
+        expect(pgbackrest.global).toEqual({ 'repo1-retention-full': days, 'repo1-retention-full-type': 'time' });
+        // A volume repository keeps PGO's path on its own PVC.
+        expect(pgbackrest.global['repo1-path']).toBeUndefined();
+        expect(rendered[env].state.databases['api-postgres'].generations[LIVE].archive).toBe(`repo1=pvc:${namespace}/${LIVE}-repo1`);
+      },
+    );
 
-    test('the cluster: PostgreSQL 16, two replicas, the seed\'s resources and parameters, labels PGO copies to its pods', () => {
+    test("the cluster: PostgreSQL 16, two replicas, the seed's resources and parameters, labels PGO copies to its pods", () => {
       const c = find(rendered.prod, 'PostgresCluster', LIVE);
       expect(c.apiVersion).toBe('postgres-operator.crunchydata.com/v1beta1');
       expect(c.spec.postgresVersion).toBe(16);
@@ -69,7 +80,7 @@ describe('Crunchy PGO engine', () => {
       expect(find(rendered.prod, 'PostgresCluster', LIVE).spec.users).toEqual([{ name: 'admin', options: 'CREATEDB', databases: ['api'] }]);
     });
 
-    test('DATABASE_URL of api and sidecar follows the serving generation\'s <cluster>-pguser-admin uri', () => {
+    test("DATABASE_URL of api and sidecar follows the serving generation's <cluster>-pguser-admin uri", () => {
       for (const name of ['api-database-url', 'sidecar-database-url']) {
         const es = find(rendered.prod, 'ExternalSecret', name);
         expect(es.spec.data).toEqual([{ secretKey: 'DATABASE_URL', remoteRef: { key: `${LIVE}-pguser-admin`, property: 'uri' } }]);
@@ -78,12 +89,15 @@ describe('Crunchy PGO engine', () => {
       expect(find(rendered.prod, 'Role', 'api-postgres-connections').rules[0].resourceNames).toEqual([`${LIVE}-pguser-admin`]);
     });
 
-    test('the NetworkPolicy admits the database\'s own pods and the api and sidecar pods on 5432', () => {
+    test("the NetworkPolicy admits the database's own pods and the api and sidecar pods on 5432", () => {
       const np = find(rendered.prod, 'NetworkPolicy', 'api-postgres-postgres');
       expect(np.spec.podSelector).toEqual({ matchLabels: { 'pgfleet.io/database': 'api-postgres' } });
       expect(np.spec.ingress).toEqual([
         { from: [{ podSelector: { matchLabels: { 'pgfleet.io/database': 'api-postgres' } } }] },
-        { from: [{ podSelector: { matchLabels: { name: 'api' } } }, { podSelector: { matchLabels: { name: 'sidecar' } } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+        {
+          from: [{ podSelector: { matchLabels: { name: 'api' } } }, { podSelector: { matchLabels: { name: 'sidecar' } } }],
+          ports: [{ protocol: 'TCP', port: 5432 }],
+        },
       ]);
     });
 
@@ -103,18 +117,23 @@ describe('Crunchy PGO engine', () => {
           consumers: [{ app: 'report-mailer', secretName: 'report-mailer-db', user: 'reporting' }],
         }),
       );
-      expect(find(r, 'PostgresCluster', LIVE).spec.users[1]).toEqual({ name: 'reporting', options: 'NOSUPERUSER NOCREATEROLE', databases: ['api'], password: { type: 'AlphaNumeric' } });
-      expect(find(r, 'ExternalSecret', 'report-mailer-db').spec.data[0].remoteRef).toEqual({ key: `${LIVE}-pguser-reporting`, property: 'uri' });
+      expect(find(r, 'PostgresCluster', LIVE).spec.users[1]).toEqual({
+        name: 'reporting',
+        options: 'NOSUPERUSER NOCREATEROLE',
+        databases: ['api'],
+        password: { type: 'AlphaNumeric' },
+      });
+      expect(find(r, 'ExternalSecret', 'report-mailer-db').spec.data[0].remoteRef).toEqual({
+        key: `${LIVE}-pguser-reporting`,
+        property: 'uri',
+      });
     });
 
     test('fails on role options PGO refuses, a consumer user without a database or unknown, and mixed users', () => {
       const i = issuesOf(() =>
         render(
           jobstore('prod', {
-            users: [
-              { name: 'admin', options: "CREATEDB PASSWORD 'x'", databases: ['api'] },
-              { name: 'nodb' },
-            ],
+            users: [{ name: 'admin', options: "CREATEDB PASSWORD 'x'", databases: ['api'] }, { name: 'nodb' }],
             consumers: [
               { app: 'api', secretName: 'api-database-url' },
               { app: 'sidecar', secretName: 'sidecar-database-url', user: 'nodb' },
@@ -123,7 +142,11 @@ describe('Crunchy PGO engine', () => {
           }),
         ),
       );
-      const at = (p: string) => i.filter((x) => x.path === p).map((x) => x.allowed).join(' | ');
+      const at = (p: string) =>
+        i
+          .filter((x) => x.path === p)
+          .map((x) => x.allowed)
+          .join(' | ');
       expect(at('pgfleet:databases[0].users[0].options')).toContain('without PASSWORD');
       expect(at('pgfleet:databases[0].consumers[1].user')).toContain('PGO writes the "uri" key of <cluster>-pguser-nodb only then');
       expect(at('pgfleet:databases[0].consumers[2].user')).toContain('a user of this database: admin, nodb');
@@ -171,9 +194,22 @@ describe('Crunchy PGO engine', () => {
     const r = render(
       withRepos([
         volumeRepo1(),
-        { name: 'repo2', schedules: { full: '0 3 * * 0', differential: '0 3 * * 1-6' }, retention: { full: 4 }, s3: { bucket: 'jobstore-backups', endpoint: 'nrs.objectstore.gov.bc.ca', region: 'us-east-1', credentials: vault } },
+        {
+          name: 'repo2',
+          schedules: { full: '0 3 * * 0', differential: '0 3 * * 1-6' },
+          retention: { full: 4 },
+          s3: { bucket: 'jobstore-backups', endpoint: 'nrs.objectstore.gov.bc.ca', region: 'us-east-1', credentials: vault },
+        },
         { name: 'repo3', retention: { full: 2 }, gcs: { bucket: 'jobstore-gcs', credentials: { existingSecret: { name: 'gcs-sa' } } } },
-        { name: 'repo4', retention: { full: 2 }, azure: { container: 'jobstore', pathPrefix: '/backups/jobstore', credentials: { existingSecret: { name: 'azure-storage', accessKeyIdKey: 'account', secretAccessKeyKey: 'key' } } } },
+        {
+          name: 'repo4',
+          retention: { full: 2 },
+          azure: {
+            container: 'jobstore',
+            pathPrefix: '/backups/jobstore',
+            credentials: { existingSecret: { name: 'azure-storage', accessKeyIdKey: 'account', secretAccessKeyKey: 'key' } },
+          },
+        },
       ]),
     );
     const c = find(r, 'PostgresCluster', LIVE);
@@ -193,7 +229,11 @@ describe('Crunchy PGO engine', () => {
         'repo4-path': `/backups/jobstore/${LIVE}/repo4`,
       });
       expect(c.spec.backups.pgbackrest.repos.slice(1)).toEqual([
-        { name: 'repo2', schedules: { full: '0 3 * * 0', differential: '0 3 * * 1-6' }, s3: { bucket: 'jobstore-backups', endpoint: 'nrs.objectstore.gov.bc.ca', region: 'us-east-1' } },
+        {
+          name: 'repo2',
+          schedules: { full: '0 3 * * 0', differential: '0 3 * * 1-6' },
+          s3: { bucket: 'jobstore-backups', endpoint: 'nrs.objectstore.gov.bc.ca', region: 'us-east-1' },
+        },
         { name: 'repo3', gcs: { bucket: 'jobstore-gcs' } },
         { name: 'repo4', azure: { container: 'jobstore' } },
       ]);
@@ -227,21 +267,46 @@ describe('Crunchy PGO engine', () => {
         { secretKey: 'repo4_secret', remoteRef: { key: 'azure-storage', property: 'key' } },
       ]);
       // The store may read exactly the Secrets the keys come from.
-      expect(find(r, 'Role', 'api-postgres-pgbackrest-keys').rules[0].resourceNames).toEqual(['api-postgres-repo2-creds', 'azure-storage', 'gcs-sa']);
+      expect(find(r, 'Role', 'api-postgres-pgbackrest-keys').rules[0].resourceNames).toEqual([
+        'api-postgres-repo2-creds',
+        'azure-storage',
+        'gcs-sa',
+      ]);
     });
 
     test('GCS keys minted by Vault are decoded from private_key_data', () => {
-      const g = render(withRepos([{ name: 'repo1', retention: { full: 2 }, gcs: { bucket: 'b-gcs', credentials: { vault: { path: '/gcp/key/jobstore', role: 'jobstore', server: 'https://vault.example:8200' } } } }]));
+      const g = render(
+        withRepos([
+          {
+            name: 'repo1',
+            retention: { full: 2 },
+            gcs: {
+              bucket: 'b-gcs',
+              credentials: { vault: { path: '/gcp/key/jobstore', role: 'jobstore', server: 'https://vault.example:8200' } },
+            },
+          },
+        ]),
+      );
       const es = find(g, 'ExternalSecret', 'api-postgres-pgbackrest-secrets');
       expect(es.spec.target.template.data['repo1-gcs-key.json']).toBe('{{ .repo1_key | b64dec }}');
-      expect(es.spec.data).toEqual([{ secretKey: 'repo1_key', remoteRef: { key: 'api-postgres-repo1-creds', property: 'private_key_data' } }]);
+      expect(es.spec.data).toEqual([
+        { secretKey: 'repo1_key', remoteRef: { key: 'api-postgres-repo1-creds', property: 'private_key_data' } },
+      ]);
     });
 
     test('fails on Vault credentials without a server, and an empty client selector', () => {
-      const noServer = { name: 'repo2', retention: { full: 4 }, s3: { bucket: 'b-s3', endpoint: 'e', region: 'r', credentials: { vault: { path: '/aws/creds/x', role: 'x' } } } };
-      expect(issuesOf(() => render(withRepos([volumeRepo1(), noServer]))).map((x) => x.path)).toEqual(['pgfleet:databases[0].backups.repos[1].s3.credentials.vault.server']);
+      const noServer = {
+        name: 'repo2',
+        retention: { full: 4 },
+        s3: { bucket: 'b-s3', endpoint: 'e', region: 'r', credentials: { vault: { path: '/aws/creds/x', role: 'x' } } },
+      };
+      expect(issuesOf(() => render(withRepos([volumeRepo1(), noServer]))).map((x) => x.path)).toEqual([
+        'pgfleet:databases[0].backups.repos[1].s3.credentials.vault.server',
+      ]);
       const i = issuesOf(() => render(jobstore('prod', { networkPolicy: { clients: [{}] } })));
-      expect(i.map((x) => [x.path, x.allowed])).toEqual([['pgfleet:databases[0].networkPolicy.clients[0]', 'at least one label: an empty selector admits every pod of the namespace']]);
+      expect(i.map((x) => [x.path, x.allowed])).toEqual([
+        ['pgfleet:databases[0].networkPolicy.clients[0]', 'at least one label: an empty selector admits every pod of the namespace'],
+      ]);
     });
 
     test('fails on credentials in global, managed options, a repository of two kinds, and a duplicate name', () => {
@@ -249,10 +314,7 @@ describe('Crunchy PGO engine', () => {
         render(
           jobstore('prod', {
             backups: {
-              repos: [
-                { ...volumeRepo1(), s3: { bucket: 'b-s3', endpoint: 'e', region: 'r', credentials: vault } },
-                { ...volumeRepo1() },
-              ],
+              repos: [{ ...volumeRepo1(), s3: { bucket: 'b-s3', endpoint: 'e', region: 'r', credentials: vault } }, { ...volumeRepo1() }],
               global: { 'repo1-s3-key-secret': 'hunter2', 'repo1-path': '/x', 'compress-type': 'zst' },
             },
           }),
@@ -285,12 +347,16 @@ describe('Crunchy PGO engine', () => {
       const added = d.objects.find((o) => o.file === CLUSTER_FILE)!.changes[0];
       expect(added.class).toBe('new-cluster');
       expect(added.steps.join('\n')).toContain(`kubectl patch pv "$pv" -p '{"spec":{"persistentVolumeReclaimPolicy":"Retain"}}'`);
-      expect(added.steps.join('\n')).toContain('postgres-operator.crunchydata.com/cluster=api-postgres-alpha,postgres-operator.crunchydata.com/pgbackrest-volume');
+      expect(added.steps.join('\n')).toContain(
+        'postgres-operator.crunchydata.com/cluster=api-postgres-alpha,postgres-operator.crunchydata.com/pgbackrest-volume',
+      );
     });
 
     test('a storage class that retains is checked instead', () => {
       const s = render(withRepos([{ ...volumeRepo1(), volume: { ...volumeRepo1().volume, onClusterDelete: 'kept-by-storage-class' } }]));
-      const steps = diffRendered(new Map(), s).objects.find((o) => o.file === CLUSTER_FILE)!.changes[0].steps.join('\n');
+      const steps = diffRendered(new Map(), s)
+        .objects.find((o) => o.file === CLUSTER_FILE)!
+        .changes[0].steps.join('\n');
       expect(steps).toContain("-o jsonpath='{.reclaimPolicy}'` prints Retain");
       expect(steps).not.toContain('kubectl patch pv');
     });
@@ -309,7 +375,11 @@ describe('Crunchy PGO engine', () => {
     });
 
     test('dropping a volume repository of a live generation fails (PGO deletes its PVC) unless acknowledged', () => {
-      const s3 = { name: 'repo2', retention: { full: 4 }, s3: { bucket: 'b-s3', endpoint: 'e', region: 'r', credentials: { existingSecret: { name: 'aws' } } } };
+      const s3 = {
+        name: 'repo2',
+        retention: { full: 4 },
+        s3: { bucket: 'b-s3', endpoint: 'e', region: 'r', credentials: { existingSecret: { name: 'aws' } } },
+      };
       const i = issuesOf(() => renderAfter(jobstore('prod'), withRepos([s3])));
       expect(i).toHaveLength(1);
       expect(i[0].path).toBe('pgfleet:databases[0].backups.repos');
@@ -330,17 +400,24 @@ describe('Crunchy PGO engine', () => {
   });
 
   describe('volume sizes: grow, never shrink', () => {
-    const instance = (storage?: Record<string, unknown>) => jobstore('prod', { instances: [{ ...prodDatabase().instances[0], ...(storage ? { storage } : {}) }] });
+    const instance = (storage?: Record<string, unknown>) =>
+      jobstore('prod', { instances: [{ ...prodDatabase().instances[0], ...(storage ? { storage } : {}) }] });
     const repoSize = (size: string) => withRepos([{ ...volumeRepo1(), volume: { ...volumeRepo1().volume, size } }]);
     const summaryOf = (before: RenderedStack, after: RenderedStack) =>
       diffRendered(before.files, after).objects.flatMap((o) => o.changes.map((c) => `${c.path} ${c.class}: ${c.reasons[0].why}`));
 
     test('the state records every sized volume of the generation by name', () => {
-      expect(render(instance({ size: '2Gi' })).state.databases['api-postgres'].generations[LIVE].volumes).toEqual({ 'instance:instance1': '2Gi', 'repo:repo1': '10Gi' });
-      expect(render(jobstore('prod')).state.databases['api-postgres'].generations[LIVE].volumes).toEqual({ 'instance:instance1': '1.5Gi', 'repo:repo1': '10Gi' });
+      expect(render(instance({ size: '2Gi' })).state.databases['api-postgres'].generations[LIVE].volumes).toEqual({
+        'instance:instance1': '2Gi',
+        'repo:repo1': '10Gi',
+      });
+      expect(render(jobstore('prod')).state.databases['api-postgres'].generations[LIVE].volumes).toEqual({
+        'instance:instance1': '1.5Gi',
+        'repo:repo1': '10Gi',
+      });
     });
 
-    test('shrinking an instance set\'s data volume is refused at the field that sizes it', () => {
+    test("shrinking an instance set's data volume is refused at the field that sizes it", () => {
       expect(issuesOf(() => renderAfter(instance({ size: '2Gi' }), instance({ size: '1Gi' })))).toEqual([
         {
           path: 'pgfleet:databases[0].instances[0].storage.size',
@@ -350,11 +427,16 @@ describe('Crunchy PGO engine', () => {
         },
       ]);
       // Without storage of its own the set uses the database's, and the refusal names that.
-      expect(issuesOf(() => renderAfter(jobstore('prod'), jobstore('prod', { storage: { size: '1Gi' } }))).map((i) => [i.path, i.allowed.split(':')[0]])).toEqual([
-        ['pgfleet:databases[0].storage.size', '1.5Gi or more'],
-      ]);
+      expect(
+        issuesOf(() => renderAfter(jobstore('prod'), jobstore('prod', { storage: { size: '1Gi' } }))).map((i) => [
+          i.path,
+          i.allowed.split(':')[0],
+        ]),
+      ).toEqual([['pgfleet:databases[0].storage.size', '1.5Gi or more']]);
       // Moving to storage of its own that is smaller than the database's is a shrink too.
-      expect(issuesOf(() => renderAfter(jobstore('prod'), instance({ size: '1Gi' })))[0].path).toBe('pgfleet:databases[0].instances[0].storage.size');
+      expect(issuesOf(() => renderAfter(jobstore('prod'), instance({ size: '1Gi' })))[0].path).toBe(
+        'pgfleet:databases[0].instances[0].storage.size',
+      );
     });
 
     test('shrinking a volume repository is refused at its size', () => {
@@ -371,7 +453,10 @@ describe('Crunchy PGO engine', () => {
       ]);
       const repo = render(repoSize('20Gi'), { previous: before.state });
       const change = diffRendered(before.files, repo).objects.find((o) => o.file === CLUSTER_FILE)!.changes[0];
-      expect([change.class, change.reasons[0].why]).toEqual(['safe', 'the repository volume grows (10Gi → 20Gi) if the StorageClass allows expansion']);
+      expect([change.class, change.reasons[0].why]).toEqual([
+        'safe',
+        'the repository volume grows (10Gi → 20Gi) if the StorageClass allows expansion',
+      ]);
       expect(change.steps[0]).toContain("-o jsonpath='{.allowVolumeExpansion}'` prints true");
     });
 
@@ -381,9 +466,15 @@ describe('Crunchy PGO engine', () => {
       const [shrink] = diffRendered(big.files, small).objects.find((o) => o.file === CLUSTER_FILE)!.changes;
       expect(shrink.class).toBe('destroys-data');
       expect(shrink.reasons[0].why).toMatch(/^the repository volume would shrink \(20Gi → 10Gi\): Kubernetes refuses to shrink/);
-      const data = diffRendered(render(jobstore('prod', { storage: { size: '3Gi' } })).files, small).objects.find((o) => o.file === CLUSTER_FILE)!.changes;
-      expect(data.map((c) => [c.class, c.reasons[0].why.split(':')[0]])).toEqual([['destroys-data', 'the data volumes would shrink (3Gi → 1.5Gi)']]);
-      const respelled = diffRendered(small.files, render(jobstore('prod', { storage: { size: '1536Mi' } }))).objects.find((o) => o.file === CLUSTER_FILE)!.changes;
+      const data = diffRendered(render(jobstore('prod', { storage: { size: '3Gi' } })).files, small).objects.find(
+        (o) => o.file === CLUSTER_FILE,
+      )!.changes;
+      expect(data.map((c) => [c.class, c.reasons[0].why.split(':')[0]])).toEqual([
+        ['destroys-data', 'the data volumes would shrink (3Gi → 1.5Gi)'],
+      ]);
+      const respelled = diffRendered(small.files, render(jobstore('prod', { storage: { size: '1536Mi' } }))).objects.find(
+        (o) => o.file === CLUSTER_FILE,
+      )!.changes;
       expect(respelled.map((c) => c.class)).toEqual(['no-op']);
     });
   });
@@ -392,7 +483,10 @@ describe('Crunchy PGO engine', () => {
     test('a six-field cron and a day of week 7 are refused with the fix', () => {
       const repo = { ...volumeRepo1(), schedules: { full: '0 0 2 * * *', incremental: '0 0 * * 7' } };
       const i = issuesOf(() => render(withRepos([repo])));
-      expect(i.map((x) => x.path)).toEqual(['pgfleet:databases[0].backups.repos[0].schedules.full', 'pgfleet:databases[0].backups.repos[0].schedules.incremental']);
+      expect(i.map((x) => x.path)).toEqual([
+        'pgfleet:databases[0].backups.repos[0].schedules.full',
+        'pgfleet:databases[0].backups.repos[0].schedules.incremental',
+      ]);
       expect(i[0].allowed).toContain('five-field cron');
       expect(i[0].fix).toContain('drop the leading seconds field');
     });
@@ -407,7 +501,9 @@ describe('Crunchy PGO engine', () => {
           fix: 'use a free slot from repo1 to repo4 (at most four repositories per cluster)',
         },
       ]);
-      expect(issuesOf(() => render(withRepos([{ ...volumeRepo1(), name: 'backups' }])))[0].fix).toBe('rename it to repo1, repo2, repo3 or repo4');
+      expect(issuesOf(() => render(withRepos([{ ...volumeRepo1(), name: 'backups' }])))[0].fix).toBe(
+        'rename it to repo1, repo2, repo3 or repo4',
+      );
     });
 
     test('missing retention and users', () => {
@@ -420,8 +516,13 @@ describe('Crunchy PGO engine', () => {
     });
 
     test('parameters PGO owns', () => {
-      const i = issuesOf(() => render(jobstore('prod', { parameters: { archive_command: '/bin/true', work_mem: '8MB', recovery_target_time: 'x' } })));
-      expect(i.map((x) => x.path)).toEqual(['pgfleet:databases[0].parameters.archive_command', 'pgfleet:databases[0].parameters.recovery_target_time']);
+      const i = issuesOf(() =>
+        render(jobstore('prod', { parameters: { archive_command: '/bin/true', work_mem: '8MB', recovery_target_time: 'x' } })),
+      );
+      expect(i.map((x) => x.path)).toEqual([
+        'pgfleet:databases[0].parameters.archive_command',
+        'pgfleet:databases[0].parameters.recovery_target_time',
+      ]);
       expect(i[0].allowed).toContain('parameters PGO does not manage itself');
     });
   });
@@ -434,7 +535,7 @@ describe('Crunchy PGO engine', () => {
 });
 
 describe('consumers with their own users', () => {
-  test('each consumer reads its own user\'s Secret of the serving generation, and the role allows exactly those', () => {
+  test("each consumer reads its own user's Secret of the serving generation, and the role allows exactly those", () => {
     const r = render(
       jobstore('prod', {
         users: [
@@ -448,8 +549,17 @@ describe('consumers with their own users', () => {
       }),
     );
     const cluster = all(r, 'PostgresCluster')[0].metadata.name;
-    expect(find(r, 'ExternalSecret', 'api-database-url').spec.data[0].remoteRef).toEqual({ key: `${cluster}-pguser-admin`, property: 'uri' });
-    expect(find(r, 'ExternalSecret', 'metabase-database-url').spec.data[0].remoteRef).toEqual({ key: `${cluster}-pguser-reporting`, property: 'uri' });
-    expect(all(r, 'Role').find((x) => x.metadata.name.endsWith('-connections'))!.rules[0].resourceNames).toEqual([`${cluster}-pguser-admin`, `${cluster}-pguser-reporting`]);
+    expect(find(r, 'ExternalSecret', 'api-database-url').spec.data[0].remoteRef).toEqual({
+      key: `${cluster}-pguser-admin`,
+      property: 'uri',
+    });
+    expect(find(r, 'ExternalSecret', 'metabase-database-url').spec.data[0].remoteRef).toEqual({
+      key: `${cluster}-pguser-reporting`,
+      property: 'uri',
+    });
+    expect(all(r, 'Role').find((x) => x.metadata.name.endsWith('-connections'))!.rules[0].resourceNames).toEqual([
+      `${cluster}-pguser-admin`,
+      `${cluster}-pguser-reporting`,
+    ]);
   });
 });

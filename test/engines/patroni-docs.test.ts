@@ -19,11 +19,19 @@ const images = (stackConfig('hcap-prod')['pgfleet:databases'] as Record<string, 
 const scenarios: Record<string, Record<string, unknown>> = {
   restore: hcap({
     serving: 'hcap-patroni',
-    generations: [{ name: 'hcap-patroni' }, { name: 'hcap-patroni-20261120', restoreFrom: { generation: 'hcap-patroni', targetTime: '2026-11-20T08:00:00-08:00' } }],
+    generations: [
+      { name: 'hcap-patroni' },
+      { name: 'hcap-patroni-20261120', restoreFrom: { generation: 'hcap-patroni', targetTime: '2026-11-20T08:00:00-08:00' } },
+    ],
   }),
   inplace: hcap({
     acknowledge: ['destroys-data:hcap-patroni'],
-    inPlaceRestore: { generation: 'hcap-patroni', id: '20261121', backupFile: DUMP, scaleDown: [{ kind: 'DeploymentConfig', name: 'hcap-server' }] },
+    inPlaceRestore: {
+      generation: 'hcap-patroni',
+      id: '20261121',
+      backupFile: DUMP,
+      scaleDown: [{ kind: 'DeploymentConfig', name: 'hcap-server' }],
+    },
   }),
   upgrade: hcap({
     images: { ...images, '15': 'registry.example.org/hcap/patroni-postgres:15.8-1' },
@@ -43,7 +51,11 @@ function output(command: string, scenario: string): string[] {
 /** The marked blocks of the page: command, scenario and lines. */
 function blocks(): { command: string; scenario: string; lines: string[] }[] {
   const page = fs.readFileSync(path.join(ROOT, 'docs/patroni.md'), 'utf8');
-  return [...page.matchAll(/<!-- output: pgfleet (diff|plan) (\w+) -->\n```\n([\s\S]*?)\n```/g)].map((m) => ({ command: m[1], scenario: m[2], lines: m[3].split('\n') }));
+  return [...page.matchAll(/<!-- output: pgfleet (diff|plan) (\w+) -->\n```\n([\s\S]*?)\n```/g)].map((m) => ({
+    command: m[1],
+    scenario: m[2],
+    lines: m[3].split('\n'),
+  }));
 }
 
 /** True when the runs of `excerpt` (split at `…` lines) appear in `full`, in order, each contiguous. */
@@ -64,7 +76,13 @@ describe('docs/patroni.md shows real pgfleet output', () => {
   const found = blocks();
 
   test('the page marks the restore, in-place restore and upgrade outputs', () => {
-    expect(found.map((b) => `${b.command} ${b.scenario}`)).toEqual(['diff restore', 'plan restore', 'diff inplace', 'plan inplace', 'plan upgrade']);
+    expect(found.map((b) => `${b.command} ${b.scenario}`)).toEqual([
+      'diff restore',
+      'plan restore',
+      'diff inplace',
+      'plan inplace',
+      'plan upgrade',
+    ]);
   });
 
   test.each(found.map((b) => [`${b.command} ${b.scenario}`, b] as const))('%s', (_name, b) => {

@@ -35,7 +35,7 @@ function stack(c: Chain) {
 }
 
 describe('Patroni invariants', () => {
-  test('each generation dumps to its own volume; a restore reads only its source\'s and loads only its own cluster', () => {
+  test("each generation dumps to its own volume; a restore reads only its source's and loads only its own cluster", () => {
     fc.assert(
       fc.property(chain, (c) => {
         const r = render(stack(c));
@@ -44,12 +44,16 @@ describe('Patroni invariants', () => {
         expect(new Set(archives).size).toBe(archives.length);
         for (const o of r.objects.filter((x) => x.manifest.kind === 'CronJob')) {
           const gen = o.manifest.metadata.labels['pgfleet.io/generation'];
-          expect(o.manifest.spec.jobTemplate.spec.template.spec.volumes.find((v: any) => v.name === 'backup').persistentVolumeClaim.claimName).toBe(`${gen}-backup`);
+          expect(
+            o.manifest.spec.jobTemplate.spec.template.spec.volumes.find((v: any) => v.name === 'backup').persistentVolumeClaim.claimName,
+          ).toBe(`${gen}-backup`);
         }
         for (const o of r.objects.filter((x) => x.manifest.kind === 'Job')) {
           const gen = o.manifest.metadata.labels['pgfleet.io/generation'];
           const source = gens[gen].bootstrap.replace(/^restore from (\S+) .*$/, '$1');
-          expect(o.manifest.spec.template.spec.volumes.find((v: any) => v.name === 'backup').persistentVolumeClaim.claimName).toBe(`${source}-backup`);
+          expect(o.manifest.spec.template.spec.volumes.find((v: any) => v.name === 'backup').persistentVolumeClaim.claimName).toBe(
+            `${source}-backup`,
+          );
           expect(envOf(o.manifest)).toMatchObject({ TARGET_HOST: gen, DUMP_PREFIX: `${source}-hcap` });
           expect(o.dependsOn).toContain(`statefulset-${gen}.yaml`);
         }

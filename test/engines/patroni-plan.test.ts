@@ -5,8 +5,12 @@ import { hcap } from './patroni-stack';
 
 const DUMP = '/backups/daily/2026-11-20/hcap-patroni-hcap_2026-11-20_02-00-00.sql.gz';
 const inPlace = (scaleDown?: { kind: string; name: string }[]) =>
-  hcap({ inPlaceRestore: { generation: 'hcap-patroni', id: 'r1', backupFile: DUMP, ...(scaleDown ? { scaleDown } : {}) }, acknowledge: ['destroys-data:hcap-patroni'] });
-const scaleUp = (scaleDown?: { kind: string; name: string }[]) => buildPlan(change(hcap(), inPlace(scaleDown)).diff).manual.filter((s) => /back up/.test(s));
+  hcap({
+    inPlaceRestore: { generation: 'hcap-patroni', id: 'r1', backupFile: DUMP, ...(scaleDown ? { scaleDown } : {}) },
+    acknowledge: ['destroys-data:hcap-patroni'],
+  });
+const scaleUp = (scaleDown?: { kind: string; name: string }[]) =>
+  buildPlan(change(hcap(), inPlace(scaleDown)).diff).manual.filter((s) => /back up/.test(s));
 
 describe('Patroni plan: scaling the consumers back up after an in-place restore', () => {
   test('names the kind of workload the scale-down Job stopped: hcap-server is a DeploymentConfig', () => {
@@ -18,7 +22,9 @@ describe('Patroni plan: scaling the consumers back up after an in-place restore'
 
   test('a Deployment by default, a StatefulSet when listed, each kind when they are mixed', () => {
     expect(scaleUp()).toEqual([expect.stringContaining('`kubectl -n hcap-prod scale deployment/<name> --replicas=<n>`')]);
-    expect(scaleUp([{ kind: 'StatefulSet', name: 'worker' }])).toEqual([expect.stringContaining('`kubectl -n hcap-prod scale statefulset/<name> --replicas=<n>`')]);
+    expect(scaleUp([{ kind: 'StatefulSet', name: 'worker' }])).toEqual([
+      expect.stringContaining('`kubectl -n hcap-prod scale statefulset/<name> --replicas=<n>`'),
+    ]);
     const mixed = scaleUp([
       { kind: 'DeploymentConfig', name: 'hcap-server' },
       { kind: 'Deployment', name: 'reports' },

@@ -52,23 +52,24 @@ describe('Patroni restore, upgrade and in-place restore', () => {
       for (const f of LIVE_FILES) expect(a[f]).toBe(b[f]);
     });
 
-    test('the restore Job runs after the new cluster, reads the source\'s volume and loads the new leader', () => {
+    test("the restore Job runs after the new cluster, reads the source's volume and loads the new leader", () => {
       const file = 'job-hcap-patroni-r1-restore-hcap.yaml';
-      expect(dependsOn(after, file)).toEqual(
-        [
-          'networkpolicy-hcap-patroni-r1-backup.yaml',
-          'networkpolicy-hcap-patroni-r1.yaml',
-          'poddisruptionbudget-hcap-patroni-r1.yaml',
-          'role-hcap-patroni-r1.yaml',
-          'rolebinding-hcap-patroni-r1.yaml',
-          'service-hcap-patroni-r1.yaml',
-          'serviceaccount-hcap-patroni-r1.yaml',
-          'statefulset-hcap-patroni-r1.yaml',
-        ],
-      );
+      expect(dependsOn(after, file)).toEqual([
+        'networkpolicy-hcap-patroni-r1-backup.yaml',
+        'networkpolicy-hcap-patroni-r1.yaml',
+        'poddisruptionbudget-hcap-patroni-r1.yaml',
+        'role-hcap-patroni-r1.yaml',
+        'rolebinding-hcap-patroni-r1.yaml',
+        'service-hcap-patroni-r1.yaml',
+        'serviceaccount-hcap-patroni-r1.yaml',
+        'statefulset-hcap-patroni-r1.yaml',
+      ]);
       const job = find(after, 'Job', 'hcap-patroni-r1-restore-hcap');
       expect(job.metadata.labels).toMatchObject({ 'pgfleet.io/generation': 'hcap-patroni-r1', 'pgfleet.io/restore': 'new-generation' });
-      expect(job.spec.template.spec.volumes).toContainEqual({ name: 'backup', persistentVolumeClaim: { claimName: 'hcap-patroni-backup' } });
+      expect(job.spec.template.spec.volumes).toContainEqual({
+        name: 'backup',
+        persistentVolumeClaim: { claimName: 'hcap-patroni-backup' },
+      });
       expect(containerOf(job).command).toEqual(['/bin/bash', '-c', RESTORE_SCRIPT]);
       expect(envOf(job)).toMatchObject({
         DUMP_PREFIX: 'hcap-patroni-hcap',
@@ -100,9 +101,16 @@ describe('Patroni restore, upgrade and in-place restore', () => {
     });
 
     test('consumers stay on the serving generation until serving changes', () => {
-      expect(find(after, 'ExternalSecret', 'hcap-server-database-url').spec.target.template.data.DATABASE_URL).toContain('@hcap-patroni.hcap-prod.svc:5432/hcap');
-      const cut = renderAfter(restored({ targetTime: '2026-11-20T09:30:00Z' }), restored({ targetTime: '2026-11-20T09:30:00Z' }, { serving: 'hcap-patroni-r1' }));
-      expect(find(cut, 'ExternalSecret', 'hcap-server-database-url').spec.target.template.data.DATABASE_URL).toContain('@hcap-patroni-r1.hcap-prod.svc:5432/hcap');
+      expect(find(after, 'ExternalSecret', 'hcap-server-database-url').spec.target.template.data.DATABASE_URL).toContain(
+        '@hcap-patroni.hcap-prod.svc:5432/hcap',
+      );
+      const cut = renderAfter(
+        restored({ targetTime: '2026-11-20T09:30:00Z' }),
+        restored({ targetTime: '2026-11-20T09:30:00Z' }, { serving: 'hcap-patroni-r1' }),
+      );
+      expect(find(cut, 'ExternalSecret', 'hcap-server-database-url').spec.target.template.data.DATABASE_URL).toContain(
+        '@hcap-patroni-r1.hcap-prod.svc:5432/hcap',
+      );
     });
 
     test('a named dump or the latest one', () => {
@@ -126,7 +134,18 @@ describe('Patroni restore, upgrade and in-place restore', () => {
     });
 
     test('fails when restoreFrom is added to a generation that already exists', () => {
-      const issues = issuesOf(() => renderAfter(restored(), hcap({ generations: [{ name: 'hcap-patroni' }, { name: 'hcap-patroni-r1', restoreFrom: { generation: 'hcap-patroni', targetTime: '2026-11-19T09:30:00Z' } }], serving: 'hcap-patroni' })));
+      const issues = issuesOf(() =>
+        renderAfter(
+          restored(),
+          hcap({
+            generations: [
+              { name: 'hcap-patroni' },
+              { name: 'hcap-patroni-r1', restoreFrom: { generation: 'hcap-patroni', targetTime: '2026-11-19T09:30:00Z' } },
+            ],
+            serving: 'hcap-patroni',
+          }),
+        ),
+      );
       expect(issues).toContainEqual(expect.objectContaining({ path: 'pgfleet:databases[0].generations[1].restoreFrom' }));
       expect(issues.find((i) => i.path.endsWith('restoreFrom'))!.allowed).toContain('drops the database it loads into');
     });
@@ -134,7 +153,10 @@ describe('Patroni restore, upgrade and in-place restore', () => {
 
   describe('upgradeFrom: dump and restore into a new cluster on the newer image', () => {
     const upgrade = hcap({
-      images: { '12': 'image-registry.openshift-image-registry.svc:5000/bcgov/patroni-postgres:2.0.1-12.4-latest', '15': 'registry.example/patroni-postgres:15.8-1' },
+      images: {
+        '12': 'image-registry.openshift-image-registry.svc:5000/bcgov/patroni-postgres:2.0.1-12.4-latest',
+        '15': 'registry.example/patroni-postgres:15.8-1',
+      },
       generations: [{ name: 'hcap-patroni' }, { name: 'hcap-pg15', postgresVersion: 15, upgradeFrom: { generation: 'hcap-patroni' } }],
       serving: 'hcap-patroni',
     });
@@ -143,18 +165,36 @@ describe('Patroni restore, upgrade and in-place restore', () => {
 
     test('the new cluster runs the image of the new major', () => {
       expect(containerOf(find(r, 'StatefulSet', 'hcap-pg15')).image).toBe('registry.example/patroni-postgres:15.8-1');
-      expect(containerOf(find(r, 'StatefulSet', 'hcap-patroni')).image).toBe('image-registry.openshift-image-registry.svc:5000/bcgov/patroni-postgres:2.0.1-12.4-latest');
-      expect(r.state.databases.hcap.generations['hcap-pg15']).toMatchObject({ postgresVersion: 15, bootstrap: 'upgrade from hcap-patroni', archive: 'pvc://hcap-prod/hcap-pg15-backup/' });
+      expect(containerOf(find(r, 'StatefulSet', 'hcap-patroni')).image).toBe(
+        'image-registry.openshift-image-registry.svc:5000/bcgov/patroni-postgres:2.0.1-12.4-latest',
+      );
+      expect(r.state.databases.hcap.generations['hcap-pg15']).toMatchObject({
+        postgresVersion: 15,
+        bootstrap: 'upgrade from hcap-patroni',
+        archive: 'pvc://hcap-prod/hcap-pg15-backup/',
+      });
     });
 
     test('the upgrade Job dumps the live cluster to a folder of its own and loads it, after the new cluster', () => {
       const job = find(r, 'Job', 'hcap-pg15-upgrade-hcap');
       expect(dependsOn(r, 'job-hcap-pg15-upgrade-hcap.yaml')).toContain('statefulset-hcap-pg15.yaml');
       expect(containerOf(job).command).toEqual(['/bin/bash', '-c', UPGRADE_SCRIPT]);
-      expect(envOf(job)).toMatchObject({ BACKUP_DIR: '/backups/upgrade-hcap-pg15/', BACKUP_CONF: '/etc/pgfleet/backup.conf', DUMP_PREFIX: 'hcap-patroni-hcap', TARGET_HOST: 'hcap-pg15', DATABASE: 'hcap' });
+      expect(envOf(job)).toMatchObject({
+        BACKUP_DIR: '/backups/upgrade-hcap-pg15/',
+        BACKUP_CONF: '/etc/pgfleet/backup.conf',
+        DUMP_PREFIX: 'hcap-patroni-hcap',
+        TARGET_HOST: 'hcap-pg15',
+        DATABASE: 'hcap',
+      });
       expect(envOf(job).SELECT).toBeUndefined();
-      expect(job.spec.template.spec.volumes).toContainEqual({ name: 'config', configMap: { name: 'hcap-patroni-backup', items: [{ key: 'hcap.conf', path: 'backup.conf' }] } });
-      expect(job.spec.template.spec.volumes).toContainEqual({ name: 'backup', persistentVolumeClaim: { claimName: 'hcap-patroni-backup' } });
+      expect(job.spec.template.spec.volumes).toContainEqual({
+        name: 'config',
+        configMap: { name: 'hcap-patroni-backup', items: [{ key: 'hcap.conf', path: 'backup.conf' }] },
+      });
+      expect(job.spec.template.spec.volumes).toContainEqual({
+        name: 'backup',
+        persistentVolumeClaim: { claimName: 'hcap-patroni-backup' },
+      });
       expect(job.metadata.labels['pgfleet.io/restore']).toBe('upgrade');
     });
 
@@ -164,14 +204,26 @@ describe('Patroni restore, upgrade and in-place restore', () => {
       for (const f of LIVE_FILES) expect(a[f]).toBe(b[f]);
     });
 
-    test('fails when the live generation\'s major is raised in place', () => {
-      const issues = issuesOf(() => renderAfter(hcap(), hcap({ postgresVersion: 15, images: { '15': 'registry.example/patroni-postgres:15.8-1' } })));
+    test("fails when the live generation's major is raised in place", () => {
+      const issues = issuesOf(() =>
+        renderAfter(hcap(), hcap({ postgresVersion: 15, images: { '15': 'registry.example/patroni-postgres:15.8-1' } })),
+      );
       expect(issues).toEqual([expect.objectContaining({ path: 'pgfleet:databases[0].postgresVersion', value: 15 })]);
       expect(issues[0].fix).toContain('upgradeFrom');
     });
 
     test('fails without an image for the new major', () => {
-      const issues = issuesOf(() => render(hcap({ generations: [{ name: 'hcap-patroni' }, { name: 'hcap-pg15', postgresVersion: 15, upgradeFrom: { generation: 'hcap-patroni' } }], serving: 'hcap-patroni' })));
+      const issues = issuesOf(() =>
+        render(
+          hcap({
+            generations: [
+              { name: 'hcap-patroni' },
+              { name: 'hcap-pg15', postgresVersion: 15, upgradeFrom: { generation: 'hcap-patroni' } },
+            ],
+            serving: 'hcap-patroni',
+          }),
+        ),
+      );
       expect(issues).toEqual([expect.objectContaining({ path: 'pgfleet:databases[0].images' })]);
       expect(issues[0].fix).toContain('images."15"');
     });
@@ -180,7 +232,13 @@ describe('Patroni restore, upgrade and in-place restore', () => {
   describe('inPlaceRestore: the acknowledged destructive variant', () => {
     const inPlace = (ip: Record<string, unknown> = {}, db: Record<string, unknown> = {}) =>
       hcap({
-        inPlaceRestore: { generation: 'hcap-patroni', id: '20261121', targetTime: '2026-11-20T09:30:00Z', scaleDown: [{ kind: 'DeploymentConfig', name: 'hcap-server' }], ...ip },
+        inPlaceRestore: {
+          generation: 'hcap-patroni',
+          id: '20261121',
+          targetTime: '2026-11-20T09:30:00Z',
+          scaleDown: [{ kind: 'DeploymentConfig', name: 'hcap-server' }],
+          ...ip,
+        },
         acknowledge: ['destroys-data:hcap-patroni'],
         ...db,
       });
@@ -196,14 +254,19 @@ describe('Patroni restore, upgrade and in-place restore', () => {
       const issues = (err as ConfigError).issues;
       expect(issues).toHaveLength(1);
       expect(issues[0].path).toBe('pgfleet:databases[0].inPlaceRestore');
-      expect(issues[0].allowed).toContain('drops hcap-patroni\'s database');
+      expect(issues[0].allowed).toContain("drops hcap-patroni's database");
       expect(issues[0].fix).toContain('"destroys-data:hcap-patroni"');
       expect(issues[0].fix).toContain('restoreFrom');
     });
 
     test('fails with "latest": it would load the dump it just took', () => {
       const issues = issuesOf(() => render(inPlace({ targetTime: undefined })));
-      expect(issues).toEqual([expect.objectContaining({ path: 'pgfleet:databases[0].inPlaceRestore', allowed: expect.stringContaining('backupFile or targetTime') })]);
+      expect(issues).toEqual([
+        expect.objectContaining({
+          path: 'pgfleet:databases[0].inPlaceRestore',
+          allowed: expect.stringContaining('backupFile or targetTime'),
+        }),
+      ]);
     });
 
     const r = render(inPlace());
@@ -236,25 +299,50 @@ describe('Patroni restore, upgrade and in-place restore', () => {
     test('the scale-down Job may only read and scale the listed workloads', () => {
       expect(find(r, 'Role', 'hcap-patroni-scale-down-20261121').rules).toEqual([
         { apiGroups: ['apps.openshift.io'], resources: ['deploymentconfigs'], resourceNames: ['hcap-server'], verbs: ['get'] },
-        { apiGroups: ['apps.openshift.io'], resources: ['deploymentconfigs/scale'], resourceNames: ['hcap-server'], verbs: ['get', 'patch', 'update'] },
+        {
+          apiGroups: ['apps.openshift.io'],
+          resources: ['deploymentconfigs/scale'],
+          resourceNames: ['hcap-server'],
+          verbs: ['get', 'patch', 'update'],
+        },
       ]);
       const job = find(r, 'Job', 'hcap-patroni-scale-down-20261121');
       expect(job.spec.template.spec.serviceAccountName).toBe('hcap-patroni-scale-down-20261121');
-      expect(containerOf(job).command).toEqual(['kubectl', 'scale', '--namespace=hcap-prod', '--replicas=0', 'deploymentconfig/hcap-server']);
+      expect(containerOf(job).command).toEqual([
+        'kubectl',
+        'scale',
+        '--namespace=hcap-prod',
+        '--replicas=0',
+        'deploymentconfig/hcap-server',
+      ]);
       expect(containerOf(job).image).toBe('registry.k8s.io/kubectl:v1.32.4');
     });
 
     test('by default every consumer is scaled, as a Deployment', () => {
       const d = render(inPlace({ scaleDown: undefined }));
       expect(containerOf(find(d, 'Job', 'hcap-patroni-scale-down-20261121')).command.slice(4)).toEqual(['deployment/hcap-server']);
-      expect(find(d, 'Role', 'hcap-patroni-scale-down-20261121').rules[1]).toEqual({ apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: ['hcap-server'], verbs: ['get', 'patch', 'update'] });
+      expect(find(d, 'Role', 'hcap-patroni-scale-down-20261121').rules[1]).toEqual({
+        apiGroups: ['apps'],
+        resources: ['deployments/scale'],
+        resourceNames: ['hcap-server'],
+        verbs: ['get', 'patch', 'update'],
+      });
     });
 
     test('the restore Job loads the live generation from its own volume', () => {
       const job = find(r, 'Job', 'hcap-patroni-restore-hcap-20261121');
       expect(job.metadata.labels['pgfleet.io/restore']).toBe('in-place');
-      expect(envOf(job)).toMatchObject({ SELECT: 'before', TARGET_STAMP: '2026-11-20_01-30-00', TARGET_HOST: 'hcap-patroni', DUMP_PREFIX: 'hcap-patroni-hcap', BACKUP_DIR: '/backups/' });
-      expect(job.spec.template.spec.volumes).toContainEqual({ name: 'backup', persistentVolumeClaim: { claimName: 'hcap-patroni-backup' } });
+      expect(envOf(job)).toMatchObject({
+        SELECT: 'before',
+        TARGET_STAMP: '2026-11-20_01-30-00',
+        TARGET_HOST: 'hcap-patroni',
+        DUMP_PREFIX: 'hcap-patroni-hcap',
+        BACKUP_DIR: '/backups/',
+      });
+      expect(job.spec.template.spec.volumes).toContainEqual({
+        name: 'backup',
+        persistentVolumeClaim: { claimName: 'hcap-patroni-backup' },
+      });
     });
 
     test('removing it resumes the backups and drops the Jobs; the cluster never changed', () => {
@@ -267,7 +355,9 @@ describe('Patroni restore, upgrade and in-place restore', () => {
 
     test('fails when an id is reused for another dump', () => {
       const issues = issuesOf(() => renderAfter(inPlace(), inPlace({ targetTime: '2026-11-19T09:30:00Z' })));
-      expect(issues).toEqual([expect.objectContaining({ path: 'pgfleet:databases[0].inPlaceRestore.id', value: '20261121', fix: 'give this restore a new id' })]);
+      expect(issues).toEqual([
+        expect.objectContaining({ path: 'pgfleet:databases[0].inPlaceRestore.id', value: '20261121', fix: 'give this restore a new id' }),
+      ]);
       expect(() => renderAfter(inPlace(), inPlace({ id: '20261122', targetTime: '2026-11-19T09:30:00Z' }))).not.toThrow();
     });
   });

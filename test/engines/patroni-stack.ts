@@ -41,7 +41,11 @@ export function containerOf(manifest: Record<string, any>): Record<string, any> 
 
 /** A container's literal env values by name. */
 export function envOf(manifest: Record<string, any>): Record<string, string> {
-  return Object.fromEntries(containerOf(manifest).env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+  return Object.fromEntries(
+    containerOf(manifest)
+      .env.filter((e: any) => e.value !== undefined)
+      .map((e: any) => [e.name, e.value]),
+  );
 }
 
 /** A container's env entry. */

@@ -37,9 +37,20 @@ describe('Patroni engine', () => {
       expect(sts.spec.serviceName).toBe('hcap-patroni');
       expect(envOf(sts).PATRONI_SCOPE).toBe('hcap-patroni');
       expect(sts.spec.template.spec.serviceAccountName).toBe('hcap-patroni');
-      expect(find(r, 'RoleBinding', 'hcap-patroni').subjects).toEqual([{ kind: 'ServiceAccount', name: 'hcap-patroni', namespace: 'hcap-prod' }]);
-      expect(find(r, 'RoleBinding', 'hcap-patroni').roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'hcap-patroni' });
-      expect(r.objects.filter((o) => o.dataBearing).map((o) => o.file).sort()).toEqual(['persistentvolumeclaim-hcap-patroni-backup.yaml', 'statefulset-hcap-patroni.yaml']);
+      expect(find(r, 'RoleBinding', 'hcap-patroni').subjects).toEqual([
+        { kind: 'ServiceAccount', name: 'hcap-patroni', namespace: 'hcap-prod' },
+      ]);
+      expect(find(r, 'RoleBinding', 'hcap-patroni').roleRef).toEqual({
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Role',
+        name: 'hcap-patroni',
+      });
+      expect(
+        r.objects
+          .filter((o) => o.dataBearing)
+          .map((o) => o.file)
+          .sort(),
+      ).toEqual(['persistentvolumeclaim-hcap-patroni-backup.yaml', 'statefulset-hcap-patroni.yaml']);
     });
 
     test('the Service always selects the leader: the member labels plus role master', () => {
@@ -74,7 +85,10 @@ describe('Patroni engine', () => {
       expect(sts.spec.replicas).toBe(3);
       expect(sts.spec.podManagementPolicy).toBe('OrderedReady');
       expect(sts.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
-        { labelSelector: { matchExpressions: [{ key: 'statefulset', operator: 'In', values: ['hcap-patroni'] }] }, topologyKey: 'kubernetes.io/hostname' },
+        {
+          labelSelector: { matchExpressions: [{ key: 'statefulset', operator: 'In', values: ['hcap-patroni'] }] },
+          topologyKey: 'kubernetes.io/hostname',
+        },
       ]);
       const c = containerOf(sts);
       expect(c.image).toBe('image-registry.openshift-image-registry.svc:5000/bcgov/patroni-postgres:2.0.1-12.4-latest');
@@ -96,7 +110,12 @@ describe('Patroni engine', () => {
       expect(secretKey('APP_PASSWORD')).toEqual({ name: 'hcap-patroni', key: 'db-password' });
       expect(envVar(sts, 'POD_IP')!.valueFrom.fieldRef.fieldPath).toBe('status.podIP');
       expect(envVar(sts, 'PATRONI_NAME')!.valueFrom.fieldRef.fieldPath).toBe('metadata.name');
-      expect(c.readinessProbe).toEqual({ exec: { command: ['/usr/share/scripts/patroni/health_check.sh'] }, initialDelaySeconds: 5, timeoutSeconds: 5, failureThreshold: 4 });
+      expect(c.readinessProbe).toEqual({
+        exec: { command: ['/usr/share/scripts/patroni/health_check.sh'] },
+        initialDelaySeconds: 5,
+        timeoutSeconds: 5,
+        failureThreshold: 4,
+      });
       expect(c.volumeMounts).toEqual([{ name: 'postgresql', mountPath: '/home/postgres/pgdata' }]);
       expect(sts.spec.volumeClaimTemplates).toEqual([
         {
@@ -130,12 +149,17 @@ describe('Patroni engine', () => {
     });
 
     test('a PodDisruptionBudget lets one member go at a time', () => {
-      expect(find(r, 'PodDisruptionBudget', 'hcap-patroni').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { statefulset: 'hcap-patroni' } } });
+      expect(find(r, 'PodDisruptionBudget', 'hcap-patroni').spec).toEqual({
+        maxUnavailable: 1,
+        selector: { matchLabels: { statefulset: 'hcap-patroni' } },
+      });
     });
 
     test('consumers get the leader Service host and the application user from the credentials Secret', () => {
       const es = find(r, 'ExternalSecret', 'hcap-server-database-url');
-      expect(es.spec.target.template.data.DATABASE_URL).toBe('postgresql://{{ .user | urlquery }}:{{ .password | urlquery }}@hcap-patroni.hcap-prod.svc:5432/hcap');
+      expect(es.spec.target.template.data.DATABASE_URL).toBe(
+        'postgresql://{{ .user | urlquery }}:{{ .password | urlquery }}@hcap-patroni.hcap-prod.svc:5432/hcap',
+      );
       expect(es.spec.data).toEqual([
         { secretKey: 'password', remoteRef: { key: 'hcap-patroni', property: 'db-password' } },
         { secretKey: 'user', remoteRef: { key: 'hcap-patroni', property: 'db-username' } },
@@ -160,46 +184,104 @@ describe('Patroni engine', () => {
       expect(envOf(cj).TZ).toBe('America/Vancouver');
       expect(containerOf(cj).command).toEqual(['/bin/bash', '-c', BACKUP_SCRIPT]);
       expect(BACKUP_SCRIPT).toContain('"${BACKUP_SH:-/backup.sh}" -1');
-      expect(all(prod, 'CronJob').map((c) => c.metadata.name).sort()).toEqual(['hcap-patroni-backup-hcap', 'hcap-patroni-backup-verify']);
+      expect(
+        all(prod, 'CronJob')
+          .map((c) => c.metadata.name)
+          .sort(),
+      ).toEqual(['hcap-patroni-backup-hcap', 'hcap-patroni-backup-verify']);
     });
 
     test('retention per environment: prod 5/1/1, dev 3/1/0 (rolling)', () => {
-      const pick = (e: Record<string, string>) => ({ BACKUP_STRATEGY: e.BACKUP_STRATEGY, DAILY_BACKUPS: e.DAILY_BACKUPS, WEEKLY_BACKUPS: e.WEEKLY_BACKUPS, MONTHLY_BACKUPS: e.MONTHLY_BACKUPS, NUM_BACKUPS: e.NUM_BACKUPS });
-      expect(pick(envOf(find(prod, 'CronJob', 'hcap-patroni-backup-hcap')))).toEqual({ BACKUP_STRATEGY: 'rolling', DAILY_BACKUPS: '5', WEEKLY_BACKUPS: '1', MONTHLY_BACKUPS: '1', NUM_BACKUPS: undefined });
-      expect(pick(envOf(find(dev, 'CronJob', 'hcap-patroni-backup-hcap')))).toEqual({ BACKUP_STRATEGY: 'rolling', DAILY_BACKUPS: '3', WEEKLY_BACKUPS: '1', MONTHLY_BACKUPS: '0', NUM_BACKUPS: undefined });
+      const pick = (e: Record<string, string>) => ({
+        BACKUP_STRATEGY: e.BACKUP_STRATEGY,
+        DAILY_BACKUPS: e.DAILY_BACKUPS,
+        WEEKLY_BACKUPS: e.WEEKLY_BACKUPS,
+        MONTHLY_BACKUPS: e.MONTHLY_BACKUPS,
+        NUM_BACKUPS: e.NUM_BACKUPS,
+      });
+      expect(pick(envOf(find(prod, 'CronJob', 'hcap-patroni-backup-hcap')))).toEqual({
+        BACKUP_STRATEGY: 'rolling',
+        DAILY_BACKUPS: '5',
+        WEEKLY_BACKUPS: '1',
+        MONTHLY_BACKUPS: '1',
+        NUM_BACKUPS: undefined,
+      });
+      expect(pick(envOf(find(dev, 'CronJob', 'hcap-patroni-backup-hcap')))).toEqual({
+        BACKUP_STRATEGY: 'rolling',
+        DAILY_BACKUPS: '3',
+        WEEKLY_BACKUPS: '1',
+        MONTHLY_BACKUPS: '0',
+        NUM_BACKUPS: undefined,
+      });
       const daily = render(hcap({}, { strategy: 'daily', retention: { total: 14 } }));
-      expect(pick(envOf(find(daily, 'CronJob', 'hcap-patroni-backup-hcap')))).toEqual({ BACKUP_STRATEGY: 'daily', NUM_BACKUPS: '14', DAILY_BACKUPS: undefined, WEEKLY_BACKUPS: undefined, MONTHLY_BACKUPS: undefined });
+      expect(pick(envOf(find(daily, 'CronJob', 'hcap-patroni-backup-hcap')))).toEqual({
+        BACKUP_STRATEGY: 'daily',
+        NUM_BACKUPS: '14',
+        DAILY_BACKUPS: undefined,
+        WEEKLY_BACKUPS: undefined,
+        MONTHLY_BACKUPS: undefined,
+      });
       const defaults = render(hcap({}, { retention: {} }));
-      expect(envOf(find(defaults, 'CronJob', 'hcap-patroni-backup-hcap'))).toMatchObject({ DAILY_BACKUPS: '6', WEEKLY_BACKUPS: '4', MONTHLY_BACKUPS: '1' });
+      expect(envOf(find(defaults, 'CronJob', 'hcap-patroni-backup-hcap'))).toMatchObject({
+        DAILY_BACKUPS: '6',
+        WEEKLY_BACKUPS: '4',
+        MONTHLY_BACKUPS: '1',
+      });
     });
 
     test('the backup pod dumps the leader Service as the superuser, from a backup.conf of its own database', () => {
       const cj = find(prod, 'CronJob', 'hcap-patroni-backup-hcap');
       const pod = cj.spec.jobTemplate.spec.template.spec;
       expect(find(prod, 'ConfigMap', 'hcap-patroni-backup').data['hcap.conf']).toBe('postgres=hcap-patroni:5432/hcap\n');
-      expect(pod.volumes).toContainEqual({ name: 'config', configMap: { name: 'hcap-patroni-backup', items: [{ key: 'hcap.conf', path: 'backup.conf' }] } });
+      expect(pod.volumes).toContainEqual({
+        name: 'config',
+        configMap: { name: 'hcap-patroni-backup', items: [{ key: 'hcap.conf', path: 'backup.conf' }] },
+      });
       expect(pod.volumes).toContainEqual({ name: 'backup', persistentVolumeClaim: { claimName: 'hcap-patroni-backup' } });
-      expect(envOf(cj)).toMatchObject({ BACKUP_CONF: '/etc/pgfleet/backup.conf', BACKUP_DIR: '/backups/', DUMP_PREFIX: 'hcap-patroni-hcap' });
+      expect(envOf(cj)).toMatchObject({
+        BACKUP_CONF: '/etc/pgfleet/backup.conf',
+        BACKUP_DIR: '/backups/',
+        DUMP_PREFIX: 'hcap-patroni-hcap',
+      });
       expect(envVar(cj, 'DATABASE_USER')!.valueFrom.secretKeyRef).toEqual({ name: 'hcap-patroni', key: 'superuser-username' });
       expect(envVar(cj, 'DATABASE_PASSWORD')!.valueFrom.secretKeyRef).toEqual({ name: 'hcap-patroni', key: 'superuser-password' });
       expect(containerOf(cj).workingDir).toBe('/');
     });
 
     test('a backup volume and a verification volume per generation', () => {
-      expect(find(prod, 'PersistentVolumeClaim', 'hcap-patroni-backup').spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'netapp-file-backup', resources: { requests: { storage: '5Gi' } } });
-      expect(find(prod, 'PersistentVolumeClaim', 'hcap-patroni-backup-verify').spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'netapp-file-standard', resources: { requests: { storage: '1Gi' } } });
+      expect(find(prod, 'PersistentVolumeClaim', 'hcap-patroni-backup').spec).toEqual({
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: 'netapp-file-backup',
+        resources: { requests: { storage: '5Gi' } },
+      });
+      expect(find(prod, 'PersistentVolumeClaim', 'hcap-patroni-backup-verify').spec).toEqual({
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: 'netapp-file-standard',
+        resources: { requests: { storage: '1Gi' } },
+      });
       expect(prod.state.databases.hcap.generations['hcap-patroni'].archive).toBe('pvc://hcap-prod/hcap-patroni-backup/');
     });
 
     test('a verification CronJob restores each newest dump on its own schedule', () => {
       const prodVerify = find(prod, 'CronJob', 'hcap-patroni-backup-verify');
-      expect(prodVerify.spec).toMatchObject({ schedule: '0 4 * * *', timeZone: 'America/Vancouver', concurrencyPolicy: 'Forbid', jobTemplate: { spec: { activeDeadlineSeconds: 3600 } } });
+      expect(prodVerify.spec).toMatchObject({
+        schedule: '0 4 * * *',
+        timeZone: 'America/Vancouver',
+        concurrencyPolicy: 'Forbid',
+        jobTemplate: { spec: { activeDeadlineSeconds: 3600 } },
+      });
       expect(find(dev, 'CronJob', 'hcap-patroni-backup-verify').spec.schedule).toBe('0 5 * * *');
       expect(containerOf(prodVerify).command).toEqual(['/bin/bash', '-c', VERIFY_SCRIPT]);
       expect(VERIFY_SCRIPT).toContain('"${BACKUP_SH:-/backup.sh}" -I -s -v "$spec"');
-      expect(envOf(prodVerify)).toMatchObject({ DATABASE_SPECS: 'postgres=hcap-patroni:5432/hcap', MAX_AGE_MINUTES: '2880', BACKUP_CONF: '/etc/pgfleet/backup.conf' });
+      expect(envOf(prodVerify)).toMatchObject({
+        DATABASE_SPECS: 'postgres=hcap-patroni:5432/hcap',
+        MAX_AGE_MINUTES: '2880',
+        BACKUP_CONF: '/etc/pgfleet/backup.conf',
+      });
       // backup.sh runs "-s" only when its config has a cron line.
-      expect(find(prod, 'ConfigMap', 'hcap-patroni-backup').data['verify.conf']).toBe('postgres=hcap-patroni:5432/hcap\n0 4 * * * default ./backup.sh -s -v all\n');
+      expect(find(prod, 'ConfigMap', 'hcap-patroni-backup').data['verify.conf']).toBe(
+        'postgres=hcap-patroni:5432/hcap\n0 4 * * * default ./backup.sh -s -v all\n',
+      );
       const pod = prodVerify.spec.jobTemplate.spec.template.spec;
       expect(pod.volumes).toContainEqual({ name: 'verification', persistentVolumeClaim: { claimName: 'hcap-patroni-backup-verify' } });
       expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'verification', mountPath: '/var/lib/pgsql/data' });
@@ -210,13 +292,19 @@ describe('Patroni engine', () => {
 
     test('several databases: one backup CronJob each, one verification for all', () => {
       const r = render(hcap({}, { databases: ['hcap', 'hcap_audit'] }));
-      expect(all(r, 'CronJob').map((c) => c.metadata.name).sort()).toEqual(['hcap-patroni-backup-hcap', 'hcap-patroni-backup-hcap-audit', 'hcap-patroni-backup-verify']);
+      expect(
+        all(r, 'CronJob')
+          .map((c) => c.metadata.name)
+          .sort(),
+      ).toEqual(['hcap-patroni-backup-hcap', 'hcap-patroni-backup-hcap-audit', 'hcap-patroni-backup-verify']);
       expect(envOf(find(r, 'CronJob', 'hcap-patroni-backup-hcap-audit')).DUMP_PREFIX).toBe('hcap-patroni-hcap_audit');
       expect(find(r, 'ConfigMap', 'hcap-patroni-backup').data['hcap_audit.conf']).toBe('postgres=hcap-patroni:5432/hcap_audit\n');
-      expect(envOf(find(r, 'CronJob', 'hcap-patroni-backup-verify')).DATABASE_SPECS).toBe('postgres=hcap-patroni:5432/hcap postgres=hcap-patroni:5432/hcap_audit');
+      expect(envOf(find(r, 'CronJob', 'hcap-patroni-backup-verify')).DATABASE_SPECS).toBe(
+        'postgres=hcap-patroni:5432/hcap postgres=hcap-patroni:5432/hcap_audit',
+      );
     });
 
-    test('a one-off backup from an id is a Job with the CronJob\'s own pod template', () => {
+    test("a one-off backup from an id is a Job with the CronJob's own pod template", () => {
       const r = render(hcap({}, { onDemand: { id: '20261120-a' } }));
       const job = find(r, 'Job', 'hcap-patroni-backup-hcap-20261120-a');
       const cj = find(r, 'CronJob', 'hcap-patroni-backup-hcap');
@@ -230,7 +318,18 @@ describe('Patroni engine', () => {
     });
 
     test('an S3 copy: endpoint and bucket in env, the keys from a Secret', () => {
-      const r = render(hcap({}, { s3: { endpoint: 'https://s3.ca-central-1.amazonaws.com', bucket: 'hcap-backups', credentials: { existingSecret: { name: 'hcap-s3' } } } }));
+      const r = render(
+        hcap(
+          {},
+          {
+            s3: {
+              endpoint: 'https://s3.ca-central-1.amazonaws.com',
+              bucket: 'hcap-backups',
+              credentials: { existingSecret: { name: 'hcap-s3' } },
+            },
+          },
+        ),
+      );
       const cj = find(r, 'CronJob', 'hcap-patroni-backup-hcap');
       expect(envOf(cj)).toMatchObject({ S3_ENDPOINT: 'https://s3.ca-central-1.amazonaws.com', S3_BUCKET: 'hcap-backups' });
       expect(envVar(cj, 'S3_USER')!.valueFrom.secretKeyRef).toEqual({ name: 'hcap-s3', key: 'access_key' });
@@ -241,7 +340,7 @@ describe('Patroni engine', () => {
   describe('network', () => {
     const r = render(stackConfig('hcap-prod'), { stack: 'hcap-prod' });
 
-    test('the backup policy lets only the database\'s backup pods reach PostgreSQL', () => {
+    test("the backup policy lets only the database's backup pods reach PostgreSQL", () => {
       const np = find(r, 'NetworkPolicy', 'hcap-patroni-backup');
       expect(np.spec).toEqual({
         podSelector: { matchLabels: { statefulset: 'hcap-patroni' } },
@@ -258,7 +357,13 @@ describe('Patroni engine', () => {
         podSelector: { matchLabels: { statefulset: 'hcap-patroni' } },
         policyTypes: ['Ingress'],
         ingress: [
-          { from: [{ podSelector: { matchLabels: { statefulset: 'hcap-patroni' } } }], ports: [{ port: 5432, protocol: 'TCP' }, { port: 8008, protocol: 'TCP' }] },
+          {
+            from: [{ podSelector: { matchLabels: { statefulset: 'hcap-patroni' } } }],
+            ports: [
+              { port: 5432, protocol: 'TCP' },
+              { port: 8008, protocol: 'TCP' },
+            ],
+          },
           { from: [{ podSelector: { matchLabels: { name: 'hcap-server' } } }], ports: [{ port: 5432, protocol: 'TCP' }] },
         ],
       });
@@ -273,8 +378,13 @@ describe('Patroni engine', () => {
       });
       expect(find(r, 'VaultDynamicSecret', 'hcap-credentials').spec.path).toBe('/kv/hcap/patroni');
       expect(find(r, 'ExternalSecret', 'hcap-credentials').spec.target.name).toBe('hcap-credentials');
-      expect(envVar(find(r, 'StatefulSet', 'hcap-patroni'), 'PATRONI_SUPERUSER_PASSWORD')!.valueFrom.secretKeyRef).toEqual({ name: 'hcap-credentials', key: 'superuser-password' });
-      expect(envVar(find(r, 'CronJob', 'hcap-patroni-backup-hcap'), 'DATABASE_PASSWORD')!.valueFrom.secretKeyRef.name).toBe('hcap-credentials');
+      expect(envVar(find(r, 'StatefulSet', 'hcap-patroni'), 'PATRONI_SUPERUSER_PASSWORD')!.valueFrom.secretKeyRef).toEqual({
+        name: 'hcap-credentials',
+        key: 'superuser-password',
+      });
+      expect(envVar(find(r, 'CronJob', 'hcap-patroni-backup-hcap'), 'DATABASE_PASSWORD')!.valueFrom.secretKeyRef.name).toBe(
+        'hcap-credentials',
+      );
       expect(find(r, 'ExternalSecret', 'hcap-server-database-url').spec.data[0].remoteRef.key).toBe('hcap-credentials');
     });
   });

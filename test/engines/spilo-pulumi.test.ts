@@ -21,7 +21,10 @@ describe('Spilo under the Pulumi program (runtime mocks)', () => {
     // The same stack with a point-in-time recovery added beside the live scope.
     const raw = parse(fs.readFileSync(path.join(ROOT, 'stacks/Pulumi.cas-ciip-prod.yaml'), 'utf8')).config;
     const db = raw['pgfleet:databases'][0];
-    db.generations.push({ name: 'ciip-portal-r1', restoreFrom: { generation: 'ciip-portal-patroni', targetTime: '2022-06-05 08:00:00-08:00' } });
+    db.generations.push({
+      name: 'ciip-portal-r1',
+      restoreFrom: { generation: 'ciip-portal-patroni', targetTime: '2022-06-05 08:00:00-08:00' },
+    });
     db.serving = 'ciip-portal-patroni';
     pitr = renderStack(stackFrom(raw, { stack: 'cas-ciip-pitr', previous: prod.state }));
     const deployed = deployStack(pitr, { transformations: [recorder] });
@@ -66,6 +69,8 @@ describe('Spilo under the Pulumi program (runtime mocks)', () => {
   });
 
   test('the NetworkPolicy is registered as an object of its own', () => {
-    expect(registered.filter((r) => r.type === 'kubernetes:networking.k8s.io/v1:NetworkPolicy').map((r) => r.name)).toContain('wksv3k-prod/ciip-portal-patroni-ingress');
+    expect(registered.filter((r) => r.type === 'kubernetes:networking.k8s.io/v1:NetworkPolicy').map((r) => r.name)).toContain(
+      'wksv3k-prod/ciip-portal-patroni-ingress',
+    );
   });
 });

@@ -17,31 +17,50 @@ const folder = (prefix: string) => prefix.replace(`gs://${BUCKET}/`, '');
 
 describe('Spilo plan', () => {
   // docs/spilo.md: adopt the release archiving to `wal`, with new generations beside it under `pgfleet`.
-  const adopted = (db: Config = {}) => ciip({ generations: [{ name: LIVE, backupLocation: 'wal' }, { name: R1 }], serving: R1, ...db }, { location: 'pgfleet' });
+  const adopted = (db: Config = {}) =>
+    ciip({ generations: [{ name: LIVE, backupLocation: 'wal' }, { name: R1 }], serving: R1, ...db }, { location: 'pgfleet' });
 
   test.each([
-    ['the default layout', ciip({ generations: [{ name: LIVE }, { name: R1 }], serving: R1 }), ciip({ generations: [{ name: LIVE }, { name: R1 }], serving: R1, retired: [LIVE] }), `wal/${LIVE}`, `wal/${R1}`],
+    [
+      'the default layout',
+      ciip({ generations: [{ name: LIVE }, { name: R1 }], serving: R1 }),
+      ciip({ generations: [{ name: LIVE }, { name: R1 }], serving: R1, retired: [LIVE] }),
+      `wal/${LIVE}`,
+      `wal/${R1}`,
+    ],
     ['an adopted release archiving to wal', adopted(), adopted({ retired: [LIVE] }), 'wal', `pgfleet/${R1}`],
-  ])('retiring a generation (%s) never names a prefix holding a live archive for deletion', (_name, before, after, retiredFolder, liveFolder) => {
-    const { diff, next } = change(before, after);
-    const deleted = deletedArchives(buildPlan(diff));
-    expect(deleted).toEqual([`gs://${BUCKET}/${retiredFolder}`]);
-    const live = Object.values(next.state.databases['ciip-portal'].generations).map((g) => g.archive!);
-    expect(live).toEqual([`gs://${BUCKET}/${liveFolder}`]);
-    for (const d of deleted) for (const l of live) expect(folderContains(folder(d), folder(l))).toBe(false);
-  });
+  ])(
+    'retiring a generation (%s) never names a prefix holding a live archive for deletion',
+    (_name, before, after, retiredFolder, liveFolder) => {
+      const { diff, next } = change(before, after);
+      const deleted = deletedArchives(buildPlan(diff));
+      expect(deleted).toEqual([`gs://${BUCKET}/${retiredFolder}`]);
+      const live = Object.values(next.state.databases['ciip-portal'].generations).map((g) => g.archive!);
+      expect(live).toEqual([`gs://${BUCKET}/${liveFolder}`]);
+      for (const d of deleted) for (const l of live) expect(folderContains(folder(d), folder(l))).toBe(false);
+    },
+  );
 
   test('a release adopted at backup.location is refused before a restore beside it could archive inside it', () => {
     // Before: accepted, and a restore archived to wal/ciip-portal-r1 inside the adopted wal, which the
     // plan for retiring the old scope then told to delete.
     const before = ciip({ generations: [{ name: LIVE, backupLocation: 'wal' }] });
-    const after = ciip({ generations: [{ name: LIVE, backupLocation: 'wal' }, { name: R1, restoreFrom: { generation: LIVE } }], serving: LIVE });
+    const after = ciip({
+      generations: [
+        { name: LIVE, backupLocation: 'wal' },
+        { name: R1, restoreFrom: { generation: LIVE } },
+      ],
+      serving: LIVE,
+    });
     expect(() => change(before, after)).toThrow(/pgfleet:databases\[0\]\.backup\.location/);
   });
 
   // {{database}} is the fleet entry (ciip-portal); the SQL database comes from spiloModel.reviewVars.
-  test('the restore check connects to the stack\'s database, not a placeholder', () => {
-    const restored = ciip({ generations: [{ name: LIVE }, { name: R1, restoreFrom: { generation: LIVE, targetTime: '2022-06-05 08:00:00-08:00' } }], serving: LIVE });
+  test("the restore check connects to the stack's database, not a placeholder", () => {
+    const restored = ciip({
+      generations: [{ name: LIVE }, { name: R1, restoreFrom: { generation: LIVE, targetTime: '2022-06-05 08:00:00-08:00' } }],
+      serving: LIVE,
+    });
     const psql = buildPlan(change(ciip(), restored).diff).check.filter((s) => s.includes('psql'));
     expect(psql).toEqual([expect.stringContaining(`kubectl -n wksv3k-prod exec -it ${R1}-0 -- psql -U postgres -d ciip_portal\``)]);
   });

@@ -24,4 +24,3 @@ export function ciip(db: Record<string, unknown> = {}, backup: Record<string, un
     ],
   };
 }
-

@@ -65,31 +65,46 @@ describe('CLONE_TARGET_TIME with the real parsers', () => {
     const out = execFileSync(PYTHON, ['-c', script], { input: JSON.stringify(rendered.map((r) => r.env)), encoding: 'utf8' });
     expect(JSON.parse(out)).toEqual(rendered.map((r) => r.epochMs));
     // The same parser refuses the zone-less form the stack schema rejects.
-    expect(execFileSync(PYTHON, ['-c', 'from dateutil.parser import parse; print(parse("2022-06-05 08:00:00").tzinfo)'], { encoding: 'utf8' }).trim()).toBe('None');
+    expect(
+      execFileSync(PYTHON, ['-c', 'from dateutil.parser import parse; print(parse("2022-06-05 08:00:00").tzinfo)'], {
+        encoding: 'utf8',
+      }).trim(),
+    ).toBe('None');
   });
 
-  testWithTools([path.join(PG_BIN, 'initdb')], 'PostgreSQL accepts it as recovery_target_time and reads the same instant in another zone', () => {
-    const dir = tempDir('pgfleet-spilo-');
-    const asRoot = process.getuid?.() === 0;
-    const run = (bin: string, args: string[], input?: string) =>
-      asRoot
-        ? execFileSync('runuser', ['-u', 'postgres', '--', path.join(PG_BIN, bin), ...args], { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], cwd: dir })
-        : execFileSync(path.join(PG_BIN, bin), args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-    try {
-      if (asRoot) execFileSync('chown', ['postgres', dir]);
-      const data = path.join(dir, 'data');
-      run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-      for (const r of rendered) {
-        // The GUC's check hook parses the value; -C prints it and exits without starting a server.
-        expect(run('postgres', ['-D', data, '-C', 'recovery_target_time', '-c', `recovery_target_time=${r.env}`]).trim()).toBe(r.env);
+  testWithTools(
+    [path.join(PG_BIN, 'initdb')],
+    'PostgreSQL accepts it as recovery_target_time and reads the same instant in another zone',
+    () => {
+      const dir = tempDir('pgfleet-spilo-');
+      const asRoot = process.getuid?.() === 0;
+      const run = (bin: string, args: string[], input?: string) =>
+        asRoot
+          ? execFileSync('runuser', ['-u', 'postgres', '--', path.join(PG_BIN, bin), ...args], {
+              input,
+              encoding: 'utf8',
+              stdio: ['pipe', 'pipe', 'pipe'],
+              cwd: dir,
+            })
+          : execFileSync(path.join(PG_BIN, bin), args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+      try {
+        if (asRoot) execFileSync('chown', ['postgres', dir]);
+        const data = path.join(dir, 'data');
+        run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+        for (const r of rendered) {
+          // The GUC's check hook parses the value; -C prints it and exits without starting a server.
+          expect(run('postgres', ['-D', data, '-C', 'recovery_target_time', '-c', `recovery_target_time=${r.env}`]).trim()).toBe(r.env);
+        }
+        // Single-user mode, server zone far from every offset used: the offset decides the instant.
+        const sql = rendered
+          .map((r, i) => `SELECT ${i} AS i, (extract(epoch from '${r.env}'::timestamptz) * 1000)::bigint AS ms;`)
+          .join('\n');
+        const out = run('postgres', ['--single', '-D', data, '-c', 'TimeZone=Pacific/Auckland', '-j', 'postgres'], `${sql}\n`);
+        const ms = [...out.matchAll(/ms = "(-?\d+)"/g)].map((m) => Number(m[1]));
+        expect(ms).toEqual(rendered.map((r) => r.epochMs));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
       }
-      // Single-user mode, server zone far from every offset used: the offset decides the instant.
-      const sql = rendered.map((r, i) => `SELECT ${i} AS i, (extract(epoch from '${r.env}'::timestamptz) * 1000)::bigint AS ms;`).join('\n');
-      const out = run('postgres', ['--single', '-D', data, '-c', 'TimeZone=Pacific/Auckland', '-j', 'postgres'], `${sql}\n`);
-      const ms = [...out.matchAll(/ms = "(-?\d+)"/g)].map((m) => Number(m[1]));
-      expect(ms).toEqual(rendered.map((r) => r.epochMs));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });

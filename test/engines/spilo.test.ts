@@ -1,7 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { pgfleetPatroniValues, patroniChartValues, patroniValuesProblems, type PatroniChartValues } from '../../lib/engines/spilo/spilo-chart-values';
+import {
+  pgfleetPatroniValues,
+  patroniChartValues,
+  patroniValuesProblems,
+  type PatroniChartValues,
+} from '../../lib/engines/spilo/spilo-chart-values';
 import { spiloChangeRules } from '../../lib/engines/spilo/spilo-rules';
 import { DataBearing } from '../../lib/constructs/data-bearing';
 import type { RenderedStack } from '../../lib/outputs/render-stack';
@@ -10,12 +15,19 @@ import { all, filesOf, find, loadStack, render, renderAfter, ROOT, validator, is
 import { BUCKET, ciip, KEY_SECRET, LIVE } from './spilo-stack';
 
 const restored = (restoreFrom: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  ciip({ generations: [{ name: LIVE }, { name: 'ciip-portal-r1', restoreFrom: { generation: LIVE, ...restoreFrom } }], serving: LIVE, ...extra });
+  ciip({
+    generations: [{ name: LIVE }, { name: 'ciip-portal-r1', restoreFrom: { generation: LIVE, ...restoreFrom } }],
+    serving: LIVE,
+    ...extra,
+  });
 
 const upgraded = (extra: Record<string, unknown> = {}) =>
   ciip({
     postgresVersion: 14,
-    generations: [{ name: LIVE, postgresVersion: 12 }, { name: 'ciip-portal-pg14', upgradeFrom: { generation: LIVE } }],
+    generations: [
+      { name: LIVE, postgresVersion: 12 },
+      { name: 'ciip-portal-pg14', upgradeFrom: { generation: LIVE } },
+    ],
     serving: LIVE,
     ...extra,
   });
@@ -29,7 +41,6 @@ function valuesOf(r: RenderedStack, release: string): PatroniChartValues {
   expect(fromFile).toEqual(r.helmReleases.find((h) => h.props.name === release)!.props.values);
   return fromFile;
 }
-
 
 const CLONE_FROM_LIVE = {
   CLONE_METHOD: 'CLONE_WITH_WALE',
@@ -61,7 +72,14 @@ describe('Spilo engine', () => {
 
     test('the release is the bcgov/cas-postgres patroni chart, named after the generation', () => {
       expect(r.helmReleases.map((h) => h.props)).toEqual([
-        { name: LIVE, namespace: 'wksv3k-prod', chart: 'patroni', version: '0.21.4', repository: 'https://bcgov.github.io/cas-postgres/', values: expect.any(Object) },
+        {
+          name: LIVE,
+          namespace: 'wksv3k-prod',
+          chart: 'patroni',
+          version: '0.21.4',
+          repository: 'https://bcgov.github.io/cas-postgres/',
+          values: expect.any(Object),
+        },
       ]);
     });
 
@@ -70,13 +88,17 @@ describe('Spilo engine', () => {
       expect(v.fullnameOverride).toBe(LIVE);
       expect(v.nameOverride).toBe(LIVE);
       expect(v.replicaCount).toBe(3);
-      expect(v.image).toEqual({ repository: 'ghcr.io/bcgov/cas-postgres', tag: '9a6cd902e167dfc53e9588fa661a7ea03fc4729d', pullPolicy: 'IfNotPresent' });
+      expect(v.image).toEqual({
+        repository: 'ghcr.io/bcgov/cas-postgres',
+        tag: '9a6cd902e167dfc53e9588fa661a7ea03fc4729d',
+        pullPolicy: 'IfNotPresent',
+      });
       expect(v.kubernetes).toEqual({ dcs: { enable: true }, configmaps: { enable: true } });
       expect(v.persistentVolume).toEqual({ enabled: true, size: '10Gi', storageClass: 'netapp-block-standard' });
       expect(v.credentials).toEqual({ random: true });
     });
 
-    test('WAL-G archives to GCS under the generation\'s own prefix, with the key Secret mounted', () => {
+    test("WAL-G archives to GCS under the generation's own prefix, with the key Secret mounted", () => {
       const v = valuesOf(r, LIVE);
       expect(v.walE).toEqual({
         enable: true,
@@ -99,7 +121,7 @@ describe('Spilo engine', () => {
       expect(valuesOf(r, LIVE).env).toEqual({ PGVERSION: '12' });
     });
 
-    test('the values pass the chart schema and pgfleet\'s rules', () => {
+    test("the values pass the chart schema and pgfleet's rules", () => {
       expect(pgfleetPatroniValues.safeParse(valuesOf(r, LIVE)).success).toBe(true);
     });
 
@@ -108,10 +130,12 @@ describe('Spilo engine', () => {
       expect(r.objects.filter((o) => o.dataBearing)).toEqual([]);
     });
 
-    test('the consumer\'s DATABASE_URL is assembled from the chart\'s Secret and Service of the serving scope', () => {
+    test("the consumer's DATABASE_URL is assembled from the chart's Secret and Service of the serving scope", () => {
       const es = find(r, 'ExternalSecret', 'cas-ciip-portal-database-url');
       expect(es.spec.data).toEqual([{ secretKey: 'password', remoteRef: { key: LIVE, property: 'password-admin' } }]);
-      expect(es.spec.target.template.data).toEqual({ DATABASE_URL: `postgresql://admin:{{ .password | urlquery }}@${LIVE}.wksv3k-prod.svc:5432/ciip_portal` });
+      expect(es.spec.target.template.data).toEqual({
+        DATABASE_URL: `postgresql://admin:{{ .password | urlquery }}@${LIVE}.wksv3k-prod.svc:5432/ciip_portal`,
+      });
       expect(find(r, 'Role', 'ciip-portal-connections').rules[0].resourceNames).toEqual([LIVE]);
     });
 
@@ -128,11 +152,21 @@ describe('Spilo engine', () => {
         podSelector: members.podSelector,
         policyTypes: ['Ingress'],
         ingress: [
-          { from: [members], ports: [{ protocol: 'TCP', port: 5432 }, { protocol: 'TCP', port: 8008 }] },
+          {
+            from: [members],
+            ports: [
+              { protocol: 'TCP', port: 5432 },
+              { protocol: 'TCP', port: 8008 },
+            ],
+          },
           { from: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: 5432 }] },
         ],
       });
-      const limited = find(render(ciip({ allowFrom: [{ 'app.kubernetes.io/name': 'cas-ciip-portal' }] })), 'NetworkPolicy', `${LIVE}-ingress`);
+      const limited = find(
+        render(ciip({ allowFrom: [{ 'app.kubernetes.io/name': 'cas-ciip-portal' }] })),
+        'NetworkPolicy',
+        `${LIVE}-ingress`,
+      );
       expect(limited.spec.ingress[1].from).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'cas-ciip-portal' } } }]);
     });
 
@@ -140,7 +174,11 @@ describe('Spilo engine', () => {
       const v = valuesOf(
         render(
           ciip(
-            { resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '2Gi' } }, env: { ALLOW_NOSSL: 'true' }, dcs: { configMaps: false } },
+            {
+              resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '2Gi' } },
+              env: { ALLOW_NOSSL: 'true' },
+              dcs: { configMaps: false },
+            },
             { schedule: '30 2 * * *', retain: 14 },
           ),
         ),
@@ -179,7 +217,9 @@ describe('Spilo engine', () => {
       const v = valuesOf(r, 'ciip-portal-r1');
       expect(v.fullnameOverride).toBe('ciip-portal-r1');
       expect(v.env).toEqual({ ...CLONE_FROM_LIVE, CLONE_TARGET_TIME: '2022-06-05 08:00:00-08:00', PGVERSION: '12' });
-      expect(r.state.databases['ciip-portal'].generations['ciip-portal-r1'].bootstrap).toBe(`restore from ${LIVE} (time 2022-06-05T08:00:00-08:00)`);
+      expect(r.state.databases['ciip-portal'].generations['ciip-portal-r1'].bootstrap).toBe(
+        `restore from ${LIVE} (time 2022-06-05T08:00:00-08:00)`,
+      );
     });
 
     test('reads the live prefix and archives to a fresh one of its own', () => {
@@ -194,24 +234,39 @@ describe('Spilo engine', () => {
     test('leaves every file of the live generation byte-identical, consumers included', () => {
       const before = filesOf(live);
       const after = filesOf(r);
-      for (const f of [`helmrelease-${LIVE}.values.yaml`, `networkpolicy-${LIVE}-ingress.yaml`, 'externalsecret-cas-ciip-portal-database-url.yaml']) {
+      for (const f of [
+        `helmrelease-${LIVE}.values.yaml`,
+        `networkpolicy-${LIVE}-ingress.yaml`,
+        'externalsecret-cas-ciip-portal-database-url.yaml',
+      ]) {
         expect(after[f]).toBe(before[f]);
       }
       expect(r.helmReleases.map((h) => h.props.name)).toEqual([LIVE, 'ciip-portal-r1']);
     });
 
-    test('pins PGVERSION to the source\'s major even when the database default is newer', () => {
-      const r2 = render(ciip({ postgresVersion: 14, generations: [{ name: LIVE, postgresVersion: 12 }, { name: 'ciip-portal-r1', restoreFrom: { generation: LIVE } }], serving: LIVE }));
+    test("pins PGVERSION to the source's major even when the database default is newer", () => {
+      const r2 = render(
+        ciip({
+          postgresVersion: 14,
+          generations: [
+            { name: LIVE, postgresVersion: 12 },
+            { name: 'ciip-portal-r1', restoreFrom: { generation: LIVE } },
+          ],
+          serving: LIVE,
+        }),
+      );
       expect(valuesOf(r2, 'ciip-portal-r1').env?.PGVERSION).toBe('12');
       expect(valuesOf(r2, LIVE).env?.PGVERSION).toBe('12');
     });
 
     test('the latest point sets no CLONE_TARGET_TIME; a Z target gets a numeric offset', () => {
       expect(valuesOf(render(restored({})), 'ciip-portal-r1').env).toEqual({ ...CLONE_FROM_LIVE, PGVERSION: '12' });
-      expect(valuesOf(render(restored({ targetTime: '2022-06-05T16:00:00Z' })), 'ciip-portal-r1').env?.CLONE_TARGET_TIME).toBe('2022-06-05 16:00:00+00:00');
+      expect(valuesOf(render(restored({ targetTime: '2022-06-05T16:00:00Z' })), 'ciip-portal-r1').env?.CLONE_TARGET_TIME).toBe(
+        '2022-06-05 16:00:00+00:00',
+      );
     });
 
-    test('cutover moves the consumer to the restored scope\'s Secret and Service', () => {
+    test("cutover moves the consumer to the restored scope's Secret and Service", () => {
       const cut = render(restored({ targetTime: '2022-06-05 08:00:00-08:00' }, { serving: 'ciip-portal-r1' }));
       const es = find(cut, 'ExternalSecret', 'cas-ciip-portal-database-url');
       expect(es.spec.data[0].remoteRef).toEqual({ key: 'ciip-portal-r1', property: 'password-admin' });
@@ -241,19 +296,34 @@ describe('Spilo engine', () => {
     test('fails for a target time without an offset, naming the field', () => {
       const i = issuesOf(() => render(restored({ targetTime: '2022-06-05 08:00:00' })));
       expect(i).toHaveLength(1);
-      expect(i[0]).toMatchObject({ path: 'pgfleet:databases[0].generations[1].restoreFrom.targetTime', value: '2022-06-05 08:00:00', allowed: 'a time with an explicit UTC offset or Z' });
+      expect(i[0]).toMatchObject({
+        path: 'pgfleet:databases[0].generations[1].restoreFrom.targetTime',
+        value: '2022-06-05 08:00:00',
+        allowed: 'a time with an explicit UTC offset or Z',
+      });
       expect(i[0].fix).toContain('2022-06-05 08:00:00-08:00');
       expect(i[0].fix).toContain('Spilo refuses');
     });
 
     test('fails for a restore from an unknown scope', () => {
-      const i = issuesOf(() => render(ciip({ generations: [{ name: LIVE }, { name: 'ciip-portal-r1', restoreFrom: { generation: 'cas-ciip-portal-patroni' } }], serving: LIVE })));
+      const i = issuesOf(() =>
+        render(
+          ciip({
+            generations: [{ name: LIVE }, { name: 'ciip-portal-r1', restoreFrom: { generation: 'cas-ciip-portal-patroni' } }],
+            serving: LIVE,
+          }),
+        ),
+      );
       expect(i).toEqual([
-        expect.objectContaining({ path: 'pgfleet:databases[0].generations[1].restoreFrom.generation', value: 'cas-ciip-portal-patroni', allowed: `another live generation of ciip-portal: ${LIVE}` }),
+        expect.objectContaining({
+          path: 'pgfleet:databases[0].generations[1].restoreFrom.generation',
+          value: 'cas-ciip-portal-patroni',
+          allowed: `another live generation of ciip-portal: ${LIVE}`,
+        }),
       ]);
     });
 
-    test('fails for LSN or named targets, which Spilo\'s clone cannot take', () => {
+    test("fails for LSN or named targets, which Spilo's clone cannot take", () => {
       const i = issuesOf(() => render(restored({ targetLSN: '0/3000060' })));
       expect(i[0]).toMatchObject({ path: 'pgfleet:databases[0].generations[1].restoreFrom.targetLSN' });
       expect(i[0].allowed).toContain('targetTime');
@@ -262,7 +332,12 @@ describe('Spilo engine', () => {
     test('fails to add restoreFrom to a generation that already exists (Patroni bootstraps once)', () => {
       const grown = ciip({ generations: [{ name: LIVE }, { name: 'ciip-portal-r1' }], serving: LIVE });
       const i = issuesOf(() => renderAfter(grown, restored({ targetTime: '2022-06-05 08:00:00-08:00' })));
-      expect(i).toEqual([expect.objectContaining({ path: 'pgfleet:databases[0].generations[1].restoreFrom', value: `restore from ${LIVE} (time 2022-06-05T08:00:00-08:00)` })]);
+      expect(i).toEqual([
+        expect.objectContaining({
+          path: 'pgfleet:databases[0].generations[1].restoreFrom',
+          value: `restore from ${LIVE} (time 2022-06-05T08:00:00-08:00)`,
+        }),
+      ]);
       expect(i[0].fix).toContain('add a new generation');
     });
   });
@@ -277,7 +352,11 @@ describe('Spilo engine', () => {
       expect(v.env).toEqual({ ...CLONE_FROM_LIVE, PGVERSION: '14' });
       expect(v.walE?.gcsBucketBackupLocation).toBe('wal/ciip-portal-pg14');
       const gens = r.state.databases['ciip-portal'].generations;
-      expect(gens['ciip-portal-pg14']).toMatchObject({ postgresVersion: 14, bootstrap: `upgrade from ${LIVE}`, archive: `gs://${BUCKET}/wal/ciip-portal-pg14` });
+      expect(gens['ciip-portal-pg14']).toMatchObject({
+        postgresVersion: 14,
+        bootstrap: `upgrade from ${LIVE}`,
+        archive: `gs://${BUCKET}/wal/ciip-portal-pg14`,
+      });
     });
 
     test('the live release stays on its major, byte-identical', () => {
@@ -297,7 +376,9 @@ describe('Spilo engine', () => {
     });
 
     test('fails for an upgrade onto the same major', () => {
-      const i = issuesOf(() => render(ciip({ generations: [{ name: LIVE }, { name: 'ciip-portal-pg12', upgradeFrom: { generation: LIVE } }], serving: LIVE })));
+      const i = issuesOf(() =>
+        render(ciip({ generations: [{ name: LIVE }, { name: 'ciip-portal-pg12', upgradeFrom: { generation: LIVE } }], serving: LIVE })),
+      );
       expect(i[0]).toMatchObject({ path: 'pgfleet:databases[0].generations[1].postgresVersion', allowed: `a major above ${LIVE}'s 12` });
     });
 
@@ -329,7 +410,11 @@ describe('Spilo engine', () => {
 
     test('fails for variables pgfleet sets itself in env', () => {
       const i = issuesOf(() => render(ciip({ env: { CLONE_SCOPE: 'x', PGVERSION: '14', WALE_GS_PREFIX: 'gs://x/y', TZ: 'UTC' } })));
-      expect(i.map((x) => x.path)).toEqual(['pgfleet:databases[0].env.CLONE_SCOPE', 'pgfleet:databases[0].env.PGVERSION', 'pgfleet:databases[0].env.WALE_GS_PREFIX']);
+      expect(i.map((x) => x.path)).toEqual([
+        'pgfleet:databases[0].env.CLONE_SCOPE',
+        'pgfleet:databases[0].env.PGVERSION',
+        'pgfleet:databases[0].env.WALE_GS_PREFIX',
+      ]);
       expect(i.map((x) => x.fix)).toEqual([
         'remove env.CLONE_SCOPE; use restoreFrom or upgradeFrom on a new generation',
         'remove env.PGVERSION; use postgresVersion (a new major is a new generation with upgradeFrom)',
@@ -337,7 +422,7 @@ describe('Spilo engine', () => {
       ]);
     });
 
-    test('fails for env that would override PGVERSION, the clone or the prefix behind pgfleet\'s back', () => {
+    test("fails for env that would override PGVERSION, the clone or the prefix behind pgfleet's back", () => {
       const env = {
         SPILO_CONFIGURATION: 'postgresql: {bin_dir: /usr/lib/postgresql/14/bin}',
         PATRONI_CONFIGURATION: 'scope: other',
@@ -349,22 +434,44 @@ describe('Spilo engine', () => {
       };
       const i = issuesOf(() => render(ciip({ env })));
       expect(i.map((x) => x.path)).toEqual(
-        ['SPILO_CONFIGURATION', 'PATRONI_CONFIGURATION', 'PATRONI_POSTGRESQL_BIN_DIR', 'PATRONI_SCOPE', 'WAL_BUCKET_SCOPE_PREFIX', 'WAL_BUCKET_SCOPE_SUFFIX'].map((k) => `pgfleet:databases[0].env.${k}`),
+        [
+          'SPILO_CONFIGURATION',
+          'PATRONI_CONFIGURATION',
+          'PATRONI_POSTGRESQL_BIN_DIR',
+          'PATRONI_SCOPE',
+          'WAL_BUCKET_SCOPE_PREFIX',
+          'WAL_BUCKET_SCOPE_SUFFIX',
+        ].map((k) => `pgfleet:databases[0].env.${k}`),
       );
       expect(i[0].allowed).toContain('postgresql.bin_dir there runs another major than PGVERSION');
-      expect(i[0].fix).toBe('remove env.SPILO_CONFIGURATION; pgfleet does not support it: set the major with postgresVersion and clones with restoreFrom or upgradeFrom');
+      expect(i[0].fix).toBe(
+        'remove env.SPILO_CONFIGURATION; pgfleet does not support it: set the major with postgresVersion and clones with restoreFrom or upgradeFrom',
+      );
       expect(i[2].allowed).toContain('PATRONI_POSTGRESQL_BIN_DIR runs another major');
       expect(i[4].fix).toBe('remove env.WAL_BUCKET_SCOPE_PREFIX; use backup.bucket, backup.location or generations[].backupLocation');
       // Log settings stay free.
-      expect(valuesOf(render(ciip({ env: { PATRONI_LOG_LEVEL: 'DEBUG' } })), LIVE).env).toEqual({ PATRONI_LOG_LEVEL: 'DEBUG', PGVERSION: '12' });
+      expect(valuesOf(render(ciip({ env: { PATRONI_LOG_LEVEL: 'DEBUG' } })), LIVE).env).toEqual({
+        PATRONI_LOG_LEVEL: 'DEBUG',
+        PGVERSION: '12',
+      });
     });
 
     test('fails for the latest tag', () => {
-      expect(issuesOf(() => render(ciip({ image: { tag: 'latest' } })))[0]).toMatchObject({ path: 'pgfleet:databases[0].image.tag', value: 'latest' });
+      expect(issuesOf(() => render(ciip({ image: { tag: 'latest' } })))[0]).toMatchObject({
+        path: 'pgfleet:databases[0].image.tag',
+        value: 'latest',
+      });
     });
 
     test('fails when two generations would archive to one folder', () => {
-      const i = issuesOf(() => render(ciip({ generations: [{ name: LIVE }, { name: 'ciip-portal-r1', backupLocation: `wal/${LIVE}`, restoreFrom: { generation: LIVE } }], serving: LIVE })));
+      const i = issuesOf(() =>
+        render(
+          ciip({
+            generations: [{ name: LIVE }, { name: 'ciip-portal-r1', backupLocation: `wal/${LIVE}`, restoreFrom: { generation: LIVE } }],
+            serving: LIVE,
+          }),
+        ),
+      );
       expect(i).toEqual([expect.objectContaining({ path: 'pgfleet:databases[0].generations[1].backupLocation', value: `wal/${LIVE}` })]);
       expect(i[0].allowed).toContain(`it is wal/${LIVE}, where ${LIVE} archives`);
     });
@@ -377,22 +484,67 @@ describe('Spilo engine', () => {
       expect(i).toEqual([expect.objectContaining({ path: 'pgfleet:databases[0].backup.location', value: undefined })]);
       expect(i[0].allowed).toContain(`a backup.location outside wal, where ${LIVE} archives (backup.location is wal)`);
       expect(i[0].fix).toContain('backup.location: pgfleet');
-      const withRestore = issuesOf(() => render(ciip({ generations: [{ name: LIVE, backupLocation: 'wal' }, { name: 'ciip-portal-r1', restoreFrom: { generation: LIVE } }], serving: LIVE })));
+      const withRestore = issuesOf(() =>
+        render(
+          ciip({
+            generations: [
+              { name: LIVE, backupLocation: 'wal' },
+              { name: 'ciip-portal-r1', restoreFrom: { generation: LIVE } },
+            ],
+            serving: LIVE,
+          }),
+        ),
+      );
       expect(withRestore.map((x) => x.path)).toEqual(['pgfleet:databases[0].backup.location']);
       // Following the fix, new generations archive beside the adopted folder.
-      const beside = render(ciip({ generations: [{ name: LIVE, backupLocation: 'wal' }, { name: 'ciip-portal-r1', restoreFrom: { generation: LIVE } }], serving: LIVE }, { location: 'pgfleet' }));
-      expect(Object.values(beside.state.databases['ciip-portal'].generations).map((g) => g.archive)).toEqual([`gs://${BUCKET}/wal`, `gs://${BUCKET}/pgfleet/ciip-portal-r1`]);
+      const beside = render(
+        ciip(
+          {
+            generations: [
+              { name: LIVE, backupLocation: 'wal' },
+              { name: 'ciip-portal-r1', restoreFrom: { generation: LIVE } },
+            ],
+            serving: LIVE,
+          },
+          { location: 'pgfleet' },
+        ),
+      );
+      expect(Object.values(beside.state.databases['ciip-portal'].generations).map((g) => g.archive)).toEqual([
+        `gs://${BUCKET}/wal`,
+        `gs://${BUCKET}/pgfleet/ciip-portal-r1`,
+      ]);
     });
 
-    test('fails for a folder inside or around another generation\'s, retired ones included', () => {
-      const inside = issuesOf(() => render(ciip({ generations: [{ name: LIVE }, { name: 'ciip-portal-r1', backupLocation: `wal/${LIVE}/r1`, restoreFrom: { generation: LIVE } }], serving: LIVE })));
-      expect(inside).toEqual([expect.objectContaining({ path: 'pgfleet:databases[0].generations[1].backupLocation', value: `wal/${LIVE}/r1` })]);
+    test("fails for a folder inside or around another generation's, retired ones included", () => {
+      const inside = issuesOf(() =>
+        render(
+          ciip({
+            generations: [{ name: LIVE }, { name: 'ciip-portal-r1', backupLocation: `wal/${LIVE}/r1`, restoreFrom: { generation: LIVE } }],
+            serving: LIVE,
+          }),
+        ),
+      );
+      expect(inside).toEqual([
+        expect.objectContaining({ path: 'pgfleet:databases[0].generations[1].backupLocation', value: `wal/${LIVE}/r1` }),
+      ]);
       expect(inside[0].allowed).toContain(`it lies inside wal/${LIVE}`);
-      const around = issuesOf(() => render(ciip({ generations: [{ name: LIVE, backupLocation: 'old/ciip' }, { name: 'ciip-portal-r1', backupLocation: 'old', restoreFrom: { generation: LIVE } }], serving: LIVE })));
+      const around = issuesOf(() =>
+        render(
+          ciip({
+            generations: [
+              { name: LIVE, backupLocation: 'old/ciip' },
+              { name: 'ciip-portal-r1', backupLocation: 'old', restoreFrom: { generation: LIVE } },
+            ],
+            serving: LIVE,
+          }),
+        ),
+      );
       expect(around).toEqual([expect.objectContaining({ path: 'pgfleet:databases[0].generations[1].backupLocation', value: 'old' })]);
       expect(around[0].allowed).toContain('it holds old/ciip');
       // A retired generation's folder stays until deleted by hand, listed or not.
-      const overRetired = issuesOf(() => render(ciip({ generations: [{ name: 'ciip-portal-r1', backupLocation: `wal/${LIVE}/again` }], retired: [LIVE] })));
+      const overRetired = issuesOf(() =>
+        render(ciip({ generations: [{ name: 'ciip-portal-r1', backupLocation: `wal/${LIVE}/again` }], retired: [LIVE] })),
+      );
       expect(overRetired).toEqual([expect.objectContaining({ path: 'pgfleet:databases[0].generations[0].backupLocation' })]);
       expect(overRetired[0].allowed).toContain(`it lies inside wal/${LIVE}, where ${LIVE} archives`);
     });
@@ -401,36 +553,58 @@ describe('Spilo engine', () => {
       const base = ciip()['pgfleet:databases'][0] as Record<string, unknown>;
       const other = (gen: Record<string, unknown>, backup: Record<string, unknown> = {}) => ({
         ...ciip(),
-        'pgfleet:databases': [base, { ...base, name: 'ciip-other', generations: [{ name: 'ciip-other-db', ...gen }], backup: { ...(base.backup as object), ...backup }, consumers: [] }],
+        'pgfleet:databases': [
+          base,
+          {
+            ...base,
+            name: 'ciip-other',
+            generations: [{ name: 'ciip-other-db', ...gen }],
+            backup: { ...(base.backup as object), ...backup },
+            consumers: [],
+          },
+        ],
       });
       const same = issuesOf(() => render(other({ backupLocation: `wal/${LIVE}` })));
-      expect(same).toEqual([expect.objectContaining({ path: 'pgfleet:databases[1].generations[0].backupLocation', value: `gs://${BUCKET}/wal/${LIVE}` })]);
+      expect(same).toEqual([
+        expect.objectContaining({ path: 'pgfleet:databases[1].generations[0].backupLocation', value: `gs://${BUCKET}/wal/${LIVE}` }),
+      ]);
       expect(same[0].allowed).toContain(`ciip-portal/${LIVE}`);
       const holds = issuesOf(() => render(other({ backupLocation: 'wal' }, { location: 'pgfleet' })));
-      expect(holds).toEqual([expect.objectContaining({ path: 'pgfleet:databases[1].generations[0].backupLocation', value: `gs://${BUCKET}/wal` })]);
+      expect(holds).toEqual([
+        expect.objectContaining({ path: 'pgfleet:databases[1].generations[0].backupLocation', value: `gs://${BUCKET}/wal` }),
+      ]);
       expect(holds[0].allowed).toContain(`it holds gs://${BUCKET}/wal/${LIVE}`);
       // Both derived: the later database's backup.location lies inside the first one's generation folder.
       const nested = issuesOf(() => render(other({}, { location: `wal/${LIVE}` })));
-      expect(nested).toEqual([expect.objectContaining({ path: 'pgfleet:databases[1].backup.location', value: `gs://${BUCKET}/wal/${LIVE}/ciip-other-db` })]);
+      expect(nested).toEqual([
+        expect.objectContaining({ path: 'pgfleet:databases[1].backup.location', value: `gs://${BUCKET}/wal/${LIVE}/ciip-other-db` }),
+      ]);
       // Another bucket is another namespace of prefixes.
       expect(render(other({ backupLocation: `wal/${LIVE}` }, { bucket: 'wksv3k-prod-other' })).helmReleases).toHaveLength(2);
     });
 
     test('fails for a per-consumer user and for an existing credentials Secret, saying why', () => {
-      const i = issuesOf(() => render(ciip({ consumers: [{ app: 'x', secretName: 'x-db', user: 'ciip' }], credentials: { existingSecret: { name: 'x' } } })));
+      const i = issuesOf(() =>
+        render(ciip({ consumers: [{ app: 'x', secretName: 'x-db', user: 'ciip' }], credentials: { existingSecret: { name: 'x' } } })),
+      );
       expect(i.map((x) => x.path)).toEqual(['pgfleet:databases[0].credentials', 'pgfleet:databases[0].consumers[0].user']);
       expect(i[0].allowed).toContain('no value can name an existing one');
     });
 
-    test('fails to move a live generation\'s archive, naming the old prefix', () => {
+    test("fails to move a live generation's archive, naming the old prefix", () => {
       const moved = issuesOf(() => renderAfter(ciip(), ciip({}, { bucket: 'wksv3k-prod-other' })));
-      expect(moved).toEqual([expect.objectContaining({ path: 'pgfleet:databases[0].backup.bucket', value: `gs://wksv3k-prod-other/wal/${LIVE}` })]);
+      expect(moved).toEqual([
+        expect.objectContaining({ path: 'pgfleet:databases[0].backup.bucket', value: `gs://wksv3k-prod-other/wal/${LIVE}` }),
+      ]);
       expect(moved[0].fix).toContain(`keep backup.bucket: ${BUCKET}`);
       const renamed = issuesOf(() => renderAfter(ciip(), ciip({}, { location: 'pg' })));
       expect(renamed[0]).toMatchObject({ path: 'pgfleet:databases[0].backup.location' });
       expect(renamed[0].fix).toContain(`backupLocation: wal/${LIVE}`);
       // Following that fix is accepted.
-      expect(valuesOf(renderAfter(ciip(), ciip({ generations: [{ name: LIVE, backupLocation: `wal/${LIVE}` }] }, { location: 'pg' })), LIVE).walE?.gcsBucketBackupLocation).toBe(`wal/${LIVE}`);
+      expect(
+        valuesOf(renderAfter(ciip(), ciip({ generations: [{ name: LIVE, backupLocation: `wal/${LIVE}` }] }, { location: 'pg' })), LIVE).walE
+          ?.gcsBucketBackupLocation,
+      ).toBe(`wal/${LIVE}`);
     });
 
     test('fails to switch the DCS store under a running scope', () => {
@@ -452,7 +626,7 @@ describe('Spilo engine', () => {
       expect(patroniChartValues.safeParse({ walE: { scheduleCronJob: '0 0 1 * * *' } }).success).toBe(false);
     });
 
-    test('accepts the chart\'s own defaults', () => {
+    test("accepts the chart's own defaults", () => {
       expect(
         patroniChartValues.safeParse({
           replicaCount: 5,
@@ -460,8 +634,25 @@ describe('Spilo engine', () => {
           kubernetes: { dcs: { enable: true }, configmaps: { enable: false } },
           etcd: { enable: false, deployChart: false, host: null, discovery: null },
           postgresql: { callbacks: { on_role_change: '/usr/share/container-scripts/postgresql/kill_pod_on_demote.sh' } },
-          walE: { enable: false, scheduleCronJob: '00 01 * * *', retainBackups: 2, s3Bucket: null, gcsBucket: null, gcsBucketBackupLocation: 'wal', kubernetesSecret: null, backupThresholdMegabytes: 1024, backupThresholdPercentage: 30 },
-          persistentVolume: { enabled: true, size: '1G', subPath: '', mountPath: '/home/postgres/pgdata', annotations: {}, accessModes: ['ReadWriteOnce'] },
+          walE: {
+            enable: false,
+            scheduleCronJob: '00 01 * * *',
+            retainBackups: 2,
+            s3Bucket: null,
+            gcsBucket: null,
+            gcsBucketBackupLocation: 'wal',
+            kubernetesSecret: null,
+            backupThresholdMegabytes: 1024,
+            backupThresholdPercentage: 30,
+          },
+          persistentVolume: {
+            enabled: true,
+            size: '1G',
+            subPath: '',
+            mountPath: '/home/postgres/pgdata',
+            annotations: {},
+            accessModes: ['ReadWriteOnce'],
+          },
           resources: {},
           nodeSelector: {},
           tolerations: [],
@@ -475,27 +666,41 @@ describe('Spilo engine', () => {
     test('a clone without its prefix or scope is an error (Spilo would run initdb)', () => {
       expect(problems(good)).toEqual([]);
       const { CLONE_WALG_GS_PREFIX: _p, ...noPrefix } = good.env!;
-      expect(problems({ ...good, env: noPrefix })).toEqual(['env.CLONE_WALG_GS_PREFIX: the source\'s WAL prefix: without it Spilo skips the clone and runs initdb']);
+      expect(problems({ ...good, env: noPrefix })).toEqual([
+        "env.CLONE_WALG_GS_PREFIX: the source's WAL prefix: without it Spilo skips the clone and runs initdb",
+      ]);
       const { CLONE_SCOPE: _s, ...noScope } = good.env!;
-      expect(problems({ ...good, env: noScope })).toEqual(['env.CLONE_SCOPE: the source scope: without it Spilo skips the clone and runs initdb']);
+      expect(problems({ ...good, env: noScope })).toEqual([
+        'env.CLONE_SCOPE: the source scope: without it Spilo skips the clone and runs initdb',
+      ]);
     });
 
     test('a clone that reads its own archive, a zone-less target or a stray CLONE_ variable is an error', () => {
-      expect(problems({ ...good, env: { ...good.env, CLONE_WALG_GS_PREFIX: `gs://${BUCKET}/wal/ciip-portal-r1/` } })[0]).toMatch(/^env.CLONE_WALG_GS_PREFIX: another prefix than this release's own archive/);
-      expect(problems({ ...good, env: { ...good.env, CLONE_TARGET_TIME: '2022-06-05 08:00:00' } })).toEqual(['env.CLONE_TARGET_TIME: a time with an explicit offset (Spilo refuses times without a zone)']);
-      expect(problems({ ...good, env: { PGVERSION: '12', CLONE_SCOPE: LIVE } })).toEqual(['env.CLONE_SCOPE: absent without CLONE_METHOD: Spilo ignores it']);
+      expect(problems({ ...good, env: { ...good.env, CLONE_WALG_GS_PREFIX: `gs://${BUCKET}/wal/ciip-portal-r1/` } })[0]).toMatch(
+        /^env.CLONE_WALG_GS_PREFIX: another prefix than this release's own archive/,
+      );
+      expect(problems({ ...good, env: { ...good.env, CLONE_TARGET_TIME: '2022-06-05 08:00:00' } })).toEqual([
+        'env.CLONE_TARGET_TIME: a time with an explicit offset (Spilo refuses times without a zone)',
+      ]);
+      expect(problems({ ...good, env: { PGVERSION: '12', CLONE_SCOPE: LIVE } })).toEqual([
+        'env.CLONE_SCOPE: absent without CLONE_METHOD: Spilo ignores it',
+      ]);
     });
 
     test('passwords in values, WAL-G off or an unpinned PGVERSION are errors', () => {
-      expect(problems({ ...good, credentials: { random: true, superuser: 'tea' } })).toEqual(['credentials.superuser: absent: no password in values (they are written to dist/ and Helm\'s release history)']);
-      expect(problems({ ...good, walE: { ...good.walE, enable: false } })).toEqual(['walE.enable: true: restores and upgrades clone from WAL-G backups']);
+      expect(problems({ ...good, credentials: { random: true, superuser: 'tea' } })).toEqual([
+        "credentials.superuser: absent: no password in values (they are written to dist/ and Helm's release history)",
+      ]);
+      expect(problems({ ...good, walE: { ...good.walE, enable: false } })).toEqual([
+        'walE.enable: true: restores and upgrades clone from WAL-G backups',
+      ]);
       const { PGVERSION: _v, ...unpinned } = good.env!;
       expect(problems({ ...good, env: unpinned })[0]).toMatch(/^env.PGVERSION: the major version, pinned/);
     });
   });
 
   describe('change rules', () => {
-    test('every values rule names a key of the chart\'s values', () => {
+    test("every values rule names a key of the chart's values", () => {
       const keys = Object.keys((patroniChartValues as unknown as { shape: Record<string, unknown> }).shape);
       for (const rule of spiloChangeRules.filter((x) => x.kind === 'pgfleet.io/v1 HelmValues' && x.path !== '')) {
         expect(keys).toContain(rule.path.split('.')[0]);
@@ -504,10 +709,22 @@ describe('Spilo engine', () => {
 
     test('a new restored, upgraded or empty scope each get their own runbook', () => {
       const added = spiloChangeRules.filter((x) => x.path === '' && x.on === 'added');
-      const ctx = (bootstrap: string) => ({ dataBearing: true, newGeneration: true, retiring: false, state: { after: { postgresVersion: 12, bootstrap } }, serving: {} });
-      expect(added.filter((x) => x.when!(undefined, {}, ctx(`restore from ${LIVE} (latest)`))).map((x) => x.why)).toEqual([expect.stringContaining('beside the live one')]);
-      expect(added.filter((x) => x.when!(undefined, {}, ctx(`upgrade from ${LIVE}`))).map((x) => x.why)).toEqual([expect.stringContaining('blue/green')]);
-      expect(added.filter((x) => x.when!(undefined, {}, ctx('initdb'))).map((x) => x.why)).toEqual([expect.stringContaining('empty (initdb)')]);
+      const ctx = (bootstrap: string) => ({
+        dataBearing: true,
+        newGeneration: true,
+        retiring: false,
+        state: { after: { postgresVersion: 12, bootstrap } },
+        serving: {},
+      });
+      expect(added.filter((x) => x.when!(undefined, {}, ctx(`restore from ${LIVE} (latest)`))).map((x) => x.why)).toEqual([
+        expect.stringContaining('beside the live one'),
+      ]);
+      expect(added.filter((x) => x.when!(undefined, {}, ctx(`upgrade from ${LIVE}`))).map((x) => x.why)).toEqual([
+        expect.stringContaining('blue/green'),
+      ]);
+      expect(added.filter((x) => x.when!(undefined, {}, ctx('initdb'))).map((x) => x.why)).toEqual([
+        expect.stringContaining('empty (initdb)'),
+      ]);
     });
   });
 });

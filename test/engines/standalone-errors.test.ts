@@ -9,23 +9,27 @@ import { dumpToPvc, issuesOf, LIVE, NEXT, prodDatabase, pydis, upgrading } from 
 const DB = 'pgfleet:databases[0]';
 
 describe('standalone engine: errors', () => {
-  test('fails when blackbox\'s client is older than the server it dumps (pg_dumpall refuses)', () => {
+  test("fails when blackbox's client is older than the server it dumps (pg_dumpall refuses)", () => {
     // Cutting over to 17 while blackbox still installs postgresql-client-16.
     const blackbox = prodDatabase().backup;
     const issues = issuesOf(() => render(upgrading({ serving: NEXT, backup: blackbox })));
     expect(issues).toHaveLength(1);
     expect(issues[0].path).toBe(`${DB}.backup.image`);
-    expect(issues[0].allowed).toContain("blackbox's pg_dumpall 16 (docker.io/lemonsaurus/blackbox:main) refuses postgres-17's PostgreSQL 17");
+    expect(issues[0].allowed).toContain(
+      "blackbox's pg_dumpall 16 (docker.io/lemonsaurus/blackbox:main) refuses postgres-17's PostgreSQL 17",
+    );
     expect(issues[0].fix).toBe('use a blackbox image with postgresql-client-17 and set backup.clientMajor: 17');
     expect(() => render(upgrading({ serving: NEXT, backup: { ...blackbox, clientMajor: 17 } }))).not.toThrow();
     // Before the cutover blackbox still dumps the 16 server through the Service: accepted.
     expect(() => render(upgrading({ backup: blackbox }))).not.toThrow();
   });
 
-  test('fails when a dump image\'s client is older than a generation it dumps, naming both', () => {
+  test("fails when a dump image's client is older than a generation it dumps, naming both", () => {
     const issues = issuesOf(() => render(pydis('prod', { backup: { ...dumpToPvc, image: 'docker.io/library/postgres:15.8' } })));
     expect(issues.map((i) => i.path)).toEqual([`${DB}.backup.image`]);
-    expect(issues[0].allowed).toBe("a client at least as new as every server it dumps: pg_dumpall 15 (docker.io/library/postgres:15.8) refuses postgres's PostgreSQL 16");
+    expect(issues[0].allowed).toBe(
+      "a client at least as new as every server it dumps: pg_dumpall 15 (docker.io/library/postgres:15.8) refuses postgres's PostgreSQL 16",
+    );
     expect(issues[0].fix).toContain('postgres:16');
   });
 
@@ -44,7 +48,9 @@ describe('standalone engine: errors', () => {
   });
 
   test('fails on a downgrade: an upgrade to a lower or equal major', () => {
-    const issues = issuesOf(() => render(upgrading({ generations: [{ name: LIVE }, { name: NEXT, postgresVersion: 15, upgradeFrom: { generation: LIVE } }] })));
+    const issues = issuesOf(() =>
+      render(upgrading({ generations: [{ name: LIVE }, { name: NEXT, postgresVersion: 15, upgradeFrom: { generation: LIVE } }] })),
+    );
     expect(issues.map((i) => i.path)).toEqual([`${DB}.generations[1].postgresVersion`]);
     expect(issues[0].allowed).toBe("a major above postgres's 16");
   });
@@ -62,7 +68,13 @@ describe('standalone engine: errors', () => {
 
   test('fails when an upgraded generation changes its source afterwards (its import ran once)', () => {
     const three = (from: string) =>
-      upgrading({ generations: [{ name: LIVE }, { name: 'postgres-b', postgresVersion: 16 }, { name: NEXT, postgresVersion: 17, upgradeFrom: { generation: from } }] });
+      upgrading({
+        generations: [
+          { name: LIVE },
+          { name: 'postgres-b', postgresVersion: 16 },
+          { name: NEXT, postgresVersion: 17, upgradeFrom: { generation: from } },
+        ],
+      });
     const first = render(three(LIVE));
     const issues = issuesOf(() => render(three('postgres-b'), { previous: first.state }));
     expect(issues.map((i) => i.path)).toEqual([`${DB}.generations[2].upgradeFrom`]);
@@ -71,16 +83,28 @@ describe('standalone engine: errors', () => {
 
   test('fails when writers change while the upgraded generation is being cut over', () => {
     const cut = render(upgrading({ serving: NEXT }));
-    const issues = issuesOf(() => render(upgrading({ serving: NEXT, writers: [{ namespace: 'web', name: 'site', replicas: 3 }] }), { previous: cut.state }));
+    const issues = issuesOf(() =>
+      render(upgrading({ serving: NEXT, writers: [{ namespace: 'web', name: 'site', replicas: 3 }] }), { previous: cut.state }),
+    );
     expect(issues.map((i) => i.path)).toEqual([`${DB}.writers`]);
     expect(issues[0].fix).toContain('remove upgradeFrom from postgres-17 first');
   });
 
   test('fails on restoreFrom with blackbox backups, and on targets dumps cannot reach', () => {
-    const blackbox = issuesOf(() => render(pydis('prod', { generations: [{ name: LIVE }, { name: 'r', restoreFrom: { generation: LIVE } }], serving: LIVE })));
+    const blackbox = issuesOf(() =>
+      render(pydis('prod', { generations: [{ name: LIVE }, { name: 'r', restoreFrom: { generation: LIVE } }], serving: LIVE })),
+    );
     expect(blackbox.map((i) => i.path)).toEqual([`${DB}.generations[1].restoreFrom`]);
     expect(blackbox[0].fix).toContain('method: dump');
-    const time = issuesOf(() => render(pydis('prod', { backup: dumpToPvc, generations: [{ name: LIVE }, { name: 'r', restoreFrom: { generation: LIVE, targetTime: '2026-11-20T08:00:00Z' } }], serving: LIVE })));
+    const time = issuesOf(() =>
+      render(
+        pydis('prod', {
+          backup: dumpToPvc,
+          generations: [{ name: LIVE }, { name: 'r', restoreFrom: { generation: LIVE, targetTime: '2026-11-20T08:00:00Z' } }],
+          serving: LIVE,
+        }),
+      ),
+    );
     expect(time.map((i) => i.path)).toEqual([`${DB}.generations[1].restoreFrom.targetTime`]);
   });
 
@@ -98,7 +122,12 @@ describe('standalone engine: errors', () => {
         }),
       ),
     );
-    expect(issues.map((i) => i.path)).toEqual([`${DB}.storage.storageClass`, `${DB}.parameters.port`, `${DB}.image.tags["16"]`, `${DB}.writers[1]`]);
+    expect(issues.map((i) => i.path)).toEqual([
+      `${DB}.storage.storageClass`,
+      `${DB}.parameters.port`,
+      `${DB}.image.tags["16"]`,
+      `${DB}.writers[1]`,
+    ]);
     expect(issues[0].allowed).toContain('reclaimPolicy Retain');
     expect(issues[1].fix).toBe('remove port');
   });
@@ -109,7 +138,9 @@ describe('standalone engine: errors', () => {
       throw new Error('accepted');
     } catch (e) {
       expect(e).toBeInstanceOf(ConfigError);
-      expect((e as Error).message).toMatch(/pgfleet:databases\[0\]\.writers: found \(missing\)\n\s+allowed: a list of the Deployments that write to postgres/);
+      expect((e as Error).message).toMatch(
+        /pgfleet:databases\[0\]\.writers: found \(missing\)\n\s+allowed: a list of the Deployments that write to postgres/,
+      );
     }
   });
 });

@@ -30,7 +30,14 @@ export const NEXT = 'postgres-17';
 export const dumpToPvc = { method: 'dump', retentionDays: 7, target: { pvc: { size: '20Gi' } } };
 export const dumpToS3 = {
   method: 'dump',
-  target: { s3: { bucket: 'pydis-backups', prefix: 'postgres/', endpoint: 'https://eu-central-1.linodeobjects.com', credentials: { existingSecret: { name: 'backup-s3' } } } },
+  target: {
+    s3: {
+      bucket: 'pydis-backups',
+      prefix: 'postgres/',
+      endpoint: 'https://eu-central-1.linodeobjects.com',
+      credentials: { existingSecret: { name: 'backup-s3' } },
+    },
+  },
 };
 
 /** prod on 16, upgrading into postgres-17 (serving stays on the old one unless given). */

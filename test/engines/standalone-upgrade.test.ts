@@ -41,8 +41,14 @@ describe('standalone engine: major upgrade 16 → 17', () => {
   const base = render(pydis('prod', { backup: dumpToPvc }), { stack: 'pydis-prod' });
   const upgrade = render(upgrading(), { stack: 'pydis-prod', previous: base.state });
   const cutover = render(upgrading({ serving: NEXT }), { stack: 'pydis-prod', previous: upgrade.state });
-  const settled = render(upgrading({ serving: NEXT, generations: [{ name: LIVE }, { name: NEXT, postgresVersion: 17 }] }), { stack: 'pydis-prod', previous: cutover.state });
-  const retired = render(upgrading({ serving: NEXT, generations: [{ name: LIVE }, { name: NEXT, postgresVersion: 17 }], retired: [LIVE] }), { stack: 'pydis-prod', previous: settled.state });
+  const settled = render(upgrading({ serving: NEXT, generations: [{ name: LIVE }, { name: NEXT, postgresVersion: 17 }] }), {
+    stack: 'pydis-prod',
+    previous: cutover.state,
+  });
+  const retired = render(
+    upgrading({ serving: NEXT, generations: [{ name: LIVE }, { name: NEXT, postgresVersion: 17 }], retired: [LIVE] }),
+    { stack: 'pydis-prod', previous: settled.state },
+  );
 
   test('snapshot of the upgrade scenario stack (pydis-staging)', () => {
     expect(filesOf(render(pydis('staging'), { stack: 'pydis-staging' }))).toMatchSnapshot();
@@ -71,7 +77,12 @@ describe('standalone engine: major upgrade 16 → 17', () => {
       'statefulset-postgres-17.yaml',
     ]);
     // Nothing lost: the live server's files, its Service and the backups PVC are byte-identical.
-    for (const f of [...serverFiles(LIVE), 'service-postgres.yaml', 'persistentvolumeclaim-postgres-backups.yaml', 'networkpolicy-postgres-server.yaml']) {
+    for (const f of [
+      ...serverFiles(LIVE),
+      'service-postgres.yaml',
+      'persistentvolumeclaim-postgres-backups.yaml',
+      'networkpolicy-postgres-server.yaml',
+    ]) {
       expect(filesOf(upgrade)[f]).toBe(filesOf(base)[f]);
     }
     expect(find(upgrade, 'Service', 'postgres').spec.selector['pgfleet.io/generation']).toBe(LIVE);
@@ -88,7 +99,9 @@ describe('standalone engine: major upgrade 16 → 17', () => {
     expect(after(upgrade, imp, down)).toBe(true);
     expect(after(upgrade, down, dump)).toBe(false);
     // The scale Job has its RBAC before it.
-    expect(dependsOn(upgrade, down)).toEqual(expect.arrayContaining(['serviceaccount-postgres-17-scaler.yaml', 'rolebinding-postgres-17-scaler-web.yaml']));
+    expect(dependsOn(upgrade, down)).toEqual(
+      expect.arrayContaining(['serviceaccount-postgres-17-scaler.yaml', 'rolebinding-postgres-17-scaler-web.yaml']),
+    );
   });
 
   test('writers down: scale every listed Deployment to zero, wait for the rollout, then for their last pod', () => {
@@ -116,22 +129,37 @@ describe('standalone engine: major upgrade 16 → 17', () => {
     expect(job.metadata.annotations['pgfleet.io/manual-steps']).toContain('maintenance');
     const role = find(upgrade, 'Role', 'postgres-17-scaler-tooling');
     expect(role.metadata.namespace).toBe('tooling');
-    expect(role.rules[0]).toEqual({ apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['bitwarden', 'metabase'], verbs: ['get', 'list', 'watch'] });
-    expect(role.rules[1]).toEqual({ apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: ['bitwarden', 'metabase'], verbs: ['get', 'patch', 'update'] });
+    expect(role.rules[0]).toEqual({
+      apiGroups: ['apps'],
+      resources: ['deployments'],
+      resourceNames: ['bitwarden', 'metabase'],
+      verbs: ['get', 'list', 'watch'],
+    });
+    expect(role.rules[1]).toEqual({
+      apiGroups: ['apps'],
+      resources: ['deployments/scale'],
+      resourceNames: ['bitwarden', 'metabase'],
+      verbs: ['get', 'patch', 'update'],
+    });
     // Reading pods is all the wait needs: the scale Jobs can delete no pod.
     expect(role.rules[2]).toEqual({ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] });
     expect(role.rules).toHaveLength(3);
-    expect(find(upgrade, 'RoleBinding', 'postgres-17-scaler-tooling').subjects).toEqual([{ kind: 'ServiceAccount', name: 'postgres-17-scaler', namespace: 'databases' }]);
+    expect(find(upgrade, 'RoleBinding', 'postgres-17-scaler-tooling').subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'postgres-17-scaler', namespace: 'databases' },
+    ]);
   });
 
-  test('the dump: pg_dumpall | gzip + sha512 of the old server, with the new major\'s client, onto its own PVC', () => {
+  test("the dump: pg_dumpall | gzip + sha512 of the old server, with the new major's client, onto its own PVC", () => {
     const job = find(upgrade, 'Job', 'postgres-17-dump');
     const c = job.spec.template.spec.containers[0];
     expect(c.image).toBe('ghcr.io/owl-corp/psql_extended:17');
     expect([c.command, c.args]).toEqual([['bash', '-c'], [DUMP_SCRIPT]]);
     expect(env(c)).toMatchObject({ PGHOST: 'postgres-headless', DUMP_DIR: '/dump', DUMP_FILE: 'postgres.sql.gz' });
     expect(env(c).RETENTION_DAYS).toBeUndefined();
-    expect(job.spec.template.spec.volumes.find((v: any) => v.name === 'dump')).toEqual({ name: 'dump', persistentVolumeClaim: { claimName: 'postgres-17-dump' } });
+    expect(job.spec.template.spec.volumes.find((v: any) => v.name === 'dump')).toEqual({
+      name: 'dump',
+      persistentVolumeClaim: { claimName: 'postgres-17-dump' },
+    });
     expect(find(upgrade, 'PersistentVolumeClaim', 'postgres-17-dump').spec.resources.requests.storage).toBe('25Gi');
     expect(DUMP_SCRIPT).toMatch(/pg_dumpall --no-password \| gzip -c > "\$file.partial"/);
   });
@@ -162,7 +190,12 @@ describe('standalone engine: major upgrade 16 → 17', () => {
   });
 
   test('cutover: the Service moves to the new server, then the writers go back to their replicas', () => {
-    expect(changed(upgrade, cutover)).toEqual(['job-postgres-17-writers-up.yaml', 'kustomization.yaml', 'pgfleet-state.json', 'service-postgres.yaml']);
+    expect(changed(upgrade, cutover)).toEqual([
+      'job-postgres-17-writers-up.yaml',
+      'kustomization.yaml',
+      'pgfleet-state.json',
+      'service-postgres.yaml',
+    ]);
     const svc = find(cutover, 'Service', 'postgres');
     expect(svc.spec.selector).toEqual({ 'pgfleet.io/database': 'postgres', 'pgfleet.io/generation': NEXT, 'pgfleet.io/role': 'server' });
     const up = find(cutover, 'Job', 'postgres-17-writers-up').spec.template.spec;
@@ -203,7 +236,11 @@ describe('standalone engine: major upgrade 16 → 17', () => {
 
   test('writers: [] upgrades without scaling anything', () => {
     const r = render(upgrading({ writers: [] }));
-    expect(all(r, 'Job').map((j) => j.metadata.name).sort()).toEqual(['postgres-17-dump', 'postgres-17-import']);
+    expect(
+      all(r, 'Job')
+        .map((j) => j.metadata.name)
+        .sort(),
+    ).toEqual(['postgres-17-dump', 'postgres-17-import']);
     expect(dependsOn(r, 'job-postgres-17-dump.yaml')).toEqual(['persistentvolumeclaim-postgres-17-dump.yaml']);
     expect(all(r, 'ServiceAccount')).toEqual([]);
   });
@@ -219,13 +256,19 @@ describe('standalone engine: major upgrade 16 → 17', () => {
         '+ Job/postgres-17-import safe',
       ]),
     );
-    expect(summary(d1).filter((l) => / (downtime|new-cluster|destroys-data|irreversible)/.test(l)).sort()).toEqual([
+    expect(
+      summary(d1)
+        .filter((l) => / (downtime|new-cluster|destroys-data|irreversible)/.test(l))
+        .sort(),
+    ).toEqual([
       '+ Job/postgres-17-writers-down downtime',
       '+ PersistentVolumeClaim/postgres-17-data new-cluster',
       '+ StatefulSet/postgres-17 new-cluster',
     ]);
     const down = d1.objects.find((o) => o.file === 'job-postgres-17-writers-down.yaml')!.changes[0].steps.join('\n');
-    expect(down).toContain('before: do the steps outside Kubernetes listed in the annotation pgfleet.io/manual-steps of job postgres-17-writers-down');
+    expect(down).toContain(
+      'before: do the steps outside Kubernetes listed in the annotation pgfleet.io/manual-steps of job postgres-17-writers-down',
+    );
 
     const d2 = diffRendered(upgrade.files, cutover);
     expect(summary(d2).sort()).toEqual([
@@ -261,8 +304,20 @@ describe('standalone engine: major upgrade 16 → 17', () => {
   });
 
   test('pgfleet diff: a parameter change restarts the single server, a bigger volume grows online', () => {
-    const next = render(upgrading({ serving: NEXT, generations: [{ name: LIVE }, { name: NEXT, postgresVersion: 17 }], parameters: { max_connections: 200 }, storage: { size: '30Gi', storageClass: 'linode-block-storage-retain' } }), { stack: 'pydis-prod', previous: settled.state });
-    expect(summary(diffRendered(settled.files, next)).filter((l) => l.includes('postgres-17')).sort()).toEqual([
+    const next = render(
+      upgrading({
+        serving: NEXT,
+        generations: [{ name: LIVE }, { name: NEXT, postgresVersion: 17 }],
+        parameters: { max_connections: 200 },
+        storage: { size: '30Gi', storageClass: 'linode-block-storage-retain' },
+      }),
+      { stack: 'pydis-prod', previous: settled.state },
+    );
+    expect(
+      summary(diffRendered(settled.files, next))
+        .filter((l) => l.includes('postgres-17'))
+        .sort(),
+    ).toEqual([
       '~ ConfigMap/postgres-17-config data safe',
       '~ PersistentVolumeClaim/postgres-17-data spec.resources.requests.storage safe',
       '~ StatefulSet/postgres-17 spec.template.metadata.annotations.pgfleet.io/config-digest downtime',
@@ -273,14 +328,21 @@ describe('standalone engine: major upgrade 16 → 17', () => {
 describe('standalone engine: restore from a nightly dump', () => {
   const base = render(pydis('prod', { backup: dumpToPvc }));
 
-  test('a named dump from the PVC: a new server and a Job reading the source\'s folder read-only', () => {
+  test("a named dump from the PVC: a new server and a Job reading the source's folder read-only", () => {
     const r = render(restoring({ backupFile: 'postgres-20261120T150000Z.sql.gz' }), { previous: base.state });
     const job = find(r, 'Job', 'postgres-restored-restore');
     const c = job.spec.template.spec.containers[0];
     expect(c.args).toEqual([IMPORT_SCRIPT]);
-    expect(env(c)).toMatchObject({ PGHOST: 'postgres-restored-headless', DUMP_DIR: '/backups/postgres', DUMP_FILE: 'postgres-20261120T150000Z.sql.gz' });
+    expect(env(c)).toMatchObject({
+      PGHOST: 'postgres-restored-headless',
+      DUMP_DIR: '/backups/postgres',
+      DUMP_FILE: 'postgres-20261120T150000Z.sql.gz',
+    });
     expect(c.volumeMounts.find((m: any) => m.name === 'backups')).toEqual({ name: 'backups', mountPath: '/backups', readOnly: true });
-    expect(job.spec.template.spec.volumes.find((v: any) => v.name === 'backups')).toEqual({ name: 'backups', persistentVolumeClaim: { claimName: 'postgres-backups', readOnly: true } });
+    expect(job.spec.template.spec.volumes.find((v: any) => v.name === 'backups')).toEqual({
+      name: 'backups',
+      persistentVolumeClaim: { claimName: 'postgres-backups', readOnly: true },
+    });
     expect(dependsOn(r, 'job-postgres-restored-restore.yaml')).toEqual(['statefulset-postgres-restored.yaml']);
     // Restores never share an archive: the restored server dumps into its own folder.
     const gens = r.state.databases.postgres.generations;
@@ -298,13 +360,19 @@ describe('standalone engine: restore from a nightly dump', () => {
     expect(job.metadata.annotations['pgfleet.io/dump']).toBe('/backups/postgres/(newest *.sql.gz with a .sha512)');
   });
 
-  test('a restore reads its source\'s own backups PVC read-only; every generation dumps to a claim of its own', () => {
+  test("a restore reads its source's own backups PVC read-only; every generation dumps to a claim of its own", () => {
     const gens = [{ name: LIVE }, { name: 'postgres-b' }, { name: 'postgres-r', restoreFrom: { generation: 'postgres-b' } }];
     const r = render(pydis('prod', { backup: dumpToPvc, generations: gens, serving: LIVE }));
     const job = find(r, 'Job', 'postgres-r-restore').spec.template.spec;
-    expect(job.volumes.find((v: any) => v.name === 'backups')).toEqual({ name: 'backups', persistentVolumeClaim: { claimName: 'postgres-b-backups', readOnly: true } });
+    expect(job.volumes.find((v: any) => v.name === 'backups')).toEqual({
+      name: 'backups',
+      persistentVolumeClaim: { claimName: 'postgres-b-backups', readOnly: true },
+    });
     expect(env(job.containers[0]).DUMP_DIR).toBe('/backups/postgres-b');
-    const claims = all(r, 'CronJob').map((c) => [c.metadata.name, c.spec.jobTemplate.spec.template.spec.volumes.find((v: any) => v.name === 'backups').persistentVolumeClaim.claimName]);
+    const claims = all(r, 'CronJob').map((c) => [
+      c.metadata.name,
+      c.spec.jobTemplate.spec.template.spec.volumes.find((v: any) => v.name === 'backups').persistentVolumeClaim.claimName,
+    ]);
     expect(claims).toEqual([
       ['postgres-backup', 'postgres-backups'],
       ['postgres-b-backup', 'postgres-b-backups'],
@@ -321,7 +389,9 @@ describe('standalone engine: restore from a nightly dump', () => {
     const rwx = render(pydis('prod', { backup: { ...dumpToPvc, target: { pvc: { size: '20Gi', accessMode: 'ReadWriteMany' } } } }));
     expect(find(rwx, 'PersistentVolumeClaim', 'postgres-backups').spec.accessModes).toEqual(['ReadWriteMany']);
     const base20 = render(pydis('prod', { backup: dumpToPvc }));
-    const issues = issuesOf(() => render(pydis('prod', { backup: { ...dumpToPvc, target: { pvc: { size: '10Gi' } } } }), { previous: base20.state }));
+    const issues = issuesOf(() =>
+      render(pydis('prod', { backup: { ...dumpToPvc, target: { pvc: { size: '10Gi' } } } }), { previous: base20.state }),
+    );
     expect(issues.map((i) => i.path)).toEqual(['pgfleet:databases[0].backup.target.pvc.size']);
     expect(issues[0].allowed).toBe("20Gi or more: Kubernetes volumes can grow but never shrink (postgres's backups volume)");
   });

@@ -14,7 +14,8 @@ const DB = 'pgfleet:databases[0]';
 function podTemplates(r: ReturnType<typeof render>): { object: string; pod: Record<string, any> }[] {
   return r.objects.flatMap((o) => {
     const m = o.manifest;
-    const pod = m.kind === 'CronJob' ? m.spec.jobTemplate.spec.template : m.kind === 'Job' || m.kind === 'StatefulSet' ? m.spec.template : undefined;
+    const pod =
+      m.kind === 'CronJob' ? m.spec.jobTemplate.spec.template : m.kind === 'Job' || m.kind === 'StatefulSet' ? m.spec.template : undefined;
     return pod ? [{ object: `${m.kind}/${m.metadata.name}`, pod }] : [];
   });
 }
@@ -45,10 +46,12 @@ describe('standalone engine: pydis-prod', () => {
       'service-postgres.yaml',
       'statefulset-postgres.yaml',
     ]);
-    expect(r.objects.filter((o) => o.dataBearing).map((o) => `${o.file}:${o.dataBearing}`).sort()).toEqual([
-      'persistentvolumeclaim-postgres-data.yaml:postgres',
-      'statefulset-postgres.yaml:postgres',
-    ]);
+    expect(
+      r.objects
+        .filter((o) => o.dataBearing)
+        .map((o) => `${o.file}:${o.dataBearing}`)
+        .sort(),
+    ).toEqual(['persistentvolumeclaim-postgres-data.yaml:postgres', 'statefulset-postgres.yaml:postgres']);
     for (const o of r.objects) expect(o.manifest.metadata.namespace).toBe(o.manifest.kind === 'Role' ? expect.any(String) : 'databases');
   });
 
@@ -57,9 +60,16 @@ describe('standalone engine: pydis-prod', () => {
     expect(sts.spec.replicas).toBe(1);
     expect(sts.spec.serviceName).toBe('postgres-headless');
     const pvc = find(r, 'PersistentVolumeClaim', 'postgres-data');
-    expect(pvc.spec).toEqual({ accessModes: ['ReadWriteOncePod'], storageClassName: 'linode-block-storage-retain', resources: { requests: { storage: '25Gi' } } });
+    expect(pvc.spec).toEqual({
+      accessModes: ['ReadWriteOncePod'],
+      storageClassName: 'linode-block-storage-retain',
+      resources: { requests: { storage: '25Gi' } },
+    });
     const pod = sts.spec.template.spec;
-    expect(pod.volumes.find((v: any) => v.name === 'data')).toEqual({ name: 'data', persistentVolumeClaim: { claimName: 'postgres-data' } });
+    expect(pod.volumes.find((v: any) => v.name === 'data')).toEqual({
+      name: 'data',
+      persistentVolumeClaim: { claimName: 'postgres-data' },
+    });
     expect(pod.volumes.find((v: any) => v.name === 'shm')).toEqual({ name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '2Gi' } });
     const c = pod.containers[0];
     expect(c.image).toBe('ghcr.io/owl-corp/psql_extended:16');
@@ -93,7 +103,7 @@ describe('standalone engine: pydis-prod', () => {
     expect(find(r, 'Service', 'postgres-headless').spec.clusterIP).toBe('None');
   });
 
-  test('blackbox: the seed\'s schedule and image, and a typed blackbox.yaml with secrets only as {{ VAR | tojson }}', () => {
+  test("blackbox: the seed's schedule and image, and a typed blackbox.yaml with secrets only as {{ VAR | tojson }}", () => {
     const cron = find(r, 'CronJob', 'postgres-blackbox');
     expect(cron.spec.schedule).toBe('0 15 * * *');
     const pod = cron.spec.jobTemplate.spec.template.spec;
@@ -109,11 +119,17 @@ describe('standalone engine: pydis-prod', () => {
     expect(text.split('{{').length - 1).toBe(vars.length);
     expect(text).not.toMatch(/\{%|\{#/);
     const env = Object.fromEntries(pod.containers[0].env.map((e: any) => [e.name, e]));
-    for (const v of vars) expect(env[v].valueFrom.secretKeyRef).toEqual({ name: expect.stringMatching(/^(postgres|blackbox)-env$/), key: expect.any(String) });
+    for (const v of vars)
+      expect(env[v].valueFrom.secretKeyRef).toEqual({ name: expect.stringMatching(/^(postgres|blackbox)-env$/), key: expect.any(String) });
     // A password with YAML-hostile characters survives Jinja + YAML.
     const hostile = 'p@ss: "w#rd\' \\ {x}';
     const cfg = parse(jinja(text, Object.fromEntries(vars.map((v) => [v, v.endsWith('PASSWORD') ? hostile : `value-of-${v}`]))));
-    expect(cfg.databases.postgres.postgres).toEqual({ username: 'value-of-PGFLEET_PG_USER', password: hostile, host: 'postgres.databases.svc', port: '5432' });
+    expect(cfg.databases.postgres.postgres).toEqual({
+      username: 'value-of-PGFLEET_PG_USER',
+      password: hostile,
+      host: 'postgres.databases.svc',
+      port: '5432',
+    });
     expect(Object.keys(cfg.storage.s3)).toEqual(['frankfurt_s3', 'newark_s3', 'singapore_s3']);
     expect(cfg.storage.s3.newark_s3).toMatchObject({ bucket: 'blackbox', endpoint: 'us-east-1.linodeobjects.com' });
     expect(Object.keys(cfg.notifiers.discord)).toEqual(['dev_ops']);
@@ -125,15 +141,24 @@ describe('standalone engine: pydis-prod', () => {
     expect(pods.length).toBe(2);
     for (const { pod } of pods) {
       const s = pod.spec.securityContext;
-      expect(s).toMatchObject({ runAsNonRoot: true, runAsUser: expect.any(Number), fsGroup: expect.any(Number), seccompProfile: { type: 'RuntimeDefault' } });
+      expect(s).toMatchObject({
+        runAsNonRoot: true,
+        runAsUser: expect.any(Number),
+        fsGroup: expect.any(Number),
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
       expect(pod.spec.enableServiceLinks).toBe(false);
       for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
-        expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+        expect(c.securityContext).toEqual({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        });
       }
     }
   });
 
-  test('the server is reachable only from pgfleet\'s Jobs, the writers and the listed peers', () => {
+  test("the server is reachable only from pgfleet's Jobs, the writers and the listed peers", () => {
     const np = find(r, 'NetworkPolicy', 'postgres-server');
     expect(np.spec.podSelector).toEqual({ matchLabels: { 'pgfleet.io/database': 'postgres', 'pgfleet.io/role': 'server' } });
     expect(np.spec.ingress).toEqual([
@@ -142,10 +167,22 @@ describe('standalone engine: pydis-prod', () => {
         from: [
           { podSelector: { matchLabels: { 'pgfleet.io/client-of': 'postgres' } } },
           { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'web' } }, podSelector: { matchLabels: { app: 'site' } } },
-          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'bots' } }, podSelector: { matchLabels: { app: 'metricity' } } },
-          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tooling' } }, podSelector: { matchLabels: { app: 'metabase' } } },
-          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tooling' } }, podSelector: { matchLabels: { app: 'bitwarden' } } },
-          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { app: 'grafana' } } },
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'bots' } },
+            podSelector: { matchLabels: { app: 'metricity' } },
+          },
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tooling' } },
+            podSelector: { matchLabels: { app: 'metabase' } },
+          },
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tooling' } },
+            podSelector: { matchLabels: { app: 'bitwarden' } },
+          },
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+            podSelector: { matchLabels: { app: 'grafana' } },
+          },
         ],
       },
     ]);
@@ -155,7 +192,9 @@ describe('standalone engine: pydis-prod', () => {
 
   test('no upgrade Jobs without an upgrade, and the state records the generation', () => {
     expect(all(r, 'Job')).toEqual([]);
-    expect(r.state.databases.postgres.generations).toEqual({ postgres: { postgresVersion: 16, volumes: { data: '25Gi' }, bootstrap: 'initdb' } });
+    expect(r.state.databases.postgres.generations).toEqual({
+      postgres: { postgresVersion: 16, volumes: { data: '25Gi' }, bootstrap: 'initdb' },
+    });
   });
 
   test('consumers get DATABASE_URL through the stable Service, from the login Secret', () => {
@@ -167,7 +206,9 @@ describe('standalone engine: pydis-prod', () => {
       }),
     );
     const es = find(withConsumer, 'ExternalSecret', 'site-database-url');
-    expect(es.spec.target.template.data.DATABASE_URL).toBe('postgresql://{{ .user | urlquery }}:{{ .password | urlquery }}@postgres.databases.svc:5432/site');
+    expect(es.spec.target.template.data.DATABASE_URL).toBe(
+      'postgresql://{{ .user | urlquery }}:{{ .password | urlquery }}@postgres.databases.svc:5432/site',
+    );
     expect(es.spec.data.map((d: any) => d.remoteRef)).toEqual([
       { key: 'site-db-login', property: 'password' },
       { key: 'site-db-login', property: 'username' },
@@ -195,14 +236,26 @@ describe('standalone engine: blackbox with Vault credentials', () => {
       'pgfleet:databases': [
         {
           ...(prod['pgfleet:databases'] as any[])[0],
-          backup: { ...backup, storage: [{ id: 'frankfurt_s3', bucket: 'blackbox', endpoint: 'eu-central-1.linodeobjects.com', credentials: { vault: { path: '/aws/creds/blackbox', role: 'blackbox' } } }] },
+          backup: {
+            ...backup,
+            storage: [
+              {
+                id: 'frankfurt_s3',
+                bucket: 'blackbox',
+                endpoint: 'eu-central-1.linodeobjects.com',
+                credentials: { vault: { path: '/aws/creds/blackbox', role: 'blackbox' } },
+              },
+            ],
+          },
         },
       ],
     });
     expect(find(r, 'VaultDynamicSecret', 'postgres-blackbox-frankfurt-s3').spec.path).toBe('/aws/creds/blackbox');
     expect(find(r, 'ExternalSecret', 'postgres-blackbox-frankfurt-s3').spec.target.name).toBe('postgres-blackbox-frankfurt-s3');
     const env = find(r, 'CronJob', 'postgres-blackbox').spec.jobTemplate.spec.template.spec.containers[0].env;
-    expect(env.find((e: any) => e.name === 'PGFLEET_S3_FRANKFURT_S3_SECRET_ACCESS_KEY').valueFrom).toEqual({ secretKeyRef: { name: 'postgres-blackbox-frankfurt-s3', key: 'secret_key' } });
+    expect(env.find((e: any) => e.name === 'PGFLEET_S3_FRANKFURT_S3_SECRET_ACCESS_KEY').valueFrom).toEqual({
+      secretKeyRef: { name: 'postgres-blackbox-frankfurt-s3', key: 'secret_key' },
+    });
   });
 });
 
@@ -219,20 +272,27 @@ describe('standalone engine: consumers', () => {
     expect(issues[0].allowed).toContain('writer web {app: site}');
     expect(issues[0].allowed).toContain('allowFrom monitoring {app: grafana}');
     expect(issues[0].allowed).toContain("none of them selects site's pods in namespace databases, where its Secret site-database-url is");
-    expect(issues[0].fix).toBe("add network.allowFrom: [{ namespace: databases, podLabels: { app: site } }] with the labels of site's pods (one of them valued site), or list site under writers if it writes");
+    expect(issues[0].fix).toBe(
+      "add network.allowFrom: [{ namespace: databases, podLabels: { app: site } }] with the labels of site's pods (one of them valued site), or list site under writers if it writes",
+    );
   });
 
   test.each([
-    ['an allowFrom peer labelled with its name', { network: { allowFrom: [{ namespace: 'databases', podLabels: { 'app.kubernetes.io/name': 'site' } }] } }],
+    [
+      'an allowFrom peer labelled with its name',
+      { network: { allowFrom: [{ namespace: 'databases', podLabels: { 'app.kubernetes.io/name': 'site' } }] } },
+    ],
     ['an allowFrom peer for the whole namespace', { network: { allowFrom: [{ namespace: 'databases' }] } }],
     ['a writer of its namespace', { writers: [{ namespace: 'databases', name: 'site', replicas: 1 }] }],
   ])('a consumer admitted by %s renders, and the NetworkPolicy selects it', (_what, extra) => {
     const r = render(pydis('prod', { connection: login, consumers: [consumer], ...extra }));
     const from = find(r, 'NetworkPolicy', 'postgres-server').spec.ingress[0].from;
-    expect(from).toContainEqual(expect.objectContaining({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'databases' } } }));
+    expect(from).toContainEqual(
+      expect.objectContaining({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'databases' } } }),
+    );
   });
 
-  test('fails on consumers without the application\'s own login (the superuser is never handed out)', () => {
+  test("fails on consumers without the application's own login (the superuser is never handed out)", () => {
     const issues = issuesOf(() => render(pydis('prod', { consumers: [consumer], network: { allowFrom: [{ namespace: 'databases' }] } })));
     expect(issues.map((i) => i.path)).toEqual([`${DB}.connection.secret`]);
     expect(issues[0].allowed).toContain("the application's own login for the consumers (site)");
@@ -240,7 +300,15 @@ describe('standalone engine: consumers', () => {
   });
 
   test('fails on a consumer user: standalone has one application login', () => {
-    const issues = issuesOf(() => render(pydis('prod', { connection: login, consumers: [{ ...consumer, user: 'site' }], network: { allowFrom: [{ namespace: 'databases' }] } })));
+    const issues = issuesOf(() =>
+      render(
+        pydis('prod', {
+          connection: login,
+          consumers: [{ ...consumer, user: 'site' }],
+          network: { allowFrom: [{ namespace: 'databases' }] },
+        }),
+      ),
+    );
     expect(issues.map((i) => i.path)).toEqual([`${DB}.consumers[0].user`]);
     expect(issues[0].fix).toContain('remove user');
   });
@@ -248,12 +316,22 @@ describe('standalone engine: consumers', () => {
 
 describe('standalone engine: superuser from Vault', () => {
   const vault = { path: '/secret/pydis/postgres', role: 'pydis-postgres' };
-  const withVault = (db: Record<string, unknown> = {}) => ({ ...pydis('prod', { superuser: { vault }, ...db }), 'pgfleet:vault': { server: 'https://vault.example.org:8200' } });
+  const withVault = (db: Record<string, unknown> = {}) => ({
+    ...pydis('prod', { superuser: { vault }, ...db }),
+    'pgfleet:vault': { server: 'https://vault.example.org:8200' },
+  });
 
   test('the shared Vault → External Secrets construct fills <database>-superuser, which every pod reads', () => {
     const r = render(withVault({ backup: dumpToPvc }));
     const gen = find(r, 'VaultDynamicSecret', 'postgres-superuser');
-    expect(gen.spec).toMatchObject({ path: '/secret/pydis/postgres', method: 'GET', provider: { server: 'https://vault.example.org:8200', auth: { kubernetes: { role: 'pydis-postgres', serviceAccountRef: { name: 'postgres-superuser' } } } } });
+    expect(gen.spec).toMatchObject({
+      path: '/secret/pydis/postgres',
+      method: 'GET',
+      provider: {
+        server: 'https://vault.example.org:8200',
+        auth: { kubernetes: { role: 'pydis-postgres', serviceAccountRef: { name: 'postgres-superuser' } } },
+      },
+    });
     expect(find(r, 'ExternalSecret', 'postgres-superuser').spec.target.name).toBe('postgres-superuser');
     const server = find(r, 'StatefulSet', LIVE).spec.template.spec.containers[0].env;
     expect(server.slice(0, 2)).toEqual([
@@ -261,14 +339,18 @@ describe('standalone engine: superuser from Vault', () => {
       { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: 'postgres-superuser', key: 'POSTGRES_PASSWORD' } } },
     ]);
     const dump = find(r, 'CronJob', 'postgres-backup').spec.jobTemplate.spec.template.spec.containers[0].env;
-    expect(dump.find((e: any) => e.name === 'PGPASSWORD').valueFrom).toEqual({ secretKeyRef: { name: 'postgres-superuser', key: 'POSTGRES_PASSWORD' } });
+    expect(dump.find((e: any) => e.name === 'PGPASSWORD').valueFrom).toEqual({
+      secretKeyRef: { name: 'postgres-superuser', key: 'POSTGRES_PASSWORD' },
+    });
     // Nothing refers to the seed's Secret any more.
     expect(Object.values(filesOf(r)).join('\n')).not.toContain('postgres-env');
   });
 
   test('blackbox reads the superuser from the Vault-fed Secret too', () => {
     const env = find(render(withVault()), 'CronJob', 'postgres-blackbox').spec.jobTemplate.spec.template.spec.containers[0].env;
-    expect(env.find((e: any) => e.name === 'PGFLEET_PG_PASSWORD').valueFrom).toEqual({ secretKeyRef: { name: 'postgres-superuser', key: 'POSTGRES_PASSWORD' } });
+    expect(env.find((e: any) => e.name === 'PGFLEET_PG_PASSWORD').valueFrom).toEqual({
+      secretKeyRef: { name: 'postgres-superuser', key: 'POSTGRES_PASSWORD' },
+    });
   });
 
   test('fails without a Vault address', () => {
@@ -292,11 +374,18 @@ describe('standalone engine: image pull policy', () => {
     expect(pullPolicy(`docker.io/lemonsaurus/blackbox:main@sha256:${'a'.repeat(64)}`)).toBe('IfNotPresent');
   });
 
-  test('blackbox\'s default :main is pulled Always; a pinned image IfNotPresent', () => {
-    const policy = (r: ReturnType<typeof render>) => find(r, 'CronJob', 'postgres-blackbox').spec.jobTemplate.spec.template.spec.containers[0].imagePullPolicy;
+  test("blackbox's default :main is pulled Always; a pinned image IfNotPresent", () => {
+    const policy = (r: ReturnType<typeof render>) =>
+      find(r, 'CronJob', 'postgres-blackbox').spec.jobTemplate.spec.template.spec.containers[0].imagePullPolicy;
     expect(policy(render(pydis('prod')))).toBe('Always');
     const backup = (pydis('prod')['pgfleet:databases'] as any[])[0].backup;
-    expect(policy(render(pydis('prod', { backup: { ...backup, image: `docker.io/lemonsaurus/blackbox:main@sha256:${'b'.repeat(64)}`, clientMajor: 16 } })))).toBe('IfNotPresent');
+    expect(
+      policy(
+        render(
+          pydis('prod', { backup: { ...backup, image: `docker.io/lemonsaurus/blackbox:main@sha256:${'b'.repeat(64)}`, clientMajor: 16 } }),
+        ),
+      ),
+    ).toBe('IfNotPresent');
   });
 
   test('the dump and upload containers follow their tags', () => {
@@ -305,13 +394,17 @@ describe('standalone engine: image pull policy', () => {
       ['dump', 'IfNotPresent'],
       ['upload', 'IfNotPresent'],
     ]);
-    const moving = find(render(pydis('prod', { backup: { ...dumpToPvc, image: 'ghcr.io/example/pgtools:latest', clientMajor: 17 } })), 'CronJob', 'postgres-backup');
+    const moving = find(
+      render(pydis('prod', { backup: { ...dumpToPvc, image: 'ghcr.io/example/pgtools:latest', clientMajor: 17 } })),
+      'CronJob',
+      'postgres-backup',
+    );
     expect(moving.spec.jobTemplate.spec.template.spec.containers[0].imagePullPolicy).toBe('Always');
   });
 });
 
 describe('standalone engine: dump backups', () => {
-  test('to a PVC: the generation\'s CronJob into its own folder on its own data-bearing PVC', () => {
+  test("to a PVC: the generation's CronJob into its own folder on its own data-bearing PVC", () => {
     const r = render(pydis('prod', { backup: { ...dumpToPvc, schedule: '30 2 * * *' } }));
     const cron = find(r, 'CronJob', 'postgres-backup');
     expect(cron.spec).toMatchObject({ schedule: '30 2 * * *', timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid' });
@@ -320,13 +413,26 @@ describe('standalone engine: dump backups', () => {
     expect(c.command).toEqual(['bash', '-c']);
     expect(c.args).toEqual([DUMP_SCRIPT]);
     const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
-    expect(env).toMatchObject({ PGHOST: 'postgres-headless', PGPORT: '5432', DUMP_DIR: '/backups/postgres', DUMP_PREFIX: 'postgres', RETENTION_DAYS: '7' });
+    expect(env).toMatchObject({
+      PGHOST: 'postgres-headless',
+      PGPORT: '5432',
+      DUMP_DIR: '/backups/postgres',
+      DUMP_PREFIX: 'postgres',
+      RETENTION_DAYS: '7',
+    });
     expect(env.PGPASSWORD).toEqual({ secretKeyRef: { name: 'postgres-env', key: 'POSTGRES_PASSWORD' } });
     const pvc = r.objects.find((o) => o.file === 'persistentvolumeclaim-postgres-backups.yaml')!;
     expect(pvc.dataBearing).toBe(LIVE);
-    expect(pvc.manifest.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'linode-block-storage-retain', resources: { requests: { storage: '20Gi' } } });
+    expect(pvc.manifest.spec).toEqual({
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: 'linode-block-storage-retain',
+      resources: { requests: { storage: '20Gi' } },
+    });
     expect(pvc.manifest.metadata.labels).toMatchObject({ 'pgfleet.io/generation': LIVE, 'pgfleet.io/step': 'backup' });
-    expect(cron.spec.jobTemplate.spec.template.spec.volumes.find((v: any) => v.name === 'backups')).toEqual({ name: 'backups', persistentVolumeClaim: { claimName: 'postgres-backups' } });
+    expect(cron.spec.jobTemplate.spec.template.spec.volumes.find((v: any) => v.name === 'backups')).toEqual({
+      name: 'backups',
+      persistentVolumeClaim: { claimName: 'postgres-backups' },
+    });
     expect(r.state.databases.postgres.generations.postgres.archive).toBe('pvc://postgres-backups/postgres/');
     expect(all(r, 'ConfigMap').map((m) => m.metadata.name)).toEqual(['postgres-config']);
   });
@@ -336,7 +442,12 @@ describe('standalone engine: dump backups', () => {
     const pod = find(r, 'CronJob', 'postgres-backup').spec.jobTemplate.spec.template.spec;
     expect(pod.initContainers.map((c: any) => [c.name, c.args[0]])).toEqual([['dump', DUMP_SCRIPT]]);
     const upload = pod.containers[0];
-    expect([upload.name, upload.image, upload.command, upload.args]).toEqual(['upload', 'docker.io/rclone/rclone:1.68.2', ['sh', '-c'], [UPLOAD_SCRIPT]]);
+    expect([upload.name, upload.image, upload.command, upload.args]).toEqual([
+      'upload',
+      'docker.io/rclone/rclone:1.68.2',
+      ['sh', '-c'],
+      [UPLOAD_SCRIPT],
+    ]);
     const env = Object.fromEntries(upload.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
     expect(env).toMatchObject({
       DEST: 'archive:pydis-backups/postgres/postgres',
@@ -351,6 +462,8 @@ describe('standalone engine: dump backups', () => {
 
   test('an explicit client image at least as new as the server is accepted', () => {
     const r = render(pydis('prod', { backup: { ...dumpToPvc, image: 'docker.io/library/postgres:17-bookworm' } }));
-    expect(find(r, 'CronJob', 'postgres-backup').spec.jobTemplate.spec.template.spec.containers[0].image).toBe('docker.io/library/postgres:17-bookworm');
+    expect(find(r, 'CronJob', 'postgres-backup').spec.jobTemplate.spec.template.spec.containers[0].image).toBe(
+      'docker.io/library/postgres:17-bookworm',
+    );
   });
 });

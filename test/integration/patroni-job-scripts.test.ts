@@ -121,7 +121,11 @@ describe('the shell of the Patroni backup Jobs', () => {
     dir = tempDir('pgfleet-patroni-sh-');
     stubs = path.join(dir, 'bin');
     fs.mkdirSync(stubs);
-    for (const [name, text] of [['backup.sh', BACKUP_STUB], ['psql', PSQL_STUB], ['pg_isready', '#!/bin/bash\nexit 0\n']]) {
+    for (const [name, text] of [
+      ['backup.sh', BACKUP_STUB],
+      ['psql', PSQL_STUB],
+      ['pg_isready', '#!/bin/bash\nexit 0\n'],
+    ]) {
       fs.writeFileSync(path.join(stubs, name), text, { mode: 0o755 });
     }
     log = path.join(dir, 'backup.log');
@@ -133,16 +137,27 @@ describe('the shell of the Patroni backup Jobs', () => {
     const r = spawnSync('bash', ['-c', script], {
       encoding: 'utf8',
       timeout: 30_000,
-      env: { PATH: `${stubs}:${process.env.PATH}`, TMPDIR: dir, BACKUP_SH: path.join(stubs, 'backup.sh'), STUB_LOG: log, POLL_SECONDS: '1', ...env },
+      env: {
+        PATH: `${stubs}:${process.env.PATH}`,
+        TMPDIR: dir,
+        BACKUP_SH: path.join(stubs, 'backup.sh'),
+        STUB_LOG: log,
+        POLL_SECONDS: '1',
+        ...env,
+      },
     });
     return { status: r.status, out: `${r.stdout}${r.stderr}` };
   }
   const calls = () => fs.readFileSync(log, 'utf8').trim().split('\n').filter(Boolean);
 
   /** A complete stand-in dump (what the backup stub writes without a server): it names itself when loaded. */
-  const standIn = (name: string, complete = true) => zlib.gzipSync(`-- loaded: ${name}\n${complete ? '-- PostgreSQL database dump complete\n' : ''}`);
+  const standIn = (name: string, complete = true) =>
+    zlib.gzipSync(`-- loaded: ${name}\n${complete ? '-- PostgreSQL database dump complete\n' : ''}`);
 
-  /** A fake backup volume: paths relative to its root, with an age in minutes; dumps are complete stand-ins unless listed in `incomplete`. */
+  /**
+   * A fake backup volume: paths relative to its root, with an age in minutes; dumps are complete
+   * stand-ins unless listed in `incomplete`.
+   */
   function volume(files: Record<string, number>, incomplete: readonly string[] = []): string {
     const root = fs.mkdtempSync(path.join(dir, 'backups-'));
     for (const [f, ageMinutes] of Object.entries(files)) {
@@ -155,7 +170,8 @@ describe('the shell of the Patroni backup Jobs', () => {
     return `${root}/`;
   }
   /** Every file under a directory, relative to it. */
-  const filesUnder = (root: string): string[] => (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, f)).isFile()).sort();
+  const filesUnder = (root: string): string[] =>
+    (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, f)).isFile()).sort();
 
   describeWithTools(shell, 'restore: choosing the dump', () => {
     const tree = {
@@ -209,10 +225,18 @@ describe('the shell of the Patroni backup Jobs', () => {
       const file = `${root}daily/2026-11-19/hcap-patroni-hcap_2026-11-19_02-00-00.sql.gz`;
       expect(restore({ BACKUP_DIR: root, SELECT: 'file', BACKUP_FILE: file })).toMatchObject({ status: 0 });
       expect(loaded()).toBe('daily/2026-11-19/hcap-patroni-hcap_2026-11-19_02-00-00.sql.gz');
-      const other = restore({ BACKUP_DIR: root, SELECT: 'file', BACKUP_FILE: `${root}daily/2026-11-23/hcap-patroni-hcap_audit_2026-11-23_02-00-00.sql.gz` });
+      const other = restore({
+        BACKUP_DIR: root,
+        SELECT: 'file',
+        BACKUP_FILE: `${root}daily/2026-11-23/hcap-patroni-hcap_audit_2026-11-23_02-00-00.sql.gz`,
+      });
       expect(other.status).toBe(1);
       expect(other.out).toContain('is not a dump of hcap-patroni-hcap');
-      const missing = restore({ BACKUP_DIR: root, SELECT: 'file', BACKUP_FILE: `${root}daily/2026-11-17/hcap-patroni-hcap_2026-11-17_02-00-00.sql.gz` });
+      const missing = restore({
+        BACKUP_DIR: root,
+        SELECT: 'file',
+        BACKUP_FILE: `${root}daily/2026-11-17/hcap-patroni-hcap_2026-11-17_02-00-00.sql.gz`,
+      });
       expect(missing.status).toBe(1);
       expect(missing.out).toMatch(/does not exist; newest dumps of hcap-patroni-hcap: .*2026-11-22_02-00-00/);
       expect(calls()).toEqual([]);
@@ -236,10 +260,10 @@ describe('the shell of the Patroni backup Jobs', () => {
       expect(calls()).toEqual([]);
     });
 
-    test('does nothing when the database already carries this Job\'s mark', () => {
+    test("does nothing when the database already carries this Job's mark", () => {
       const again = restore({ SELECT: 'latest', STUB_COMMENT: 'pgfleet:hcap-prod/hcap-patroni-r1-restore-hcap' });
       expect(again.status).toBe(0);
-      expect(again.out).toContain('already holds this Job\'s restore');
+      expect(again.out).toContain("already holds this Job's restore");
       expect(calls()).toEqual([]);
     });
   });
@@ -251,7 +275,12 @@ describe('the shell of the Patroni backup Jobs', () => {
       return f;
     };
     const backup = (env: Record<string, string>) =>
-      run(BACKUP_SCRIPT, { BACKUP_DIR: volume({ 'daily/2026-11-20/hcap-patroni-hcap_2026-11-20_02-00-00.sql.gz': 1440 }), DUMP_PREFIX: 'hcap-patroni-hcap', BACKUP_CONF: confFile(), ...env });
+      run(BACKUP_SCRIPT, {
+        BACKUP_DIR: volume({ 'daily/2026-11-20/hcap-patroni-hcap_2026-11-20_02-00-00.sql.gz': 1440 }),
+        DUMP_PREFIX: 'hcap-patroni-hcap',
+        BACKUP_CONF: confFile(),
+        ...env,
+      });
     const written = (r: Run) => /pgfleet: wrote (\S+)/.exec(r.out)?.[1];
 
     test('succeeds when backup.sh -1 wrote a new dump, names it, and leaves no marker behind', () => {
@@ -263,7 +292,7 @@ describe('the shell of the Patroni backup Jobs', () => {
       expect(filesUnder(root)).toHaveLength(2);
     });
 
-    test('a dump is new by the backup volume\'s clock, not the node\'s: a file server ten minutes behind fails no backup', () => {
+    test("a dump is new by the backup volume's clock, not the node's: a file server ten minutes behind fails no backup", () => {
       const root = volume({});
       const r = backup({ BACKUP_DIR: root, STUB_CLOCK_OFFSET: '-600', TMPDIR: path.join(dir, 'node-tmp-unused') });
       expect(r.out).toContain('pgfleet: wrote ');
@@ -299,7 +328,13 @@ describe('the shell of the Patroni backup Jobs', () => {
   describeWithTools(shell, 'verify: every database, newest dump, recent and complete enough', () => {
     const specs = 'postgres=hcap-patroni:5432/hcap postgres=hcap-patroni:5432/hcap_audit';
     const verify = (files: Record<string, number>, env: Record<string, string> = {}, incomplete: readonly string[] = []) =>
-      run(VERIFY_SCRIPT, { BACKUP_DIR: volume(files, incomplete), DATABASE_SPECS: specs, MAX_AGE_MINUTES: '2880', IN_PROGRESS_WAIT_SECONDS: '0', ...env });
+      run(VERIFY_SCRIPT, {
+        BACKUP_DIR: volume(files, incomplete),
+        DATABASE_SPECS: specs,
+        MAX_AGE_MINUTES: '2880',
+        IN_PROGRESS_WAIT_SECONDS: '0',
+        ...env,
+      });
     const fresh = {
       'daily/2026-11-20/hcap-patroni-hcap_2026-11-20_02-00-00.sql.gz': 120,
       'daily/2026-11-20/hcap-patroni-hcap_audit_2026-11-20_02-00-00.sql.gz': 120,
@@ -354,22 +389,36 @@ describe('the shell of the Patroni backup Jobs', () => {
     /** Runs as postgres (PostgreSQL refuses root) with a clean environment. */
     function asPostgres(cmd: string, args: string[], env: Record<string, string> = {}, opts: { allowFail?: boolean } = {}): Run {
       const full = { PATH: `${BIN}:${process.env.PATH}`, HOME: pgdir, LC_ALL: 'C.UTF-8', PGHOST: '127.0.0.1', PGUSER: 'postgres', ...env };
-      const argv = asRoot ? ['runuser', '-u', 'postgres', '--', 'env', '-i', ...Object.entries(full).map(([k, v]) => `${k}=${v}`), cmd, ...args] : ['env', '-i', ...Object.entries(full).map(([k, v]) => `${k}=${v}`), cmd, ...args];
+      const argv = asRoot
+        ? ['runuser', '-u', 'postgres', '--', 'env', '-i', ...Object.entries(full).map(([k, v]) => `${k}=${v}`), cmd, ...args]
+        : ['env', '-i', ...Object.entries(full).map(([k, v]) => `${k}=${v}`), cmd, ...args];
       const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: 60_000, cwd: pgdir });
       if (r.status !== 0 && !opts.allowFail) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
       return { status: r.status, out: `${r.stdout}${r.stderr}` };
     }
-    const sql = (server: 'source' | 'target', db: string, q: string) => asPostgres('psql', ['-p', String(ports[server]), '-d', db, '-X', '-v', 'ON_ERROR_STOP=1', '-Atc', q]).out.trim();
+    const sql = (server: 'source' | 'target', db: string, q: string) =>
+      asPostgres('psql', ['-p', String(ports[server]), '-d', db, '-X', '-v', 'ON_ERROR_STOP=1', '-Atc', q]).out.trim();
     const rows = (server: 'source' | 'target', db = 'hcap') => sql(server, db, 'SELECT v FROM t ORDER BY v').split('\n').join(',');
 
-    const stubEnv = () => ({ BACKUP_SH: path.join(pgdir, 'backup.sh'), STUB_LOG: path.join(pgdir, 'backup.log'), DATABASE_USER: 'postgres' });
+    const stubEnv = () => ({
+      BACKUP_SH: path.join(pgdir, 'backup.sh'),
+      STUB_LOG: path.join(pgdir, 'backup.log'),
+      DATABASE_USER: 'postgres',
+    });
 
     /** A dump of the source's `db` exactly as backup.sh -1 writes it, at `rel` under the backup volume. */
     function dumpAs(db: string, rel: string, roles: 'first' | 'last' = 'first'): string {
       const file = path.join(pgdir, 'backups', rel);
       const conf = path.join(pgdir, `${db}.conf`);
       fs.writeFileSync(conf, `postgres=src:5432/${db}\n`);
-      asPostgres(path.join(pgdir, 'backup.sh'), ['-1'], { ...stubEnv(), BACKUP_CONF: conf, BACKUP_DIR: `${pgdir}/backups/`, STUB_SOURCE_PORT: String(ports.source), STUB_FILE: file, STUB_ROLES: roles });
+      asPostgres(path.join(pgdir, 'backup.sh'), ['-1'], {
+        ...stubEnv(),
+        BACKUP_CONF: conf,
+        BACKUP_DIR: `${pgdir}/backups/`,
+        STUB_SOURCE_PORT: String(ports.source),
+        STUB_FILE: file,
+        STUB_ROLES: roles,
+      });
       return file;
     }
 
@@ -397,7 +446,18 @@ describe('the shell of the Patroni backup Jobs', () => {
         ports[server] = await freePort();
         const data = path.join(pgdir, server);
         asPostgres(`${BIN}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
-        asPostgres(`${BIN}/pg_ctl`, ['start', '-w', '-t', '60', '-D', data, '-l', `${data}.log`, '-o', `-c port=${ports[server]} -c listen_addresses=127.0.0.1 -c unix_socket_directories='${pgdir}' -c fsync=off`]);
+        asPostgres(`${BIN}/pg_ctl`, [
+          'start',
+          '-w',
+          '-t',
+          '60',
+          '-D',
+          data,
+          '-l',
+          `${data}.log`,
+          '-o',
+          `-c port=${ports[server]} -c listen_addresses=127.0.0.1 -c unix_socket_directories='${pgdir}' -c fsync=off`,
+        ]);
         started.push(data);
         // What Patroni (superuser postgres, replication user) and the image's post_init create in every generation.
         sql(server, 'postgres', 'CREATE ROLE replicator REPLICATION LOGIN');
@@ -419,8 +479,10 @@ describe('the shell of the Patroni backup Jobs', () => {
       if (pgdir) fs.rmSync(pgdir, { recursive: true, force: true });
     });
 
-    test('a real dump is pg_dumpall --roles-only before pg_dump, gzip\'d', () => {
-      const text = zlib.gunzipSync(fs.readFileSync(path.join(pgdir, 'backups/daily/2026-11-20/src-hcap_2026-11-20_02-00-00.sql.gz'))).toString();
+    test("a real dump is pg_dumpall --roles-only before pg_dump, gzip'd", () => {
+      const text = zlib
+        .gunzipSync(fs.readFileSync(path.join(pgdir, 'backups/daily/2026-11-20/src-hcap_2026-11-20_02-00-00.sql.gz')))
+        .toString();
       const at = (line: string) => text.split('\n').indexOf(line);
       expect(at('-- PostgreSQL database cluster dump')).toBeGreaterThan(-1);
       expect(at('CREATE ROLE hcap;')).toBeGreaterThan(at('-- PostgreSQL database cluster dump'));
@@ -430,26 +492,33 @@ describe('the shell of the Patroni backup Jobs', () => {
       expect(text).not.toMatch(/PASSWORD/i);
     });
 
-    test('the backup-container\'s own restore (backup.sh -r) stops at the first role the target already has', () => {
+    test("the backup-container's own restore (backup.sh -r) stops at the first role the target already has", () => {
       const file = path.join(pgdir, 'backups/daily/2026-11-20/src-hcap_2026-11-20_02-00-00.sql.gz');
       sql('target', 'postgres', 'CREATE DATABASE probe');
-      const r = asPostgres(path.join(pgdir, 'backup.sh'), ['-s', '-r', `postgres=127.0.0.1:${ports.target}/probe`, '-f', file, '-a', 'unused'], stubEnv(), { allowFail: true });
+      const r = asPostgres(
+        path.join(pgdir, 'backup.sh'),
+        ['-s', '-r', `postgres=127.0.0.1:${ports.target}/probe`, '-f', file, '-a', 'unused'],
+        stubEnv(),
+        { allowFail: true },
+      );
       expect(r.status).toBe(3);
       expect(r.out).toContain('role "hcap" already exists');
       expect(sql('target', 'probe', "SELECT count(*) FROM pg_tables WHERE tablename = 't'")).toBe('0');
       sql('target', 'postgres', 'DROP DATABASE probe');
     });
 
-    test('loads the newest dump before the time, keeps the target\'s roles, creates the missing ones, gives the database to the application user, marks it', () => {
+    test("loads the newest dump before the time, keeps the target's roles, creates the missing ones, gives the database to the application user, marks it", () => {
       const r = script(RESTORE_SCRIPT, { SELECT: 'before', TARGET_STAMP: '2026-11-20_12-00-00', RESTORE_MARKER: 'pgfleet:test/job-1' });
       expect(r.out).toContain('restored ');
       expect(r.status).toBe(0);
-      expect(r.out).toContain('keeping the target\'s role: CREATE ROLE hcap;');
-      expect(r.out).toContain('keeping the target\'s role: CREATE ROLE postgres;');
+      expect(r.out).toContain("keeping the target's role: CREATE ROLE hcap;");
+      expect(r.out).toContain("keeping the target's role: CREATE ROLE postgres;");
       expect(r.out).not.toContain('ERROR');
       expect(rows('target')).toBe('a');
       expect(sql('target', 'postgres', "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'hcap'")).toBe('hcap');
-      expect(sql('target', 'postgres', "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = 'hcap'")).toBe('pgfleet:test/job-1');
+      expect(sql('target', 'postgres', "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = 'hcap'")).toBe(
+        'pgfleet:test/job-1',
+      );
       expect(sql('target', 'hcap', "SELECT tableowner FROM pg_tables WHERE tablename = 't'")).toBe('hcap');
       // The source's role and its grant arrived; the application user kept its password and attributes.
       expect(sql('target', 'hcap', "SELECT has_table_privilege('reporting', 't', 'SELECT')")).toBe('t');
@@ -466,16 +535,38 @@ describe('the shell of the Patroni backup Jobs', () => {
     });
 
     test('refuses to drop a database that sessions still use, and proceeds once they are gone', async () => {
-      const session = spawn(asRoot ? 'runuser' : 'env', [...(asRoot ? ['-u', 'postgres', '--'] : []), `${BIN}/psql`, '-h', '127.0.0.1', '-p', String(ports.target), '-U', 'postgres', '-d', 'hcap', '-c', 'SELECT pg_sleep(30)'], { stdio: 'ignore' });
+      const session = spawn(
+        asRoot ? 'runuser' : 'env',
+        [
+          ...(asRoot ? ['-u', 'postgres', '--'] : []),
+          `${BIN}/psql`,
+          '-h',
+          '127.0.0.1',
+          '-p',
+          String(ports.target),
+          '-U',
+          'postgres',
+          '-d',
+          'hcap',
+          '-c',
+          'SELECT pg_sleep(30)',
+        ],
+        { stdio: 'ignore' },
+      );
       try {
-        for (let i = 0; i < 50 && sql('target', 'postgres', "SELECT count(*) FROM pg_stat_activity WHERE datname = 'hcap'") === '0'; i++) await new Promise((res) => setTimeout(res, 100));
+        for (let i = 0; i < 50 && sql('target', 'postgres', "SELECT count(*) FROM pg_stat_activity WHERE datname = 'hcap'") === '0'; i++)
+          await new Promise((res) => setTimeout(res, 100));
         const busy = script(RESTORE_SCRIPT, { SELECT: 'latest', RESTORE_MARKER: 'pgfleet:test/job-2', CONNECTIONS_WAIT_SECONDS: '0' });
         expect(busy.status).toBe(1);
         expect(busy.out).toContain('1 session(s) still use hcap');
         expect(rows('target')).toBe('a,written after the restore');
       } finally {
         session.kill();
-        sql('target', 'postgres', "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'hcap' AND pid <> pg_backend_pid()");
+        sql(
+          'target',
+          'postgres',
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'hcap' AND pid <> pg_backend_pid()",
+        );
       }
       const r = script(RESTORE_SCRIPT, { SELECT: 'latest', RESTORE_MARKER: 'pgfleet:test/job-2', CONNECTIONS_WAIT_SECONDS: '5' });
       expect(r.status).toBe(0);
@@ -486,8 +577,13 @@ describe('the shell of the Patroni backup Jobs', () => {
       sql('source', 'postgres', 'CREATE DATABASE audit OWNER hcap');
       sql('source', 'audit', "SET ROLE hcap; CREATE TABLE t (v text); INSERT INTO t VALUES ('x')");
       dumpAs('audit', 'daily/2026-11-21/src-audit_2026-11-21_02-00-00.sql.gz', 'last');
-      const r = script(RESTORE_SCRIPT, { SELECT: 'latest', DUMP_PREFIX: 'src-audit', DATABASE: 'audit', RESTORE_MARKER: 'pgfleet:test/audit' });
-      expect(r.out).toContain('keeping the target\'s role: CREATE ROLE hcap;');
+      const r = script(RESTORE_SCRIPT, {
+        SELECT: 'latest',
+        DUMP_PREFIX: 'src-audit',
+        DATABASE: 'audit',
+        RESTORE_MARKER: 'pgfleet:test/audit',
+      });
+      expect(r.out).toContain("keeping the target's role: CREATE ROLE hcap;");
       expect(r.status).toBe(0);
       expect(rows('target', 'audit')).toBe('x');
     });
@@ -495,7 +591,12 @@ describe('the shell of the Patroni backup Jobs', () => {
     test('upgrade: dumps the source now, into its own folder, and loads that dump', () => {
       const conf = path.join(pgdir, 'src.conf');
       fs.writeFileSync(conf, 'postgres=src:5432/hcap\n');
-      const env = { BACKUP_CONF: conf, BACKUP_DIR: `${pgdir}/backups/upgrade-target/`, STUB_SOURCE_PORT: String(ports.source), RESTORE_MARKER: 'pgfleet:test/upgrade' };
+      const env = {
+        BACKUP_CONF: conf,
+        BACKUP_DIR: `${pgdir}/backups/upgrade-target/`,
+        STUB_SOURCE_PORT: String(ports.source),
+        RESTORE_MARKER: 'pgfleet:test/upgrade',
+      };
       const r = script(UPGRADE_SCRIPT, env);
       expect(r.out).toMatch(/wrote \S+\/backups\/upgrade-target\/daily\/\S+\/src-hcap_\S+\.sql\.gz/);
       expect(r.status).toBe(0);

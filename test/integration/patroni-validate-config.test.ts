@@ -22,7 +22,6 @@ import { stringify } from 'yaml';
 import { describeWithTools, find, render, tempDir } from '../helpers';
 import { containerOf, hcap, stackConfig } from '../engines/patroni-stack';
 
-
 /** What the kubelet would put in each variable of the container. */
 function resolveEnv(sts: Record<string, any>): Record<string, string> {
   const secrets: Record<string, string> = {
@@ -70,7 +69,10 @@ function entrypointConfig(env: Record<string, string>): Record<string, unknown> 
     restapi: { connect_address: `${env.POD_IP}:8008` },
     postgresql: {
       connect_address: `${env.POD_IP}:5432`,
-      authentication: { superuser: { password: env.PATRONI_SUPERUSER_PASSWORD }, replication: { password: env.PATRONI_REPLICATION_PASSWORD } },
+      authentication: {
+        superuser: { password: env.PATRONI_SUPERUSER_PASSWORD },
+        replication: { password: env.PATRONI_REPLICATION_PASSWORD },
+      },
     },
   };
 }
@@ -110,8 +112,15 @@ describeWithTools(['patroni'], 'patroni --validate-config on the configuration p
   });
 
   test('hcap-dev and a stack setting the bootstrap parameters are valid', () => {
-    expect(validate(find(render(stackConfig('hcap-dev'), { stack: 'hcap-dev' }), 'StatefulSet', 'hcap-patroni'))).toEqual({ status: 0, output: '' });
-    const tuned = find(render(hcap({ platform: 'kubernetes', parameters: { maxConnections: 300, maxLocksPerTransaction: 128 } })), 'StatefulSet', 'hcap-patroni');
+    expect(validate(find(render(stackConfig('hcap-dev'), { stack: 'hcap-dev' }), 'StatefulSet', 'hcap-patroni'))).toEqual({
+      status: 0,
+      output: '',
+    });
+    const tuned = find(
+      render(hcap({ platform: 'kubernetes', parameters: { maxConnections: 300, maxLocksPerTransaction: 128 } })),
+      'StatefulSet',
+      'hcap-patroni',
+    );
     expect(resolveEnv(tuned).POSTGRESQL_MAX_CONNECTIONS).toBe('300');
     expect(validate(tuned)).toEqual({ status: 0, output: '' });
   });

@@ -23,7 +23,6 @@ const asRoot = process.getuid?.() === 0;
 /** The zone the servers run in: neither UTC nor -08:00, so only the target's own offset can be right. */
 const SERVER_ZONE = 'Asia/Kolkata';
 
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** `2026-11-20 08:00:00` in the given offset (minutes east of UTC), plus the offset as ±HH:MM. */
@@ -42,16 +41,38 @@ describeWithTools(['pgbackrest', `${BIN}/initdb`, 'bash'], 'pgBackRest point-in-
   /** Runs a command as postgres (PostgreSQL refuses root), with pgBackRest's config in the environment. */
   function run(cmd: string, args: string[], opts: { allowFail?: boolean } = {}): string {
     const env = { PGBACKREST_CONFIG: conf, PATH: `${BIN}:${process.env.PATH}`, PGTZ: SERVER_ZONE, LC_ALL: 'C.UTF-8' };
-    const argv = asRoot ? ['runuser', '-u', 'postgres', '--', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), cmd, ...args] : [cmd, ...args];
+    const argv = asRoot
+      ? ['runuser', '-u', 'postgres', '--', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), cmd, ...args]
+      : [cmd, ...args];
     const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: { ...process.env, ...env }, cwd: dir, timeout: 60_000 });
     if (r.status !== 0 && !opts.allowFail) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
     return r.stdout;
   }
 
-  const psql = (p: number, sql: string) => run(`${BIN}/psql`, ['-h', path.join(dir, 'sock'), '-p', String(p), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-Atc', sql]).trim();
+  const psql = (p: number, sql: string) =>
+    run(`${BIN}/psql`, [
+      '-h',
+      path.join(dir, 'sock'),
+      '-p',
+      String(p),
+      '-U',
+      'postgres',
+      '-d',
+      'postgres',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-Atc',
+      sql,
+    ]).trim();
 
   function start(data: string, p: number, extra: string[]): void {
-    const options = [`-c port=${p}`, `-c unix_socket_directories='${path.join(dir, 'sock')}'`, "-c listen_addresses=''", `-c timezone='${SERVER_ZONE}'`, ...extra].join(' ');
+    const options = [
+      `-c port=${p}`,
+      `-c unix_socket_directories='${path.join(dir, 'sock')}'`,
+      "-c listen_addresses=''",
+      `-c timezone='${SERVER_ZONE}'`,
+      ...extra,
+    ].join(' ');
     run(`${BIN}/pg_ctl`, ['start', '-w', '-t', '60', '-D', data, '-l', path.join(dir, `${path.basename(data)}.log`), '-o', options]);
     running.push(data);
   }
@@ -89,7 +110,11 @@ describeWithTools(['pgbackrest', `${BIN}/initdb`, 'bash'], 'pgBackRest point-in-
     fs.chmodSync(conf, 0o644);
     if (asRoot) execFileSync('chown', ['postgres:postgres', dir]);
     run(`${BIN}/initdb`, ['-D', path.join(dir, 'pg'), '-U', 'postgres', '--auth=trust', '--no-sync']);
-    start(path.join(dir, 'pg'), port, ['-c wal_level=replica', '-c archive_mode=on', `-c archive_command='pgbackrest --stanza=db archive-push %p'`]);
+    start(path.join(dir, 'pg'), port, [
+      '-c wal_level=replica',
+      '-c archive_mode=on',
+      `-c archive_command='pgbackrest --stanza=db archive-push %p'`,
+    ]);
     run('pgbackrest', ['--stanza=db', 'stanza-create']);
   });
 

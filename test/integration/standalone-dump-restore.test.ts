@@ -32,7 +32,6 @@ function ok(r: { status: number | null; stdout: string; stderr: string }, what: 
   return r.stdout;
 }
 
-
 /** A throwaway cluster: superuser with a password over TCP (scram), trust on its own socket only. */
 class Cluster {
   public port = 0;
@@ -41,8 +40,35 @@ class Cluster {
   async start(root: string): Promise<void> {
     this.port = await freePort();
     const pw = path.join(root, 'pwfile');
-    ok(run([`${BIN}/initdb`, '-D', this.dir, '-U', SUPERUSER, `--pwfile=${pw}`, '--auth-host=scram-sha-256', '--auth-local=trust', '--encoding=UTF8', '--locale=C.UTF-8']), 'initdb');
-    ok(run([`${BIN}/pg_ctl`, '-D', this.dir, '-w', '-l', `${this.dir}.log`, '-o', `-p ${this.port} -k ${root} -c listen_addresses=127.0.0.1`, 'start']), 'pg_ctl start');
+    ok(
+      run([
+        `${BIN}/initdb`,
+        '-D',
+        this.dir,
+        '-U',
+        SUPERUSER,
+        `--pwfile=${pw}`,
+        '--auth-host=scram-sha-256',
+        '--auth-local=trust',
+        '--encoding=UTF8',
+        '--locale=C.UTF-8',
+      ]),
+      'initdb',
+    );
+    ok(
+      run([
+        `${BIN}/pg_ctl`,
+        '-D',
+        this.dir,
+        '-w',
+        '-l',
+        `${this.dir}.log`,
+        '-o',
+        `-p ${this.port} -k ${root} -c listen_addresses=127.0.0.1`,
+        'start',
+      ]),
+      'pg_ctl start',
+    );
   }
 
   stop(): void {
@@ -63,12 +89,24 @@ class Cluster {
     const out: Record<string, string> = {};
     const dbs = this.sql('postgres', "select datname from pg_database where datname not in ('template0') order by 1").split('\n');
     for (const db of dbs) {
-      const tables = this.sql(db, "select format('%I.%I', schemaname, tablename) from pg_tables where schemaname not in ('pg_catalog', 'information_schema') order by 1").split('\n').filter(Boolean);
-      for (const t of tables) out[`${db}/${t}`] = this.sql(db, `select count(*) || ' ' || md5(coalesce(string_agg(x::text, E'\\n' order by x::text), '')) from ${t} x`);
+      const tables = this.sql(
+        db,
+        "select format('%I.%I', schemaname, tablename) from pg_tables where schemaname not in ('pg_catalog', 'information_schema') order by 1",
+      )
+        .split('\n')
+        .filter(Boolean);
+      for (const t of tables)
+        out[`${db}/${t}`] = this.sql(
+          db,
+          `select count(*) || ' ' || md5(coalesce(string_agg(x::text, E'\\n' order by x::text), '')) from ${t} x`,
+        );
     }
-    out.roles = this.sql('postgres', "select string_agg(rolname || ':' || rolcanlogin || ':' || rolsuper, ',' order by rolname) from pg_roles where rolname not like 'pg\\_%'");
+    out.roles = this.sql(
+      'postgres',
+      "select string_agg(rolname || ':' || rolcanlogin || ':' || rolsuper, ',' order by rolname) from pg_roles where rolname not like 'pg\\_%'",
+    );
     out.databases = dbs.join(',');
-    out.sequence = this.sql('site', "select last_value from web.tags_id_seq");
+    out.sequence = this.sql('site', 'select last_value from web.tags_id_seq');
     return out;
   }
 }
@@ -79,7 +117,6 @@ function container(c: Record<string, any>): { script: string; env: Record<string
   const env = Object.fromEntries((c.env as any[]).filter((e) => e.value !== undefined).map((e) => [e.name, String(e.value)]));
   return { script: c.args[0] as string, env };
 }
-
 
 describeWithTools([`${BIN}/initdb`, 'sha512sum', 'gzip'], 'standalone dump/import scripts against real PostgreSQL 15', () => {
   let root: string;
@@ -97,8 +134,12 @@ describeWithTools([`${BIN}/initdb`, 'sha512sum', 'gzip'], 'standalone dump/impor
   const restoreJob = container(find(restore, 'Job', 'postgres-restored-restore').spec.template.spec.containers[0]);
 
   /** Runs a synthesized script with its own env, pointed at a local cluster and directory. */
-  const runScript = (job: { script: string; env: Record<string, string> }, cluster: Cluster, dir: string, extra: Record<string, string> = {}) =>
-    run(['bash', '-c', job.script], { ...job.env, ...cluster.libpq(), DUMP_DIR: dir, WAIT_SECONDS: '30', ...extra });
+  const runScript = (
+    job: { script: string; env: Record<string, string> },
+    cluster: Cluster,
+    dir: string,
+    extra: Record<string, string> = {},
+  ) => run(['bash', '-c', job.script], { ...job.env, ...cluster.libpq(), DUMP_DIR: dir, WAIT_SECONDS: '30', ...extra });
 
   beforeAll(async () => {
     root = tempDir('pgfleet-standalone-');
@@ -117,7 +158,9 @@ describeWithTools([`${BIN}/initdb`, 'sha512sum', 'gzip'], 'standalone dump/impor
     source.sql('postgres', "create role site login password 'site-pw'");
     source.sql('postgres', 'create database site owner site');
     source.sql('postgres', 'create role readonly nologin');
-    source.sql('site', `
+    source.sql(
+      'site',
+      `
       create schema web authorization site;
       create table web.tags (id serial primary key, name text not null unique, created timestamptz not null default now());
       insert into web.tags (name) select 'tag-' || g from generate_series(1, 5000) g;
@@ -127,8 +170,12 @@ break');
       insert into web.notes select g, repeat('x', g % 97) from generate_series(1, 3000) g;
       create view web.tag_count as select count(*) from web.tags;
       alter table web.tags owner to site; alter table web.notes owner to site;
-      grant select on all tables in schema web to readonly;`);
-    source.sql('postgres', `create table public.snippets (body text); insert into public.snippets values ('CREATE ROLE ${SUPERUSER};'), ('plain')`);
+      grant select on all tables in schema web to readonly;`,
+    );
+    source.sql(
+      'postgres',
+      `create table public.snippets (body text); insert into public.snippets values ('CREATE ROLE ${SUPERUSER};'), ('plain')`,
+    );
   }, 120_000);
 
   afterAll(() => {
@@ -159,7 +206,12 @@ break');
     expect(a['site/web.tags'].startsWith('5002 ')).toBe(true);
     expect(b).toEqual(a);
     // The role the server's initdb created kept working, and the application's login came across.
-    expect(ok(run(['psql', '-XAtq', '-d', 'site', '-c', 'select current_user'], { ...target.libpq(), PGUSER: 'site', PGPASSWORD: 'site-pw' }), 'login as site').trim()).toBe('site');
+    expect(
+      ok(
+        run(['psql', '-XAtq', '-d', 'site', '-c', 'select current_user'], { ...target.libpq(), PGUSER: 'site', PGPASSWORD: 'site-pw' }),
+        'login as site',
+      ).trim(),
+    ).toBe('site');
   });
 
   test('the import refuses a server that is not empty (a Job run twice imports nothing)', () => {
@@ -184,20 +236,28 @@ break');
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toContain(`pgfleet: REFUSING TO IMPORT ${dump}: its sha512 is`);
     // Nothing imported: the server still holds only its initial databases and no table.
-    expect(restored.sql('postgres', "select string_agg(datname, ',' order by datname) from pg_database")).toBe('postgres,template0,template1');
+    expect(restored.sql('postgres', "select string_agg(datname, ',' order by datname) from pg_database")).toBe(
+      'postgres,template0,template1',
+    );
     expect(restored.sql('postgres', "select count(*) from pg_tables where schemaname = 'public'")).toBe('0');
 
     // A tampered dump that is still valid gzip (one row changed, recompressed): only the sha512 catches it.
     const original = path.join(root, 'dump', 'postgres.sql.gz');
     const changedLines = ok(
-      run(['bash', '-c', `set -o pipefail; cd ${dir} && rm ${dump} && gzip -dc < ${original} | sed 's/\ttag-17\t/\ttag-71\t/' | gzip -c > ${dump} && diff <(gzip -dc < ${original}) <(gzip -dc < ${dump}) | grep -c '^>' || true`]),
+      run([
+        'bash',
+        '-c',
+        `set -o pipefail; cd ${dir} && rm ${dump} && gzip -dc < ${original} | sed 's/\ttag-17\t/\ttag-71\t/' | gzip -c > ${dump} && diff <(gzip -dc < ${original}) <(gzip -dc < ${dump}) | grep -c '^>' || true`,
+      ]),
       'tamper',
     );
     expect(changedLines.trim()).toBe('1');
     const tampered = runScript(restoreJob, restored, dir);
     expect(tampered.status).not.toBe(0);
     expect(tampered.stderr).toContain(`pgfleet: REFUSING TO IMPORT ${dump}: its sha512 is`);
-    expect(restored.sql('postgres', "select string_agg(datname, ',' order by datname) from pg_database")).toBe('postgres,template0,template1');
+    expect(restored.sql('postgres', "select string_agg(datname, ',' order by datname) from pg_database")).toBe(
+      'postgres,template0,template1',
+    );
     fs.rmSync(path.join(dir, dump));
     fs.rmSync(path.join(dir, `${dump}.sha512`));
   });
@@ -205,7 +265,14 @@ break');
   test('an SQL error in a dump with a valid checksum fails the import loudly', () => {
     const dir = path.join(root, 'broken');
     ok(run(['mkdir', '-p', dir]), 'mkdir');
-    ok(run(['bash', '-c', `cd ${dir} && printf 'SELEC 1;\\nCREATE TABLE public.after_error (x int);\\n' | gzip -c > bad.sql.gz && sha512sum bad.sql.gz > bad.sql.gz.sha512`]), 'bad dump');
+    ok(
+      run([
+        'bash',
+        '-c',
+        `cd ${dir} && printf 'SELEC 1;\\nCREATE TABLE public.after_error (x int);\\n' | gzip -c > bad.sql.gz && sha512sum bad.sql.gz > bad.sql.gz.sha512`,
+      ]),
+      'bad dump',
+    );
     const failed = runScript(restoreJob, restored, dir, { DUMP_FILE: 'bad.sql.gz' });
     expect(failed.status).not.toBe(0);
     expect(failed.stderr).toMatch(/ERROR: {2}syntax error at or near "SELEC"/);

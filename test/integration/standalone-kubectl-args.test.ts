@@ -10,7 +10,6 @@ import * as path from 'node:path';
 import { describeWithTools, find, render, tempDir } from '../helpers';
 import { upgrading } from '../engines/standalone-stack';
 
-
 describeWithTools(['kubectl'], 'standalone scale Jobs against a real kubectl', () => {
   let dir: string;
   let kubeconfig: string;
@@ -28,7 +27,11 @@ describeWithTools(['kubectl'], 'standalone scale Jobs against a real kubectl', (
   });
 
   const kubectl = (args: string[]) => {
-    const r = spawnSync('kubectl', args, { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, KUBECONFIG: kubeconfig }, timeout: 30_000 });
+    const r = spawnSync('kubectl', args, {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, KUBECONFIG: kubeconfig },
+      timeout: 30_000,
+    });
     return `${r.stdout}${r.stderr}`;
   };
 
@@ -38,7 +41,7 @@ describeWithTools(['kubectl'], 'standalone scale Jobs against a real kubectl', (
     return [...(pod.initContainers ?? []), ...pod.containers].map((c: any) => c.args as string[]);
   });
 
-  test('the kubectl tested here is within one minor of the image (kubectl\'s skew policy), so its flags are the image\'s', () => {
+  test("the kubectl tested here is within one minor of the image (kubectl's skew policy), so its flags are the image's", () => {
     const image = find(r, 'Job', 'postgres-17-writers-down').spec.template.spec.containers[0].image as string;
     const minor = (v: string) => Number(/v1\.(\d+)\./.exec(v)?.[1]);
     const client = minor(kubectl(['version', '--client']));

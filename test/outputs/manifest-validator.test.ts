@@ -101,10 +101,11 @@ describe('CloudNativePG Cluster', () => {
   });
 
   test('enum problems list the allowed values; array indices show as [i]', () => {
-    const roles = [{ name: 'app', ensure: 'present' }, { name: 'ro', ensure: 'maybe' }];
-    expect(problemsOf(cnpgCluster({ managed: { roles } }))).toEqual([
-      'spec.managed.roles[1].ensure: must be one of: present, absent',
-    ]);
+    const roles = [
+      { name: 'app', ensure: 'present' },
+      { name: 'ro', ensure: 'maybe' },
+    ];
+    expect(problemsOf(cnpgCluster({ managed: { roles } }))).toEqual(['spec.managed.roles[1].ensure: must be one of: present, absent']);
   });
 
   test('a Go-regex pattern still applies (resource quantities)', () => {
@@ -167,9 +168,7 @@ describe('core kinds', () => {
     const sts = statefulSet();
     const container = sts.spec.template.spec.containers[0] as Record<string, unknown>;
     container.readinessProbe = { tcpSocket: { port: true } };
-    expect(problemsOf(sts)).toEqual([
-      'spec.template.spec.containers[0].readinessProbe.tcpSocket.port: must be string or integer',
-    ]);
+    expect(problemsOf(sts)).toEqual(['spec.template.spec.containers[0].readinessProbe.tcpSocket.port: must be string or integer']);
   });
 
   test('CronJob schedules must be 5-field cron or a macro', () => {
@@ -258,9 +257,12 @@ describe('schema features (fixture CRDs)', () => {
     expect(fixtureValidator.knows('example.com/v1alpha1', 'Gadget')).toBe(true);
     expect(fixtureValidator.knows('example.com/v0', 'Widget')).toBe(false);
     expect(fixtureValidator.knows('postgresql.cnpg.io/v1', 'Cluster')).toBe(false);
-    expect(problemsOf({ apiVersion: 'example.com/v1alpha1', kind: 'Gadget', metadata: { name: 'g' }, spec: { color: 'green' } }, fixtureValidator)).toEqual([
-      'spec.color: must be one of: red, blue',
-    ]);
+    expect(
+      problemsOf(
+        { apiVersion: 'example.com/v1alpha1', kind: 'Gadget', metadata: { name: 'g' }, spec: { color: 'green' } },
+        fixtureValidator,
+      ),
+    ).toEqual(['spec.color: must be one of: red, blue']);
   });
 
   test('a root without apiVersion/kind/metadata properties still takes them', () => {
@@ -274,9 +276,24 @@ describe('schema features (fixture CRDs)', () => {
   });
 
   test('list-type set and map reject duplicates', () => {
-    expect(check({ tags: ['a', 'b'], ports: [{ name: 'pg', port: 5432 }, { name: 'metrics', port: 9187 }] })).toEqual([]);
+    expect(
+      check({
+        tags: ['a', 'b'],
+        ports: [
+          { name: 'pg', port: 5432 },
+          { name: 'metrics', port: 9187 },
+        ],
+      }),
+    ).toEqual([]);
     expect(check({ tags: ['a', 'a'] })).toEqual(['spec.tags[1]: duplicate value "a"']);
-    expect(check({ ports: [{ name: 'pg', port: 1 }, { name: 'pg', port: 2 }] })).toEqual(['spec.ports[1]: duplicate entry with name="pg"']);
+    expect(
+      check({
+        ports: [
+          { name: 'pg', port: 1 },
+          { name: 'pg', port: 2 },
+        ],
+      }),
+    ).toEqual(['spec.ports[1]: duplicate entry with name="pg"']);
     // Entries without their key are reported by `required`, not as duplicates of each other.
     expect(check({ ports: [{ port: 1 }, { port: 2 }] })).toEqual([
       'spec.ports[0]: missing required field "name"',
@@ -322,7 +339,12 @@ describe('CRDs exported with kubectl get crd -o yaml (a List)', () => {
     const crd = YAML.parse(fs.readFileSync(path.join(pinned, 'postgresql.cnpg.io_scheduledbackups.yaml'), 'utf8'));
     fs.writeFileSync(path.join(dir, 'crds.yaml'), YAML.stringify({ apiVersion: 'v1', kind: 'List', items: [crd] }));
     const v = new ManifestValidator({ crdDirs: [dir] });
-    const ok = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'ScheduledBackup', metadata: { name: 'x' }, spec: { cluster: { name: 'x' }, schedule: '0 0 0 * * *' } };
+    const ok = {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'ScheduledBackup',
+      metadata: { name: 'x' },
+      spec: { cluster: { name: 'x' }, schedule: '0 0 0 * * *' },
+    };
     expect(v.validate([ok])).toEqual([]);
     expect(v.validate([{ ...ok, spec: { ...ok.spec, schedulee: 'x' } }]).map((p) => p.message)).toEqual(['unknown field "schedulee"']);
   });

@@ -42,9 +42,10 @@ describe('validators compiled at build time', () => {
     expect(typeof pre!.find('postgres-operator.crunchydata.com/v1beta1', 'PostgresCluster')).toBe('function');
     // External Secrets still lists v1beta1, unserved: the served version is named instead.
     expect(pre!.find('external-secrets.io/v1beta1', 'ExternalSecret')).toEqual({ served: ['v1'] });
-    expect(new ManifestValidator().validate([{ apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: { name: 'x' } }])[0].message).toBe(
-      'no schema for external-secrets.io/v1beta1 ExternalSecret (its CRD serves only: v1)',
-    );
+    expect(
+      new ManifestValidator().validate([{ apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: { name: 'x' } }])[0]
+        .message,
+    ).toBe('no schema for external-secrets.io/v1beta1 ExternalSecret (its CRD serves only: v1)');
   });
 
   test('give exactly the problems of the schemas compiled at run time, for valid and broken objects', () => {

@@ -28,8 +28,10 @@ describe('the regex engine of compiled validators', () => {
   const patterns = crdPatterns();
 
   test('leaves Go-only syntax and the constructs the two engines read differently to RE2', () => {
-    for (const p of ['^[[:print:]]+$', '(?i:abc)', 'a.b', '^\\s+$', '\\p{L}', '[]a]', '\\Qa.b\\E', 'x{,3}']) expect(sameInJavaScript(p, 'u')).toBeUndefined();
-    for (const p of ['^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', '^[-._a-zA-Z0-9]+$', '^\\d+\\.\\d+$']) expect(sameInJavaScript(p, 'u')).toBeInstanceOf(RegExp);
+    for (const p of ['^[[:print:]]+$', '(?i:abc)', 'a.b', '^\\s+$', '\\p{L}', '[]a]', '\\Qa.b\\E', 'x{,3}'])
+      expect(sameInJavaScript(p, 'u')).toBeUndefined();
+    for (const p of ['^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', '^[-._a-zA-Z0-9]+$', '^\\d+\\.\\d+$'])
+      expect(sameInJavaScript(p, 'u')).toBeInstanceOf(RegExp);
   });
 
   test('runs a pattern with JavaScript only where RE2 gives the same answer, on the pinned CRDs and random strings', () => {
@@ -41,9 +43,15 @@ describe('the regex engine of compiled validators', () => {
     for (const p of fast) {
       const js = sameInJavaScript(p, 'u')!;
       const re2 = new RE2(p, 'u');
-      fc.assert(fc.property(text, (s) => js.test(s) === re2.test(s)), { numRuns: 300, seed: 42 });
+      fc.assert(
+        fc.property(text, (s) => js.test(s) === re2.test(s)),
+        { numRuns: 300, seed: 42 },
+      );
       // Strings the pattern accepts too, so agreement is not only on rejections.
-      fc.assert(fc.property(fc.stringMatching(js, { size: 'small' }), (s) => re2.test(s)), { numRuns: 100, seed: 42 });
+      fc.assert(
+        fc.property(fc.stringMatching(js, { size: 'small' }), (s) => re2.test(s)),
+        { numRuns: 100, seed: 42 },
+      );
     }
   });
 });

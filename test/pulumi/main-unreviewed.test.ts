@@ -9,7 +9,9 @@ import { ROOT } from '../helpers';
 test('the Pulumi program refuses a stack whose rendering differs from the reviewed dist/', async () => {
   const config = parse(fs.readFileSync(path.join(ROOT, 'stacks/Pulumi.indigo-prod.yaml'), 'utf8')).config as Record<string, any>;
   config['pgfleet:databases'][0].backup.retentionPolicy = '2d';
-  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])));
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
+  );
   const created: string[] = [];
   await pulumi.runtime.setMocks(
     {

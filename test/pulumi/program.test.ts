@@ -19,7 +19,9 @@ describe('Pulumi program (runtime mocks)', () => {
   const customs = () => registered.filter((r) => !r.type.startsWith('kubernetes:yaml:'));
 
   test('registers each synthesized object once, with the synthesized spec', () => {
-    const kinds = customs().map((r) => `${r.type} ${r.name}`).sort();
+    const kinds = customs()
+      .map((r) => `${r.type} ${r.name}`)
+      .sort();
     expect(kinds).toEqual(
       rendered.objects
         .map((o) => {
@@ -81,7 +83,9 @@ describe('Pulumi program: ordering of an upgrade', () => {
 
   test('Jobs wait for their own deadline plus ten minutes, or six hours', async () => {
     const { awaitOptions } = await import('../../lib/pulumi/program');
-    expect(awaitOptions({ kind: 'Job', spec: { activeDeadlineSeconds: 1600 } })).toEqual({ customTimeouts: { create: '2200s', update: '2200s' } });
+    expect(awaitOptions({ kind: 'Job', spec: { activeDeadlineSeconds: 1600 } })).toEqual({
+      customTimeouts: { create: '2200s', update: '2200s' },
+    });
     const job = rendered.objects.find((o) => o.file === 'job-postgres-17-import.yaml')!.manifest;
     expect(job.spec.activeDeadlineSeconds).toBeUndefined();
     expect(awaitOptions(job)).toEqual({ customTimeouts: { create: '21600s', update: '21600s' } });

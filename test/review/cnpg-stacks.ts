@@ -42,6 +42,10 @@ export const cutover = forgejo({ generations: [{ name: 'forgejo-db' }, restored]
 /** Step 3: restoreFrom removed (create-only). */
 export const settled = forgejo({ generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-20261121' }], serving: 'forgejo-db-20261121' });
 /** Step 4: the old generation retired. */
-export const retiredOld = forgejo({ generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-20261121' }], serving: 'forgejo-db-20261121', retired: ['forgejo-db'] });
+export const retiredOld = forgejo({
+  generations: [{ name: 'forgejo-db' }, { name: 'forgejo-db-20261121' }],
+  serving: 'forgejo-db-20261121',
+  retired: ['forgejo-db'],
+});
 /** A major upgrade in place, acknowledged. */
 export const upgraded = forgejo({ postgresVersion: 18, acknowledge: ['irreversible:forgejo-db'] });

@@ -16,7 +16,10 @@ function pgfleet(cwd: string, ...args: string[]) {
 }
 
 const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=pgfleet test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' });
+  execFileSync('git', ['-c', 'user.name=pgfleet test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    encoding: 'utf8',
+  });
 
 /** A checkout with the Indigo prod stack synthesized and committed. */
 function checkout(): string {
@@ -51,7 +54,9 @@ describe('pgfleet diff / plan (CLI)', () => {
     const r = pgfleet(dir, 'diff');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe('indigo-prod (compared with HEAD:dist/indigo-prod)\n  no changes\n\nno changes: the stacks synthesize what HEAD:dist/indigo-prod holds\n');
+    expect(r.stdout).toBe(
+      'indigo-prod (compared with HEAD:dist/indigo-prod)\n  no changes\n\nno changes: the stacks synthesize what HEAD:dist/indigo-prod holds\n',
+    );
     expect(pgfleet(dir, 'plan', '--stack', 'indigo-prod').stdout).toContain('no changes: nothing to do');
   });
 
@@ -62,7 +67,9 @@ describe('pgfleet diff / plan (CLI)', () => {
     expect(r.stdout).toContain('~ ObjectStore forgejo/forgejo-backups (objectstore-forgejo-backups.yaml)');
     expect(r.stdout).toContain('destroys-data  spec.retentionPolicy: 10d → 7d');
     expect(r.stdout).toContain('gate: FAILS: 1 change not acknowledged');
-    expect(r.stdout).toContain('to accept, add to pgfleet:databases[0].acknowledge in the stack file:\n        acknowledge:\n          - destroys-data:forgejo');
+    expect(r.stdout).toContain(
+      'to accept, add to pgfleet:databases[0].acknowledge in the stack file:\n        acknowledge:\n          - destroys-data:forgejo',
+    );
     expect(r.stdout).not.toMatch(/\u001b\[/);
 
     const md = pgfleet(dir, 'diff', '--format', 'markdown');

@@ -48,11 +48,7 @@ const scenarios: readonly Scenario[] = [
     name: 'retiring the old generation after the cutover: destroys data, acknowledged by retiring it by name',
     before: settled,
     after: retiredOld,
-    changes: [
-      '- Cluster/forgejo-db destroys-data',
-      '~ Role/forgejo-connections rules safe',
-      '- ScheduledBackup/forgejo-db safe',
-    ],
+    changes: ['- Cluster/forgejo-db destroys-data', '~ Role/forgejo-connections rules safe', '- ScheduledBackup/forgejo-db safe'],
     gate: 'passes: destroys-data:forgejo-db by retired',
   },
   {
@@ -159,10 +155,7 @@ const scenarios: readonly Scenario[] = [
     name: 'a postmaster parameter restarts, a reloadable one does not',
     before: forgejo(),
     after: forgejo({ parameters: { archive_timeout: '5min', shared_buffers: '2GB', work_mem: '64MB' } }),
-    changes: [
-      '~ Cluster/forgejo-db spec.postgresql.parameters.shared_buffers restart',
-      '~ Cluster/forgejo-db spec.postgresql safe',
-    ],
+    changes: ['~ Cluster/forgejo-db spec.postgresql.parameters.shared_buffers restart', '~ Cluster/forgejo-db spec.postgresql safe'],
     gate: 'passes',
   },
 ];
@@ -185,7 +178,9 @@ describe('pgfleet diff: CloudNativePG scenarios', () => {
     const { diff } = change(acked, acked);
     expect(diff.objects).toEqual([]);
     expect(diff.gate.ok).toBe(true);
-    expect(diff.gate.unused).toEqual([{ database: 'forgejo', name: 'irreversible:forgejo-db', configPath: 'pgfleet:databases[0].acknowledge' }]);
+    expect(diff.gate.unused).toEqual([
+      { database: 'forgejo', name: 'irreversible:forgejo-db', configPath: 'pgfleet:databases[0].acknowledge' },
+    ]);
   });
 
   test('PITR: the field paths and the reason name the restore and its target', () => {
@@ -202,7 +197,12 @@ describe('pgfleet diff: CloudNativePG scenarios', () => {
     expect(diff.objects.some((o) => o.name === 'forgejo-db' && o.kind === 'Cluster')).toBe(false);
     expect(diff.databases[0].generations).toMatchObject([
       { name: 'forgejo-db', status: 'kept' },
-      { name: 'forgejo-db-20261121', status: 'new', path: 'pgfleet:databases[0].generations[1]', bootstrap: { kind: 'restore', source: 'forgejo-db', target: `time ${TARGET}` } },
+      {
+        name: 'forgejo-db-20261121',
+        status: 'new',
+        path: 'pgfleet:databases[0].generations[1]',
+        bootstrap: { kind: 'restore', source: 'forgejo-db', target: `time ${TARGET}` },
+      },
     ]);
   });
 
@@ -215,10 +215,20 @@ describe('pgfleet diff: CloudNativePG scenarios', () => {
       'the operator shuts every instance down while pg_upgrade runs (minutes to hours, with the data size)',
     ]);
     expect(major.acknowledgements).toEqual([
-      { name: 'irreversible:forgejo-db', class: 'irreversible', database: 'forgejo', acknowledged: false, configPath: 'pgfleet:databases[0].acknowledge' },
+      {
+        name: 'irreversible:forgejo-db',
+        class: 'irreversible',
+        database: 'forgejo',
+        acknowledged: false,
+        configPath: 'pgfleet:databases[0].acknowledge',
+      },
     ]);
     expect(server.fields).toEqual([
-      { path: 'spec.plugins[name=barman-cloud.cloudnative-pg.io].parameters.serverName', before: 'forgejo-db-pg17', after: 'forgejo-db-pg18' },
+      {
+        path: 'spec.plugins[name=barman-cloud.cloudnative-pg.io].parameters.serverName',
+        before: 'forgejo-db-pg17',
+        after: 'forgejo-db-pg18',
+      },
     ]);
   });
 
@@ -241,7 +251,10 @@ describe('pgfleet diff: CloudNativePG scenarios', () => {
   test('a data-bearing object that vanishes from the output without retiring is destroys-data, even known only from the base', () => {
     // A hand-made or stale base holding a cluster the stack no longer renders (e.g. after a code change renamed it).
     const base = render(forgejo(), { stack: 'test-prod' });
-    const stray = base.files.get('cluster-forgejo-db.yaml')!.replace(/forgejo-db$/gm, 'forgejo-old').replace('pgfleet.io/generation: forgejo-db', 'pgfleet.io/generation: forgejo-old');
+    const stray = base.files
+      .get('cluster-forgejo-db.yaml')!
+      .replace(/forgejo-db$/gm, 'forgejo-old')
+      .replace('pgfleet.io/generation: forgejo-db', 'pgfleet.io/generation: forgejo-old');
     const files = new Map([...base.files, ['cluster-forgejo-old.yaml', stray]]);
     const diff = diffRendered(files, render(forgejo(), { stack: 'test-prod', previous: base.state }));
     expect(summary(diff)).toEqual(['- Cluster/forgejo-old destroys-data']);
@@ -264,9 +277,12 @@ describe('pgfleet diff: CloudNativePG scenarios', () => {
       expect(refusal(forgejo({ postgresVersion: 18 }), forgejo())).toEqual(['pgfleet:databases[0].postgresVersion']);
     });
     test('in-place destructive restore: CloudNativePG restores only into a new cluster', () => {
-      expect(refusal(forgejo(), forgejo({ generations: [{ name: 'forgejo-db', restoreFrom: { generation: 'forgejo-db', targetTime: TARGET } }] }))).toEqual([
-        'pgfleet:databases[0].generations[0].restoreFrom.generation',
-      ]);
+      expect(
+        refusal(
+          forgejo(),
+          forgejo({ generations: [{ name: 'forgejo-db', restoreFrom: { generation: 'forgejo-db', targetTime: TARGET } }] }),
+        ),
+      ).toEqual(['pgfleet:databases[0].generations[0].restoreFrom.generation']);
     });
     test('renaming the database entry (state, names and acknowledgements follow it)', () => {
       const renamed = forgejo({ name: 'git' });

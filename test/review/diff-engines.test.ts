@@ -15,7 +15,9 @@ import { change, type Config, gateSummary, refusal, summary } from './review-sce
 
 /** stacks/Pulumi.cas-ciip-prod.yaml (Spilo) with the database's fields overridden. */
 function cas(db: Config = {}): Config {
-  const config = structuredClone((parse(fs.readFileSync(path.join(ROOT, 'stacks/Pulumi.cas-ciip-prod.yaml'), 'utf8')) as { config: Config }).config);
+  const config = structuredClone(
+    (parse(fs.readFileSync(path.join(ROOT, 'stacks/Pulumi.cas-ciip-prod.yaml'), 'utf8')) as { config: Config }).config,
+  );
   const [first] = config['pgfleet:databases'] as Config[];
   return { ...config, 'pgfleet:databases': [{ ...first, ...db }] };
 }
@@ -40,12 +42,19 @@ interface Refused {
 // --- Crunchy PGO (PSA Job Store) -------------------------------------------------------------
 const repo1 = () => jobstoreDb().backups.repos[0];
 const withRepo = (over: Config) => jobstore('prod', { backups: { ...jobstoreDb().backups, repos: [{ ...repo1(), ...over }] } });
-const upgrade = (phase: 'prepare' | 'complete', db: Config = {}) => jobstore('prod', { generations: [{ name: LIVE, upgrade: { to: 17, phase } }], ...db });
+const upgrade = (phase: 'prepare' | 'complete', db: Config = {}) =>
+  jobstore('prod', { generations: [{ name: LIVE, upgrade: { to: 17, phase } }], ...db });
 const twoCrunchy = (db: Config = {}) => jobstore('prod', { generations: [{ name: LIVE }, { name: CLONE }], serving: CLONE, ...db });
 const TIME = '2024-02-06 19:50:11-08:00';
 
 const crunchy: Row[] = [
-  { name: 'PITR restore into a new PostgresCluster', before: jobstore(), after: withRestore(TIME), notSafe: ['+ PostgresCluster/api-postgres-beta new-cluster'], gate: 'passes' },
+  {
+    name: 'PITR restore into a new PostgresCluster',
+    before: jobstore(),
+    after: withRestore(TIME),
+    notSafe: ['+ PostgresCluster/api-postgres-beta new-cluster'],
+    gate: 'passes',
+  },
   {
     name: 'major upgrade, phase prepare: PGUpgrade, allow-upgrade and shutdown (irreversible, offline)',
     before: jobstore(),
@@ -73,12 +82,36 @@ const crunchy: Row[] = [
     notSafe: [`~ PostgresCluster/${LIVE} spec.postgresVersion restart`, `~ PostgresCluster/${LIVE} spec.shutdown restart`],
     gate: 'passes',
   },
-  { name: 'shorter retention', before: jobstore(), after: withRepo({ retention: { full: 14, type: 'time' } }), notSafe: [`~ PostgresCluster/${LIVE} spec.backups.pgbackrest.global destroys-data`], gate: `fails: destroys-data:${LIVE}` },
+  {
+    name: 'shorter retention',
+    before: jobstore(),
+    after: withRepo({ retention: { full: 14, type: 'time' } }),
+    notSafe: [`~ PostgresCluster/${LIVE} spec.backups.pgbackrest.global destroys-data`],
+    gate: `fails: destroys-data:${LIVE}`,
+  },
   { name: 'longer retention', before: jobstore(), after: withRepo({ retention: { full: 60, type: 'time' } }), notSafe: [], gate: 'passes' },
-  { name: 'schedule change', before: jobstore(), after: withRepo({ schedules: { full: '0 3 * * *', incremental: '*/15 * * * *' } }), notSafe: [], gate: 'passes' },
-  { name: 'instance count change', before: jobstore(), after: jobstore('prod', { instances: [{ ...jobstoreDb().instances[0], replicas: 3 }] }), notSafe: [], gate: 'passes' },
+  {
+    name: 'schedule change',
+    before: jobstore(),
+    after: withRepo({ schedules: { full: '0 3 * * *', incremental: '*/15 * * * *' } }),
+    notSafe: [],
+    gate: 'passes',
+  },
+  {
+    name: 'instance count change',
+    before: jobstore(),
+    after: jobstore('prod', { instances: [{ ...jobstoreDb().instances[0], replicas: 3 }] }),
+    notSafe: [],
+    gate: 'passes',
+  },
   { name: 'storage growth', before: jobstore(), after: jobstore('prod', { storage: { size: '3Gi' } }), notSafe: [], gate: 'passes' },
-  { name: 'retiring a generation after the cutover', before: twoCrunchy(), after: twoCrunchy({ retired: [LIVE] }), notSafe: [`- PostgresCluster/${LIVE} destroys-data`], gate: `passes: destroys-data:${LIVE} by retired` },
+  {
+    name: 'retiring a generation after the cutover',
+    before: twoCrunchy(),
+    after: twoCrunchy({ retired: [LIVE] }),
+    notSafe: [`- PostgresCluster/${LIVE} destroys-data`],
+    gate: `passes: destroys-data:${LIVE} by retired`,
+  },
   {
     name: 'renaming the application database: PGO creates the new one, the old one stays',
     before: jobstore(),
@@ -86,11 +119,20 @@ const crunchy: Row[] = [
     notSafe: [],
     gate: 'passes',
   },
-  { name: 'a one-off backup', before: jobstore(), after: jobstore('prod', { backups: { ...jobstoreDb().backups, manual: { id: 'before-upgrade' } } }), notSafe: [`~ PostgresCluster/${LIVE} spec.backups.pgbackrest.manual no-op`], gate: 'passes' },
+  {
+    name: 'a one-off backup',
+    before: jobstore(),
+    after: jobstore('prod', { backups: { ...jobstoreDb().backups, manual: { id: 'before-upgrade' } } }),
+    notSafe: [`~ PostgresCluster/${LIVE} spec.backups.pgbackrest.manual no-op`],
+    gate: 'passes',
+  },
   {
     name: 'in-place destructive restore, acknowledged',
     before: jobstore(),
-    after: jobstore('prod', { generations: [{ name: LIVE, restoreInPlace: { id: 'r1', targetTime: TIME } }], acknowledge: [`destroys-data:${LIVE}`] }),
+    after: jobstore('prod', {
+      generations: [{ name: LIVE, restoreInPlace: { id: 'r1', targetTime: TIME } }],
+      acknowledge: [`destroys-data:${LIVE}`],
+    }),
     notSafe: [
       `~ PostgresCluster/${LIVE} metadata.annotations.postgres-operator.crunchydata.com/pgbackrest-restore destroys-data+downtime`,
       `~ PostgresCluster/${LIVE} spec.backups.pgbackrest.restore no-op`,
@@ -99,9 +141,24 @@ const crunchy: Row[] = [
   },
 ];
 const crunchyRefused: Refused[] = [
-  { name: 'storage shrink', before: jobstore(), after: jobstore('prod', { storage: { size: '1Gi' } }), paths: ['pgfleet:databases[0].storage.size'] },
-  { name: 'in-place restore without acknowledgement', before: jobstore(), after: jobstore('prod', { generations: [{ name: LIVE, restoreInPlace: { id: 'r1', targetTime: TIME } }] }), paths: ['pgfleet:databases[0].generations[0].restoreInPlace'] },
-  { name: 'renaming the database entry', before: jobstore(), after: jobstore('prod', { name: 'api-db' }), paths: ['pgfleet:databases[0].name'] },
+  {
+    name: 'storage shrink',
+    before: jobstore(),
+    after: jobstore('prod', { storage: { size: '1Gi' } }),
+    paths: ['pgfleet:databases[0].storage.size'],
+  },
+  {
+    name: 'in-place restore without acknowledgement',
+    before: jobstore(),
+    after: jobstore('prod', { generations: [{ name: LIVE, restoreInPlace: { id: 'r1', targetTime: TIME } }] }),
+    paths: ['pgfleet:databases[0].generations[0].restoreInPlace'],
+  },
+  {
+    name: 'renaming the database entry',
+    before: jobstore(),
+    after: jobstore('prod', { name: 'api-db' }),
+    paths: ['pgfleet:databases[0].name'],
+  },
 ];
 
 // --- Spilo (CAS CIIP) --------------------------------------------------------------------------
@@ -112,14 +169,20 @@ const spilo: Row[] = [
   {
     name: 'PITR restore into a new scope',
     before: cas(),
-    after: cas({ generations: [{ name: G }, { name: `${G}-r1`, restoreFrom: { generation: G, targetTime: '2022-06-05 08:00:00-08:00' } }], serving: G }),
+    after: cas({
+      generations: [{ name: G }, { name: `${G}-r1`, restoreFrom: { generation: G, targetTime: '2022-06-05 08:00:00-08:00' } }],
+      serving: G,
+    }),
     notSafe: [`+ HelmValues/${G}-r1 new-cluster`],
     gate: 'passes',
   },
   {
     name: 'major upgrade: a new scope upgraded from the live one (blue/green)',
     before: cas(),
-    after: cas({ generations: [{ name: G }, { name: 'ciip-portal-pg13', postgresVersion: 13, upgradeFrom: { generation: G } }], serving: G }),
+    after: cas({
+      generations: [{ name: G }, { name: 'ciip-portal-pg13', postgresVersion: 13, upgradeFrom: { generation: G } }],
+      serving: G,
+    }),
     notSafe: ['+ HelmValues/ciip-portal-pg13 new-cluster'],
     gate: 'passes',
   },
@@ -130,14 +193,42 @@ const spilo: Row[] = [
     notSafe: [`~ HelmValues/${G} walE.retainBackups destroys-data+restart`],
     gate: `fails: destroys-data:${G}`,
   },
-  { name: 'schedule change', before: cas(), after: cas({ backup: { ...casDb().backup, schedule: '0 3 * * *' } }), notSafe: [`~ HelmValues/${G} walE restart`], gate: 'passes' },
+  {
+    name: 'schedule change',
+    before: cas(),
+    after: cas({ backup: { ...casDb().backup, schedule: '0 3 * * *' } }),
+    notSafe: [`~ HelmValues/${G} walE restart`],
+    gate: 'passes',
+  },
   { name: 'instance count change', before: cas(), after: cas({ replicas: 4 }), notSafe: [], gate: 'passes' },
-  { name: 'storage growth', before: cas(), after: cas({ storage: { ...casDb().storage, size: '20Gi' } }), notSafe: [`~ HelmValues/${G} persistentVolume.size restart`], gate: 'passes' },
-  { name: 'retiring a generation after the cutover', before: twoSpilo(), after: twoSpilo({ retired: [G] }), notSafe: [`- HelmValues/${G} destroys-data`], gate: `passes: destroys-data:${G} by retired` },
+  {
+    name: 'storage growth',
+    before: cas(),
+    after: cas({ storage: { ...casDb().storage, size: '20Gi' } }),
+    notSafe: [`~ HelmValues/${G} persistentVolume.size restart`],
+    gate: 'passes',
+  },
+  {
+    name: 'retiring a generation after the cutover',
+    before: twoSpilo(),
+    after: twoSpilo({ retired: [G] }),
+    notSafe: [`- HelmValues/${G} destroys-data`],
+    gate: `passes: destroys-data:${G} by retired`,
+  },
 ];
 const spiloRefused: Refused[] = [
-  { name: 'storage shrink', before: cas(), after: cas({ storage: { ...casDb().storage, size: '5Gi' } }), paths: ['pgfleet:databases[0].storage.size'] },
-  { name: 'raising the major in place', before: cas(), after: cas({ postgresVersion: 13 }), paths: ['pgfleet:databases[0].postgresVersion'] },
+  {
+    name: 'storage shrink',
+    before: cas(),
+    after: cas({ storage: { ...casDb().storage, size: '5Gi' } }),
+    paths: ['pgfleet:databases[0].storage.size'],
+  },
+  {
+    name: 'raising the major in place',
+    before: cas(),
+    after: cas({ postgresVersion: 13 }),
+    paths: ['pgfleet:databases[0].postgresVersion'],
+  },
 ];
 
 // --- Patroni (hcap) ----------------------------------------------------------------------------
@@ -151,14 +242,26 @@ const patroni: Row[] = [
     name: 'restore of a dump into a new cluster',
     before: hcap(),
     after: hcapRestored({ backupFile: DUMP }),
-    notSafe: [`+ Job/${H}-r1-restore-hcap new-cluster`, `+ PersistentVolumeClaim/${H}-r1-backup new-cluster`, `+ StatefulSet/${H}-r1 new-cluster`],
+    notSafe: [
+      `+ Job/${H}-r1-restore-hcap new-cluster`,
+      `+ PersistentVolumeClaim/${H}-r1-backup new-cluster`,
+      `+ StatefulSet/${H}-r1 new-cluster`,
+    ],
     gate: 'passes',
   },
   {
     name: 'major upgrade: dump and restore into a new cluster on the new major',
     before: hcap(),
-    after: hcap({ images: { ...images(), '13': 'image-registry.openshift-image-registry.svc:5000/bcgov/patroni-postgres:2.0.1-13.4-latest' }, generations: [{ name: H }, { name: `${H}-13`, postgresVersion: 13, upgradeFrom: { generation: H } }], serving: H }),
-    notSafe: [`+ Job/${H}-13-upgrade-hcap new-cluster`, `+ PersistentVolumeClaim/${H}-13-backup new-cluster`, `+ StatefulSet/${H}-13 new-cluster`],
+    after: hcap({
+      images: { ...images(), '13': 'image-registry.openshift-image-registry.svc:5000/bcgov/patroni-postgres:2.0.1-13.4-latest' },
+      generations: [{ name: H }, { name: `${H}-13`, postgresVersion: 13, upgradeFrom: { generation: H } }],
+      serving: H,
+    }),
+    notSafe: [
+      `+ Job/${H}-13-upgrade-hcap new-cluster`,
+      `+ PersistentVolumeClaim/${H}-13-backup new-cluster`,
+      `+ StatefulSet/${H}-13 new-cluster`,
+    ],
     gate: 'passes',
   },
   {
@@ -171,15 +274,31 @@ const patroni: Row[] = [
     ],
     gate: `fails: destroys-data:${H}`,
   },
-  { name: 'longer retention', before: hcap(), after: hcap({}, { retention: { daily: 7, weekly: 2, monthly: 1 } }), notSafe: [], gate: 'passes' },
+  {
+    name: 'longer retention',
+    before: hcap(),
+    after: hcap({}, { retention: { daily: 7, weekly: 2, monthly: 1 } }),
+    notSafe: [],
+    gate: 'passes',
+  },
   { name: 'schedule change', before: hcap(), after: hcap({}, { schedule: '0 3 * * *' }), notSafe: [], gate: 'passes' },
   { name: 'instance count change', before: hcap(), after: hcap({ replicas: 2 }), notSafe: [], gate: 'passes' },
-  { name: 'storage growth', before: hcap(), after: hcap({ storage: { size: '10Gi', storageClass: 'netapp-block-standard' } }), notSafe: [`~ StatefulSet/${H} spec.volumeClaimTemplates restart`], gate: 'passes' },
+  {
+    name: 'storage growth',
+    before: hcap(),
+    after: hcap({ storage: { size: '10Gi', storageClass: 'netapp-block-standard' } }),
+    notSafe: [`~ StatefulSet/${H} spec.volumeClaimTemplates restart`],
+    gate: 'passes',
+  },
   {
     name: 'retiring a generation after the cutover',
     before: twoPatroni(),
     after: twoPatroni({ retired: [H] }),
-    notSafe: [`- PersistentVolumeClaim/${H}-backup-verify destroys-data`, `- PersistentVolumeClaim/${H}-backup destroys-data`, `- StatefulSet/${H} destroys-data`],
+    notSafe: [
+      `- PersistentVolumeClaim/${H}-backup-verify destroys-data`,
+      `- PersistentVolumeClaim/${H}-backup destroys-data`,
+      `- StatefulSet/${H} destroys-data`,
+    ],
     gate: `passes: destroys-data:${H} by retired`,
   },
   { name: 'a one-off backup', before: hcap(), after: hcap({}, { onDemand: { id: 'now1' } }), notSafe: [], gate: 'passes' },
@@ -192,14 +311,30 @@ const patroni: Row[] = [
   },
 ];
 const patroniRefused: Refused[] = [
-  { name: 'storage shrink', before: hcap(), after: hcap({ storage: { size: '1Gi', storageClass: 'netapp-block-standard' } }), paths: ['pgfleet:databases[0].storage.size'] },
-  { name: 'renaming the application database', before: hcap(), after: hcap({ database: 'hcap2' }), paths: ['pgfleet:databases[0].database'] },
-  { name: 'in-place restore without acknowledgement', before: hcap(), after: hcap({ inPlaceRestore: { generation: H, id: 'r1', backupFile: DUMP } }), paths: ['pgfleet:databases[0].inPlaceRestore'] },
+  {
+    name: 'storage shrink',
+    before: hcap(),
+    after: hcap({ storage: { size: '1Gi', storageClass: 'netapp-block-standard' } }),
+    paths: ['pgfleet:databases[0].storage.size'],
+  },
+  {
+    name: 'renaming the application database',
+    before: hcap(),
+    after: hcap({ database: 'hcap2' }),
+    paths: ['pgfleet:databases[0].database'],
+  },
+  {
+    name: 'in-place restore without acknowledgement',
+    before: hcap(),
+    after: hcap({ inPlaceRestore: { generation: H, id: 'r1', backupFile: DUMP } }),
+    paths: ['pgfleet:databases[0].inPlaceRestore'],
+  },
 ];
 
 // --- Standalone (Python Discord) -----------------------------------------------------------------
 const P = 'postgres';
-const upgraded = (db: Config = {}) => upgrading({ generations: [{ name: P }, { name: 'postgres-17', postgresVersion: 17 }], serving: 'postgres-17', ...db });
+const upgraded = (db: Config = {}) =>
+  upgrading({ generations: [{ name: P }, { name: 'postgres-17', postgresVersion: 17 }], serving: 'postgres-17', ...db });
 
 const standalone: Row[] = [
   {
@@ -213,7 +348,11 @@ const standalone: Row[] = [
     name: 'major upgrade: dump, checksum, new server, verified import, writers scaled down',
     before: pydis('prod', { backup: dumpToPvc }),
     after: upgrading(),
-    notSafe: ['+ PersistentVolumeClaim/postgres-17-data new-cluster', '+ StatefulSet/postgres-17 new-cluster', '+ Job/postgres-17-writers-down downtime'],
+    notSafe: [
+      '+ PersistentVolumeClaim/postgres-17-data new-cluster',
+      '+ StatefulSet/postgres-17 new-cluster',
+      '+ Job/postgres-17-writers-down downtime',
+    ],
     gate: 'passes',
   },
   {
@@ -223,8 +362,20 @@ const standalone: Row[] = [
     notSafe: ['~ ConfigMap/postgres-blackbox data destroys-data'],
     gate: `fails: destroys-data:${P}`,
   },
-  { name: 'schedule change', before: pydis(), after: pydis('prod', { backup: { ...pydisDb().backup, schedule: '0 3 * * *' } }), notSafe: [], gate: 'passes' },
-  { name: 'storage growth', before: pydis(), after: pydis('prod', { storage: { size: '50Gi', storageClass: 'linode-block-storage-retain' } }), notSafe: [], gate: 'passes' },
+  {
+    name: 'schedule change',
+    before: pydis(),
+    after: pydis('prod', { backup: { ...pydisDb().backup, schedule: '0 3 * * *' } }),
+    notSafe: [],
+    gate: 'passes',
+  },
+  {
+    name: 'storage growth',
+    before: pydis(),
+    after: pydis('prod', { storage: { size: '50Gi', storageClass: 'linode-block-storage-retain' } }),
+    notSafe: [],
+    gate: 'passes',
+  },
   {
     name: 'retiring the old server after the upgrade',
     before: upgraded(),
@@ -234,8 +385,18 @@ const standalone: Row[] = [
   },
 ];
 const standaloneRefused: Refused[] = [
-  { name: 'storage shrink', before: pydis(), after: pydis('prod', { storage: { size: '5Gi', storageClass: 'linode-block-storage-retain' } }), paths: ['pgfleet:databases[0].storage.size'] },
-  { name: 'raising the major in place', before: pydis('prod', { backup: dumpToPvc }), after: pydis('prod', { postgresVersion: 17, backup: dumpToPvc }), paths: ['pgfleet:databases[0].postgresVersion'] },
+  {
+    name: 'storage shrink',
+    before: pydis(),
+    after: pydis('prod', { storage: { size: '5Gi', storageClass: 'linode-block-storage-retain' } }),
+    paths: ['pgfleet:databases[0].storage.size'],
+  },
+  {
+    name: 'raising the major in place',
+    before: pydis('prod', { backup: dumpToPvc }),
+    after: pydis('prod', { postgresVersion: 17, backup: dumpToPvc }),
+    paths: ['pgfleet:databases[0].postgresVersion'],
+  },
 ];
 
 const engines: [string, Row[], Refused[]][] = [

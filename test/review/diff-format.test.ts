@@ -10,7 +10,9 @@ describe('pgfleet diff output', () => {
     const text = formatDiff([change(forgejo(), pitr).diff, upgrade()], 'text');
     expect(text).toMatchSnapshot();
     expect(text).toContain('      irreversible, downtime  spec.imageCatalogRef.major: 17 → 18\n');
-    expect(text).toContain('  gate: FAILS: 1 change not acknowledged\n    to accept, add to pgfleet:databases[0].acknowledge in the stack file:\n        acknowledge:\n          - irreversible:forgejo-db');
+    expect(text).toContain(
+      '  gate: FAILS: 1 change not acknowledged\n    to accept, add to pgfleet:databases[0].acknowledge in the stack file:\n        acknowledge:\n          - irreversible:forgejo-db',
+    );
     expect(text).not.toMatch(/\u001b\[/);
   });
 
@@ -38,14 +40,31 @@ describe('pgfleet diff output', () => {
     expect(json.ok).toBe(false);
     expect(json.changed).toBe(true);
     const cluster = json.stacks[0].objects[0];
-    expect(cluster).toMatchObject({ file: 'cluster-forgejo-db.yaml', kind: 'Cluster', op: 'changed', class: 'irreversible', dataBearing: true, generation: 'forgejo-db' });
+    expect(cluster).toMatchObject({
+      file: 'cluster-forgejo-db.yaml',
+      kind: 'Cluster',
+      op: 'changed',
+      class: 'irreversible',
+      dataBearing: true,
+      generation: 'forgejo-db',
+    });
     expect(cluster.changes[0].fields).toEqual([{ path: 'spec.imageCatalogRef.major', before: 17, after: 18 }]);
-    expect(json.stacks[0].gate.missing).toEqual([{ name: 'irreversible:forgejo-db', class: 'irreversible', database: 'forgejo', acknowledged: false, configPath: 'pgfleet:databases[0].acknowledge' }]);
+    expect(json.stacks[0].gate.missing).toEqual([
+      {
+        name: 'irreversible:forgejo-db',
+        class: 'irreversible',
+        database: 'forgejo',
+        acknowledged: false,
+        configPath: 'pgfleet:databases[0].acknowledge',
+      },
+    ]);
   });
 
   test('an unchanged stack says so in every format', () => {
     const d = change(forgejo(), forgejo()).diff;
-    expect(formatDiff([d], 'text')).toBe('test-prod (compared with HEAD:dist/test-prod)\n  no changes\n\nno changes: the stacks synthesize what HEAD:dist/test-prod holds\n');
+    expect(formatDiff([d], 'text')).toBe(
+      'test-prod (compared with HEAD:dist/test-prod)\n  no changes\n\nno changes: the stacks synthesize what HEAD:dist/test-prod holds\n',
+    );
     expect(formatDiff([d], 'markdown')).toContain('### test-prod: no changes');
     expect(JSON.parse(formatDiff([d], 'json'))).toMatchObject({ ok: true, changed: false });
   });

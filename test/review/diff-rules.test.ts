@@ -8,7 +8,14 @@ import { useColor } from '../../lib/review/style';
 
 describe('field paths', () => {
   const path = [{ key: 'metadata' }, { key: 'annotations' }, { key: 'postgres-operator.crunchydata.com/pgbackrest-restore' }];
-  const env = [{ key: 'spec' }, { key: 'containers' }, { index: 0, name: 'postgres' }, { key: 'env' }, { index: 3, name: 'PGVERSION' }, { key: 'value' }];
+  const env = [
+    { key: 'spec' },
+    { key: 'containers' },
+    { index: 0, name: 'postgres' },
+    { key: 'env' },
+    { index: 3, name: 'PGVERSION' },
+    { key: 'value' },
+  ];
 
   test('keys with dots and slashes match literally, at segment boundaries', () => {
     expect(matchPrefix('metadata.annotations.postgres-operator.crunchydata.com/pgbackrest-restore', path)).toBe(3);
@@ -28,8 +35,19 @@ describe('field paths', () => {
 
 describe('field diff', () => {
   test('lists of named elements are compared by name: an insertion does not shift the others', () => {
-    const before = { env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] };
-    const after = { env: [{ name: 'NEW', value: '0' }, { name: 'A', value: '1' }, { name: 'B', value: '3' }] };
+    const before = {
+      env: [
+        { name: 'A', value: '1' },
+        { name: 'B', value: '2' },
+      ],
+    };
+    const after = {
+      env: [
+        { name: 'NEW', value: '0' },
+        { name: 'A', value: '1' },
+        { name: 'B', value: '3' },
+      ],
+    };
     expect(fieldDiff(before, after).map((f) => [formatPath(f.path), f.before, f.after])).toEqual([
       ['env[name=B].value', '2', '3'],
       ['env[name=NEW].name', undefined, 'NEW'],
@@ -48,9 +66,18 @@ describe('field diff', () => {
 
 describe('rule matching', () => {
   const ctx = (dataBearing: boolean): ChangeContext => ({ dataBearing, newGeneration: false, retiring: false, state: {}, serving: {} });
-  const obj = (manifest: Record<string, any>): ReviewedObject => ({ file: 'x-a.yaml', apiKind: 'v1 X', kind: 'X', name: 'a', manifest, dependsOn: [] });
+  const obj = (manifest: Record<string, any>): ReviewedObject => ({
+    file: 'x-a.yaml',
+    apiKind: 'v1 X',
+    kind: 'X',
+    name: 'a',
+    manifest,
+    dependsOn: [],
+  });
   const classify = (rules: ChangeRule[], before: object, after: object, dataBearing = true, generic: ChangeRule[] = []) =>
-    classifyObject({ before: obj(before), after: obj(after), context: ctx(dataBearing), rules, generic, vars: { name: 'a' } }).map((c) => `${c.path} ${c.class} ${c.reasons[0].why}`);
+    classifyObject({ before: obj(before), after: obj(after), context: ctx(dataBearing), rules, generic, vars: { name: 'a' } }).map(
+      (c) => `${c.path} ${c.class} ${c.reasons[0].why}`,
+    );
 
   test('the longest path wins, then the first rule listed whose `when` holds', () => {
     const rules: ChangeRule[] = [
@@ -68,7 +95,9 @@ describe('rule matching', () => {
       { kind: '*', path: 'spec', dataBearing: false, class: 'no-op', why: 'light' },
     ];
     expect(classify(rules, { spec: {} }, { spec: { a: { deep: 1 } } })).toEqual(['spec.a safe added']);
-    expect(classify(rules, { spec: { a: 1 } }, { spec: { a: 2 } })).toEqual(['spec.a restart no rule for this field of an object holding data: review by hand (assumed to restart the database)']);
+    expect(classify(rules, { spec: { a: 1 } }, { spec: { a: 2 } })).toEqual([
+      'spec.a restart no rule for this field of an object holding data: review by hand (assumed to restart the database)',
+    ]);
     expect(classify(rules, { spec: { a: 1 } }, { spec: { a: 2 } }, false)).toEqual(['spec no-op light']);
   });
 

@@ -1,7 +1,7 @@
 /** `pgfleet plan` for the CloudNativePG PITR and upgrade: order, waits, manual steps, follow-ups. */
 import { formatPlan } from '../../lib/review/format-plan';
 import { applyOrder, buildPlan } from '../../lib/review/plan';
-import type { ObjectDiff } from '../../lib/review/stack-diff';
+import type { ObjectDiff } from '../../lib/review/diff-types';
 import { cutover, forgejo, pitr, retiredOld, settled, TARGET, upgraded } from './cnpg-stacks';
 import { change } from './review-scenarios';
 
@@ -34,12 +34,16 @@ describe('pgfleet plan: CloudNativePG', () => {
   test('cutover: protection moves, the Secret is rewritten, consumers restart, retiring follows', () => {
     const p = planOf(pitr, cutover);
     expect(p.apply.map((a) => a.action)).toEqual(['update', 'protect']);
-    expect(p.apply[1].why).toBe("protection follows serving: Pulumi now refuses to delete or replace forgejo-db-20261121's data-bearing objects, and no longer forgejo-db's");
+    expect(p.apply[1].why).toBe(
+      "protection follows serving: Pulumi now refuses to delete or replace forgejo-db-20261121's data-bearing objects, and no longer forgejo-db's",
+    );
     expect(p.wait[0]).toMatch(/^External Secrets rewrote the Secret: `kubectl -n forgejo get externalsecret forgejo-database-url/);
     expect(p.manual).toEqual([
       "restart forgejo so it reads forgejo-db-20261121's connection from Secret forgejo-database-url: `kubectl -n forgejo rollout restart deployment/forgejo` (`oc rollout latest dc/forgejo` for an OpenShift DeploymentConfig; applications that re-read the Secret need no restart)",
     ]);
-    expect(p.followUp).toEqual(['after a grace period in which forgejo-db stays available to switch back to, retire it: add forgejo-db to pgfleet:databases[0].retired']);
+    expect(p.followUp).toEqual([
+      'after a grace period in which forgejo-db stays available to switch back to, retire it: add forgejo-db to pgfleet:databases[0].retired',
+    ]);
   });
 
   test('removing restoreFrom: an update with no effect and nothing to wait for', () => {
@@ -54,9 +58,21 @@ describe('pgfleet plan: CloudNativePG', () => {
     const db = diff.databases[0];
     const live = db.generations.find((g) => g.status !== 'retired')!;
     const parent = live.after!.archive!.replace(/[^/]+\/$/, '');
-    const patched = { ...diff, databases: [{ ...db, generations: db.generations.map((g) => (g.status === 'retired' ? { ...g, before: { ...g.before!, archive: parent } } : g)) }] };
+    const patched = {
+      ...diff,
+      databases: [
+        {
+          ...db,
+          generations: db.generations.map((g) => (g.status === 'retired' ? { ...g, before: { ...g.before!, archive: parent } } : g)),
+        },
+      ],
+    };
     const manual = buildPlan(patched).manual.filter((m) => m.includes('the archive of'));
-    expect(manual).toEqual([expect.stringMatching(/^keep the archive of forgejo-db \(s3:\/\/dal-site-backups\/indigo\/forgejo\/postgres\/\): it overlaps the live archive s3:\/\/.*forgejo-db-20261121-pg17\//)]);
+    expect(manual).toEqual([
+      expect.stringMatching(
+        /^keep the archive of forgejo-db \(s3:\/\/dal-site-backups\/indigo\/forgejo\/postgres\/\): it overlaps the live archive s3:\/\/.*forgejo-db-20261121-pg17\//,
+      ),
+    ]);
   });
 
   test('retiring: Pulumi releases the cluster last; deleting it and its archive stay manual', () => {
@@ -78,7 +94,9 @@ describe('pgfleet plan: CloudNativePG', () => {
       "check the last base backup is recent: `kubectl -n forgejo get objectstore forgejo-backups -o jsonpath='{.status.serverRecoveryWindow.forgejo-db-pg17.lastSuccessfulBackupTime}'` (in-tree barmanObjectStore: the cluster's `.status.lastSuccessfulBackup`); else take one with backup.onDemand.id first. It stays in the old archive folder forgejo-db-pg17, which no restore of forgejo-db reads after the upgrade",
       'announce the downtime and put up a maintenance page for forgejo: forgejo-db will be offline while the change runs',
     ]);
-    expect(p.apply).toMatchObject([{ action: 'update', object: 'Cluster forgejo/forgejo-db', classes: ['irreversible', 'downtime', 'safe'] }]);
+    expect(p.apply).toMatchObject([
+      { action: 'update', object: 'Cluster forgejo/forgejo-db', classes: ['irreversible', 'downtime', 'safe'] },
+    ]);
     expect(p.wait).toEqual([
       'the major-upgrade Job runs pg_upgrade: `kubectl -n forgejo get jobs -l cnpg.io/cluster=forgejo-db -w`',
       "`kubectl -n forgejo get cluster forgejo-db -o jsonpath='{.status.pgDataImageInfo.majorVersion}'` prints 18 and `kubectl -n forgejo wait cluster/forgejo-db --for=condition=Ready --timeout=2h` succeeds",
@@ -92,14 +110,18 @@ describe('pgfleet plan: CloudNativePG', () => {
 
   test('upgrading to a major below 18 adds refreshing planner statistics; to 18 it does not (pg_upgrade keeps them)', () => {
     const stats = (p: ReturnType<typeof planOf>) => p.manual.filter((m) => m.includes('vacuumdb --all --analyze-in-stages'));
-    expect(stats(planOf(forgejo({ postgresVersion: 16 }), forgejo({ postgresVersion: 17, acknowledge: ['irreversible:forgejo-db'] })))).toHaveLength(1);
+    expect(
+      stats(planOf(forgejo({ postgresVersion: 16 }), forgejo({ postgresVersion: 17, acknowledge: ['irreversible:forgejo-db'] }))),
+    ).toHaveLength(1);
     expect(stats(planOf(forgejo(), upgraded))).toEqual([]);
   });
 
   test('an unacknowledged upgrade: the plan opens with the gate', () => {
     const p = planOf(forgejo(), forgejo({ postgresVersion: 18 }));
     expect(p.gate.ok).toBe(false);
-    expect(p.before[0]).toBe('the gate fails: read `pgfleet diff --stack test-prod`, then add irreversible:forgejo-db to pgfleet:databases[0].acknowledge if you mean it, or change the stack');
+    expect(p.before[0]).toBe(
+      'the gate fails: read `pgfleet diff --stack test-prod`, then add irreversible:forgejo-db to pgfleet:databases[0].acknowledge if you mean it, or change the stack',
+    );
   });
 
   test('an unchanged stack: nothing to do', () => {
@@ -140,6 +162,8 @@ describe('apply order', () => {
   });
 
   test('a dependency outside the diff does not hold anything back', () => {
-    expect(applyOrder([obj('b.yaml', 'safe', 'added', ['unchanged.yaml']), obj('a.yaml', 'restart', 'changed')]).map((o) => o.file)).toEqual(['b.yaml', 'a.yaml']);
+    expect(
+      applyOrder([obj('b.yaml', 'safe', 'added', ['unchanged.yaml']), obj('a.yaml', 'restart', 'changed')]).map((o) => o.file),
+    ).toEqual(['b.yaml', 'a.yaml']);
   });
 });

@@ -5,13 +5,18 @@
  */
 import { ConfigError } from '../../lib/config/config-error';
 import type { RenderedStack } from '../../lib/outputs/render-stack';
-import { diffRendered, type StackDiff } from '../../lib/review/stack-diff';
+import { diffRendered } from '../../lib/review/stack-diff';
+import type { StackDiff } from '../../lib/review/diff-types';
 import { render } from '../helpers';
 
 export type Config = Record<string, unknown>;
 
 /** The base render and the render after the change. */
-export function change(before: Config, after: Config, opts: { stack?: string; base?: Map<string, string> } = {}): { base: RenderedStack; next: RenderedStack; diff: StackDiff } {
+export function change(
+  before: Config,
+  after: Config,
+  opts: { stack?: string; base?: Map<string, string> } = {},
+): { base: RenderedStack; next: RenderedStack; diff: StackDiff } {
   const stack = opts.stack ?? 'test-prod';
   const base = render(before, { stack });
   const next = render(after, { stack, previous: base.state });

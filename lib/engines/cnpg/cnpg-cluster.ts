@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
 import type { CnpgDatabaseSpec } from './cnpg-schema';
+import { Cluster, ClusterSpecExternalClusters, ClusterSpecPrimaryUpdateStrategy } from '../../../imports/cnpg-cluster-postgresql.cnpg.io';
 import {
-  Cluster,
-  ClusterSpecExternalClusters,
-  ClusterSpecPrimaryUpdateStrategy,
-} from '../../../imports/cnpg-cluster-postgresql.cnpg.io';
-import { ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod } from '../../../imports/cnpg-scheduledbackup-postgresql.cnpg.io';
+  ScheduledBackup,
+  ScheduledBackupSpecBackupOwnerReference,
+  ScheduledBackupSpecMethod,
+} from '../../../imports/cnpg-scheduledbackup-postgresql.cnpg.io';
 import { cnpgServerName } from './cnpg-model';
 import type { ResolvedGeneration } from '../../model/resolved';
 import { DataBearing } from '../../constructs/data-bearing';
@@ -46,13 +46,26 @@ export class CnpgCluster extends Construct {
       metadata: { name: gen.name, namespace, labels: { 'pgfleet.io/generation': gen.name } },
       spec: {
         instances: spec.instances,
-        imageCatalogRef: { apiGroup: 'postgresql.cnpg.io', kind: spec.imageCatalog.kind, name: spec.imageCatalog.name, major: gen.postgresVersion },
+        imageCatalogRef: {
+          apiGroup: 'postgresql.cnpg.io',
+          kind: spec.imageCatalog.kind,
+          name: spec.imageCatalog.name,
+          major: gen.postgresVersion,
+        },
         storage: { size: spec.storage.size, ...(spec.storage.storageClass ? { storageClass: spec.storage.storageClass } : {}) },
         ...(Object.keys(spec.parameters).length ? { postgresql: { parameters: { ...spec.parameters } } } : {}),
         enableSuperuserAccess: spec.enableSuperuserAccess,
         primaryUpdateStrategy: spec.primaryUpdateStrategy as ClusterSpecPrimaryUpdateStrategy,
         ...(plugin
-          ? { plugins: [{ name: BARMAN_PLUGIN, isWalArchiver: true, parameters: { barmanObjectName: props.objectStoreName, serverName: this.serverName } }] }
+          ? {
+              plugins: [
+                {
+                  name: BARMAN_PLUGIN,
+                  isWalArchiver: true,
+                  parameters: { barmanObjectName: props.objectStoreName, serverName: this.serverName },
+                },
+              ],
+            }
           : {
               backup: {
                 barmanObjectStore: { ...barmanConfiguration(spec.backup, props.credentials), serverName: this.serverName },
@@ -72,7 +85,9 @@ export class CnpgCluster extends Construct {
         // A new archive folder has no base backup until the first one: take it right away.
         immediate: true,
         backupOwnerReference: ScheduledBackupSpecBackupOwnerReference.SELF,
-        ...(plugin ? { method: ScheduledBackupSpecMethod.PLUGIN, pluginConfiguration: { name: BARMAN_PLUGIN } } : { method: ScheduledBackupSpecMethod.BARMAN_OBJECT_STORE }),
+        ...(plugin
+          ? { method: ScheduledBackupSpecMethod.PLUGIN, pluginConfiguration: { name: BARMAN_PLUGIN } }
+          : { method: ScheduledBackupSpecMethod.BARMAN_OBJECT_STORE }),
       },
     });
   }
@@ -86,14 +101,27 @@ export class CnpgCluster extends Construct {
     const t = b.target!;
     const restoreFrom = (spec.generations?.[gen.index]?.restoreFrom ?? {}) as { backupID?: string };
     const recoveryTarget =
-      t.kind === 'time' ? { targetTime: t.time!.rfc3339 }
-      : t.kind === 'lsn' ? { targetLsn: t.value }
-      : t.kind === 'name' ? { targetName: t.value }
-      : undefined;
+      t.kind === 'time'
+        ? { targetTime: t.time!.rfc3339 }
+        : t.kind === 'lsn'
+          ? { targetLsn: t.value }
+          : t.kind === 'name'
+            ? { targetName: t.value }
+            : undefined;
     const external: ClusterSpecExternalClusters =
       spec.backup.method === 'plugin'
-        ? { name: source.name, plugin: { name: BARMAN_PLUGIN, parameters: { barmanObjectName: props.objectStoreName, serverName: cnpgServerName(source) } } }
-        : { name: source.name, barmanObjectStore: { ...barmanConfiguration(spec.backup, props.credentials), serverName: cnpgServerName(source), wal: { compression: spec.backup.compression, maxParallel: 8 } } as never };
+        ? {
+            name: source.name,
+            plugin: { name: BARMAN_PLUGIN, parameters: { barmanObjectName: props.objectStoreName, serverName: cnpgServerName(source) } },
+          }
+        : {
+            name: source.name,
+            barmanObjectStore: {
+              ...barmanConfiguration(spec.backup, props.credentials),
+              serverName: cnpgServerName(source),
+              wal: { compression: spec.backup.compression, maxParallel: 8 },
+            } as never,
+          };
     return {
       bootstrap: {
         recovery: {

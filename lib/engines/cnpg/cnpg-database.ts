@@ -60,7 +60,9 @@ export class CnpgDatabase extends Construct implements DatabaseEngine {
         metadata: { name: `${db.serving.name}-${spec.backup.onDemand.id}`, namespace: db.namespace },
         spec: {
           cluster: { name: db.serving.name },
-          ...(spec.backup.method === 'plugin' ? { method: BackupSpecMethod.PLUGIN, pluginConfiguration: { name: BARMAN_PLUGIN } } : { method: BackupSpecMethod.BARMAN_OBJECT_STORE }),
+          ...(spec.backup.method === 'plugin'
+            ? { method: BackupSpecMethod.PLUGIN, pluginConfiguration: { name: BARMAN_PLUGIN } }
+            : { method: BackupSpecMethod.BARMAN_OBJECT_STORE }),
         },
       });
     }

@@ -47,7 +47,6 @@ export function retentionDays(policy: unknown): number {
   return Number(m[1]) * { d: 1, w: 7, m: 31 }[m[2] as 'd' | 'w' | 'm'];
 }
 
-
 const ready = (what: string) =>
   `wait: \`kubectl -n {{namespace}} wait cluster/{{name}} --for=condition=Ready --timeout=2h\` succeeds (${what}); \`kubectl cnpg status {{name}} -n {{namespace}}\` shows the details`;
 
@@ -78,12 +77,14 @@ function majorUpgrade(when: (b: unknown, a: unknown) => boolean, extraSteps: rea
     when,
     class: 'irreversible',
     why: 'CloudNativePG upgrades {{name}} in place from PostgreSQL {{before}} to {{after}} with pg_upgrade: the data directory cannot go back to {{before}}',
-    plus: [{ class: 'downtime', why: 'the operator shuts every instance down while pg_upgrade runs (minutes to hours, with the data size)' }],
+    plus: [
+      { class: 'downtime', why: 'the operator shuts every instance down while pg_upgrade runs (minutes to hours, with the data size)' },
+    ],
     steps: [
-      'before: check the last base backup is recent: `kubectl -n {{namespace}} get objectstore {{database}}-backups -o jsonpath=\'{.status.serverRecoveryWindow.{{name}}-pg{{before}}.lastSuccessfulBackupTime}\'` (in-tree barmanObjectStore: the cluster\'s `.status.lastSuccessfulBackup`); else take one with backup.onDemand.id first. It stays in the old archive folder {{name}}-pg{{before}}, which no restore of {{name}} reads after the upgrade',
+      "before: check the last base backup is recent: `kubectl -n {{namespace}} get objectstore {{database}}-backups -o jsonpath='{.status.serverRecoveryWindow.{{name}}-pg{{before}}.lastSuccessfulBackupTime}'` (in-tree barmanObjectStore: the cluster's `.status.lastSuccessfulBackup`); else take one with backup.onDemand.id first. It stays in the old archive folder {{name}}-pg{{before}}, which no restore of {{name}} reads after the upgrade",
       'wait: the major-upgrade Job runs pg_upgrade: `kubectl -n {{namespace}} get jobs -l cnpg.io/cluster={{name}} -w`',
-      'wait: `kubectl -n {{namespace}} get cluster {{name}} -o jsonpath=\'{.status.pgDataImageInfo.majorVersion}\'` prints {{after}} and `kubectl -n {{namespace}} wait cluster/{{name}} --for=condition=Ready --timeout=2h` succeeds',
-      'manual: if the upgrade Job fails, the old data directory is kept: revert this change (git revert, synth, pulumi up) so the operator starts PostgreSQL {{before}} again, and read the Job\'s log',
+      "wait: `kubectl -n {{namespace}} get cluster {{name}} -o jsonpath='{.status.pgDataImageInfo.majorVersion}'` prints {{after}} and `kubectl -n {{namespace}} wait cluster/{{name}} --for=condition=Ready --timeout=2h` succeeds",
+      "manual: if the upgrade Job fails, the old data directory is kept: revert this change (git revert, synth, pulumi up) so the operator starts PostgreSQL {{before}} again, and read the Job's log",
       'follow-up: take a base backup into the new archive folder {{name}}-pg{{after}} right away (set backup.onDemand.id, e.g. to pg{{after}}): until one exists, no point in time after the upgrade can be restored',
       ...extraSteps,
     ],
@@ -100,8 +101,10 @@ export const cnpgChangeRules: readonly ChangeRule[] = [
     class: 'new-cluster',
     why: 'new cluster {{name}}: {{bootstrap}}, into its own archive folder; the live clusters are untouched',
     steps: [
-      'before: the target must lie in {{source}}\'s recoverability window: `kubectl -n {{namespace}} get objectstore {{database}}-backups -o jsonpath=\'{.status.serverRecoveryWindow}\'` shows a firstRecoverabilityPoint for {{source}}\'s folder before {{target}} (in-tree barmanObjectStore: `kubectl -n {{namespace}} get cluster {{source}} -o jsonpath=\'{.status.firstRecoverabilityPoint}\'`); else the restore fails, or stops early',
-      ready('a restore first replays the archived WAL up to the target: follow it with `kubectl -n {{namespace}} logs -l cnpg.io/cluster={{name}} -f`'),
+      "before: the target must lie in {{source}}'s recoverability window: `kubectl -n {{namespace}} get objectstore {{database}}-backups -o jsonpath='{.status.serverRecoveryWindow}'` shows a firstRecoverabilityPoint for {{source}}'s folder before {{target}} (in-tree barmanObjectStore: `kubectl -n {{namespace}} get cluster {{source}} -o jsonpath='{.status.firstRecoverabilityPoint}'`); else the restore fails, or stops early",
+      ready(
+        'a restore first replays the archived WAL up to the target: follow it with `kubectl -n {{namespace}} logs -l cnpg.io/cluster={{name}} -f`',
+      ),
       'check: the first base backup of the new archive folder completes: `kubectl -n {{namespace}} get backups -l cnpg.io/cluster={{name}}` (the ScheduledBackup takes one immediately)',
     ],
   },
@@ -147,9 +150,12 @@ export const cnpgChangeRules: readonly ChangeRule[] = [
     why: 'externalClusters only serve a bootstrap from another cluster: nothing reads them once {{name}} exists',
   },
   // pg_upgrade carries planner statistics from PostgreSQL 18 on; below, the plan says to refresh them.
-  majorUpgrade((b, a) => raised(b, a) && (a as number) < 18, [
-    'manual: refresh planner statistics, which pg_upgrade does not carry below PostgreSQL 18: `kubectl -n {{namespace}} exec $(kubectl -n {{namespace}} get cluster {{name}} -o jsonpath=\'{.status.currentPrimary}\') -- vacuumdb --all --analyze-in-stages`',
-  ]),
+  majorUpgrade(
+    (b, a) => raised(b, a) && (a as number) < 18,
+    [
+      "manual: refresh planner statistics, which pg_upgrade does not carry below PostgreSQL 18: `kubectl -n {{namespace}} exec $(kubectl -n {{namespace}} get cluster {{name}} -o jsonpath='{.status.currentPrimary}') -- vacuumdb --all --analyze-in-stages`",
+    ],
+  ),
   majorUpgrade(raised, []),
   {
     kind: CLUSTER,
@@ -202,14 +208,14 @@ export const cnpgChangeRules: readonly ChangeRule[] = [
     when: raised,
     class: 'safe',
     why: 'scale out from {{before}} to {{after}} instances: new replicas are cloned from the primary online',
-    steps: ['wait: `kubectl -n {{namespace}} get cluster {{name}} -o jsonpath=\'{.status.readyInstances}\'` prints {{after}}'],
+    steps: ["wait: `kubectl -n {{namespace}} get cluster {{name}} -o jsonpath='{.status.readyInstances}'` prints {{after}}"],
   },
   {
     kind: CLUSTER,
     path: 'spec.instances',
     class: 'safe',
     why: 'scale in from {{before}} to {{after}} instances: the operator removes replicas and their PVCs; the primary keeps serving (fewer copies, less availability)',
-    steps: ['wait: `kubectl -n {{namespace}} get cluster {{name}} -o jsonpath=\'{.status.readyInstances}\'` prints {{after}}'],
+    steps: ["wait: `kubectl -n {{namespace}} get cluster {{name}} -o jsonpath='{.status.readyInstances}'` prints {{after}}"],
   },
   {
     kind: CLUSTER,
@@ -218,7 +224,7 @@ export const cnpgChangeRules: readonly ChangeRule[] = [
     class: 'safe',
     why: 'volumes grow from {{before}} to {{after}} online, if the StorageClass allows expansion',
     steps: [
-      'before: check the StorageClass allows it: `kubectl get storageclass <class> -o jsonpath=\'{.allowVolumeExpansion}\'` prints true (otherwise the PVCs stay at {{before}})',
+      "before: check the StorageClass allows it: `kubectl get storageclass <class> -o jsonpath='{.allowVolumeExpansion}'` prints true (otherwise the PVCs stay at {{before}})",
       'wait: `kubectl -n {{namespace}} get pvc -l cnpg.io/cluster={{name}}` shows capacity {{after}} on every PVC',
     ],
   },
@@ -228,26 +234,35 @@ export const cnpgChangeRules: readonly ChangeRule[] = [
     class: 'no-op',
     why: 'the StorageClass applies to volumes created from now on (new instances); existing PVCs keep theirs',
   },
-  ...POSTMASTER_PARAMETERS.map(
-    (p): ChangeRule => ({
-      kind: CLUSTER,
-      path: `spec.postgresql.parameters.${p}`,
-      class: 'restart',
-      why: `${p} takes effect only at server start: the operator restarts the instances, replicas first, then the primary (${'{{before}}'} → ${'{{after}}'})`,
-      steps: [ready('every instance restarted with the new setting; `kubectl cnpg status` lists no pending restart')],
-    }),
-  ),
+  ...POSTMASTER_PARAMETERS.map((p): ChangeRule => ({
+    kind: CLUSTER,
+    path: `spec.postgresql.parameters.${p}`,
+    class: 'restart',
+    why: `${p} takes effect only at server start: the operator restarts the instances, replicas first, then the primary (${'{{before}}'} → ${'{{after}}'})`,
+    steps: [ready('every instance restarted with the new setting; `kubectl cnpg status` lists no pending restart')],
+  })),
   {
     kind: CLUSTER,
     path: 'spec.postgresql',
     class: 'safe',
     why: 'PostgreSQL reloads this setting without a restart',
   },
-  { kind: CLUSTER, path: 'spec.enableSuperuserAccess', class: 'safe', why: 'the operator enables or disables the postgres superuser login ({{before}} → {{after}}) without a restart' },
+  {
+    kind: CLUSTER,
+    path: 'spec.enableSuperuserAccess',
+    class: 'safe',
+    why: 'the operator enables or disables the postgres superuser login ({{before}} → {{after}}) without a restart',
+  },
   { kind: CLUSTER, path: 'spec.primaryUpdateStrategy', class: 'safe', why: 'applies to the next rolling update' },
 
   // --- Backups -------------------------------------------------------------------------------
-  { kind: SCHEDULED_BACKUP, path: '', on: 'added', class: 'safe', why: 'scheduled base backups of {{generation}}, the first one right away' },
+  {
+    kind: SCHEDULED_BACKUP,
+    path: '',
+    on: 'added',
+    class: 'safe',
+    why: 'scheduled base backups of {{generation}}, the first one right away',
+  },
   {
     kind: SCHEDULED_BACKUP,
     path: '',
@@ -255,14 +270,19 @@ export const cnpgChangeRules: readonly ChangeRule[] = [
     class: 'safe',
     why: 'no more scheduled base backups of {{generation}}; backups taken so far stay in the object store until retention removes them',
   },
-  { kind: SCHEDULED_BACKUP, path: 'spec.schedule', class: 'safe', why: 'base backups of {{generation}} follow the new schedule ({{before}} → {{after}}) from the next run' },
+  {
+    kind: SCHEDULED_BACKUP,
+    path: 'spec.schedule',
+    class: 'safe',
+    why: 'base backups of {{generation}} follow the new schedule ({{before}} → {{after}}) from the next run',
+  },
   {
     kind: BACKUP,
     path: '',
     on: 'added',
     class: 'safe',
     why: 'takes a base backup of {{generation}} now',
-    steps: ['wait: `kubectl -n {{namespace}} get backup {{name}} -o jsonpath=\'{.status.phase}\'` prints completed'],
+    steps: ["wait: `kubectl -n {{namespace}} get backup {{name}} -o jsonpath='{.status.phase}'` prints completed"],
   },
   {
     kind: BACKUP,
@@ -271,7 +291,12 @@ export const cnpgChangeRules: readonly ChangeRule[] = [
     class: 'safe',
     why: 'only the Backup object goes: the backup itself stays in the object store until retention removes it',
   },
-  { kind: BACKUP, path: 'spec', class: 'no-op', why: 'a Backup runs once: editing it does nothing (change backup.onDemand.id to take another)' },
+  {
+    kind: BACKUP,
+    path: 'spec',
+    class: 'no-op',
+    why: 'a Backup runs once: editing it does nothing (change backup.onDemand.id to take another)',
+  },
 
   // --- The archive ---------------------------------------------------------------------------
   ...retention,

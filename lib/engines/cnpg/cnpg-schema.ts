@@ -10,7 +10,12 @@ const cnpgGeneration = z
   .superRefine((g, ctx) => {
     // CNPG picks the base backup itself only for time and LSN targets.
     if (g.restoreFrom?.targetName !== undefined && g.restoreFrom.backupID === undefined) {
-      issue(ctx, 'a backupID with targetName: CloudNativePG cannot choose the base backup for a named restore point', 'add restoreFrom.backupID (see `kubectl get backups`)', ['restoreFrom', 'backupID']);
+      issue(
+        ctx,
+        'a backupID with targetName: CloudNativePG cannot choose the base backup for a named restore point',
+        'add restoreFrom.backupID (see `kubectl get backups`)',
+        ['restoreFrom', 'backupID'],
+      );
     }
   });
 
@@ -26,11 +31,9 @@ const cnpgBackup = z
      */
     method: z.enum(['plugin', 'barmanObjectStore']).default('plugin'),
     /** Archive prefix; each cluster writes below it in a folder named by its serverName. */
-    destinationPath: z
-      .string()
-      .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^/\s]+)*\/$/, {
-        message: 'an s3:// URL of a prefix ending in "/", e.g. s3://dal-site-backups/indigo/forgejo/postgres/',
-      }),
+    destinationPath: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^/\s]+)*\/$/, {
+      message: 'an s3:// URL of a prefix ending in "/", e.g. s3://dal-site-backups/indigo/forgejo/postgres/',
+    }),
     /** @default - AWS S3 */
     endpointURL: z.string().url().optional(),
     /** Where the S3 access key comes from. */
@@ -47,7 +50,10 @@ const cnpgBackup = z
     /** Base backup schedule, six fields with seconds first. @default "0 0 0 * * *" */
     schedule: cron6.default('0 0 0 * * *'),
     /** Change this id to take one more base backup now (a `Backup` named `<cluster>-<id>`). @default - none */
-    onDemand: z.object({ id: objectName(20) }).strict().optional(),
+    onDemand: z
+      .object({ id: objectName(20) })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -74,9 +80,15 @@ export const cnpgDatabase = z
     /** postgresql.conf parameters. @default {} */
     parameters: z.record(z.string(), z.string()).default({}),
     /** Application database created by initdb (and kept by a restore). @default app */
-    database: z.string().regex(/^[a-z_][a-z0-9_]*$/, { message: 'a lower-case SQL identifier' }).default('app'),
+    database: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, { message: 'a lower-case SQL identifier' })
+      .default('app'),
     /** Owner of that database; its credentials are in `<cluster>-app`. @default app */
-    owner: z.string().regex(/^[a-z_][a-z0-9_]*$/, { message: 'a lower-case SQL identifier' }).default('app'),
+    owner: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, { message: 'a lower-case SQL identifier' })
+      .default('app'),
     /** @default false */
     enableSuperuserAccess: z.boolean().default(false),
     /** @default unsupervised */

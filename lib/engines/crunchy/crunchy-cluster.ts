@@ -101,21 +101,23 @@ export class CrunchyCluster extends Construct {
         // PGO copies these labels onto every pod, PVC and Job of the cluster (NetworkPolicy selects them).
         metadata: { labels: { 'pgfleet.io/database': props.database, 'pgfleet.io/generation': gen.name } },
         instances: this.instances(spec),
-        users: spec.users.map(
-          (u): PostgresClusterSpecUsers => ({
-            name: u.name,
-            ...(u.databases.length ? { databases: [...u.databases] } : {}),
-            ...(u.options ? { options: u.options } : {}),
-            ...(u.passwordType ? { password: { type: u.passwordType as PostgresClusterSpecUsersPasswordType } } : {}),
-          }),
-        ),
-        ...(Object.keys(spec.parameters).length ? { patroni: { dynamicConfiguration: { postgresql: { parameters: { ...spec.parameters } } } } } : {}),
+        users: spec.users.map((u): PostgresClusterSpecUsers => ({
+          name: u.name,
+          ...(u.databases.length ? { databases: [...u.databases] } : {}),
+          ...(u.options ? { options: u.options } : {}),
+          ...(u.passwordType ? { password: { type: u.passwordType as PostgresClusterSpecUsersPasswordType } } : {}),
+        })),
+        ...(Object.keys(spec.parameters).length
+          ? { patroni: { dynamicConfiguration: { postgresql: { parameters: { ...spec.parameters } } } } }
+          : {}),
         backups: {
           pgbackrest: {
             ...(props.repoCredentialsSecret ? { configuration: [{ secret: { name: props.repoCredentialsSecret } }] } : {}),
             global: this.global(spec, namespace),
             repos: spec.backups.repos.map((r) => this.repo(r)),
-            ...(props.manualBackup ? { manual: { repoName: props.manualBackup.repoName, options: backupOptions(props.manualBackup.type) } } : {}),
+            ...(props.manualBackup
+              ? { manual: { repoName: props.manualBackup.repoName, options: backupOptions(props.manualBackup.type) } }
+              : {}),
             ...(g?.restoreInPlace
               ? {
                   restore: {
@@ -138,8 +140,14 @@ export class CrunchyCluster extends Construct {
   private instances(spec: CrunchyDatabaseSpec): PostgresClusterSpecInstances[] {
     return spec.instances.map((s) => {
       const volume = s.storage ?? spec.storage;
-      const requests = { ...(s.requests?.cpu ? { cpu: Request.fromString(s.requests.cpu) } : {}), ...(s.requests?.memory ? { memory: Request.fromString(s.requests.memory) } : {}) };
-      const limits = { ...(s.limits?.cpu ? { cpu: Limit.fromString(s.limits.cpu) } : {}), ...(s.limits?.memory ? { memory: Limit.fromString(s.limits.memory) } : {}) };
+      const requests = {
+        ...(s.requests?.cpu ? { cpu: Request.fromString(s.requests.cpu) } : {}),
+        ...(s.requests?.memory ? { memory: Request.fromString(s.requests.memory) } : {}),
+      };
+      const limits = {
+        ...(s.limits?.cpu ? { cpu: Limit.fromString(s.limits.cpu) } : {}),
+        ...(s.limits?.memory ? { memory: Limit.fromString(s.limits.memory) } : {}),
+      };
       return {
         name: s.name,
         replicas: s.replicas,
@@ -169,7 +177,11 @@ export class CrunchyCluster extends Construct {
 
   private repo(r: CrunchyDatabaseSpec['backups']['repos'][number]): PostgresClusterSpecBackupsPgbackrestRepos {
     const s = r.schedules;
-    const schedules = { ...(s.full ? { full: s.full } : {}), ...(s.differential ? { differential: s.differential } : {}), ...(s.incremental ? { incremental: s.incremental } : {}) };
+    const schedules = {
+      ...(s.full ? { full: s.full } : {}),
+      ...(s.differential ? { differential: s.differential } : {}),
+      ...(s.incremental ? { incremental: s.incremental } : {}),
+    };
     return {
       name: r.name,
       ...(Object.keys(schedules).length ? { schedules } : {}),

@@ -42,7 +42,10 @@ export class CrunchyDatabase extends Construct implements DatabaseEngine {
           generation: gen,
           generationSpec: generationSpecOf(db, gen),
           repoCredentialsSecret: credentials?.secretName,
-          manualBackup: manual && manualOn === gen.name ? { id: manual.id, type: manual.type, repoName: manual.repoName ?? spec.backups.repos[0].name } : undefined,
+          manualBackup:
+            manual && manualOn === gen.name
+              ? { id: manual.id, type: manual.type, repoName: manual.repoName ?? spec.backups.repos[0].name }
+              : undefined,
         }),
     );
 

@@ -146,14 +146,18 @@ function transitions(db: CrunchyDb, gen: ResolvedGeneration, before: GenerationS
       path: vpath,
       value: av,
       allowed: `${was.to}: ${gen.name}'s data directory was upgraded to PostgreSQL ${was.to}`,
-      fix: av < was.to
-        ? `set postgresVersion: ${was.to} together with removing upgrade`
-        : `set postgresVersion: ${was.to} first; a further major starts again with upgrade: {to: ${av}, phase: prepare}`,
+      fix:
+        av < was.to
+          ? `set postgresVersion: ${was.to} together with removing upgrade`
+          : `set postgresVersion: ${was.to} first; a further major starts again with upgrade: {to: ${av}, phase: prepare}`,
     });
   }
 
   // PGO deletes the PVC of a volume repository that leaves the spec (cleanupRepoResources).
-  const volumeRepos = (e: GenerationState) => String(e.extra?.volumeRepos ?? '').split(',').filter(Boolean);
+  const volumeRepos = (e: GenerationState) =>
+    String(e.extra?.volumeRepos ?? '')
+      .split(',')
+      .filter(Boolean);
   const kept = new Set(volumeRepos(after));
   for (const repo of volumeRepos(before)) {
     if (kept.has(repo) || ack.has(destroysDataPhrase(gen.name))) continue;

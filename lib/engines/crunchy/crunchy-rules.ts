@@ -24,8 +24,7 @@ const restoreDone =
   'wait: the restore Job finishes: `kubectl -n {{namespace}} logs -f job/{{name}}-pgbackrest-restore`, then `kubectl -n {{namespace}} get postgrescluster {{name}} -o jsonpath=\'{.status.conditions[?(@.type=="PostgresDataInitialized")].status}\'` prints True';
 const restoreEvents =
   'check: no InvalidDataSource event: `kubectl -n {{namespace}} get events --field-selector involvedObject.name={{name}}` (the source cluster must exist and have the repository)';
-const pvPatch =
-  `manual: keep the repository volume when the cluster is deleted: \`for pv in $(kubectl -n {{namespace}} get pvc -l ${SELECTOR},postgres-operator.crunchydata.com/pgbackrest-volume -o jsonpath='{.items[*].spec.volumeName}'); do kubectl patch pv "$pv" -p '{"spec":{"persistentVolumeReclaimPolicy":"Retain"}}'; done\`, and record the PV names in the runbook`;
+const pvPatch = `manual: keep the repository volume when the cluster is deleted: \`for pv in $(kubectl -n {{namespace}} get pvc -l ${SELECTOR},postgres-operator.crunchydata.com/pgbackrest-volume -o jsonpath='{.items[*].spec.volumeName}'); do kubectl patch pv "$pv" -p '{"spec":{"persistentVolumeReclaimPolicy":"Retain"}}'; done\`, and record the PV names in the runbook`;
 const storageClassCheck =
   'check: the repository StorageClass retains volumes: `kubectl get storageclass $(kubectl -n {{namespace}} get pvc -l ' +
   SELECTOR +
@@ -36,7 +35,9 @@ const instancePods = `$(kubectl -n {{namespace}} get pod -l ${SELECTOR},postgres
 
 const isRestore = (c: ChangeContext) => c.state.after?.bootstrap.startsWith('restore') ?? false;
 const annotation = (c: ChangeContext, value: string) =>
-  Object.entries(c.after?.metadata?.annotations ?? {}).some(([k, v]) => /^pgfleet\.io\/repo[1-4]-on-cluster-delete$/.test(k) && v === value);
+  Object.entries(c.after?.metadata?.annotations ?? {}).some(
+    ([k, v]) => /^pgfleet\.io\/repo[1-4]-on-cluster-delete$/.test(k) && v === value,
+  );
 
 /** The PostgresCluster's `spec.postgresVersion` goes up in this change (the upgrade's complete phase). */
 const versionRaised = (c: ChangeContext) => Number(c.after?.spec?.postgresVersion) > Number(c.before?.spec?.postgresVersion);
@@ -49,7 +50,12 @@ const upgradeAllowed = (c: ChangeContext) => c.after?.metadata?.annotations?.[PG
  * at synth), the same size written differently changes nothing.
  */
 function sizeRules(path: string, what: string, grow: 'grow' | 'grows', growSteps: ChangeRule['steps']): ChangeRule[] {
-  const rule = (change: 'grows' | 'shrinks' | 'same' | undefined, cls: ChangeClass, why: string, steps: ChangeRule['steps'] = []): ChangeRule => ({
+  const rule = (
+    change: 'grows' | 'shrinks' | 'same' | undefined,
+    cls: ChangeClass,
+    why: string,
+    steps: ChangeRule['steps'] = [],
+  ): ChangeRule => ({
     kind: CLUSTER,
     path,
     on: 'changed',
@@ -79,10 +85,12 @@ function added(restore: boolean, protection: 'kept-by-pv-patch' | 'kept-by-stora
     kind: CLUSTER,
     path: '',
     on: 'added',
-    when: (_b, _a, c) => isRestore(c) === restore && (protection === 'other' ? !annotation(c, 'kept-by-pv-patch') && !annotation(c, 'kept-by-storage-class') : annotation(c, protection)),
+    when: (_b, _a, c) =>
+      isRestore(c) === restore &&
+      (protection === 'other' ? !annotation(c, 'kept-by-pv-patch') && !annotation(c, 'kept-by-storage-class') : annotation(c, protection)),
     class: 'new-cluster',
     why: restore
-      ? 'new cluster {{name}} ({{bootstrap}}) with its own repositories; PGO reads the source\'s repository, which must keep existing until the restore is done; the live clusters are untouched'
+      ? "new cluster {{name}} ({{bootstrap}}) with its own repositories; PGO reads the source's repository, which must keep existing until the restore is done; the live clusters are untouched"
       : 'new cluster {{name}} ({{bootstrap}}) with its own repositories',
     steps: [
       ...(restore ? [restoreDone, restoreEvents] : []),
@@ -131,7 +139,7 @@ export const crunchyChangeRules: readonly ChangeRule[] = [
     plus: [{ class: 'downtime', why: 'the cluster shuts down while pg_upgrade runs' }],
     why: 'PGUpgrade {{after}} may now upgrade {{name}}: PGO shuts the cluster down (spec.shutdown) and runs pg_upgrade, a one-way change of the data directory',
     steps: [
-      'before: take a full backup: set backups.manual: {id: <new id>, type: full} for {{generation}}, apply, and wait for `kubectl -n {{namespace}} get postgrescluster {{name}} -o jsonpath=\'{.status.pgbackrest.manualBackup.finished}\'` to print true',
+      "before: take a full backup: set backups.manual: {id: <new id>, type: full} for {{generation}}, apply, and wait for `kubectl -n {{namespace}} get postgrescluster {{name}} -o jsonpath='{.status.pgbackrest.manualBackup.finished}'` to print true",
       `before: make room for pg_upgrade on the primary's data volume: with transferMethod Copy (or CopyFileRange where the filesystem does not share blocks) it writes a second copy of the data next to the first, so \`kubectl -n {{namespace}} exec ${PRIMARY} -c database -- df -h /pgdata\` must show more available than used, else grow storage.size first; Link (hard links) and Clone (reflinks, on filesystems that support them) need almost no room`,
       'wait: `kubectl -n {{namespace}} get pgupgrade {{after}} -o jsonpath=\'{.status.conditions[?(@.type=="Succeeded")].status}\'` prints True (Progressing=False/PGClusterNotShutdown means the cluster is still shutting down)',
       'follow-up: set upgrade.phase: complete for {{generation}}',
@@ -143,7 +151,7 @@ export const crunchyChangeRules: readonly ChangeRule[] = [
     on: 'removed',
     when: (_b, _a, c) => !versionRaised(c),
     class: 'destroys-data',
-    why: 'the upgrade is abandoned and {{name}} starts again on its old major: safe only if PGUpgrade {{before}} has not started; once pg_upgrade has run with transferMethod Link, the old data directory shares its files with the new one and no longer starts (its replicas\' old data is already removed), and only a restore brings it back',
+    why: "the upgrade is abandoned and {{name}} starts again on its old major: safe only if PGUpgrade {{before}} has not started; once pg_upgrade has run with transferMethod Link, the old data directory shares its files with the new one and no longer starts (its replicas' old data is already removed), and only a restore brings it back",
     steps: [
       `before: check that PGUpgrade {{before}} has not started: \`kubectl -n {{namespace}} get pgupgrade {{before}} -o jsonpath='{.status.conditions}'\` shows it waiting (Progressing False, e.g. PGClusterNotShutdown) and \`kubectl -n {{namespace}} get job {{before}}-pgdata\` finds no Job; if pg_upgrade has run, do not abandon: set upgrade.phase: complete for {{generation}} instead`,
     ],
@@ -177,7 +185,10 @@ export const crunchyChangeRules: readonly ChangeRule[] = [
     when: (b, a) => b === true && a !== true,
     class: 'restart',
     why: 'PGO starts {{name}} again',
-    steps: [primaryUp, 'manual: take down the maintenance page put up when {{name}} was shut down, once the primary runs and the checks pass'],
+    steps: [
+      primaryUp,
+      'manual: take down the maintenance page put up when {{name}} was shut down, once the primary runs and the checks pass',
+    ],
   },
   {
     kind: CLUSTER,
@@ -232,8 +243,18 @@ export const crunchyChangeRules: readonly ChangeRule[] = [
       "wait: `kubectl -n {{namespace}} get postgrescluster {{name}} -o jsonpath='{.status.pgbackrest.manualBackup}'` shows id {{after}} with finished: true and succeeded: 1",
     ],
   },
-  { kind: CLUSTER, path: `metadata.annotations.${PGO_ANNOTATIONS.backup}`, class: 'no-op', why: 'the backup annotation goes; nothing runs' },
-  { kind: CLUSTER, path: 'spec.backups.pgbackrest.manual', class: 'no-op', why: 'describes the next one-off backup; nothing runs until the backup annotation changes' },
+  {
+    kind: CLUSTER,
+    path: `metadata.annotations.${PGO_ANNOTATIONS.backup}`,
+    class: 'no-op',
+    why: 'the backup annotation goes; nothing runs',
+  },
+  {
+    kind: CLUSTER,
+    path: 'spec.backups.pgbackrest.manual',
+    class: 'no-op',
+    why: 'describes the next one-off backup; nothing runs until the backup annotation changes',
+  },
   {
     kind: CLUSTER,
     path: `${REPOS}[*]`,
@@ -265,8 +286,15 @@ export const crunchyChangeRules: readonly ChangeRule[] = [
     steps: ['follow-up: take a full backup into it (backups.manual with its repoName), so restores can use it'],
   },
   { kind: CLUSTER, path: `${REPOS}[*].schedules`, class: 'safe', why: 'backup CronJobs change' },
-  ...sizeRules(`${REPOS}[*].volume.volumeClaimSpec.resources.requests.storage`, 'the repository volume', 'grows', [expansionCheck('postgres-operator.crunchydata.com/pgbackrest-volume')]),
-  { kind: CLUSTER, path: `${REPOS}[*].volume.volumeClaimSpec`, class: 'no-op', why: 'PGO does not change an existing repository PVC (only its size)' },
+  ...sizeRules(`${REPOS}[*].volume.volumeClaimSpec.resources.requests.storage`, 'the repository volume', 'grows', [
+    expansionCheck('postgres-operator.crunchydata.com/pgbackrest-volume'),
+  ]),
+  {
+    kind: CLUSTER,
+    path: `${REPOS}[*].volume.volumeClaimSpec`,
+    class: 'no-op',
+    why: 'PGO does not change an existing repository PVC (only its size)',
+  },
   {
     kind: CLUSTER,
     path: 'spec.backups.pgbackrest.global',
@@ -297,14 +325,42 @@ export const crunchyChangeRules: readonly ChangeRule[] = [
       'follow-up: remove restoreInPlace (PGO then sees restore.enabled absent) and its acknowledgement',
     ],
   },
-  { kind: CLUSTER, path: `metadata.annotations.${PGO_ANNOTATIONS.restore}`, class: 'no-op', why: 'the restore annotation goes; nothing runs' },
-  { kind: CLUSTER, path: 'spec.backups.pgbackrest.restore', when: (_b, a) => a === undefined, class: 'safe', why: 'in-place restores are disabled again' },
-  { kind: CLUSTER, path: 'spec.backups.pgbackrest.restore', class: 'no-op', why: 'describes an in-place restore; nothing runs until the restore annotation changes' },
+  {
+    kind: CLUSTER,
+    path: `metadata.annotations.${PGO_ANNOTATIONS.restore}`,
+    class: 'no-op',
+    why: 'the restore annotation goes; nothing runs',
+  },
+  {
+    kind: CLUSTER,
+    path: 'spec.backups.pgbackrest.restore',
+    when: (_b, a) => a === undefined,
+    class: 'safe',
+    why: 'in-place restores are disabled again',
+  },
+  {
+    kind: CLUSTER,
+    path: 'spec.backups.pgbackrest.restore',
+    class: 'no-op',
+    why: 'describes an in-place restore; nothing runs until the restore annotation changes',
+  },
   { kind: CLUSTER, path: 'metadata.annotations', class: 'no-op', why: 'pgfleet bookkeeping annotations only' },
   // --- Instances, users, configuration ------------------------------------------------------------
-  { kind: CLUSTER, path: 'spec.instances[*].replicas', class: 'safe', why: 'replicas {{before}} → {{after}}: PGO adds or removes replica pods' },
-  ...sizeRules('spec.instances[*].dataVolumeClaimSpec.resources.requests.storage', 'the data volumes', 'grow', [expansionCheck('postgres-operator.crunchydata.com/data=postgres')]),
-  { kind: CLUSTER, path: 'spec.instances[*].dataVolumeClaimSpec', class: 'no-op', why: 'PGO does not change existing data PVCs (only their size)' },
+  {
+    kind: CLUSTER,
+    path: 'spec.instances[*].replicas',
+    class: 'safe',
+    why: 'replicas {{before}} → {{after}}: PGO adds or removes replica pods',
+  },
+  ...sizeRules('spec.instances[*].dataVolumeClaimSpec.resources.requests.storage', 'the data volumes', 'grow', [
+    expansionCheck('postgres-operator.crunchydata.com/data=postgres'),
+  ]),
+  {
+    kind: CLUSTER,
+    path: 'spec.instances[*].dataVolumeClaimSpec',
+    class: 'no-op',
+    why: 'PGO does not change existing data PVCs (only their size)',
+  },
   { kind: CLUSTER, path: 'spec.instances[*].resources', class: 'restart', why: 'PGO rolls the instance pods, replicas first' },
   {
     kind: CLUSTER,
@@ -314,7 +370,12 @@ export const crunchyChangeRules: readonly ChangeRule[] = [
   },
   { kind: CLUSTER, path: 'spec.users', on: 'removed', class: 'no-op', why: 'PGO does not drop users or revoke access' },
   { kind: CLUSTER, path: 'spec.users', class: 'safe', why: 'PGO creates or alters roles (ALTER ROLE); removing one drops nothing' },
-  { kind: CLUSTER, path: 'spec.patroni', class: 'restart', why: 'Patroni applies the parameters; some (e.g. shared_buffers) restart PostgreSQL' },
+  {
+    kind: CLUSTER,
+    path: 'spec.patroni',
+    class: 'restart',
+    why: 'Patroni applies the parameters; some (e.g. shared_buffers) restart PostgreSQL',
+  },
   { kind: CLUSTER, path: 'spec.image', class: 'restart', why: 'PGO rolls the instance pods onto image {{after}}' },
   { kind: CLUSTER, path: 'spec.metadata', class: 'restart', why: 'labels of every pod change: PGO rolls them' },
   // --- Objects around the clusters ----------------------------------------------------------------

@@ -32,7 +32,9 @@ const repoName = z.string().superRefine((v, ctx) => {
   issue(
     ctx,
     'repo1, repo2, repo3 or repo4: pgBackRest has four repository slots and PGO names repositories after them',
-    digit !== undefined && Number(digit) > 4 ? 'use a free slot from repo1 to repo4 (at most four repositories per cluster)' : 'rename it to repo1, repo2, repo3 or repo4',
+    digit !== undefined && Number(digit) > 4
+      ? 'use a free slot from repo1 to repo4 (at most four repositories per cluster)'
+      : 'rename it to repo1, repo2, repo3 or repo4',
   );
 }) as unknown as z.ZodType<RepoName>;
 
@@ -171,7 +173,9 @@ const repo = z
       issue(
         ctx,
         'exactly one of volume, s3, gcs or azure per repository',
-        set.length === 0 ? 'add where the repository lives, e.g. volume: {size: 20Gi, storageClass: ..., onClusterDelete: ...}' : `keep one of ${set.join(', ')}; put the other in its own repository (repo1..repo4)`,
+        set.length === 0
+          ? 'add where the repository lives, e.g. volume: {size: 20Gi, storageClass: ..., onClusterDelete: ...}'
+          : `keep one of ${set.join(', ')}; put the other in its own repository (repo1..repo4)`,
         set.length > 1 ? [set[1]] : [],
       );
     }
@@ -190,7 +194,9 @@ const manualBackup = z
     id: z
       .string()
       .max(63)
-      .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, { message: 'letters, digits, "-", "_" and ".", e.g. 2026-11-20-before-upgrade' }),
+      .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, {
+        message: 'letters, digits, "-", "_" and ".", e.g. 2026-11-20-before-upgrade',
+      }),
     /** @default full */
     type: z.enum(['full', 'diff', 'incr']).default('full'),
     /** @default - the first repository */
@@ -209,7 +215,9 @@ const backups = z
      * `compress-type`). Repository paths and retention come from `repos`; credentials never go here.
      * @default {}
      */
-    global: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'a pgBackRest option name such as compress-type' }), z.string()).default({}),
+    global: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'a pgBackRest option name such as compress-type' }), z.string())
+      .default({}),
     /** Take a one-off backup now (`backups.pgbackrest.manual` + annotation). @default - none */
     manual: manualBackup.optional(),
   })
@@ -217,14 +225,30 @@ const backups = z
   .superRefine((b, ctx) => {
     const names = new Set<string>();
     b.repos.forEach((r, i) => {
-      if (names.has(r.name)) issue(ctx, 'each repository name once', `give this repository a free name (${REPO_NAMES.filter((n) => !names.has(n)).join(', ')})`, ['repos', i, 'name']);
+      if (names.has(r.name))
+        issue(
+          ctx,
+          'each repository name once',
+          `give this repository a free name (${REPO_NAMES.filter((n) => !names.has(n)).join(', ')})`,
+          ['repos', i, 'name'],
+        );
       names.add(r.name);
     });
     for (const key of Object.keys(b.global)) {
       if (GLOBAL_MANAGED.test(key)) {
-        issue(ctx, 'options pgfleet does not set itself: repository paths are derived from the generation, retention comes from repos[].retention', `remove ${key}; set repos[].retention (or pathPrefix) instead`, ['global', key]);
+        issue(
+          ctx,
+          'options pgfleet does not set itself: repository paths are derived from the generation, retention comes from repos[].retention',
+          `remove ${key}; set repos[].retention (or pathPrefix) instead`,
+          ['global', key],
+        );
       } else if (GLOBAL_SECRET.test(key)) {
-        issue(ctx, 'no credentials: global is rendered in clear text into dist/', `remove ${key}; give the repository credentials (vault or existingSecret) instead`, ['global', key]);
+        issue(
+          ctx,
+          'no credentials: global is rendered in clear text into dist/',
+          `remove ${key}; give the repository credentials (vault or existingSecret) instead`,
+          ['global', key],
+        );
       }
     }
   });
@@ -305,16 +329,25 @@ const restoreInPlace = z
     /** Stop at this instant (explicit offset). @default - replay all WAL */
     targetTime: targetTime.optional(),
     /** Stop at this WAL location. @default - none */
-    targetLSN: z.string().regex(/^[0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8}$/, { message: 'a WAL location such as 0/3000060' }).optional(),
+    targetLSN: z
+      .string()
+      .regex(/^[0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8}$/, { message: 'a WAL location such as 0/3000060' })
+      .optional(),
     /** Stop at this restore point. @default - none */
     targetName: z.string().min(1).optional(),
   })
   .strict()
   .superRefine((r, ctx) => {
     const set = TARGET_FIELDS.filter((f) => r[f] !== undefined);
-    if (set.length > 1) issue(ctx, 'one recovery target at most: targetTime, targetLSN or targetName', `keep one of ${set.join(', ')}`, [set[1]]);
+    if (set.length > 1)
+      issue(ctx, 'one recovery target at most: targetTime, targetLSN or targetName', `keep one of ${set.join(', ')}`, [set[1]]);
     if (r.targetName !== undefined && !SHELL_SAFE.test(r.targetName)) {
-      issue(ctx, 'a restore point name of letters, digits, space, "_", ".", ":", "+", "/" and "-": PGO passes it through a shell', 'rename the restore point', ['targetName']);
+      issue(
+        ctx,
+        'a restore point name of letters, digits, space, "_", ".", ":", "+", "/" and "-": PGO passes it through a shell',
+        'rename the restore point',
+        ['targetName'],
+      );
     }
   });
 
@@ -364,10 +397,20 @@ const crunchyGeneration = z
   .superRefine((g, ctx) => {
     const name = g.restoreFrom?.targetName;
     if (name !== undefined && !SHELL_SAFE.test(name)) {
-      issue(ctx, 'a restore point name of letters, digits, space, "_", ".", ":", "+", "/" and "-": PGO passes it through a shell', 'rename the restore point', ['restoreFrom', 'targetName']);
+      issue(
+        ctx,
+        'a restore point name of letters, digits, space, "_", ".", ":", "+", "/" and "-": PGO passes it through a shell',
+        'rename the restore point',
+        ['restoreFrom', 'targetName'],
+      );
     }
     if (g.upgrade && g.restoreFrom) {
-      issue(ctx, 'upgrade on a generation that is not being restored: a restore replays WAL of the source major', 'let the restore finish and remove restoreFrom, then upgrade in a later change', ['upgrade']);
+      issue(
+        ctx,
+        'upgrade on a generation that is not being restored: a restore replays WAL of the source major',
+        'let the restore finish and remove restoreFrom, then upgrade in a later change',
+        ['upgrade'],
+      );
     }
     if (g.upgrade && g.restoreInPlace) {
       issue(ctx, 'upgrade or restoreInPlace, not both', 'finish one change before starting the other', ['restoreInPlace']);
@@ -377,10 +420,18 @@ const crunchyGeneration = z
     }
     const u = g.upgrade;
     if (u?.transferMethod === 'CopyFileRange' && u.to < 17) {
-      issue(ctx, 'Copy, Link or Clone below PostgreSQL 17 (CopyFileRange needs pg_upgrade 17)', 'choose Copy, Link or Clone', ['upgrade', 'transferMethod']);
+      issue(ctx, 'Copy, Link or Clone below PostgreSQL 17 (CopyFileRange needs pg_upgrade 17)', 'choose Copy, Link or Clone', [
+        'upgrade',
+        'transferMethod',
+      ]);
     }
     if (u && g.image !== undefined && u.postgresImage === undefined) {
-      issue(ctx, `upgrade.postgresImage: this generation pins image ${g.image}, which runs the old major`, `add upgrade.postgresImage with a PostgreSQL ${u.to} image`, ['upgrade', 'postgresImage']);
+      issue(
+        ctx,
+        `upgrade.postgresImage: this generation pins image ${g.image}, which runs the old major`,
+        `add upgrade.postgresImage with a PostgreSQL ${u.to} image`,
+        ['upgrade', 'postgresImage'],
+      );
     }
   });
 
@@ -393,7 +444,12 @@ const networkPolicy = z
     clients: z
       .array(
         z.record(z.string().min(1), z.string()).superRefine((labels, ctx) => {
-          if (Object.keys(labels).length === 0) issue(ctx, 'at least one label: an empty selector admits every pod of the namespace', 'name the client pods\' labels, e.g. {name: api}');
+          if (Object.keys(labels).length === 0)
+            issue(
+              ctx,
+              'at least one label: an empty selector admits every pod of the namespace',
+              "name the client pods' labels, e.g. {name: api}",
+            );
         }),
       )
       .min(1),
@@ -401,7 +457,8 @@ const networkPolicy = z
   .strict();
 
 /** postgresql.conf parameters that PGO owns (archiving, recovery, replication). */
-const PGO_PARAMETERS = /^(archive_command|archive_mode|restore_command|recovery_target.*|primary_conninfo|primary_slot_name|hot_standby|data_directory|port|listen_addresses|unix_socket_.*|ssl.*)$/;
+const PGO_PARAMETERS =
+  /^(archive_command|archive_mode|restore_command|recovery_target.*|primary_conninfo|primary_slot_name|hot_standby|data_directory|port|listen_addresses|unix_socket_.*|ssl.*)$/;
 
 /** A Crunchy PGO database: one PostgresCluster per live generation. */
 export const crunchyDatabase = z
@@ -413,7 +470,11 @@ export const crunchyDatabase = z
     /** Data volume of each PostgreSQL pod. */
     storage,
     /** Instance sets. @default [{name: instance1, replicas: 1}] */
-    instances: z.array(instanceSet).min(1).max(16).default([{ name: 'instance1', replicas: 1 }]),
+    instances: z
+      .array(instanceSet)
+      .min(1)
+      .max(16)
+      .default([{ name: 'instance1', replicas: 1 }]),
     /** Roles PGO creates. Required: PGO's default role is named after the cluster, which changes with every generation. */
     users: z.array(user).min(1).max(64),
     /** postgresql.conf parameters (Patroni dynamic configuration). @default {} */
@@ -437,37 +498,69 @@ export const crunchyDatabase = z
       const name = c.user ?? db.users[0].name;
       const u = users.get(name);
       if (!u) {
-        issue(ctx, `a user of this database: ${[...users.keys()].join(', ')}`, 'name a user listed in users, or add it there', ['consumers', i, 'user']);
+        issue(ctx, `a user of this database: ${[...users.keys()].join(', ')}`, 'name a user listed in users, or add it there', [
+          'consumers',
+          i,
+          'user',
+        ]);
       } else if (u.databases.length === 0) {
-        issue(ctx, `a user with at least one database: PGO writes the "uri" key of <cluster>-pguser-${name} only then`, `add databases: [...] to user ${name}`, ['consumers', i, 'user']);
+        issue(
+          ctx,
+          `a user with at least one database: PGO writes the "uri" key of <cluster>-pguser-${name} only then`,
+          `add databases: [...] to user ${name}`,
+          ['consumers', i, 'user'],
+        );
       }
     });
     db.users.forEach((u, i) => {
       if (db.users.findIndex((x) => x.name === u.name) !== i) issue(ctx, 'each user once', 'merge the two entries', ['users', i, 'name']);
     });
     db.instances.forEach((s, i) => {
-      if (db.instances.findIndex((x) => x.name === s.name) !== i) issue(ctx, 'each instance set name once', 'rename one of them', ['instances', i, 'name']);
+      if (db.instances.findIndex((x) => x.name === s.name) !== i)
+        issue(ctx, 'each instance set name once', 'rename one of them', ['instances', i, 'name']);
     });
     for (const key of Object.keys(db.parameters)) {
-      if (PGO_PARAMETERS.test(key)) issue(ctx, 'parameters PGO does not manage itself (archiving, recovery, replication, TLS, listening)', `remove ${key}`, ['parameters', key]);
+      if (PGO_PARAMETERS.test(key))
+        issue(ctx, 'parameters PGO does not manage itself (archiving, recovery, replication, TLS, listening)', `remove ${key}`, [
+          'parameters',
+          key,
+        ]);
     }
 
     const manual = db.backups.manual;
     if (manual?.repoName !== undefined && !repoNames.includes(manual.repoName)) {
-      issue(ctx, `a repository of this database: ${repoNames.join(', ')}`, 'name a repository listed in backups.repos', ['backups', 'manual', 'repoName']);
+      issue(ctx, `a repository of this database: ${repoNames.join(', ')}`, 'name a repository listed in backups.repos', [
+        'backups',
+        'manual',
+        'repoName',
+      ]);
     }
     if (manual?.generation !== undefined && !live.includes(manual.generation)) {
-      issue(ctx, `a live generation: ${live.join(', ')}`, 'name a generation listed in generations and not retired', ['backups', 'manual', 'generation']);
+      issue(ctx, `a live generation: ${live.join(', ')}`, 'name a generation listed in generations and not retired', [
+        'backups',
+        'manual',
+        'generation',
+      ]);
     }
 
     gens.forEach((g, i) => {
       if (g.restoreRepo !== undefined && !repoNames.includes(g.restoreRepo)) {
-        issue(ctx, `a repository of this database: ${repoNames.join(', ')}`, 'name a repository listed in backups.repos', genPath(i, 'restoreRepo'));
+        issue(
+          ctx,
+          `a repository of this database: ${repoNames.join(', ')}`,
+          'name a repository listed in backups.repos',
+          genPath(i, 'restoreRepo'),
+        );
       }
       if (g.restoreInPlace) {
         const phrase = `destroys-data:${g.name}`;
         if (g.restoreInPlace.repoName !== undefined && !repoNames.includes(g.restoreInPlace.repoName)) {
-          issue(ctx, `a repository of this database: ${repoNames.join(', ')}`, 'name a repository listed in backups.repos', genPath(i, 'restoreInPlace', 'repoName'));
+          issue(
+            ctx,
+            `a repository of this database: ${repoNames.join(', ')}`,
+            'name a repository listed in backups.repos',
+            genPath(i, 'restoreInPlace', 'repoName'),
+          );
         }
         if (!ack.has(phrase)) {
           issue(
@@ -481,7 +574,12 @@ export const crunchyDatabase = z
       if (g.upgrade) {
         const from = g.postgresVersion ?? db.postgresVersion;
         if (g.upgrade.to <= from) {
-          issue(ctx, `a major above ${from}, the version ${g.name} runs now`, `set upgrade.to above ${from}, or remove upgrade`, genPath(i, 'upgrade', 'to'));
+          issue(
+            ctx,
+            `a major above ${from}, the version ${g.name} runs now`,
+            `set upgrade.to above ${from}, or remove upgrade`,
+            genPath(i, 'upgrade', 'to'),
+          );
         }
       }
       const source = g.restoreFrom ? gens.find((s) => s.name === g.restoreFrom!.generation) : undefined;

@@ -65,7 +65,12 @@ export class RepoCredentials extends Construct {
       const r = repo.name;
       const sourceName = `${database}-${r}-creds`;
       if (repo.s3 || repo.azure) {
-        const ref = objectStoreCredentials(this, `Source-${r}`, { credentials: (repo.s3 ?? repo.azure)!.credentials, name: sourceName, namespace, vault: props.vault });
+        const ref = objectStoreCredentials(this, `Source-${r}`, {
+          credentials: (repo.s3 ?? repo.azure)!.credentials,
+          name: sourceName,
+          namespace,
+          vault: props.vault,
+        });
         const id = take(ref.secretName, ref.accessKeyIdKey, `${r}_id`);
         const secret = take(ref.secretName, ref.secretAccessKeyKey, `${r}_secret`);
         if (repo.s3) ini.push(`${r}-s3-key=${id}`, `${r}-s3-key-secret=${secret}`);
@@ -106,7 +111,13 @@ export class RepoCredentials extends Construct {
         provider: {
           kubernetes: {
             remoteNamespace: namespace,
-            server: { caProvider: { type: SecretStoreSpecProviderKubernetesServerCaProviderType.CONFIG_MAP, name: 'kube-root-ca.crt', key: 'ca.crt' } },
+            server: {
+              caProvider: {
+                type: SecretStoreSpecProviderKubernetesServerCaProviderType.CONFIG_MAP,
+                name: 'kube-root-ca.crt',
+                key: 'ca.crt',
+              },
+            },
             auth: { serviceAccount: { name: storeName } },
           },
         },

@@ -54,7 +54,8 @@ export function backupPodTemplate(props: BackupPodProps): k8s.PodTemplateSpec {
   const { spec, secret } = props;
   const b = spec.backup;
   const r = retentionOf(b);
-  const user = props.connectAs === 'superuser' ? (['superuserUsername', 'superuserPassword'] as const) : (['appUsername', 'appPassword'] as const);
+  const user =
+    props.connectAs === 'superuser' ? (['superuserUsername', 'superuserPassword'] as const) : (['appUsername', 'appPassword'] as const);
   const verifying = props.verificationPvc !== undefined;
 
   const env: k8s.EnvVar[] = [
@@ -75,8 +76,14 @@ export function backupPodTemplate(props: BackupPodProps): k8s.PodTemplateSpec {
       ? [
           { name: 'S3_ENDPOINT', value: props.s3.endpoint },
           { name: 'S3_BUCKET', value: props.s3.bucket },
-          { name: 'S3_USER', valueFrom: { secretKeyRef: { name: props.s3.credentials.secretName, key: props.s3.credentials.accessKeyIdKey } } },
-          { name: 'S3_PASSWORD', valueFrom: { secretKeyRef: { name: props.s3.credentials.secretName, key: props.s3.credentials.secretAccessKeyKey } } },
+          {
+            name: 'S3_USER',
+            valueFrom: { secretKeyRef: { name: props.s3.credentials.secretName, key: props.s3.credentials.accessKeyIdKey } },
+          },
+          {
+            name: 'S3_PASSWORD',
+            valueFrom: { secretKeyRef: { name: props.s3.credentials.secretName, key: props.s3.credentials.secretAccessKeyKey } },
+          },
         ]
       : []),
     ...(props.env ?? []),
@@ -85,8 +92,12 @@ export function backupPodTemplate(props: BackupPodProps): k8s.PodTemplateSpec {
   const volumes: k8s.Volume[] = [
     { name: 'backup', persistentVolumeClaim: { claimName: props.backupPvc } },
     { name: 'tmp', emptyDir: {} },
-    ...(verifying ? [{ name: 'verification', persistentVolumeClaim: { claimName: props.verificationPvc! } }] : [{ name: 'home', emptyDir: {} }]),
-    ...(props.backupConf ? [{ name: 'config', configMap: { name: props.backupConf.configMap, items: [{ key: props.backupConf.key, path: 'backup.conf' }] } }] : []),
+    ...(verifying
+      ? [{ name: 'verification', persistentVolumeClaim: { claimName: props.verificationPvc! } }]
+      : [{ name: 'home', emptyDir: {} }]),
+    ...(props.backupConf
+      ? [{ name: 'config', configMap: { name: props.backupConf.configMap, items: [{ key: props.backupConf.key, path: 'backup.conf' }] } }]
+      : []),
   ];
   const mounts: k8s.VolumeMount[] = [
     { name: 'backup', mountPath: '/backups/' },

@@ -102,7 +102,17 @@ export class BackupSchedule extends Construct {
       });
 
     this.cronJobs = new Map(
-      dbs.map((d) => [d, cronJob(`Backup-${d}`, patroniNames.backupCronJob(gen, d), b.schedule, b.deadlineSeconds, this.podTemplate(d), props.suspend ?? false)]),
+      dbs.map((d) => [
+        d,
+        cronJob(
+          `Backup-${d}`,
+          patroniNames.backupCronJob(gen, d),
+          b.schedule,
+          b.deadlineSeconds,
+          this.podTemplate(d),
+          props.suspend ?? false,
+        ),
+      ]),
     );
 
     this.verifyCronJob = cronJob(
@@ -149,7 +159,10 @@ export class BackupSchedule extends Construct {
       backupConf: { configMap: this.configName, key: `${database}.conf` },
       secret: this.props.secret,
       connectAs: 'superuser',
-      s3: this.props.s3 && spec.backup.s3 ? { endpoint: spec.backup.s3.endpoint, bucket: spec.backup.s3.bucket, credentials: this.props.s3 } : undefined,
+      s3:
+        this.props.s3 && spec.backup.s3
+          ? { endpoint: spec.backup.s3.endpoint, bucket: spec.backup.s3.bucket, credentials: this.props.s3 }
+          : undefined,
       env: [{ name: 'DUMP_PREFIX', value: patroniNames.dumpPrefix(gen, database) }],
     });
   }
@@ -158,7 +171,11 @@ export class BackupSchedule extends Construct {
   public job(scope: Construct, id: string, name: string, database: string, backupDir?: string): k8s.KubeJob {
     return new k8s.KubeJob(scope, id, {
       metadata: { name, namespace: this.props.namespace, labels: { 'pgfleet.io/generation': this.props.generation } },
-      spec: { backoffLimit: 0, activeDeadlineSeconds: this.props.spec.backup.deadlineSeconds, template: this.podTemplate(database, backupDir) },
+      spec: {
+        backoffLimit: 0,
+        activeDeadlineSeconds: this.props.spec.backup.deadlineSeconds,
+        template: this.podTemplate(database, backupDir),
+      },
     });
   }
 }

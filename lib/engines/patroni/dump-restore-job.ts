@@ -103,7 +103,11 @@ export class DumpRestoreJob extends Construct {
       ],
     });
     this.job = new k8s.KubeJob(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace, labels: { 'pgfleet.io/generation': props.target, 'pgfleet.io/restore': props.kind } },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: { 'pgfleet.io/generation': props.target, 'pgfleet.io/restore': props.kind },
+      },
       spec: {
         // A retry starts over (drop, create, replay); the mark makes a finished restore final.
         backoffLimit: 2,

@@ -43,7 +43,9 @@ export class InPlaceRestore extends Construct {
     const gen = r.generation;
     const dbs = backedUpDatabases(spec);
 
-    const preBackups = dbs.map((d) => schedule.job(this, `PreRestore-${d}`, patroniNames.preRestoreJob(gen, d, r.id), d, `/backups/pre-restore-${r.id}/`));
+    const preBackups = dbs.map((d) =>
+      schedule.job(this, `PreRestore-${d}`, patroniNames.preRestoreJob(gen, d, r.id), d, `/backups/pre-restore-${r.id}/`),
+    );
     for (const cron of schedule.cronJobs.values()) for (const job of preBackups) cron.node.addDependency(job);
 
     // Dependencies are declared on the objects themselves: the renderer reads each object's own.
@@ -54,7 +56,10 @@ export class InPlaceRestore extends Construct {
       before = [scale];
     }
 
-    const selection = r.backupFile !== undefined ? DumpSelection.file(r.backupFile) : DumpSelection.before(r.targetTime!, dumpStamp(TargetTime.parse(r.targetTime!)!, spec.backup.timeZone));
+    const selection =
+      r.backupFile !== undefined
+        ? DumpSelection.file(r.backupFile)
+        : DumpSelection.before(r.targetTime!, dumpStamp(TargetTime.parse(r.targetTime!)!, spec.backup.timeZone));
     this.restoreJobs = dbs.map((d) => {
       const job = new DumpRestoreJob(this, `Restore-${d}`, {
         spec,
@@ -74,7 +79,14 @@ export class InPlaceRestore extends Construct {
   }
 
   /** ServiceAccount, Role (get + scale of the named workloads only), RoleBinding and the kubectl Job. */
-  private scaleDown(namespace: string, name: string, gen: string, targets: readonly PatroniScaleTarget[], image: string, platform: PatroniDatabaseSpec['platform']): k8s.KubeJob {
+  private scaleDown(
+    namespace: string,
+    name: string,
+    gen: string,
+    targets: readonly PatroniScaleTarget[],
+    image: string,
+    platform: PatroniDatabaseSpec['platform'],
+  ): k8s.KubeJob {
     const step = new Construct(this, 'ScaleDown');
     const labels = { 'pgfleet.io/generation': gen };
     const metadata = { name, namespace, labels };
@@ -113,10 +125,19 @@ export class InPlaceRestore extends Construct {
                 name: 'kubectl',
                 image,
                 // No shell in the image: kubectl is the command.
-                command: ['kubectl', 'scale', `--namespace=${namespace}`, '--replicas=0', ...targets.map((t) => `${KIND[t.kind].arg}/${t.name}`)],
+                command: [
+                  'kubectl',
+                  'scale',
+                  `--namespace=${namespace}`,
+                  '--replicas=0',
+                  ...targets.map((t) => `${KIND[t.kind].arg}/${t.name}`),
+                ],
                 // kubectl keeps its discovery cache under $HOME.
                 env: [{ name: 'HOME', value: '/tmp' }],
-                resources: { requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('32Mi') }, limits: { memory: k8s.Quantity.fromString('128Mi') } },
+                resources: {
+                  requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('32Mi') },
+                  limits: { memory: k8s.Quantity.fromString('128Mi') },
+                },
                 volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
                 securityContext: containerSecurityContext(true),
               },

@@ -232,7 +232,10 @@ restore_dump "$file"
  * of either stops a replay with ON_ERROR_STOP at its first line; completeness is checked here
  * instead, and backup.sh still fails a restore that leaves no table.
  */
-export const VERIFY_SCRIPT = COMMON + DUMP_COMPLETE + String.raw`
+export const VERIFY_SCRIPT =
+  COMMON +
+  DUMP_COMPLETE +
+  String.raw`
 # A dump being written (touched within the hour) would be read half-way: wait for it.
 waited=0
 while [[ -n "$(find "${'$'}{BACKUP_DIR:-/backups/}" -type f -name '*.sql.gz.in_progress' -mmin -60 2>/dev/null | head -n 1)" ]]; do

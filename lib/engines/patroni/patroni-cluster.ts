@@ -78,7 +78,10 @@ export class PatroniCluster extends Construct {
             affinity: {
               podAntiAffinity: {
                 requiredDuringSchedulingIgnoredDuringExecution: [
-                  { labelSelector: { matchExpressions: [{ key: 'statefulset', operator: 'In', values: [name] }] }, topologyKey: 'kubernetes.io/hostname' },
+                  {
+                    labelSelector: { matchExpressions: [{ key: 'statefulset', operator: 'In', values: [name] }] },
+                    topologyKey: 'kubernetes.io/hostname',
+                  },
                 ],
               },
             },

@@ -21,9 +21,19 @@ export function fromSecret(secret: PatroniSecret, key: keyof PatroniSecret['keys
  * Vault → External Secrets construct fills from a Vault path. Every generation of the database
  * reads the same Secret (superuser, replication and application user).
  */
-export function patroniCredentials(scope: Construct, id: string, db: ResolvedDatabase<PatroniDatabaseSpec>, stack: StackSpec): PatroniSecret {
+export function patroniCredentials(
+  scope: Construct,
+  id: string,
+  db: ResolvedDatabase<PatroniDatabaseSpec>,
+  stack: StackSpec,
+): PatroniSecret {
   const c = db.spec.credentials;
   if ('existingSecret' in c) return { secretName: c.existingSecret.name, keys: c.keys };
-  const vault = VaultCredentials.fromSpec(scope, id, { name: patroniNames.vaultCredentials(db.name), namespace: db.namespace, vault: c.vault, defaults: stack.vault });
+  const vault = VaultCredentials.fromSpec(scope, id, {
+    name: patroniNames.vaultCredentials(db.name),
+    namespace: db.namespace,
+    vault: c.vault,
+    defaults: stack.vault,
+  });
   return { secretName: vault.secretName, keys: c.keys };
 }

@@ -47,7 +47,13 @@ export class PatroniDatabase extends Construct implements DatabaseEngine {
     const clusters = new Map<string, PatroniCluster>();
     const schedules = new Map<string, BackupSchedule>();
     for (const gen of db.generations) {
-      const cluster = new PatroniCluster(this, gen.name, { spec, database: db.name, namespace: db.namespace, generation: gen, secret: this.secret });
+      const cluster = new PatroniCluster(this, gen.name, {
+        spec,
+        database: db.name,
+        namespace: db.namespace,
+        generation: gen,
+        secret: this.secret,
+      });
       clusters.set(gen.name, cluster);
       schedules.set(
         gen.name,

@@ -53,7 +53,11 @@ export function patroniEnv(props: PatroniEnvProps): k8s.EnvVar[] {
     { name: 'PATRONI_POSTGRESQL_LISTEN', value: `0.0.0.0:${POSTGRES_PORT}` },
     { name: 'PATRONI_RESTAPI_LISTEN', value: `0.0.0.0:${PATRONI_API_PORT}` },
     ...(p.maxConnections !== undefined ? [{ name: 'POSTGRESQL_MAX_CONNECTIONS', value: String(p.maxConnections) }] : []),
-    ...(p.maxPreparedTransactions !== undefined ? [{ name: 'POSTGRESQL_MAX_PREPARED_TRANSACTIONS', value: String(p.maxPreparedTransactions) }] : []),
-    ...(p.maxLocksPerTransaction !== undefined ? [{ name: 'POSTGRESQL_MAX_LOCKS_PER_TRANSACTION', value: String(p.maxLocksPerTransaction) }] : []),
+    ...(p.maxPreparedTransactions !== undefined
+      ? [{ name: 'POSTGRESQL_MAX_PREPARED_TRANSACTIONS', value: String(p.maxPreparedTransactions) }]
+      : []),
+    ...(p.maxLocksPerTransaction !== undefined
+      ? [{ name: 'POSTGRESQL_MAX_LOCKS_PER_TRANSACTION', value: String(p.maxLocksPerTransaction) }]
+      : []),
   ];
 }

@@ -20,7 +20,13 @@ function inPlaceRestoreOf(spec: PatroniDatabaseSpec, gen: ResolvedGeneration): s
   return `${r.id} ${r.backupFile !== undefined ? `backupFile ${r.backupFile}` : `time ${r.targetTime}`}`;
 }
 
-function transitions(db: ResolvedDatabase<PatroniDatabaseSpec>, gen: ResolvedGeneration, before: GenerationState, after: GenerationState, path: string): ConfigIssue[] {
+function transitions(
+  db: ResolvedDatabase<PatroniDatabaseSpec>,
+  gen: ResolvedGeneration,
+  before: GenerationState,
+  after: GenerationState,
+  path: string,
+): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
 
   // A restore or upgrade Job loads data with DROP DATABASE first; it may run only into a new generation.
@@ -47,7 +53,12 @@ function transitions(db: ResolvedDatabase<PatroniDatabaseSpec>, gen: ResolvedGen
 
   const ipBefore = before.extra?.inPlaceRestore;
   const ipAfter = after.extra?.inPlaceRestore;
-  if (typeof ipBefore === 'string' && typeof ipAfter === 'string' && ipBefore !== ipAfter && ipBefore.split(' ')[0] === ipAfter.split(' ')[0]) {
+  if (
+    typeof ipBefore === 'string' &&
+    typeof ipAfter === 'string' &&
+    ipBefore !== ipAfter &&
+    ipBefore.split(' ')[0] === ipAfter.split(' ')[0]
+  ) {
     issues.push({
       path: `${db.path}.inPlaceRestore.id`,
       value: ipAfter.split(' ')[0],

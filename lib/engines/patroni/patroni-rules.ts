@@ -9,7 +9,8 @@ import { bootstrapIs, KIND, lowered, raised } from '../rule-conditions';
 
 const { statefulSet: STATEFUL_SET, service: SERVICE, cronJob: CRON_JOB, job: JOB, pvc: PVC, networkPolicy: NETWORK_POLICY } = KIND;
 
-const restoreKind = (kind: string) => (_b: unknown, _a: unknown, c: ChangeContext) => (c.after ?? c.before)?.metadata?.labels?.['pgfleet.io/restore'] === kind;
+const restoreKind = (kind: string) => (_b: unknown, _a: unknown, c: ChangeContext) =>
+  (c.after ?? c.before)?.metadata?.labels?.['pgfleet.io/restore'] === kind;
 
 /** kubectl's name for each kind a scale-down Job may stop (schema `inPlaceRestore.scaleDown[].kind`). */
 const SCALED: Record<string, string> = { deployment: 'Deployment', deploymentconfig: 'DeploymentConfig', statefulset: 'StatefulSet' };
@@ -51,10 +52,11 @@ const scaleDownRules: readonly ChangeRule[] = [
 const CONTAINER = 'spec.template.spec.containers[*]';
 const JOB_CONTAINER = 'spec.jobTemplate.spec.template.spec.containers[*]';
 
-const leaderUp = 'wait: `kubectl -n {{namespace}} rollout status statefulset/{{name}}` completes and `kubectl -n {{namespace}} exec {{name}}-0 -- patronictl -c /home/postgres/patroni.yml list` shows a Leader (the leader Service {{name}} selects it by `role: master`)';
+const leaderUp =
+  'wait: `kubectl -n {{namespace}} rollout status statefulset/{{name}}` completes and `kubectl -n {{namespace}} exec {{name}}-0 -- patronictl -c /home/postgres/patroni.yml list` shows a Leader (the leader Service {{name}} selects it by `role: master`)';
 const cutover = [
   'check: the restored data is what you expect: `kubectl -n {{namespace}} exec -it {{name}}-0 -- psql -d <database>` and look at the newest rows; the database comment names the restore Job (`\\l+`)',
-  'follow-up: set serving: {{name}} — each consumer\'s ExternalSecret moves DATABASE_URL to host {{name}} within a minute (same credentials Secret); restart the consumers so they reconnect. Only an app that reads DATABASE_URL from that Secret moves: one that takes its host elsewhere (hcap-server: POSTGRES_HOST in its DeploymentConfig) must be pointed at {{name}} by hand',
+  "follow-up: set serving: {{name}} — each consumer's ExternalSecret moves DATABASE_URL to host {{name}} within a minute (same credentials Secret); restart the consumers so they reconnect. Only an app that reads DATABASE_URL from that Secret moves: one that takes its host elsewhere (hcap-server: POSTGRES_HOST in its DeploymentConfig) must be pointed at {{name}} by hand",
   'follow-up: once it runs, remove restoreFrom/upgradeFrom from {{name}} (its Job leaves the output; the StatefulSet does not change), then list the old generation under retired',
 ];
 
@@ -64,7 +66,9 @@ const retention: readonly ChangeRule[] = ['DAILY_BACKUPS', 'WEEKLY_BACKUPS', 'MO
   when: lowered,
   class: 'destroys-data' as const,
   why: `fewer dumps kept (${name} {{before}} → {{after}}): the next backup run prunes the oldest dumps beyond {{after}} from the backup volume`,
-  steps: ['before: if an older dump may still be needed, copy it off the volume first (`kubectl -n {{namespace}} cp` from a backup pod, or restore it into a new generation)'],
+  steps: [
+    'before: if an older dump may still be needed, copy it off the volume first (`kubectl -n {{namespace}} cp` from a backup pod, or restore it into a new generation)',
+  ],
 }));
 
 /**
@@ -79,8 +83,12 @@ export const patroniChangeRules: readonly ChangeRule[] = [
     on: 'added',
     when: bootstrapIs('restore'),
     class: 'new-cluster',
-    why: 'new Patroni cluster {{name}} beside the live one ({{bootstrap}}): it starts empty, then its restore Job loads the dump from {{source}}\'s backup volume; the live generation is not touched',
-    steps: [leaderUp, 'wait: `kubectl -n {{namespace}} wait job -l pgfleet.io/generation={{name}},pgfleet.io/restore=new-generation --for=condition=Complete --timeout=6h`; the log names the dump it loaded', ...cutover],
+    why: "new Patroni cluster {{name}} beside the live one ({{bootstrap}}): it starts empty, then its restore Job loads the dump from {{source}}'s backup volume; the live generation is not touched",
+    steps: [
+      leaderUp,
+      'wait: `kubectl -n {{namespace}} wait job -l pgfleet.io/generation={{name}},pgfleet.io/restore=new-generation --for=condition=Complete --timeout=6h`; the log names the dump it loaded',
+      ...cutover,
+    ],
   },
   {
     kind: STATEFUL_SET,
@@ -91,7 +99,7 @@ export const patroniChangeRules: readonly ChangeRule[] = [
     why: 'blue/green major upgrade: new Patroni cluster {{name}} on the newer image; its upgrade Job dumps {{source}} and loads the dump; {{source}} is not touched',
     steps: [
       'before: stop the writers (scale the consumers to 0) if no write after the dump may be lost: the upgrade copies {{source}} as of the dump',
-      'before: the backup-container image\'s pg_dump must be at least the newer major (pg_dump refuses a newer server, psql loads into one)',
+      "before: the backup-container image's pg_dump must be at least the newer major (pg_dump refuses a newer server, psql loads into one)",
       leaderUp,
       'wait: `kubectl -n {{namespace}} wait job -l pgfleet.io/generation={{name}},pgfleet.io/restore=upgrade --for=condition=Complete --timeout=6h`',
       'manual: refresh planner statistics on the new cluster: `kubectl -n {{namespace}} exec {{name}}-0 -- vacuumdb --all --analyze-in-stages`',
@@ -104,7 +112,10 @@ export const patroniChangeRules: readonly ChangeRule[] = [
     on: 'added',
     class: 'new-cluster',
     why: 'new Patroni cluster {{name}}: the image initialises it and its post_init creates the application user and database',
-    steps: [leaderUp, 'check: the first backup runs at the next schedule (`kubectl -n {{namespace}} get cronjobs -l pgfleet.io/generation={{name}}`); take one now with backup.onDemand.id'],
+    steps: [
+      leaderUp,
+      'check: the first backup runs at the next schedule (`kubectl -n {{namespace}} get cronjobs -l pgfleet.io/generation={{name}}`); take one now with backup.onDemand.id',
+    ],
   },
   {
     kind: STATEFUL_SET,
@@ -155,7 +166,9 @@ export const patroniChangeRules: readonly ChangeRule[] = [
     path: `${CONTAINER}.env[name=${name}]`,
     class: 'restart' as const,
     why: `${name} seeds Patroni's bootstrap configuration, read only when a cluster is created: the pods roll, but {{name}} keeps its current value`,
-    steps: ['manual: change the running value with `kubectl -n {{namespace}} exec {{name}}-0 -- patronictl -c /home/postgres/patroni.yml edit-config` (then `patronictl restart` for a postmaster parameter)'],
+    steps: [
+      'manual: change the running value with `kubectl -n {{namespace}} exec {{name}}-0 -- patronictl -c /home/postgres/patroni.yml edit-config` (then `patronictl restart` for a postmaster parameter)',
+    ],
   })),
   ...['APP_DATABASE', 'APP_USER', 'APP_PASSWORD'].map((name) => ({
     kind: STATEFUL_SET,

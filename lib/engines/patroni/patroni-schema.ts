@@ -65,7 +65,11 @@ const runId = z
 const image = z.string().superRefine((v, ctx) => {
   const lastSegment = v.slice(v.lastIndexOf('/') + 1);
   if (/^[a-z0-9][\w./:@-]*$/i.test(v) && (lastSegment.includes(':') || v.includes('@sha256:'))) return;
-  issue(ctx, 'an image reference with an explicit tag or digest, e.g. registry/patroni-postgres:2.0.1-12.4-latest', `add the tag you vetted, e.g. "${v}:<tag>"`);
+  issue(
+    ctx,
+    'an image reference with an explicit tag or digest, e.g. registry/patroni-postgres:2.0.1-12.4-latest',
+    `add the tag you vetted, e.g. "${v}:<tag>"`,
+  );
 });
 
 /** An IANA time zone name, as Kubernetes CronJob `spec.timeZone` takes it. */
@@ -78,7 +82,12 @@ const timeZone = z.string().superRefine((v, ctx) => {
       ok = false;
     }
   }
-  if (!ok) issue(ctx, 'an IANA time zone name such as America/Vancouver or Etc/UTC', 'write the tz database name of the zone the schedule is meant in');
+  if (!ok)
+    issue(
+      ctx,
+      'an IANA time zone name such as America/Vancouver or Etc/UTC',
+      'write the tz database name of the zone the schedule is meant in',
+    );
 });
 
 const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'a Secret key: letters, digits, "-", "_" or "."' });
@@ -128,7 +137,10 @@ const patroniCredentials = z.union([
 const resourceList = z
   .object({
     /** CPU, e.g. `500m` or `2`. @default - unset */
-    cpu: z.string().regex(/^[0-9]+(\.[0-9]+)?m?$/, { message: 'a CPU quantity such as 500m or 2' }).optional(),
+    cpu: z
+      .string()
+      .regex(/^[0-9]+(\.[0-9]+)?m?$/, { message: 'a CPU quantity such as 500m or 2' })
+      .optional(),
     /** Memory, e.g. `512Mi`. @default - unset */
     memory: quantity.optional(),
   })
@@ -269,7 +281,10 @@ const inPlaceRestore = z
     targetTime: targetTime.optional(),
     /** Workloads scaled to zero first. @default - every consumer's app, as a Deployment */
     scaleDown: z.array(scaleTarget).optional(),
-    /** Image whose entrypoint is `kubectl`, for the scale-down Job (the standalone engine's default too). @default registry.k8s.io/kubectl:v1.32.4 */
+    /**
+     * Image whose entrypoint is `kubectl`, for the scale-down Job (the standalone engine's default too).
+     * @default registry.k8s.io/kubectl:v1.32.4
+     */
     kubectlImage: image.default('registry.k8s.io/kubectl:v1.32.4'),
   })
   .strict();
@@ -360,24 +375,44 @@ function checkDatabase(db: z.output<typeof patroniDatabaseFields>, ctx: z.Refine
   const dbs = backedUpDatabases(db);
 
   // Images: every major a generation can run needs one.
-  const majors = new Set([db.postgresVersion, ...gens.flatMap((g) => ('postgresVersion' in g && g.postgresVersion !== undefined ? [g.postgresVersion] : []))]);
+  const majors = new Set([
+    db.postgresVersion,
+    ...gens.flatMap((g) => ('postgresVersion' in g && g.postgresVersion !== undefined ? [g.postgresVersion] : [])),
+  ]);
   for (const m of [...majors].sort()) {
     if (!db.images[String(m)]) {
-      issue(ctx, `an image for every major a generation runs (${[...majors].sort().join(', ')}); have: ${Object.keys(db.images).join(', ') || '(none)'}`, `add images."${m}": <registry>/patroni-postgres:<tag for PostgreSQL ${m}>`, ['images']);
+      issue(
+        ctx,
+        `an image for every major a generation runs (${[...majors].sort().join(', ')}); have: ${Object.keys(db.images).join(', ') || '(none)'}`,
+        `add images."${m}": <registry>/patroni-postgres:<tag for PostgreSQL ${m}>`,
+        ['images'],
+      );
     }
   }
 
   const seenKeys = new Map<string, string>();
   dbs.forEach((d, i) => {
     const key = patroniNames.dbKey(d);
-    if (seenKeys.has(key)) issue(ctx, `database names that stay distinct in object names (${seenKeys.get(key)} and ${d} both become "${key}")`, 'list each database once', ['backup', 'databases', i]);
+    if (seenKeys.has(key))
+      issue(
+        ctx,
+        `database names that stay distinct in object names (${seenKeys.get(key)} and ${d} both become "${key}")`,
+        'list each database once',
+        ['backup', 'databases', i],
+      );
     seenKeys.set(key, d);
   });
 
   // Names built from generation, database and run ids must fit Kubernetes' limits. zod prefixes
   // an issue's path array in place, so each issue gets a copy of its own.
   const tooLong = (name: string, max: number, path: readonly (string | number)[], what: string) => {
-    if (name.length > max) issue(ctx, `names up to ${max} characters; the ${what} would be "${name}" (${name.length})`, 'shorten the generation name, the database name or the id', [...path]);
+    if (name.length > max)
+      issue(
+        ctx,
+        `names up to ${max} characters; the ${what} would be "${name}" (${name.length})`,
+        'shorten the generation name, the database name or the id',
+        [...path],
+      );
   };
   gens.forEach((g, gi) => {
     const gpath = db.generations ? ['generations', gi, 'name'] : ['name'];
@@ -386,29 +421,59 @@ function checkDatabase(db: z.output<typeof patroniDatabaseFields>, ctx: z.Refine
       tooLong(patroniNames.restoreJob(g.name, d), NAME_MAX, gpath, 'restore Job');
       tooLong(patroniNames.upgradeJob(g.name, d), NAME_MAX, gpath, 'upgrade Job');
     }
-    if (db.backup.onDemand) for (const d of dbs) tooLong(patroniNames.onDemandJob(g.name, d, db.backup.onDemand.id), NAME_MAX, ['backup', 'onDemand', 'id'], 'on-demand backup Job');
+    if (db.backup.onDemand)
+      for (const d of dbs)
+        tooLong(patroniNames.onDemandJob(g.name, d, db.backup.onDemand.id), NAME_MAX, ['backup', 'onDemand', 'id'], 'on-demand backup Job');
   });
 
   // Retention: a rolling count of 0 makes backup.sh delete the dump it just wrote.
   const r = db.backup.retention;
   if (db.backup.strategy === 'rolling') {
-    if (r.total !== undefined) issue(ctx, 'daily, weekly and monthly with the rolling strategy (total counts the daily strategy)', 'remove total, or set strategy: daily', ['backup', 'retention', 'total']);
+    if (r.total !== undefined)
+      issue(
+        ctx,
+        'daily, weekly and monthly with the rolling strategy (total counts the daily strategy)',
+        'remove total, or set strategy: daily',
+        ['backup', 'retention', 'total'],
+      );
     for (const k of ['daily', 'weekly'] as const) {
-      if (r[k] === 0) issue(ctx, `at least 1: backup.sh files ${k === 'daily' ? 'Monday–Saturday' : 'Sunday'} dumps as ${k} and prunes down to this count right after writing, so 0 deletes each new ${k} dump`, `set retention.${k}: 1 or more`, ['backup', 'retention', k]);
+      if (r[k] === 0)
+        issue(
+          ctx,
+          `at least 1: backup.sh files ${k === 'daily' ? 'Monday–Saturday' : 'Sunday'} dumps as ${k} and prunes down to this count right after writing, so 0 deletes each new ${k} dump`,
+          `set retention.${k}: 1 or more`,
+          ['backup', 'retention', k],
+        );
     }
   } else {
     for (const k of ['daily', 'weekly', 'monthly'] as const) {
-      if (r[k] !== undefined) issue(ctx, 'total with the daily strategy (daily, weekly and monthly count the rolling strategy)', `remove ${k}, or set strategy: rolling`, ['backup', 'retention', k]);
+      if (r[k] !== undefined)
+        issue(
+          ctx,
+          'total with the daily strategy (daily, weekly and monthly count the rolling strategy)',
+          `remove ${k}, or set strategy: rolling`,
+          ['backup', 'retention', k],
+        );
     }
   }
 
   if (db.backup.verification.schedule.trim() === db.backup.schedule.trim()) {
-    issue(ctx, 'a verification schedule apart from the backup schedule: a verification running beside a dump reads the volume while it is written', 'move verification.schedule an hour or two after backup.schedule', ['backup', 'verification', 'schedule']);
+    issue(
+      ctx,
+      'a verification schedule apart from the backup schedule: a verification running beside a dump reads the volume while it is written',
+      'move verification.schedule an hour or two after backup.schedule',
+      ['backup', 'verification', 'schedule'],
+    );
   }
 
   const onDemand = db.backup.onDemand;
   if (onDemand?.generation !== undefined && !names.includes(onDemand.generation)) {
-    issue(ctx, `a generation of ${db.name}: ${names.join(', ')}`, 'name the generation to back up, or leave generation out for the serving one', ['backup', 'onDemand', 'generation']);
+    issue(
+      ctx,
+      `a generation of ${db.name}: ${names.join(', ')}`,
+      'name the generation to back up, or leave generation out for the serving one',
+      ['backup', 'onDemand', 'generation'],
+    );
   }
 
   if (db.consumers.length > 0 && db.network.clients.length === 0) {
@@ -431,7 +496,12 @@ function checkDatabase(db: z.output<typeof patroniDatabaseFields>, ctx: z.Refine
   const ip = db.inPlaceRestore;
   if (ip) {
     if (!names.includes(ip.generation) || db.retired.includes(ip.generation)) {
-      issue(ctx, `a live generation of ${db.name}: ${names.filter((n) => !db.retired.includes(n)).join(', ')}`, 'name the generation whose database is replaced', ['inPlaceRestore', 'generation']);
+      issue(
+        ctx,
+        `a live generation of ${db.name}: ${names.filter((n) => !db.retired.includes(n)).join(', ')}`,
+        'name the generation whose database is replaced',
+        ['inPlaceRestore', 'generation'],
+      );
     }
     const ack = `destroys-data:${ip.generation}`;
     if (!db.acknowledge.includes(ack)) {
@@ -443,7 +513,12 @@ function checkDatabase(db: z.output<typeof patroniDatabaseFields>, ctx: z.Refine
       );
     }
     if (ip.backupFile === undefined && ip.targetTime === undefined) {
-      issue(ctx, 'backupFile or targetTime: the restore first takes a dump of the live database, so "latest" would load that dump back', 'name the dump (backupFile) or the time to go back to (targetTime)', ['inPlaceRestore']);
+      issue(
+        ctx,
+        'backupFile or targetTime: the restore first takes a dump of the live database, so "latest" would load that dump back',
+        'name the dump (backupFile) or the time to go back to (targetTime)',
+        ['inPlaceRestore'],
+      );
     }
     if (ip.backupFile !== undefined && ip.targetTime !== undefined) {
       issue(ctx, 'one of backupFile or targetTime', 'keep one of them', ['inPlaceRestore', 'targetTime']);
@@ -457,9 +532,20 @@ function checkDatabase(db: z.output<typeof patroniDatabaseFields>, ctx: z.Refine
   }
 }
 
-function checkBackupFile(ctx: z.RefinementCtx, file: string, source: string, dbs: readonly string[], path: readonly (string | number)[]): void {
+function checkBackupFile(
+  ctx: z.RefinementCtx,
+  file: string,
+  source: string,
+  dbs: readonly string[],
+  path: readonly (string | number)[],
+): void {
   if (dbs.length > 1) {
-    issue(ctx, `targetTime or latest when a generation has several databases (${dbs.join(', ')}): one file holds one database`, 'use targetTime to restore every database from its dump before that time', [...path]);
+    issue(
+      ctx,
+      `targetTime or latest when a generation has several databases (${dbs.join(', ')}): one file holds one database`,
+      'use targetTime to restore every database from its dump before that time',
+      [...path],
+    );
     return;
   }
   const prefix = patroniNames.dumpPrefix(source, dbs[0]);

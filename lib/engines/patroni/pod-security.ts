@@ -39,7 +39,11 @@ export function containerSecurityContext(readOnlyRootFilesystem: boolean): k8s.S
 
 /** `{cpu: '100m'}` → quantities, leaving out unset entries. */
 export function quantities(list: { cpu?: string; memory?: string }): Record<string, k8s.Quantity> {
-  return Object.fromEntries(Object.entries(list).filter(([, v]) => v !== undefined).map(([k, v]) => [k, k8s.Quantity.fromString(v!)]));
+  return Object.fromEntries(
+    Object.entries(list)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, k8s.Quantity.fromString(v!)]),
+  );
 }
 
 /** Image pull policy: a moving `…latest` tag must be pulled every time, or nodes run different builds. */

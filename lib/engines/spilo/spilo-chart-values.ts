@@ -89,7 +89,13 @@ export const patroniChartValues = strict({
 /** Values as pgfleet writes them (the chart's input type). */
 export type PatroniChartValues = z.input<typeof patroniChartValues>;
 
-const CLONE_PREFIXES = ['CLONE_WALG_GS_PREFIX', 'CLONE_WALE_GS_PREFIX', 'CLONE_WALG_S3_PREFIX', 'CLONE_WALE_S3_PREFIX', 'CLONE_WALG_AZ_PREFIX'];
+const CLONE_PREFIXES = [
+  'CLONE_WALG_GS_PREFIX',
+  'CLONE_WALE_GS_PREFIX',
+  'CLONE_WALG_S3_PREFIX',
+  'CLONE_WALE_S3_PREFIX',
+  'CLONE_WALG_AZ_PREFIX',
+];
 
 /**
  * The chart's values plus pgfleet's rules. The clone rules matter most: Spilo only logs a warning
@@ -100,21 +106,24 @@ export const pgfleetPatroniValues = patroniChartValues.superRefine((v, ctx) => {
   const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   const scope = v.fullnameOverride;
   if (scope === undefined) problem(['fullnameOverride'], 'set: the scope, release and object names must all be the generation name');
-  if (v.nameOverride !== scope) problem(['nameOverride'], 'equal to fullnameOverride, so the anti-affinity template selects the scope\'s own pods');
+  if (v.nameOverride !== scope)
+    problem(['nameOverride'], "equal to fullnameOverride, so the anti-affinity template selects the scope's own pods");
   for (const k of ['superuser', 'admin', 'standby'] as const) {
-    if (v.credentials?.[k] !== undefined) problem(['credentials', k], 'absent: no password in values (they are written to dist/ and Helm\'s release history)');
+    if (v.credentials?.[k] !== undefined)
+      problem(['credentials', k], "absent: no password in values (they are written to dist/ and Helm's release history)");
   }
   if (v.credentials?.random !== true) problem(['credentials', 'random'], 'true: the chart must generate the passwords');
 
   const w = v.walE;
   if (w?.enable !== true) problem(['walE', 'enable'], 'true: restores and upgrades clone from WAL-G backups');
   if (!w?.gcsBucket) problem(['walE', 'gcsBucket'], 'a bucket');
-  if (!w?.gcsBucketBackupLocation) problem(['walE', 'gcsBucketBackupLocation'], 'the generation\'s own folder');
+  if (!w?.gcsBucketBackupLocation) problem(['walE', 'gcsBucketBackupLocation'], "the generation's own folder");
   if (!w?.kubernetesSecret) problem(['walE', 'kubernetesSecret'], 'the service-account key Secret');
   if (w?.s3Bucket) problem(['walE', 's3Bucket'], 'absent: the chart prefers S3 over GCS when both are set');
 
   const env = v.env ?? {};
-  if (!/^\d{2}$/.test(env.PGVERSION ?? '')) problem(['env', 'PGVERSION'], 'the major version, pinned: without it Spilo runs (and pg_upgrades to) the image\'s newest');
+  if (!/^\d{2}$/.test(env.PGVERSION ?? ''))
+    problem(['env', 'PGVERSION'], "the major version, pinned: without it Spilo runs (and pg_upgrades to) the image's newest");
   const cloneKeys = Object.keys(env).filter((k) => k.startsWith('CLONE_'));
   if (env.CLONE_METHOD === undefined) {
     for (const k of cloneKeys) problem(['env', k], 'absent without CLONE_METHOD: Spilo ignores it');
@@ -122,14 +131,17 @@ export const pgfleetPatroniValues = patroniChartValues.superRefine((v, ctx) => {
   }
   if (env.CLONE_METHOD !== 'CLONE_WITH_WALE') problem(['env', 'CLONE_METHOD'], 'CLONE_WITH_WALE');
   if (!env.CLONE_SCOPE) problem(['env', 'CLONE_SCOPE'], 'the source scope: without it Spilo skips the clone and runs initdb');
-  else if (env.CLONE_SCOPE === scope) problem(['env', 'CLONE_SCOPE'], 'another scope than this release\'s own');
+  else if (env.CLONE_SCOPE === scope) problem(['env', 'CLONE_SCOPE'], "another scope than this release's own");
   const prefixes = CLONE_PREFIXES.filter((k) => env[k]);
-  if (prefixes.length === 0) problem(['env', 'CLONE_WALG_GS_PREFIX'], 'the source\'s WAL prefix: without it Spilo skips the clone and runs initdb');
+  if (prefixes.length === 0)
+    problem(['env', 'CLONE_WALG_GS_PREFIX'], "the source's WAL prefix: without it Spilo skips the clone and runs initdb");
   const own = w?.gcsBucket && w.gcsBucketBackupLocation ? `gs://${w.gcsBucket}/${w.gcsBucketBackupLocation}` : undefined;
   for (const k of prefixes) {
-    if (own !== undefined && env[k].replace(/\/+$/, '') === own) problem(['env', k], `another prefix than this release's own archive (${own}): a clone must never write where it reads`);
+    if (own !== undefined && env[k].replace(/\/+$/, '') === own)
+      problem(['env', k], `another prefix than this release's own archive (${own}): a clone must never write where it reads`);
   }
-  if (env.CLONE_WALG_GS_PREFIX && !env.CLONE_GOOGLE_APPLICATION_CREDENTIALS) problem(['env', 'CLONE_GOOGLE_APPLICATION_CREDENTIALS'], 'the key file that can read the source prefix');
+  if (env.CLONE_WALG_GS_PREFIX && !env.CLONE_GOOGLE_APPLICATION_CREDENTIALS)
+    problem(['env', 'CLONE_GOOGLE_APPLICATION_CREDENTIALS'], 'the key file that can read the source prefix');
   if (env.CLONE_TARGET_TIME !== undefined && !TargetTime.parse(env.CLONE_TARGET_TIME)) {
     problem(['env', 'CLONE_TARGET_TIME'], 'a time with an explicit offset (Spilo refuses times without a zone)');
   }

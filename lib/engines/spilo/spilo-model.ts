@@ -35,7 +35,11 @@ export function spiloWalPrefix(spec: SpiloDatabaseSpec, gen: GenerationRef): str
  */
 export function spiloPrefixConflicts(stack: StackSpec): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const dbs = stack.databases.flatMap((d, i) => (d.engine === 'spilo' && (d as SpiloDatabaseSpec).backup?.bucket !== undefined ? [{ spec: d as SpiloDatabaseSpec, path: `pgfleet:databases[${i}]` }] : []));
+  const dbs = stack.databases.flatMap((d, i) =>
+    d.engine === 'spilo' && (d as SpiloDatabaseSpec).backup?.bucket !== undefined
+      ? [{ spec: d as SpiloDatabaseSpec, path: `pgfleet:databases[${i}]` }]
+      : [],
+  );
   dbs.forEach((b, bi) => {
     for (const a of dbs.slice(0, bi)) {
       if (a.spec.backup!.bucket !== b.spec.backup!.bucket) continue;
@@ -43,13 +47,23 @@ export function spiloPrefixConflicts(stack: StackSpec): ConfigIssue[] {
       for (const fb of archiveFolders(b.spec)) {
         for (const fa of archiveFolders(a.spec)) {
           if (!folderContains(fa.folder, fb.folder) && !folderContains(fb.folder, fa.folder)) continue;
-          const [blamed, other] = fa.explicit && !fb.explicit ? [{ db: a, f: fa }, { db: b, f: fb }] : [{ db: b, f: fb }, { db: a, f: fa }];
-          const relation = blamed.f.folder === other.f.folder ? 'is' : folderContains(blamed.f.folder, other.f.folder) ? 'holds' : 'lies inside';
+          const [blamed, other] =
+            fa.explicit && !fb.explicit
+              ? [
+                  { db: a, f: fa },
+                  { db: b, f: fb },
+                ]
+              : [
+                  { db: b, f: fb },
+                  { db: a, f: fa },
+                ];
+          const relation =
+            blamed.f.folder === other.f.folder ? 'is' : folderContains(blamed.f.folder, other.f.folder) ? 'holds' : 'lies inside';
           issues.push({
             path: joinPath([blamed.db.path, ...(blamed.f.explicit ? blamed.f.path : ['backup', 'location'])]),
             value: gs(blamed.f.folder),
             allowed: `a WAL prefix that neither is, holds nor lies inside another database's (it ${relation} ${gs(other.f.folder)}, where ${other.db.spec.name}/${other.f.name} archives)`,
-            fix: 'give one of them a backup.location (or backupLocation) beside the other\'s',
+            fix: "give one of them a backup.location (or backupLocation) beside the other's",
           });
         }
       }
@@ -63,7 +77,13 @@ function dcsOf(spec: SpiloDatabaseSpec): string {
   return spec.dcs.configMaps ? 'configmaps' : 'endpoints';
 }
 
-function transitions(db: ResolvedDatabase<SpiloDatabaseSpec>, gen: ResolvedGeneration, before: GenerationState, after: GenerationState, path: string): ConfigIssue[] {
+function transitions(
+  db: ResolvedDatabase<SpiloDatabaseSpec>,
+  gen: ResolvedGeneration,
+  before: GenerationState,
+  after: GenerationState,
+  path: string,
+): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const spec = db.spec;
   const own = gen.index >= 0 ? spec.generations?.[gen.index] : undefined;
@@ -71,7 +91,8 @@ function transitions(db: ResolvedDatabase<SpiloDatabaseSpec>, gen: ResolvedGener
   if (before.archive && after.archive && before.archive !== after.archive) {
     const [, oldBucket, oldFolder] = /^gs:\/\/([^/]+)\/(.+)$/.exec(before.archive) ?? [];
     const sameBucket = oldBucket === spec.backup!.bucket;
-    const where = own?.backupLocation !== undefined ? `${path}.backupLocation` : sameBucket ? `${db.path}.backup.location` : `${db.path}.backup.bucket`;
+    const where =
+      own?.backupLocation !== undefined ? `${path}.backupLocation` : sameBucket ? `${db.path}.backup.location` : `${db.path}.backup.bucket`;
     issues.push({
       path: where,
       value: after.archive,

@@ -36,7 +36,10 @@ export class SpiloNetworkPolicy extends Construct {
         policyTypes: ['Ingress'],
         ingress: [
           { from: [members], ports: [tcp(POSTGRES_PORT), tcp(PATRONI_API_PORT)] },
-          { from: clients.length ? clients.map((l) => ({ podSelector: { matchLabels: { ...l } } })) : [{ podSelector: {} }], ports: [tcp(POSTGRES_PORT)] },
+          {
+            from: clients.length ? clients.map((l) => ({ podSelector: { matchLabels: { ...l } } })) : [{ podSelector: {} }],
+            ports: [tcp(POSTGRES_PORT)],
+          },
         ],
       },
     });

@@ -70,7 +70,11 @@ export class SpiloRelease extends Construct {
     const clone = source ? spiloCloneEnv({ scope: source.name, walPrefix: spiloWalPrefix(spec, source) }, b.target?.time) : {};
     const env: Record<string, string> = { ...spec.env, ...clone, PGVERSION: String(gen.postgresVersion) };
     const resources = spec.resources
-      ? Object.fromEntries(Object.entries(spec.resources).filter(([, v]) => v && Object.keys(v).length).map(([k, v]) => [k, { ...v }]))
+      ? Object.fromEntries(
+          Object.entries(spec.resources)
+            .filter(([, v]) => v && Object.keys(v).length)
+            .map(([k, v]) => [k, { ...v }]),
+        )
       : {};
     return {
       // Both overrides: fullname names everything; name feeds the anti-affinity template's `app`
@@ -89,7 +93,11 @@ export class SpiloRelease extends Construct {
         scheduleCronJob: backup.schedule,
         retainBackups: backup.retain,
       },
-      persistentVolume: { enabled: true, size: spec.storage.size, ...(spec.storage.storageClass ? { storageClass: spec.storage.storageClass } : {}) },
+      persistentVolume: {
+        enabled: true,
+        size: spec.storage.size,
+        ...(spec.storage.storageClass ? { storageClass: spec.storage.storageClass } : {}),
+      },
       ...(Object.keys(resources).length ? { resources } : {}),
       env: Object.fromEntries(Object.entries(env).sort(([a], [z]) => a.localeCompare(z))),
     };

@@ -17,7 +17,10 @@ const gcsBucket = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, {
 });
 
 /** The chart also uses the Secret's name as a volume name, so it must be a DNS-1123 label. */
-const volumeSecretName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'a Secret name usable as a volume name: lower-case letters, digits and "-"' }).max(63);
+const volumeSecretName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'a Secret name usable as a volume name: lower-case letters, digits and "-"' })
+  .max(63);
 
 /** CPU as Kubernetes writes it: `500m`, `1`, `1.5`. */
 const cpu = z.string().regex(/^[0-9]+(\.[0-9]+)?m?$/, { message: 'a CPU quantity such as 500m or 2' });
@@ -47,10 +50,22 @@ interface ManagedEnv {
  */
 export const MANAGED_ENV: readonly ManagedEnv[] = [
   { pattern: /^SCOPE$/, why: 'the Patroni scope is the generation name', instead: 'name the generation (generations[].name)' },
-  { pattern: /^PGVERSION$/, why: 'the major is pinned per generation', instead: 'use postgresVersion (a new major is a new generation with upgradeFrom)' },
-  { pattern: /^(PGROOT|PGDATA|PGHOME)$/, why: 'the data directory lives on the chart\'s volume', instead: 'pgfleet does not support moving it' },
-  { pattern: /^(PGPASSWORD|PGUSER)_.*$/, why: 'the users and passwords are the chart\'s Secret', instead: 'use consumerUser (the passwords are generated)' },
-  { pattern: /^CLONE_.*$/, why: 'a clone is a new generation\'s bootstrap', instead: 'use restoreFrom or upgradeFrom on a new generation' },
+  {
+    pattern: /^PGVERSION$/,
+    why: 'the major is pinned per generation',
+    instead: 'use postgresVersion (a new major is a new generation with upgradeFrom)',
+  },
+  {
+    pattern: /^(PGROOT|PGDATA|PGHOME)$/,
+    why: "the data directory lives on the chart's volume",
+    instead: 'pgfleet does not support moving it',
+  },
+  {
+    pattern: /^(PGPASSWORD|PGUSER)_.*$/,
+    why: "the users and passwords are the chart's Secret",
+    instead: 'use consumerUser (the passwords are generated)',
+  },
+  { pattern: /^CLONE_.*$/, why: "a clone is a new generation's bootstrap", instead: 'use restoreFrom or upgradeFrom on a new generation' },
   { pattern: /^STANDBY_.*$/, why: 'a standby cluster replays another archive', instead: 'pgfleet does not support standby clusters' },
   {
     pattern: /^(USE_WALG.*|USE_WALE|WAL_.*_BUCKET|WALE_.*|WALG_.*_PREFIX|WAL_BUCKET_SCOPE_(PREFIX|SUFFIX))$/,
@@ -60,7 +75,7 @@ export const MANAGED_ENV: readonly ManagedEnv[] = [
   { pattern: /^GOOGLE_APPLICATION_CREDENTIALS$/, why: 'the chart mounts the key Secret', instead: 'use backup.serviceAccountKeySecret' },
   { pattern: /^BACKUP_SCHEDULE$/, why: 'it comes from the backup settings', instead: 'use backup.schedule' },
   { pattern: /^BACKUP_NUM_TO_RETAIN$/, why: 'it comes from the backup settings', instead: 'use backup.retain' },
-  { pattern: /^(DCS_ENABLE_KUBERNETES_API|KUBERNETES_.*)$/, why: 'Patroni\'s DCS store is fixed per scope', instead: 'use dcs.configMaps' },
+  { pattern: /^(DCS_ENABLE_KUBERNETES_API|KUBERNETES_.*)$/, why: "Patroni's DCS store is fixed per scope", instead: 'use dcs.configMaps' },
   { pattern: /^POD_NAMESPACE$/, why: 'the chart sets it from the pod', instead: 'use namespace' },
   {
     pattern: /^(SPILO_CONFIGURATION|PATRONI_CONFIGURATION)$/,
@@ -68,7 +83,8 @@ export const MANAGED_ENV: readonly ManagedEnv[] = [
     instead: 'pgfleet does not support it: set the major with postgresVersion and clones with restoreFrom or upgradeFrom',
   },
   {
-    // Patroni patches its configuration file with these (PATRONI_POSTGRESQL_BIN_DIR, PATRONI_SCOPE, PATRONI_KUBERNETES_*, ...); log settings are harmless.
+    // Patroni patches its configuration file with these (PATRONI_POSTGRESQL_BIN_DIR, PATRONI_SCOPE,
+    // PATRONI_KUBERNETES_*, ...); log settings are harmless.
     pattern: /^PATRONI_(?!LOG_).*$/,
     why: 'Patroni overrides its configuration file with PATRONI_* variables (PATRONI_POSTGRESQL_BIN_DIR runs another major than PGVERSION, PATRONI_SCOPE another scope)',
     instead: 'pgfleet does not support it (PATRONI_LOG_* is allowed)',
@@ -121,10 +137,20 @@ const spiloBackup = z
   .strict()
   .superRefine((b, ctx) => {
     if (b.bucket === undefined) {
-      issue(ctx, 'the GCS bucket WAL-G archives to: restores and upgrades clone from it', 'add backup.bucket, e.g. wksv3k-prod-ciip-backups', ['bucket']);
+      issue(
+        ctx,
+        'the GCS bucket WAL-G archives to: restores and upgrades clone from it',
+        'add backup.bucket, e.g. wksv3k-prod-ciip-backups',
+        ['bucket'],
+      );
     }
     if (b.serviceAccountKeySecret === undefined) {
-      issue(ctx, 'the existing Secret with the service-account key (key credentials.json) that can write the bucket', 'add backup.serviceAccountKeySecret, e.g. gcp-wksv3k-prod-ciip-backups-service-account-key', ['serviceAccountKeySecret']);
+      issue(
+        ctx,
+        'the existing Secret with the service-account key (key credentials.json) that can write the bucket',
+        'add backup.serviceAccountKeySecret, e.g. gcp-wksv3k-prod-ciip-backups-service-account-key',
+        ['serviceAccountKeySecret'],
+      );
     }
   });
 
@@ -215,7 +241,12 @@ export const spiloDatabase = z
     image: z
       .object({
         /** @default ghcr.io/bcgov/cas-postgres */
-        repository: z.string().regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/, { message: 'an image repository such as ghcr.io/bcgov/cas-postgres' }).default('ghcr.io/bcgov/cas-postgres'),
+        repository: z
+          .string()
+          .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/, {
+            message: 'an image repository such as ghcr.io/bcgov/cas-postgres',
+          })
+          .default('ghcr.io/bcgov/cas-postgres'),
         /** A pinned tag. */
         tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: 'an image tag such as 1.2.0' }),
         /** @default IfNotPresent */
@@ -234,7 +265,10 @@ export const spiloDatabase = z
         /** @default https://bcgov.github.io/cas-postgres/ */
         repository: z.string().url().default('https://bcgov.github.io/cas-postgres/'),
         /** @default 0.21.4 */
-        version: z.string().regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, { message: 'a pinned chart version such as 0.21.4' }).default('0.21.4'),
+        version: z
+          .string()
+          .regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, { message: 'a pinned chart version such as 0.21.4' })
+          .default('0.21.4'),
       })
       .strict()
       .prefault({}),
@@ -266,14 +300,17 @@ export const spiloDatabase = z
         issue(
           ctx,
           '"generated": the chart always creates Secret <generation> with random passwords when the release is installed and its StatefulSet reads only that Secret, so no value can name an existing one',
-          'remove credentials; consumers receive each generation\'s passwords through their ExternalSecret',
+          "remove credentials; consumers receive each generation's passwords through their ExternalSecret",
         );
       })
       .transform((): 'generated' => 'generated'),
     /** WAL-G to GCS: continuous WAL archive plus scheduled base backups. @default - none: no WAL archive and no base backups */
     backup: spiloBackup.optional(),
     /** Database consumers connect to. @default postgres */
-    database: z.string().regex(/^[a-z_][a-z0-9_]*$/, { message: 'a lower-case SQL identifier' }).default('postgres'),
+    database: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, { message: 'a lower-case SQL identifier' })
+      .default('postgres'),
     /**
      * The Spilo user consumers connect as: `admin` (LOGIN, CREATEDB, CREATEROLE) or `postgres`
      * (superuser); their passwords are in the chart's Secret.
@@ -291,7 +328,9 @@ export const spiloDatabase = z
       .strict()
       .optional(),
     /** Further Spilo environment variables (`env`, upper-case names; pgfleet's own are refused). @default {} */
-    env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'an upper-case variable name (the chart upper-cases names)' }), z.string()).default({}),
+    env: z
+      .record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'an upper-case variable name (the chart upper-cases names)' }), z.string())
+      .default({}),
     /**
      * Pods allowed to connect on 5432, by labels (each entry one podSelector). Members of the
      * same generation may always reach each other.
@@ -302,27 +341,53 @@ export const spiloDatabase = z
   .strict()
   .superRefine((db, ctx) => {
     if (db.backup === undefined) {
-      issue(ctx, 'WAL-G backups to a GCS bucket: point-in-time recovery and upgrades clone from them', 'add backup: {bucket: <bucket>, serviceAccountKeySecret: <secret>}', ['backup']);
+      issue(
+        ctx,
+        'WAL-G backups to a GCS bucket: point-in-time recovery and upgrades clone from them',
+        'add backup: {bucket: <bucket>, serviceAccountKeySecret: <secret>}',
+        ['backup'],
+      );
     }
     const max = db.image.maxPostgresVersion;
     if (db.postgresVersion > max) {
-      issue(ctx, `a major the image ships (up to ${max}): Spilo falls back to its default binaries for a missing PGVERSION`, `use an image with PostgreSQL ${db.postgresVersion} and raise image.maxPostgresVersion, or keep ${max} or lower`, ['postgresVersion']);
+      issue(
+        ctx,
+        `a major the image ships (up to ${max}): Spilo falls back to its default binaries for a missing PGVERSION`,
+        `use an image with PostgreSQL ${db.postgresVersion} and raise image.maxPostgresVersion, or keep ${max} or lower`,
+        ['postgresVersion'],
+      );
     }
     for (const [gi, g] of (db.generations ?? []).entries()) {
       if (g.postgresVersion !== undefined && g.postgresVersion > max) {
-        issue(ctx, `a major the image ships (up to ${max})`, `use an image with PostgreSQL ${g.postgresVersion} and raise image.maxPostgresVersion`, ['generations', gi, 'postgresVersion']);
+        issue(
+          ctx,
+          `a major the image ships (up to ${max})`,
+          `use an image with PostgreSQL ${g.postgresVersion} and raise image.maxPostgresVersion`,
+          ['generations', gi, 'postgresVersion'],
+        );
       }
     }
     if (db.image.tag === 'latest') {
-      issue(ctx, 'a pinned tag: with "latest" a pod restart may run another PostgreSQL build than its replicas', 'name the image version, e.g. the tag of a cas-postgres release', ['image', 'tag']);
+      issue(
+        ctx,
+        'a pinned tag: with "latest" a pod restart may run another PostgreSQL build than its replicas',
+        'name the image version, e.g. the tag of a cas-postgres release',
+        ['image', 'tag'],
+      );
     }
     for (const key of Object.keys(db.env)) {
       const managed = managedEnv(key);
-      if (managed) issue(ctx, `a variable pgfleet does not leave to env: ${managed.why}`, `remove env.${key}; ${managed.instead}`, ['env', key]);
+      if (managed)
+        issue(ctx, `a variable pgfleet does not leave to env: ${managed.why}`, `remove env.${key}; ${managed.instead}`, ['env', key]);
     }
     for (const [i, c] of db.consumers.entries()) {
       if (c.user !== undefined) {
-        issue(ctx, 'no per-consumer user: the chart publishes the admin and postgres passwords only', 'remove user and set consumerUser on the database', ['consumers', i, 'user']);
+        issue(
+          ctx,
+          'no per-consumer user: the chart publishes the admin and postgres passwords only',
+          'remove user and set consumerUser on the database',
+          ['consumers', i, 'user'],
+        );
       }
     }
     checkFolders(db, ctx);

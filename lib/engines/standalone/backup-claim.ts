@@ -9,11 +9,19 @@ import { backupClaimName, STEP_LABEL } from './names';
  * generation, as in the Patroni engine: a `ReadWriteOnce` claim shared by every generation's
  * CronJob stalls on Multi-Attach whenever two of them run on different nodes.
  */
-export function backupClaim(scope: Construct, id: string, props: { spec: StandaloneDatabaseSpec; backup: DumpBackupSpec; generation: string; namespace: string }): k8s.KubePersistentVolumeClaim | undefined {
+export function backupClaim(
+  scope: Construct,
+  id: string,
+  props: { spec: StandaloneDatabaseSpec; backup: DumpBackupSpec; generation: string; namespace: string },
+): k8s.KubePersistentVolumeClaim | undefined {
   const t = props.backup.target;
   if (!('pvc' in t)) return undefined;
   return new k8s.KubePersistentVolumeClaim(scope, id, {
-    metadata: { name: backupClaimName(props.generation), namespace: props.namespace, labels: { 'pgfleet.io/generation': props.generation, [STEP_LABEL]: 'backup' } },
+    metadata: {
+      name: backupClaimName(props.generation),
+      namespace: props.namespace,
+      labels: { 'pgfleet.io/generation': props.generation, [STEP_LABEL]: 'backup' },
+    },
     spec: {
       accessModes: [t.pvc.accessMode],
       storageClassName: t.pvc.storageClass ?? props.spec.storage.storageClass,

@@ -43,7 +43,12 @@ export class BlackboxBackup extends Construct {
     const pgUser = fromSecret('PGFLEET_PG_USER', su.name, su.userKey);
     const pgPassword = fromSecret('PGFLEET_PG_PASSWORD', su.name, su.passwordKey);
     const storage = backup.storage.map((s) => {
-      const creds = objectStoreCredentials(this, `Credentials-${s.id}`, { credentials: s.credentials, name: `${name}-${s.id.replace(/_/g, '-')}`, namespace, vault: props.vault });
+      const creds = objectStoreCredentials(this, `Credentials-${s.id}`, {
+        credentials: s.credentials,
+        name: `${name}-${s.id.replace(/_/g, '-')}`,
+        namespace,
+        vault: props.vault,
+      });
       const v = s.id.toUpperCase();
       return {
         id: s.id,
@@ -55,7 +60,12 @@ export class BlackboxBackup extends Construct {
     });
     const notifiers: BlackboxNotifier[] = backup.notifiers.map((n) =>
       n.type === 'telegram'
-        ? { type: 'telegram', id: n.id, token: fromSecret(`PGFLEET_NOTIFY_${n.id.toUpperCase()}_TOKEN`, n.token.name, n.token.key), chatId: n.chatId }
+        ? {
+            type: 'telegram',
+            id: n.id,
+            token: fromSecret(`PGFLEET_NOTIFY_${n.id.toUpperCase()}_TOKEN`, n.token.name, n.token.key),
+            chatId: n.chatId,
+          }
         : { type: n.type, id: n.id, webhook: fromSecret(`PGFLEET_NOTIFY_${n.id.toUpperCase()}_WEBHOOK`, n.webhook.name, n.webhook.key) },
     );
 
@@ -63,7 +73,13 @@ export class BlackboxBackup extends Construct {
       metadata: { name, namespace },
       data: {
         'blackbox.yaml': blackboxYaml({
-          postgres: { id: database.replace(/-/g, '_'), username: pgUser, password: pgPassword, host: `${appServiceName(database)}.${namespace}.svc`, port: POSTGRES_PORT },
+          postgres: {
+            id: database.replace(/-/g, '_'),
+            username: pgUser,
+            password: pgPassword,
+            host: `${appServiceName(database)}.${namespace}.svc`,
+            port: POSTGRES_PORT,
+          },
           storage,
           notifiers,
           retentionDays: backup.retentionDays,
@@ -97,10 +113,16 @@ export class BlackboxBackup extends Construct {
                     env: [{ name: 'BLACKBOX_CONFIG_PATH', value: `${CONFIG_DIR}/blackbox.yaml` }, { name: 'HOME', value: '/tmp' }, ...env],
                     resources: jobResources,
                     securityContext: containerSecurity,
-                    volumeMounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
+                    volumeMounts: [
+                      { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+                      { name: 'tmp', mountPath: '/tmp' },
+                    ],
                   },
                 ],
-                volumes: [{ name: 'config', configMap: { name: config.name } }, { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString(backup.scratchSize) } }],
+                volumes: [
+                  { name: 'config', configMap: { name: config.name } },
+                  { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString(backup.scratchSize) } },
+                ],
               },
             },
           },

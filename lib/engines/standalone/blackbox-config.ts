@@ -60,11 +60,21 @@ export function blackboxYaml(c: BlackboxConfig): string {
   const doc = {
     databases: {
       postgres: {
-        [c.postgres.id]: { username: v(c.postgres.username), password: v(c.postgres.password), host: c.postgres.host, port: String(c.postgres.port) },
+        [c.postgres.id]: {
+          username: v(c.postgres.username),
+          password: v(c.postgres.password),
+          host: c.postgres.host,
+          port: String(c.postgres.port),
+        },
       },
     },
     storage: {
-      s3: Object.fromEntries(c.storage.map((s) => [s.id, { bucket: s.bucket, endpoint: s.endpoint, aws_access_key_id: v(s.accessKeyId), aws_secret_access_key: v(s.secretAccessKey) }])),
+      s3: Object.fromEntries(
+        c.storage.map((s) => [
+          s.id,
+          { bucket: s.bucket, endpoint: s.endpoint, aws_access_key_id: v(s.accessKeyId), aws_secret_access_key: v(s.secretAccessKey) },
+        ]),
+      ),
     },
     ...(c.notifiers.length ? { notifiers } : {}),
     retention_days: c.retentionDays,

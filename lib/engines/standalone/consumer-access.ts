@@ -4,7 +4,11 @@ import type { ResolvedDatabase } from '../../model/resolved';
 
 /** `ns {labels}` or `ns (every pod)`: a peer as the messages show it. */
 function describePeer(namespace: string, labels: Record<string, string> | undefined): string {
-  return labels ? `${namespace} {${Object.entries(labels).map(([k, v]) => `${k}: ${v}`).join(', ')}}` : `${namespace} (every pod)`;
+  return labels
+    ? `${namespace} {${Object.entries(labels)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ')}}`
+    : `${namespace} (every pod)`;
 }
 
 /**

@@ -33,7 +33,11 @@ export class DumpBackup extends Construct {
     super(scope, id);
     const { spec, backup, generation: gen } = props;
     const image = backup.image ?? serverImage(spec, gen.postgresVersion);
-    const common = [...libpqEnv(spec, props.database, gen.name), { name: 'DUMP_PREFIX', value: gen.name }, { name: 'RETENTION_DAYS', value: String(backup.retentionDays) }];
+    const common = [
+      ...libpqEnv(spec, props.database, gen.name),
+      { name: 'DUMP_PREFIX', value: gen.name },
+      { name: 'RETENTION_DAYS', value: String(backup.retentionDays) },
+    ];
     const labels = clientLabels(props.database, 'backup');
 
     let template: k8s.PodTemplateSpec;
@@ -42,7 +46,14 @@ export class DumpBackup extends Construct {
       template = toolPod({
         labels,
         uid: spec.image.runAsUser,
-        main: { name: 'dump', image, shell: 'bash', script: DUMP_SCRIPT, env: [...common, { name: 'DUMP_DIR', value: dir }], mounts: [{ name: 'backups', mountPath: '/backups' }] },
+        main: {
+          name: 'dump',
+          image,
+          shell: 'bash',
+          script: DUMP_SCRIPT,
+          env: [...common, { name: 'DUMP_DIR', value: dir }],
+          mounts: [{ name: 'backups', mountPath: '/backups' }],
+        },
         volumes: [{ name: 'backups', persistentVolumeClaim: { claimName: backupClaimName(gen.name) } }],
       });
     } else {
@@ -52,13 +63,32 @@ export class DumpBackup extends Construct {
       template = toolPod({
         labels,
         uid: spec.image.runAsUser,
-        init: [{ name: 'dump', image, shell: 'bash', script: DUMP_SCRIPT, env: [...libpqEnv(spec, props.database, gen.name), { name: 'DUMP_PREFIX', value: gen.name }, { name: 'DUMP_DIR', value: '/scratch' }], mounts: [{ name: 'scratch', mountPath: '/scratch' }] }],
+        init: [
+          {
+            name: 'dump',
+            image,
+            shell: 'bash',
+            script: DUMP_SCRIPT,
+            env: [
+              ...libpqEnv(spec, props.database, gen.name),
+              { name: 'DUMP_PREFIX', value: gen.name },
+              { name: 'DUMP_DIR', value: '/scratch' },
+            ],
+            mounts: [{ name: 'scratch', mountPath: '/scratch' }],
+          },
+        ],
         main: {
           name: 'upload',
           image: s3.rcloneImage,
           shell: 'sh',
           script: UPLOAD_SCRIPT,
-          env: [...remote.env, { name: 'DEST', value: remote.path }, { name: 'DUMP_DIR', value: '/scratch' }, { name: 'DUMP_PREFIX', value: gen.name }, { name: 'RETENTION_DAYS', value: String(backup.retentionDays) }],
+          env: [
+            ...remote.env,
+            { name: 'DEST', value: remote.path },
+            { name: 'DUMP_DIR', value: '/scratch' },
+            { name: 'DUMP_PREFIX', value: gen.name },
+            { name: 'RETENTION_DAYS', value: String(backup.retentionDays) },
+          ],
           mounts: [{ name: 'scratch', mountPath: '/scratch' }],
         },
         volumes: [{ name: 'scratch', emptyDir: { sizeLimit: k8s.Quantity.fromString(s3.scratchSize) } }],
@@ -66,7 +96,11 @@ export class DumpBackup extends Construct {
     }
 
     this.cronJob = new k8s.KubeCronJob(this, 'Resource', {
-      metadata: { name: `${gen.name}-backup`, namespace: props.namespace, labels: { 'pgfleet.io/generation': gen.name, [STEP_LABEL]: 'backup' } },
+      metadata: {
+        name: `${gen.name}-backup`,
+        namespace: props.namespace,
+        labels: { 'pgfleet.io/generation': gen.name, [STEP_LABEL]: 'backup' },
+      },
       spec: {
         schedule: backup.schedule,
         timeZone: 'Etc/UTC',

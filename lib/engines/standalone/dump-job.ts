@@ -21,7 +21,12 @@ export class DumpJob extends Construct {
     super(scope, id);
     const loc = props.location;
     this.job = new k8s.KubeJob(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace, labels: { [STEP_LABEL]: 'dump' }, annotations: { 'pgfleet.io/dump': `${loc.dir}/${props.file}` } },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: { [STEP_LABEL]: 'dump' },
+        annotations: { 'pgfleet.io/dump': `${loc.dir}/${props.file}` },
+      },
       spec: {
         // A failed dump is simply taken again: the files are replaced, the checksum written last.
         backoffLimit: 2,
@@ -33,7 +38,11 @@ export class DumpJob extends Construct {
             image: props.image,
             shell: 'bash',
             script: DUMP_SCRIPT,
-            env: [...libpqEnv(props.spec, props.database, props.source), { name: 'DUMP_DIR', value: loc.dir }, { name: 'DUMP_FILE', value: props.file }],
+            env: [
+              ...libpqEnv(props.spec, props.database, props.source),
+              { name: 'DUMP_DIR', value: loc.dir },
+              { name: 'DUMP_FILE', value: props.file },
+            ],
             mounts: [{ name: loc.volume.name, mountPath: loc.mountPath }],
           },
           volumes: [loc.volume],

@@ -42,5 +42,8 @@ export function dumpClaimLocation(
       resources: { requests: { storage: k8s.Quantity.fromString(spec.upgrade.dumpSize ?? spec.storage.size) } },
     },
   });
-  return { claim, location: { volume: { name: 'dump', persistentVolumeClaim: { claimName: claim.name } }, mountPath: '/dump', dir: '/dump' } };
+  return {
+    claim,
+    location: { volume: { name: 'dump', persistentVolumeClaim: { claimName: claim.name } }, mountPath: '/dump', dir: '/dump' },
+  };
 }

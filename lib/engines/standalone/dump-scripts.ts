@@ -11,7 +11,10 @@
  * to touch the server when it differs. (The seed hashed `backup.sql` after gzip had renamed it.)
  */
 
-/** Shared prelude: strict mode, the wait-for-server loop, failure helper. bash (the official Postgres images, Debian and Alpine, ship it). */
+/**
+ * Shared prelude: strict mode, the wait-for-server loop, failure helper. bash (the official
+ * Postgres images, Debian and Alpine, ship it).
+ */
 const PRELUDE = `set -euo pipefail
 export LC_ALL=C
 fail() { echo "pgfleet: $*" >&2; exit 1; }

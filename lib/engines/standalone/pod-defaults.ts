@@ -12,9 +12,19 @@ export const NOBODY = 65534;
  * named `postgres` would inject POSTGRES_PORT=tcp://... into every pod of the namespace) and no
  * API token unless the pod talks to the API.
  */
-export function podSecurity(uid: number, fsGroup = uid): Pick<k8s.PodSpec, 'securityContext' | 'enableServiceLinks' | 'automountServiceAccountToken'> {
+export function podSecurity(
+  uid: number,
+  fsGroup = uid,
+): Pick<k8s.PodSpec, 'securityContext' | 'enableServiceLinks' | 'automountServiceAccountToken'> {
   return {
-    securityContext: { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: uid,
+      runAsGroup: uid,
+      fsGroup,
+      fsGroupChangePolicy: 'OnRootMismatch',
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
     enableServiceLinks: false,
     automountServiceAccountToken: false,
   };

@@ -45,14 +45,30 @@ export class ScaleWritersJob extends Construct {
     super(scope, id);
     const steps: { name: string; args: string[] }[] = [];
     props.writers.forEach((w, i) => {
-      steps.push({ name: `scale-${i}`, args: ['scale', `deployment/${w.name}`, `--namespace=${w.namespace}`, `--replicas=${props.direction === 'down' ? 0 : w.replicas}`] });
+      steps.push({
+        name: `scale-${i}`,
+        args: ['scale', `deployment/${w.name}`, `--namespace=${w.namespace}`, `--replicas=${props.direction === 'down' ? 0 : w.replicas}`],
+      });
     });
     props.writers.forEach((w, i) => {
-      steps.push({ name: `rollout-${i}`, args: ['rollout', 'status', `deployment/${w.name}`, `--namespace=${w.namespace}`, `--timeout=${props.timeout}`] });
+      steps.push({
+        name: `rollout-${i}`,
+        args: ['rollout', 'status', `deployment/${w.name}`, `--namespace=${w.namespace}`, `--timeout=${props.timeout}`],
+      });
     });
     if (props.direction === 'down') {
       props.writers.forEach((w, i) => {
-        steps.push({ name: `stopped-${i}`, args: ['wait', '--for=delete', 'pod', `--namespace=${w.namespace}`, `--selector=${writerSelector(w)}`, `--timeout=${props.timeout}`] });
+        steps.push({
+          name: `stopped-${i}`,
+          args: [
+            'wait',
+            '--for=delete',
+            'pod',
+            `--namespace=${w.namespace}`,
+            `--selector=${writerSelector(w)}`,
+            `--timeout=${props.timeout}`,
+          ],
+        });
       });
     }
     const container = (s: { name: string; args: string[] }): k8s.Container => ({
@@ -72,7 +88,9 @@ export class ScaleWritersJob extends Construct {
         namespace: props.namespace,
         labels: { [STEP_LABEL]: `writers-${props.direction}` },
         annotations: {
-          'pgfleet.io/writers': props.writers.map((w) => `${w.namespace}/${w.name}=${props.direction === 'down' ? 0 : w.replicas}`).join(' '),
+          'pgfleet.io/writers': props.writers
+            .map((w) => `${w.namespace}/${w.name}=${props.direction === 'down' ? 0 : w.replicas}`)
+            .join(' '),
           ...(manual.length ? { 'pgfleet.io/manual-steps': manual.join('\n') } : {}),
         },
       },

@@ -57,12 +57,24 @@ export class StandaloneDatabase extends Construct implements DatabaseEngine {
       new BlackboxBackup(this, 'Blackbox', { spec, backup, database: db.name, namespace: ns, vault: props.stack.vault });
     } else {
       if ('s3' in backup.target) {
-        credentials = objectStoreCredentials(this, 'BackupCredentials', { credentials: backup.target.s3.credentials, name: `${db.name}-backup-creds`, namespace: ns, vault: props.stack.vault });
+        credentials = objectStoreCredentials(this, 'BackupCredentials', {
+          credentials: backup.target.s3.credentials,
+          name: `${db.name}-backup-creds`,
+          namespace: ns,
+          vault: props.stack.vault,
+        });
       }
       for (const gen of db.generations) {
         const claim = backupClaim(this, `BackupClaim-${gen.name}`, { spec, backup, generation: gen.name, namespace: ns });
         if (claim) DataBearing.mark(claim, gen.name);
-        const cron = new DumpBackup(this, `Backup-${gen.name}`, { spec, backup, database: db.name, namespace: ns, generation: gen, credentials }).cronJob;
+        const cron = new DumpBackup(this, `Backup-${gen.name}`, {
+          spec,
+          backup,
+          database: db.name,
+          namespace: ns,
+          generation: gen,
+          credentials,
+        }).cronJob;
         if (claim) cron.node.addDependency(claim);
       }
     }
@@ -75,11 +87,30 @@ export class StandaloneDatabase extends Construct implements DatabaseEngine {
       if (!source) continue;
       const server = servers.get(gen.name)!;
       if (gen.bootstrap.kind === 'upgrade') {
-        const u = new StandaloneUpgrade(this, `Upgrade-${gen.name}`, { spec, database: db.name, namespace: ns, generation: gen, source, server });
+        const u = new StandaloneUpgrade(this, `Upgrade-${gen.name}`, {
+          spec,
+          database: db.name,
+          namespace: ns,
+          generation: gen,
+          source,
+          server,
+        });
         upgrades.set(gen.name, u);
         fills.set(gen.name, u.importJob);
       } else if (gen.bootstrap.kind === 'restore' && backup.method === 'dump') {
-        fills.set(gen.name, new StandaloneRestore(this, `Restore-${gen.name}`, { spec, backup, database: db.name, namespace: ns, generation: gen, source, server, credentials }).importJob);
+        fills.set(
+          gen.name,
+          new StandaloneRestore(this, `Restore-${gen.name}`, {
+            spec,
+            backup,
+            database: db.name,
+            namespace: ns,
+            generation: gen,
+            source,
+            server,
+            credentials,
+          }).importJob,
+        );
       }
     }
 

@@ -28,7 +28,9 @@ function standaloneVolumes(db: ResolvedDatabase<StandaloneDatabaseSpec>): Record
   const b = db.spec.backup;
   return {
     data: { size: db.spec.storage.size, path: `${db.path}.storage.size` },
-    ...(b.method === 'dump' && 'pvc' in b.target ? { backups: { size: b.target.pvc.size, path: `${db.path}.backup.target.pvc.size` } } : {}),
+    ...(b.method === 'dump' && 'pvc' in b.target
+      ? { backups: { size: b.target.pvc.size, path: `${db.path}.backup.target.pvc.size` } }
+      : {}),
   };
 }
 

@@ -47,7 +47,12 @@ export class StandaloneRestore extends Construct {
     if ('pvc' in backup.target) {
       // The source's own claim, read-only: its nightly CronJob may write beside the restore, but only
       // to new files, and a dump counts once its checksum exists (see IMPORT_SCRIPT).
-      location = { volume: { name: 'backups', persistentVolumeClaim: { claimName: backupClaimName(source.name), readOnly: true } }, mountPath: '/backups', dir: `/backups/${source.name}`, readOnly: true };
+      location = {
+        volume: { name: 'backups', persistentVolumeClaim: { claimName: backupClaimName(source.name), readOnly: true } },
+        mountPath: '/backups',
+        dir: `/backups/${source.name}`,
+        readOnly: true,
+      };
     } else {
       location = dumpClaimLocation(this, { spec, generation: gen.name, namespace }).location;
       const remote = rcloneRemote(backup.target.s3, props.credentials!, source.name);

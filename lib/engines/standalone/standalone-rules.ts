@@ -9,7 +9,15 @@
 import type { ChangeContext, ChangeRule } from '../change-rule';
 import { grows, KIND } from '../rule-conditions';
 
-const { statefulSet: STATEFUL_SET, pvc: PVC, service: SERVICE, job: JOB, cronJob: CRON_JOB, configMap: CONFIG_MAP, networkPolicy: NETWORK_POLICY } = KIND;
+const {
+  statefulSet: STATEFUL_SET,
+  pvc: PVC,
+  service: SERVICE,
+  job: JOB,
+  cronJob: CRON_JOB,
+  configMap: CONFIG_MAP,
+  networkPolicy: NETWORK_POLICY,
+} = KIND;
 
 const step = (c: ChangeContext) => (c.after ?? c.before)?.metadata?.labels?.['pgfleet.io/step'] as string | undefined;
 const isStep = (name: string) => (_b: unknown, _a: unknown, c: ChangeContext) => step(c) === name;
@@ -20,9 +28,10 @@ function retentionDays(data: unknown): number {
   return m ? Number(m[1]) : Infinity;
 }
 
-
-const jobDone = (timeout: string) => `wait: \`kubectl -n {{namespace}} wait job/{{name}} --for=condition=Complete --timeout=${timeout}\` succeeds (Pulumi waits for it too before the next step)`;
-const serverReady = (statefulSet: string, what: string) => `wait: \`kubectl -n {{namespace}} rollout status statefulset/${statefulSet} --timeout=30m\` succeeds: ${what}`;
+const jobDone = (timeout: string) =>
+  `wait: \`kubectl -n {{namespace}} wait job/{{name}} --for=condition=Complete --timeout=${timeout}\` succeeds (Pulumi waits for it too before the next step)`;
+const serverReady = (statefulSet: string, what: string) =>
+  `wait: \`kubectl -n {{namespace}} rollout status statefulset/${statefulSet} --timeout=30m\` succeeds: ${what}`;
 const restarted = serverReady('{{generation}}', 'the server accepts connections again');
 
 /** A Job is immutable: a changed one is replaced and runs again. */
@@ -107,8 +116,8 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     class: 'safe',
     why: 'the volume grows from {{before}} to {{after}} online, if the StorageClass allows expansion',
     steps: [
-      'before: `kubectl get storageclass $(kubectl -n {{namespace}} get pvc {{name}} -o jsonpath=\'{.spec.storageClassName}\') -o jsonpath=\'{.allowVolumeExpansion}\'` prints true (otherwise the claim stays at {{before}})',
-      'wait: `kubectl -n {{namespace}} get pvc {{name}} -o jsonpath=\'{.status.capacity.storage}\'` prints {{after}}; a FileSystemResizePending condition clears when the pod restarts',
+      "before: `kubectl get storageclass $(kubectl -n {{namespace}} get pvc {{name}} -o jsonpath='{.spec.storageClassName}') -o jsonpath='{.allowVolumeExpansion}'` prints true (otherwise the claim stays at {{before}})",
+      "wait: `kubectl -n {{namespace}} get pvc {{name}} -o jsonpath='{.status.capacity.storage}'` prints {{after}}; a FileSystemResizePending condition clears when the pod restarts",
     ],
   },
   {
@@ -147,10 +156,15 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
       'wait: `kubectl -n {{namespace}} get endpointslices -l kubernetes.io/service-name={{name}} -o wide` lists the pod {{after}}-0',
       'check: `kubectl -n {{namespace}} exec {{after}}-0 -- sh -c \'psql -U "$POSTGRES_USER" -d postgres -Atc "show server_version"\'` shows the expected major, and row counts of the main tables match {{before}}',
       // Retiring {{before}} is the generic follow-up step of every cutover (after a grace period); this is the step before it.
-      'follow-up: once the applications run well on {{after}}, remove upgradeFrom/restoreFrom from {{after}}: the finished Jobs and what only they used (scale RBAC, transfer PVC) leave, the server\'s files stay byte-identical; {{before}} keeps running to switch back to',
+      "follow-up: once the applications run well on {{after}}, remove upgradeFrom/restoreFrom from {{after}}: the finished Jobs and what only they used (scale RBAC, transfer PVC) leave, the server's files stay byte-identical; {{before}} keeps running to switch back to",
     ],
   },
-  { kind: SERVICE, path: 'metadata.annotations.pgfleet.io/serving', class: 'safe', why: 'records the serving generation ({{before}} → {{after}})' },
+  {
+    kind: SERVICE,
+    path: 'metadata.annotations.pgfleet.io/serving',
+    class: 'safe',
+    why: 'records the serving generation ({{before}} → {{after}})',
+  },
 
   // --- Upgrade and restore Jobs, in the order they run ------------------------------------------
   {
@@ -185,7 +199,7 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     on: 'added',
     when: (_b, _a, c) => step(c) === 'import' || step(c) === 'restore',
     class: 'safe',
-    why: 'verifies the dump\'s sha512, then imports it into the empty server {{generation}} with ON_ERROR_STOP (any SQL error fails the Job, which is not retried)',
+    why: "verifies the dump's sha512, then imports it into the empty server {{generation}} with ON_ERROR_STOP (any SQL error fails the Job, which is not retried)",
     steps: [
       jobDone('6h'),
       'check: `kubectl -n {{namespace}} logs job/{{name}}` shows "sha512 of … verified" and ends with "pgfleet: imported"',
@@ -211,7 +225,13 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
   rerun('dump', 'safe'),
   rerun('import', 'safe'),
   rerun('restore', 'safe'),
-  { kind: JOB, path: '', on: 'removed', class: 'safe', why: 'the record of a finished Job {{name}} goes; nothing runs (a Job still running is stopped)' },
+  {
+    kind: JOB,
+    path: '',
+    on: 'removed',
+    class: 'safe',
+    why: 'the record of a finished Job {{name}} goes; nothing runs (a Job still running is stopped)',
+  },
 
   // --- Backups, configuration, network --------------------------------------------------------
   {
@@ -246,13 +266,15 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     kind: CONFIG_MAP,
     path: 'data',
     class: 'safe',
-    why: 'configuration file ({{name}}); a server restarts for it through its StatefulSet\'s config digest, blackbox reads it at its next run',
+    why: "configuration file ({{name}}); a server restarts for it through its StatefulSet's config digest, blackbox reads it at its next run",
   },
   {
     kind: NETWORK_POLICY,
     path: 'spec',
     class: 'safe',
     why: 'who may connect to the servers of {{database}} changes',
-    steps: ['check: every client that must connect is a writer, in network.allowFrom, or one of pgfleet\'s Jobs (the stack refuses consumers outside them); others now time out'],
+    steps: [
+      "check: every client that must connect is a writer, in network.allowFrom, or one of pgfleet's Jobs (the stack refuses consumers outside them); others now time out",
+    ],
   },
 ];

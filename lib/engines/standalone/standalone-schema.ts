@@ -6,23 +6,48 @@
  * @see docs/standalone.md
  */
 import { z } from 'zod';
-import { credentials, cron5, databaseBase, duration, generationBase, issue, objectName, postgresMajor, quantity, storage, vaultCredentials } from '../../config/schema-parts';
+import {
+  credentials,
+  cron5,
+  databaseBase,
+  duration,
+  generationBase,
+  issue,
+  objectName,
+  postgresMajor,
+  quantity,
+  storage,
+  vaultCredentials,
+} from '../../config/schema-parts';
 
 /** A container image reference with an explicit tag (and optionally a digest). */
-export const imageRef = z.string().regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?$/, {
-  message: 'an image reference with a tag, e.g. docker.io/library/postgres:16 or ghcr.io/owl-corp/psql_extended:16',
-});
+export const imageRef = z
+  .string()
+  .regex(
+    /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?$/,
+    {
+      message: 'an image reference with a tag, e.g. docker.io/library/postgres:16 or ghcr.io/owl-corp/psql_extended:16',
+    },
+  );
 
 /** The leading major version of an image tag (`postgres:16.4-bookworm` → 16), if it has one. */
 export function tagMajor(image: string): number | undefined {
-  const tag = image.replace(/@sha256:[a-f0-9]{64}$/, '').split('/').pop()!.split(':')[1] ?? '';
+  const tag =
+    image
+      .replace(/@sha256:[a-f0-9]{64}$/, '')
+      .split('/')
+      .pop()!
+      .split(':')[1] ?? '';
   const m = /^(\d+)(?:[.-]|$)/.exec(tag);
   return m ? Number(m[1]) : undefined;
 }
 
 const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, { message: 'a lower-case SQL identifier' });
 const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'a Secret key: letters, digits, "-", "_" or "."' });
-const labels = z.record(z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, { message: 'a label key' }), z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, { message: 'a label value' }));
+const labels = z.record(
+  z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, { message: 'a label key' }),
+  z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, { message: 'a label value' }),
+);
 const cpu = z.string().regex(/^([0-9]+m|[0-9]+(\.[0-9]+)?)$/, { message: 'a CPU quantity such as 250m or 2' });
 
 /** The server image: one repository, the tag chosen per generation's major. */
@@ -31,10 +56,17 @@ const serverImage = z
     /** @default docker.io/library/postgres */
     repository: z
       .string()
-      .regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/, { message: 'an image repository without tag, e.g. ghcr.io/owl-corp/psql_extended' })
+      .regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/, {
+        message: 'an image repository without tag, e.g. ghcr.io/owl-corp/psql_extended',
+      })
       .default('docker.io/library/postgres'),
     /** Tag per major, e.g. `{ "16": "16.4-bookworm" }`. @default {} (the tag is the major, e.g. `16`) */
-    tags: z.record(z.string().regex(/^\d+$/, { message: 'a major version such as "16"' }), z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: 'an image tag' })).default({}),
+    tags: z
+      .record(
+        z.string().regex(/^\d+$/, { message: 'a major version such as "16"' }),
+        z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: 'an image tag' }),
+      )
+      .default({}),
     /** @default IfNotPresent */
     pullPolicy: z.enum(['Always', 'IfNotPresent']).default('IfNotPresent'),
     /** User (and fsGroup) the image's postgres runs as: 999 in the official Debian images. @default 999 */
@@ -73,10 +105,12 @@ const superuser = z.union([
 ]);
 
 /** The data volume: a StorageClass with reclaimPolicy Retain, so the PV outlives its claim. */
-const standaloneStorage = storage.extend({
-  /** @default ReadWriteOncePod (no second pod can ever mount the data) */
-  accessMode: z.enum(['ReadWriteOncePod', 'ReadWriteOnce']).default('ReadWriteOncePod'),
-}).strict();
+const standaloneStorage = storage
+  .extend({
+    /** @default ReadWriteOncePod (no second pod can ever mount the data) */
+    accessMode: z.enum(['ReadWriteOncePod', 'ReadWriteOnce']).default('ReadWriteOncePod'),
+  })
+  .strict();
 
 /** Parameters pgfleet places itself (paths and the port the Service and probes use). */
 export const RESERVED_PARAMETERS = ['port', 'data_directory', 'config_file', 'hba_file', 'ident_file', 'unix_socket_directories'] as const;
@@ -141,14 +175,23 @@ const blackboxStorage = z
     type: z.literal('s3').default('s3'),
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'an S3 bucket name' }),
     /** Host name of the S3 endpoint, without scheme (blackbox prepends https://), e.g. eu-central-1.linodeobjects.com. */
-    endpoint: z.string().regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?$/, { message: 'a host name without scheme, e.g. eu-central-1.linodeobjects.com' }),
+    endpoint: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?$/, { message: 'a host name without scheme, e.g. eu-central-1.linodeobjects.com' }),
     credentials,
   })
   .strict();
 
 const blackboxNotifier = z.discriminatedUnion('type', [
   z.object({ type: z.enum(['discord', 'slack']), id: z.string().regex(/^[a-z][a-z0-9_]*$/), webhook: secretKeyRef }).strict(),
-  z.object({ type: z.literal('telegram'), id: z.string().regex(/^[a-z][a-z0-9_]*$/), token: secretKeyRef, chatId: z.string().regex(/^-?[0-9]+$/, { message: 'a Telegram chat id' }) }).strict(),
+  z
+    .object({
+      type: z.literal('telegram'),
+      id: z.string().regex(/^[a-z][a-z0-9_]*$/),
+      token: secretKeyRef,
+      chatId: z.string().regex(/^-?[0-9]+$/, { message: 'a Telegram chat id' }),
+    })
+    .strict(),
 ]);
 
 /** blackbox defaults: the seed's image, whose Dockerfile installs postgresql-client-16. */
@@ -202,11 +245,17 @@ const dumpTarget = z.union([
         .object({
           bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'an S3 bucket name' }),
           /** Key prefix ending in "/". @default "" */
-          prefix: z.string().regex(/^([A-Za-z0-9!_.*'()-]+\/)*$/, { message: 'a key prefix ending in "/", e.g. pydis/postgres/' }).default(''),
+          prefix: z
+            .string()
+            .regex(/^([A-Za-z0-9!_.*'()-]+\/)*$/, { message: 'a key prefix ending in "/", e.g. pydis/postgres/' })
+            .default(''),
           /** Endpoint URL, e.g. https://eu-central-1.linodeobjects.com. @default - AWS S3 */
           endpoint: z.string().url().optional(),
           /** @default - the provider's default */
-          region: z.string().regex(/^[a-z0-9-]+$/).optional(),
+          region: z
+            .string()
+            .regex(/^[a-z0-9-]+$/)
+            .optional(),
           credentials,
           /** @default docker.io/rclone/rclone:1.68.2 */
           rcloneImage: imageRef.default('docker.io/rclone/rclone:1.68.2'),
@@ -312,7 +361,11 @@ export const standaloneDatabase = z
     /** Deployments that write; an upgrade scales them to zero before the dump. @default - none; required by an upgrade */
     writers: z.array(writer).optional(),
     /** @default - see the fields */
-    upgrade: upgrade.default({ kubectlImage: 'registry.k8s.io/kubectl:v1.32.4', timeout: '10m', manualSteps: { beforeDump: [], afterCutover: [] } }),
+    upgrade: upgrade.default({
+      kubectlImage: 'registry.k8s.io/kubectl:v1.32.4',
+      timeout: '10m',
+      manualSteps: { beforeDump: [], afterCutover: [] },
+    }),
     backup: z.discriminatedUnion('method', [blackboxBackup, dumpBackup]),
   })
   .strict()
@@ -327,13 +380,22 @@ export const standaloneDatabase = z
     }
     for (const key of Object.keys(db.parameters)) {
       if ((RESERVED_PARAMETERS as readonly string[]).includes(key)) {
-        issue(ctx, `parameters other than ${RESERVED_PARAMETERS.join(', ')}: pgfleet sets paths, and the Service and probes use port 5432`, `remove ${key}`, ['parameters', key]);
+        issue(
+          ctx,
+          `parameters other than ${RESERVED_PARAMETERS.join(', ')}: pgfleet sets paths, and the Service and probes use port 5432`,
+          `remove ${key}`,
+          ['parameters', key],
+        );
       }
     }
     for (const [tagMajorKey, tag] of Object.entries(db.image.tags)) {
       const m = /^(\d+)(?:[.-]|$)/.exec(tag);
       if (m && m[1] !== tagMajorKey) {
-        issue(ctx, `a tag of PostgreSQL ${tagMajorKey} for major ${tagMajorKey}`, `the tag says ${m[1]}: fix the tag or its key`, ['image', 'tags', tagMajorKey]);
+        issue(ctx, `a tag of PostgreSQL ${tagMajorKey} for major ${tagMajorKey}`, `the tag says ${m[1]}: fix the tag or its key`, [
+          'image',
+          'tags',
+          tagMajorKey,
+        ]);
       }
     }
     // Consumers get a DATABASE_URL with the login in connection.secret: the superuser is never handed out.
@@ -347,7 +409,12 @@ export const standaloneDatabase = z
     }
     db.consumers.forEach((c, i) => {
       if (c.user !== undefined) {
-        issue(ctx, 'no user: every standalone consumer connects with the login in connection.secret', 'remove user (one database entry has one application login)', ['consumers', i, 'user']);
+        issue(
+          ctx,
+          'no user: every standalone consumer connects with the login in connection.secret',
+          'remove user (one database entry has one application login)',
+          ['consumers', i, 'user'],
+        );
       }
     });
     const seenWriters = new Set<string>();
@@ -396,7 +463,12 @@ function checkClientMajor(db: StandaloneDatabaseInput, gens: readonly Generation
   if (b.method === 'blackbox') {
     const client = b.clientMajor ?? (b.image === BLACKBOX_IMAGE ? BLACKBOX_CLIENT_MAJOR : tagMajor(b.image));
     if (client === undefined) {
-      issue(ctx, `the PostgreSQL major of pg_dumpall in ${b.image}`, 'set backup.clientMajor (the postgresql-client version the image installs)', ['backup', 'clientMajor']);
+      issue(
+        ctx,
+        `the PostgreSQL major of pg_dumpall in ${b.image}`,
+        'set backup.clientMajor (the postgresql-client version the image installs)',
+        ['backup', 'clientMajor'],
+      );
       return;
     }
     // blackbox dumps through the application Service: the serving generation.
@@ -416,7 +488,12 @@ function checkClientMajor(db: StandaloneDatabaseInput, gens: readonly Generation
   if (b.image === undefined) return;
   const client = b.clientMajor ?? tagMajor(b.image);
   if (client === undefined) {
-    issue(ctx, `the PostgreSQL major of pg_dumpall in ${b.image}`, 'set backup.clientMajor, or use an image whose tag starts with the major (postgres:16)', ['backup', 'clientMajor']);
+    issue(
+      ctx,
+      `the PostgreSQL major of pg_dumpall in ${b.image}`,
+      'set backup.clientMajor, or use an image whose tag starts with the major (postgres:16)',
+      ['backup', 'clientMajor'],
+    );
     return;
   }
   for (const g of live) {

@@ -70,7 +70,10 @@ export class StandaloneServer extends Construct {
 
     const quantity = (v: string | undefined) => (v === undefined ? undefined : k8s.Quantity.fromString(v));
     const compact = (r: { cpu?: string; memory?: string }) =>
-      Object.fromEntries(Object.entries({ cpu: quantity(r.cpu), memory: quantity(r.memory) }).filter(([, v]) => v !== undefined)) as Record<string, k8s.Quantity>;
+      Object.fromEntries(Object.entries({ cpu: quantity(r.cpu), memory: quantity(r.memory) }).filter(([, v]) => v !== undefined)) as Record<
+        string,
+        k8s.Quantity
+      >;
     const isReady = { exec: { command: ['pg_isready', '--quiet', '--host=127.0.0.1', `--port=${POSTGRES_PORT}`] } };
 
     this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
@@ -98,11 +101,15 @@ export class StandaloneServer extends Construct {
                   { name: 'POSTGRES_PASSWORD', valueFrom: superuserRef(su, 'password') },
                   // initdb creates no database but postgres: databases come from DevOps or arrive with an import.
                   { name: 'POSTGRES_DB', value: 'postgres' },
-                  // A subdirectory owned by the server (the volume root belongs to root:fsGroup); the seed's subPath `pgdata` holds the same files.
+                  // A subdirectory owned by the server (the volume root belongs to root:fsGroup);
+                  // the seed's subPath `pgdata` holds the same files.
                   { name: 'PGDATA', value: `${DATA_DIR}/pgdata` },
                 ],
                 ports: [{ name: 'postgres', containerPort: POSTGRES_PORT, protocol: 'TCP' }],
-                resources: { requests: compact(spec.resources.requests), ...(Object.keys(compact(spec.resources.limits)).length ? { limits: compact(spec.resources.limits) } : {}) },
+                resources: {
+                  requests: compact(spec.resources.requests),
+                  ...(Object.keys(compact(spec.resources.limits)).length ? { limits: compact(spec.resources.limits) } : {}),
+                },
                 // Crash recovery can take long after an unclean stop: allow up to an hour before readiness counts.
                 startupProbe: { ...isReady, periodSeconds: 10, failureThreshold: 360 },
                 readinessProbe: { ...isReady, periodSeconds: 10, failureThreshold: 3 },

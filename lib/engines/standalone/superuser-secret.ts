@@ -31,9 +31,14 @@ export function superuserRef(secret: SuperuserSecret, key: 'user' | 'password'):
  * `<database>-superuser`; with `secretName` nothing is rendered. The server reads the password
  * only at initdb: changing it in Vault needs `ALTER ROLE` on every live server first.
  */
-export function superuserCredentials(scope: Construct, id: string, props: { spec: StandaloneDatabaseSpec; database: string; namespace: string; vault?: StackSpec['vault'] }): SuperuserSecret {
+export function superuserCredentials(
+  scope: Construct,
+  id: string,
+  props: { spec: StandaloneDatabaseSpec; database: string; namespace: string; vault?: StackSpec['vault'] },
+): SuperuserSecret {
   const s = props.spec.superuser;
   const secret = superuserSecret(props.spec, props.database);
-  if ('vault' in s) VaultCredentials.fromSpec(scope, id, { name: secret.name, namespace: props.namespace, vault: s.vault, defaults: props.vault });
+  if ('vault' in s)
+    VaultCredentials.fromSpec(scope, id, { name: secret.name, namespace: props.namespace, vault: s.vault, defaults: props.vault });
   return secret;
 }

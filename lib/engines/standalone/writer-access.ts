@@ -22,10 +22,16 @@ export class WriterAccess extends Construct {
   constructor(scope: Construct, id: string, props: WriterAccessProps) {
     super(scope, id);
     this.serviceAccountName = props.name;
-    const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: props.name, namespace: props.namespace }, automountServiceAccountToken: false });
+    const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: props.name, namespace: props.namespace },
+      automountServiceAccountToken: false,
+    });
     const namespaces = [...new Set(props.writers.map((w) => w.namespace))].sort();
     for (const ns of namespaces) {
-      const names = props.writers.filter((w) => w.namespace === ns).map((w) => w.name).sort();
+      const names = props.writers
+        .filter((w) => w.namespace === ns)
+        .map((w) => w.name)
+        .sort();
       // Role names carry the namespace: two Roles of the same name would render to one file.
       const metadata = { name: `${props.name}-${ns}`, namespace: ns };
       const role = new k8s.KubeRole(this, `Role-${ns}`, {

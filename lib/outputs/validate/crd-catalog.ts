@@ -70,7 +70,11 @@ interface CrdDoc {
   readonly spec?: {
     readonly group?: unknown;
     readonly names?: { readonly kind?: unknown };
-    readonly versions?: readonly { readonly name?: unknown; readonly served?: unknown; readonly schema?: { readonly openAPIV3Schema?: unknown } }[];
+    readonly versions?: readonly {
+      readonly name?: unknown;
+      readonly served?: unknown;
+      readonly schema?: { readonly openAPIV3Schema?: unknown };
+    }[];
     readonly validation?: { readonly openAPIV3Schema?: unknown };
   };
 }

@@ -11,7 +11,13 @@ import addFormats from 'ajv-formats';
 import { formats, listTypeDuplicate, regExp } from './validator-runtime';
 
 /** Keywords that annotate without changing validity (CEL rules are checked elsewhere). */
-const ANNOTATIONS = ['x-kubernetes-list-map-keys', 'x-kubernetes-map-type', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-embedded-resource', 'x-kubernetes-validations'];
+const ANNOTATIONS = [
+  'x-kubernetes-list-map-keys',
+  'x-kubernetes-map-type',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-embedded-resource',
+  'x-kubernetes-validations',
+];
 
 export interface KubernetesAjvOptions {
   /** Keep the generated source, for `ajv/dist/standalone`. @default false */

@@ -77,7 +77,9 @@ export class ManifestValidator {
 
       const check = this.checkFor(apiVersion, kind);
       if (typeof check !== 'function') {
-        const hint = check ? `its CRD serves only: ${check.served.length ? check.served.join(', ') : 'no version'}` : 'add its CRD with --crds DIR';
+        const hint = check
+          ? `its CRD serves only: ${check.served.length ? check.served.join(', ') : 'no version'}`
+          : 'add its CRD with --crds DIR';
         add('', `no schema for ${apiVersion} ${kind} (${hint})`);
         return;
       }

@@ -21,12 +21,18 @@ export function checkMetadata(metadata: unknown): [string, string][] {
   else if (typeof name !== 'string') out.push(['metadata.name', 'must be string']);
   else if (name.length > 253) out.push(['metadata.name', `must be at most 253 characters (has ${name.length})`]);
   else if (!DNS1123_SUBDOMAIN.test(name)) {
-    out.push(['metadata.name', `must be a DNS subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit (got ${JSON.stringify(name)})`]);
+    out.push([
+      'metadata.name',
+      `must be a DNS subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit (got ${JSON.stringify(name)})`,
+    ]);
   }
   if (namespace !== undefined) {
     if (typeof namespace !== 'string') out.push(['metadata.namespace', 'must be string']);
     else if (namespace.length > 63 || !DNS1123_LABEL.test(namespace)) {
-      out.push(['metadata.namespace', `must be a DNS label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (got ${JSON.stringify(namespace)})`]);
+      out.push([
+        'metadata.namespace',
+        `must be a DNS label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (got ${JSON.stringify(namespace)})`,
+      ]);
     }
   }
   return out;

@@ -76,7 +76,9 @@ export function prepareSchema(raw: unknown): SchemaObject {
   const defs: Record<string, SchemaObject> = {};
   const isRef = (v: unknown): v is { $node: number } => isPlainObject(v) && typeof v.$node === 'number';
   const hasChildren = (node: Record<string, any>) =>
-    Object.entries(node).some(([k, v]) => (SCHEMA_MAPS.has(k) && Object.keys(v).length > 0) || isRef(v) || (Array.isArray(v) && v.some(isRef)));
+    Object.entries(node).some(
+      ([k, v]) => (SCHEMA_MAPS.has(k) && Object.keys(v).length > 0) || isRef(v) || (Array.isArray(v) && v.some(isRef)),
+    );
   const build = (id: number, asDef = false): SchemaObject => {
     const node = nodes[id];
     // Only shared nodes with children are worth a function of their own; leaves inline cheaply.

@@ -1,0 +1,10 @@
+import type { StackSpec } from '../config/stack-spec';
+import type { ModelEngine } from './engine-model';
+import type { ResolvedDatabase } from './resolved';
+
+/** A resolved stack and the engines it was resolved with (the layers after the model use more of them). */
+export interface ResolvedStack<E extends ModelEngine = ModelEngine> {
+  readonly spec: StackSpec;
+  readonly databases: readonly ResolvedDatabase[];
+  readonly engines: readonly E[];
+}
