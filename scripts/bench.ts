@@ -91,7 +91,6 @@ function main(): void {
     };
     const t0 = process.hrtime.bigint();
     const resolved = resolveParsed(parseStackConfig(config, { stack: `bench-${n}`, source: `bench fleet of ${n}`, engines: ENGINES }));
-    const { spec } = resolved;
     const parsed = seconds(t0);
     const t1 = process.hrtime.bigint();
     const rendered = renderStack(resolved);
@@ -102,11 +101,11 @@ function main(): void {
     if (problems.length)
       throw new Error(`bench fleet of ${n} is invalid: ${problems.length} problems, first: ${JSON.stringify(problems[0])}`);
     const t3 = process.hrtime.bigint();
-    writeStack(rendered, path.join(benchDir, spec.stack));
+    writeStack(rendered, benchDir);
     const created = seconds(t3);
     // The every-commit case: the output exists and is compared file by file.
     const t4 = process.hrtime.bigint();
-    writeStack(rendered, path.join(benchDir, spec.stack));
+    writeStack(rendered, benchDir);
     const rewrite = seconds(t4);
     const total = parsed + render + validate + rewrite;
     const rss = `${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;

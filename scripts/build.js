@@ -23,9 +23,9 @@ const ENTRIES = {
   'validators/validator-runtime.js': 'lib/outputs/validate/validator-runtime.ts',
 };
 
-// Loaded at run time from node_modules: the Pulumi SDK and provider (plugins, gRPC), re2-wasm
-// (its .wasm file sits beside it) and kubernetes-models (one module per kind, required by name).
-const EXTERNAL = ['@pulumi/*', 're2-wasm', 'kubernetes-models', 'kubernetes-models/*'];
+// Loaded at run time from node_modules: the Pulumi SDK and provider (plugins, gRPC) and re2-wasm
+// (its .wasm file sits beside it).
+const EXTERNAL = ['@pulumi/*', 're2-wasm'];
 
 function mtime(p) {
   try {

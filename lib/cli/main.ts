@@ -7,6 +7,7 @@ import { stackFileJsonSchema } from '../config/json-schema';
 import { ENGINES } from '../engines';
 import { ManifestValidator } from '../outputs/validate/manifest-validator';
 import { registerReviewCommands } from './review-commands';
+import { GateError } from '../review/gate-refusal';
 import { InvalidManifestsError, synth } from './synth';
 import { UsageError } from './usage-error';
 import { validateDir } from './validate';
@@ -32,7 +33,8 @@ export function program(): Command {
     .description('render stack files into dist/<stack>/ (validated; nothing is written if any stack has a problem)')
     .option('-s, --stack <name>', 'stack to render (repeatable); default: every stacks/Pulumi.<stack>.yaml', collect, [])
     .option('-f, --file <path>', 'stack file outside stacks/ (repeatable)', collect, [])
-    .option('-o, --out <dir>', 'output directory', 'dist')
+    // cdk8s synth runs pgfleet with its output folder in CDK8S_OUTDIR (build/cdk8s, see cdk8s.yaml).
+    .option('-o, --out <dir>', 'output directory (default: $CDK8S_OUTDIR under cdk8s synth, else dist)', process.env.CDK8S_OUTDIR ?? 'dist')
     .option('--stacks-dir <dir>', 'directory of stack files', 'stacks')
     .option('--crds <dir>', 'directory of CRDs to validate against (repeatable); default: the pinned CRDs', collect, [])
     .action((o: { stack: string[]; file: string[]; out: string; stacksDir: string; crds: string[] }) => {
@@ -43,6 +45,7 @@ export function program(): Command {
         outDir: o.out,
         validator: validator(o.crds),
         engines: ENGINES,
+        projectDir: process.cwd(),
       });
       for (const r of rendered)
         console.log(`${r.resolved.spec.stack}: ${r.objects.length} objects -> ${path.join(o.out, r.resolved.spec.stack)}`);
@@ -73,7 +76,7 @@ export function main(argv: string[]): void {
   try {
     program().parse(argv);
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof InvalidManifestsError || e instanceof UsageError) {
+    if (e instanceof ConfigError || e instanceof InvalidManifestsError || e instanceof UsageError || e instanceof GateError) {
       console.error(e.message);
     } else {
       // Anything else is a bug or an environment problem: the message, and the trace on request.

@@ -1,12 +1,15 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../config/config-error';
-import { loadStackFile, readState, selectStackFiles, stackNameOf } from '../config/load-stack';
+import { loadStackFile, selectStackFiles, stackNameOf } from '../config/load-stack';
 import type { Engine } from '../engines/engine';
 import { resolveParsed } from '../model/resolve';
-import { STATE_FILE } from '../config/stack-state';
 import { renderStack, type RenderedStack } from '../outputs/render-stack';
-import { writeStack } from '../outputs/write-stack';
+import { previousOutput } from '../review/base-files';
+import type { StackDiff } from '../review/diff-types';
+import { GateError, gateRefusal } from '../review/gate-refusal';
+import { stateOfFiles } from '../review/reviewed-object';
+import { diffRendered } from '../review/stack-diff';
+import { writeStack, writeStackFiles } from '../outputs/write-stack';
 import { formatManifestProblems } from '../outputs/validate/manifest-problems';
 import type { ManifestValidator } from '../outputs/validate/manifest-validator';
 
@@ -20,47 +23,59 @@ export interface SynthOptions {
   readonly validator: ManifestValidator;
   /** The engine registry (`lib/engines`). */
   readonly engines: readonly Engine[];
+  /** The user's checkout, whose `dist/` (work tree, else git HEAD) holds the previous output: the working directory. */
+  readonly projectDir: string;
 }
 
 /** Thrown when synthesized objects fail their schemas; nothing is written. */
 export class InvalidManifestsError extends Error {}
 
 /**
- * Where the previous synth of a stack left its state: the output directory, else the project's
- * committed `dist/`, so synthesizing into a fresh directory cannot skip the transition checks.
- */
-export function stateDirOf(stack: string, outDir: string): string {
-  const out = path.join(outDir, stack);
-  return fs.existsSync(path.join(out, STATE_FILE)) ? out : path.join('dist', stack);
-}
-
-/**
- * Renders and validates every selected stack, then writes them all, so a problem in one stack
- * leaves every output directory as it was. Config problems of all stacks are reported together.
+ * Renders, validates and gates every selected stack, then writes them all, so a problem in one
+ * stack leaves every output directory as it was. Each stack is compared with what its previous
+ * synth wrote (see `previousOutput`): the transition rules run against that state, and a change
+ * that destroys data or cannot be undone must be acknowledged in the stack, as `pgfleet diff`
+ * demands. Config problems of all stacks are reported together.
  */
 export function synth(o: SynthOptions): RenderedStack[] {
   const files = selectStackFiles(o);
   const rendered: RenderedStack[] = [];
   const configErrors: ConfigError[] = [];
   const invalid: string[] = [];
+  const gated: StackDiff[] = [];
+  const project = path.resolve(o.projectDir);
+  // Outputs of dist/ found only in git: `cdk8s synth -o dist` emptied them before pgfleet ran.
+  const emptied: { stack: string; files: ReadonlyMap<string, string> }[] = [];
+  const intoDist = path.resolve(o.outDir) === path.join(project, 'dist');
   for (const file of files) {
     try {
-      const resolved = resolveParsed(
-        loadStackFile(file, { previous: readState(stateDirOf(stackNameOf(file), o.outDir)), engines: o.engines }),
-      );
+      const base = previousOutput(stackNameOf(file), o.outDir, project);
+      if (base.fromGit && intoDist) emptied.push({ stack: stackNameOf(file), files: base.files });
+      const resolved = resolveParsed(loadStackFile(file, { previous: stateOfFiles(base.files), engines: o.engines }));
       const r = renderStack(resolved);
       const spec = resolved.spec;
       const problems = o.validator.validate(r.objects.map((x) => x.manifest));
       if (problems.length) invalid.push(`${spec.stack}:\n${formatManifestProblems(problems)}`);
+      const diff = diffRendered(base.files, r, { baseName: base.name });
+      if (!diff.gate.ok) gated.push(diff);
       rendered.push(r);
     } catch (e) {
       if (e instanceof ConfigError) configErrors.push(e);
       else throw e;
     }
   }
-  if (configErrors.length) throw ConfigError.merge(configErrors);
-  if (invalid.length)
-    throw new InvalidManifestsError(`synthesized objects do not match their schemas (nothing written):\n${invalid.join('\n')}`);
-  for (const r of rendered) writeStack(r, path.join(o.outDir, r.resolved.spec.stack));
+  const refusal = configErrors.length
+    ? ConfigError.merge(configErrors)
+    : gated.length
+      ? new GateError(gateRefusal(gated, 'synth refuses (nothing written)'))
+      : invalid.length
+        ? new InvalidManifestsError(`synthesized objects do not match their schemas (nothing written):\n${invalid.join('\n')}`)
+        : undefined;
+  if (refusal) {
+    // Refused: what was emptied before pgfleet ran goes back, so the state is never lost.
+    for (const e of emptied) writeStackFiles(e.stack, e.files, o.outDir);
+    throw refusal;
+  }
+  for (const r of rendered) writeStack(r, o.outDir);
   return rendered;
 }

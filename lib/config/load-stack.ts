@@ -40,6 +40,24 @@ export interface ParsedStack<E extends EngineSchema = EngineSchema> {
   readonly partial?: { readonly spec: StackSpec; readonly positions: readonly number[] };
 }
 
+/**
+ * Stack names become folder names (`dist/<stack>/`), label values and the default environment:
+ * lower-case letters, digits and "-", as Pulumi's own rules allow but narrower.
+ */
+export const STACK_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** The problem with a stack name, if any. */
+export function stackNameIssue(stack: string, where: string): ConfigIssue | undefined {
+  if (STACK_NAME.test(stack) && stack.length <= 63) return undefined;
+  return {
+    path: where,
+    value: stack,
+    allowed:
+      'a stack name of at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit (it names the output folder dist/<stack>/ and a label value)',
+    fix: 'rename it, e.g. Pulumi.indigo-prod.yaml for system indigo, environment prod',
+  };
+}
+
 /** `stacks/Pulumi.indigo-prod.yaml` → `indigo-prod`. */
 export function stackNameOf(file: string): string {
   const base = path.basename(file);
@@ -63,6 +81,8 @@ export function findStackFiles(dir: string): string[] {
  */
 export function parseStackConfig<E extends EngineSchema>(config: Record<string, unknown>, options: ParseStackOptions<E>): ParsedStack<E> {
   const issues: ConfigIssue[] = [];
+  const nameIssue = stackNameIssue(options.stack, '(stack name)');
+  if (nameIssue) return { source: options.source, engines: options.engines, issues: [nameIssue] };
   const input: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(config)) {
     if (!key.startsWith(`${CONFIG_NAMESPACE}:`)) continue;
@@ -111,29 +131,138 @@ export function parseStackConfig<E extends EngineSchema>(config: Record<string, 
   return { ...base, issues, partial: { spec: specOf(partialStack.data, previous), positions: valid.map(([, i]) => i) } };
 }
 
+/** Stack files are a few kilobytes; a megabyte is a mistake (or an attack) and would take long to parse. */
+export const MAX_INPUT_BYTES = 1024 * 1024;
+/** Nesting deeper than any stack or state needs. */
+const MAX_DEPTH = 64;
+
+/** A file's text, or why it cannot be read: missing, a directory, too large, or not UTF-8. */
+export function readText(file: string, what: string): string | ConfigIssue {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat)
+    return { path: '(file)', value: file, allowed: `an existing ${what}`, fix: 'check the path, or list stacks/ for the stack names' };
+  if (!stat.isFile())
+    return {
+      path: '(file)',
+      value: file,
+      allowed: `a ${what}, not a directory or device`,
+      fix: `name the ${what} itself, e.g. stacks/Pulumi.indigo-prod.yaml`,
+    };
+  if (stat.size > MAX_INPUT_BYTES) {
+    return {
+      path: '(file)',
+      value: `${stat.size} bytes`,
+      allowed: `a ${what} of at most ${MAX_INPUT_BYTES} bytes`,
+      fix: 'split the stack, or remove the large value (pgfleet stack files hold configuration, not data)',
+    };
+  }
+  const bytes = fs.readFileSync(file);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    const line = bytes.subarray(0, at).toString('latin1').split('\n').length;
+    return {
+      path: `(line ${line})`,
+      value: `byte 0x${bytes[at].toString(16)} at offset ${at}`,
+      allowed: 'UTF-8 text',
+      fix: 'save the file as UTF-8 (it looks like Latin-1 or another legacy encoding)',
+    };
+  }
+}
+
+/** Offset of the first byte that does not start a complete UTF-8 sequence (for the message only). */
+function firstInvalidUtf8(b: Buffer): number {
+  for (let i = 0; i < b.length;) {
+    const c = b[i];
+    const len = c < 0x80 ? 1 : c >> 5 === 6 ? 2 : c >> 4 === 14 ? 3 : c >> 3 === 30 ? 4 : 0;
+    if (len === 0 || i + len > b.length) return i;
+    for (let k = 1; k < len; k++) if (b[i + k] >> 6 !== 2) return i;
+    i += len;
+  }
+  return b.length - 1;
+}
+
+/** YAML text as plain data, or the problems: syntax errors, aliases that expand without bound, too deep nesting. */
+export function parseYaml(text: string): { value: unknown } | { issues: ConfigIssue[] } {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION')) {
+    return {
+      issues: [
+        {
+          path: '(file)',
+          value: 'nesting the YAML parser cannot follow',
+          allowed: `at most ${MAX_DEPTH} levels of nested mappings and lists`,
+          fix: 'flatten the document; no pgfleet setting is nested that deep',
+        },
+      ],
+    };
+  }
+  if (doc.errors.length) {
+    return {
+      issues: doc.errors.map((e) => ({
+        path: `(line ${e.linePos?.[0].line ?? '?'}, column ${e.linePos?.[0].col ?? '?'})`,
+        value: e.code,
+        allowed: 'valid YAML',
+        fix: e.message.split('\n')[0],
+      })),
+    };
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    const message = (e as Error).message;
+    return {
+      issues: [
+        {
+          path: '(file)',
+          value: message,
+          allowed: 'YAML whose aliases (*name) expand to a reasonable size',
+          fix: 'write the values out instead of nesting aliases of aliases',
+        },
+      ],
+    };
+  }
+  if (depthOf(value) > MAX_DEPTH) {
+    return {
+      issues: [
+        {
+          path: '(file)',
+          value: `nesting deeper than ${MAX_DEPTH} levels`,
+          allowed: `at most ${MAX_DEPTH} levels of nested mappings and lists`,
+          fix: 'flatten the document; no pgfleet setting is nested that deep',
+        },
+      ],
+    };
+  }
+  return { value };
+}
+
+/** Deepest nesting of maps and lists (iterative: a deep document must not overflow the stack). */
+function depthOf(root: unknown): number {
+  let max = 0;
+  const todo: [unknown, number][] = [[root, 0]];
+  while (todo.length) {
+    const [v, d] = todo.pop()!;
+    if (d > max) max = d;
+    if (d > MAX_DEPTH) break;
+    if (v && typeof v === 'object') for (const x of Object.values(v)) todo.push([x, d + 1]);
+  }
+  return max;
+}
+
 /** Reads and parses one stack file; `previous` is what the last synth recorded, if anything. */
 export function loadStackFile<E extends EngineSchema>(
   file: string,
   options: { readonly previous?: StackState; readonly engines: readonly E[] },
 ): ParsedStack<E> {
   const failed = (issues: ConfigIssue[]): ParsedStack<E> => ({ source: file, engines: options.engines, issues });
-  if (!fs.existsSync(file)) {
-    return failed([
-      { path: '(file)', value: file, allowed: 'an existing stack file', fix: 'check the path, or list stacks/ for the stack names' },
-    ]);
-  }
-  const doc = parseDocument(fs.readFileSync(file, 'utf8'), { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length) {
-    return failed(
-      doc.errors.map((e) => ({
-        path: `(line ${e.linePos?.[0].line ?? '?'}, column ${e.linePos?.[0].col ?? '?'})`,
-        value: e.code,
-        allowed: 'valid YAML',
-        fix: e.message.split('\n')[0],
-      })),
-    );
-  }
-  const root = doc.toJS() as unknown;
+  const text = readText(file, 'stack file');
+  if (typeof text !== 'string') return failed([text]);
+  const yaml = parseYaml(text);
+  if (!('value' in yaml)) return failed(yaml.issues);
+  const root = yaml.value;
   const config = root && typeof root === 'object' ? (root as Record<string, unknown>).config : undefined;
   if (!config || typeof config !== 'object' || Array.isArray(config)) {
     return failed([

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { STATE_FILE } from '../config/stack-state';
 import { readStackDir } from '../outputs/write-stack';
 
 /** The base cannot be read (not a git checkout, unknown ref, missing directory). */
@@ -58,4 +59,32 @@ export function dirBase(dir: string): BaseSource {
     describe: (stack) => path.join(dir, stack),
     files: (stack) => readStackDir(path.join(dir, stack)),
   };
+}
+
+/** What the previous synth of a stack wrote, and where it was found. */
+export interface PreviousOutput {
+  readonly name: string;
+  readonly files: Map<string, string>;
+  /** Found only in git: the work tree's `dist/<stack>/` was emptied (by `cdk8s synth -o dist`, or by hand). */
+  readonly fromGit?: boolean;
+}
+
+/**
+ * What synth compares a stack with: the output folder's own files when they hold a state; else
+ * the project's `dist/<stack>/` in the work tree (synth into a fresh folder); else `dist/<stack>/`
+ * committed at git HEAD (an output folder that `cdk8s synth` emptied before running pgfleet).
+ * Without any of them the stack is new.
+ */
+export function previousOutput(stack: string, outDir: string, projectDir: string): PreviousOutput {
+  for (const dir of [path.join(outDir, stack), path.join(projectDir, 'dist', stack)]) {
+    const files = readStackDir(dir);
+    if (files.has(STATE_FILE)) return { name: dir, files };
+  }
+  try {
+    const files = gitBase('HEAD', path.join(projectDir, 'dist'), projectDir).files(stack);
+    if (files.has(STATE_FILE)) return { name: `HEAD:dist/${stack}`, files, fromGit: true };
+  } catch (e) {
+    if (!(e instanceof BaseError)) throw e;
+  }
+  return { name: 'nothing (a new stack)', files: new Map() };
 }

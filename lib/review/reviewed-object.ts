@@ -79,9 +79,9 @@ export function objectsOfFiles(files: ReadonlyMap<string, string>): Map<string, 
   return out;
 }
 
-/** The objects of a fresh render, with what the render knows beyond the files. */
-export function objectsOfRender(r: RenderedStack): Map<string, ReviewedObject> {
-  const out = objectsOfFiles(r.files);
+/** The objects of a fresh render (of the files `include` selects), with what the render knows beyond the files. */
+export function objectsOfRender(r: RenderedStack, include: (file: string) => boolean = () => true): Map<string, ReviewedObject> {
+  const out = objectsOfFiles(new Map([...r.files].filter(([f]) => include(f))));
   for (const o of r.objects) {
     const parsed = out.get(o.file);
     if (parsed) out.set(o.file, { ...parsed, database: o.database, dataBearing: o.dataBearing, dependsOn: o.dependsOn });

@@ -57,11 +57,13 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
   const stack = next.resolved.spec.stack;
   const beforeState = stateOfFiles(base);
   const afterState = next.state;
-  const beforeObjects = objectsOfFiles(base);
-  const afterObjects = objectsOfRender(next);
+  // Only files whose text differs can hold a change: the others are not even parsed.
+  const changed = (f: string) => base.get(f) !== next.files.get(f);
+  const beforeObjects = objectsOfFiles(new Map([...base].filter(([f]) => changed(f))));
+  const afterObjects = objectsOfRender(next, changed);
   const dataBearingKinds = new Set([
     ...ALWAYS_DATA_BEARING,
-    ...[...afterObjects.values()].filter((o) => o.dataBearing).map((o) => o.apiKind),
+    ...next.objects.filter((o) => o.dataBearing).map((o) => `${o.manifest.apiVersion} ${o.manifest.kind}`),
   ]);
 
   const objects: ObjectDiff[] = [];
