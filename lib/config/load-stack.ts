@@ -9,6 +9,7 @@ import { ConfigError, type ConfigIssue, joinPath } from './config-error';
 import { type EngineSchema, stackSchemaOf } from './stack-schema';
 import { deepFreeze, type StackSpec } from './stack-spec';
 import { STATE_FILE, type StackState } from './stack-state';
+import { HIDDEN, secretLookingValues } from './secret-scan';
 import { fromZodIssues } from './zod-issues';
 
 /** Pulumi's namespace for pgfleet's keys in `config:`. */
@@ -103,6 +104,7 @@ export function parseStackConfig<E extends EngineSchema>(config: Record<string, 
       });
       continue;
     }
+    issues.push(...secretLookingValues(value, key));
     input[key.slice(CONFIG_NAMESPACE.length + 1)] = value;
   }
   const prefix = (segs: readonly (string | number)[]) =>
@@ -116,7 +118,13 @@ export function parseStackConfig<E extends EngineSchema>(config: Record<string, 
   const base = { source: options.source, engines: options.engines };
   const parsed = schema.safeParse(input, { jitless: true });
   if (parsed.success && !issues.length) return { ...base, spec: specOf(parsed.data, options.previous), issues: [] };
-  if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues, schema, input, prefix));
+  if (!parsed.success) {
+    // Never echo a value the secret scan flagged, whatever else is wrong with it.
+    const hidden = new Set(issues.filter((i) => i.value === HIDDEN).map((i) => i.path));
+    issues.push(
+      ...fromZodIssues(parsed.error.issues, schema, input, prefix).map((i) => (hidden.has(i.path) ? { ...i, value: HIDDEN } : i)),
+    );
+  }
 
   // The entries that parse, with the previous state of those databases only.
   const all = Array.isArray(input.databases) ? input.databases : [];

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { isCron5, isCron6 } from './cron';
 import { DURATION_PATTERN, durationSeconds } from './duration';
-import { QUANTITY_PATTERN } from './quantity';
+import { QUANTITY_PATTERN, quantityBytes } from './quantity';
 import { TargetTime } from './target-time';
 
 /** Adds an issue whose message carries what is allowed and, in `params.fix`, what to change. */
@@ -23,7 +23,62 @@ export const objectName = (max = 40) =>
     })
     .max(max, { message: `at most ${max} characters, so generated names (backups, secrets, jobs) stay under Kubernetes' limits` });
 
-export const quantity = z.string().regex(QUANTITY_PATTERN, { message: 'a Kubernetes quantity such as 50Gi or 500Mi' });
+/** A size or amount; zero is never meant (a 0-byte volume cannot be created, a 0 limit starves the pod). */
+export const quantity = z
+  .string()
+  .regex(QUANTITY_PATTERN, { message: 'a Kubernetes quantity such as 50Gi or 500Mi' })
+  .refine((v) => (quantityBytes(v) ?? 1) > 0, { message: 'a quantity above zero, such as 1Gi' });
+
+const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A Kubernetes label key: `name` or `prefix/name` (the API server refuses others). */
+export const labelKey = z.string().superRefine((k, ctx) => {
+  const slash = k.lastIndexOf('/');
+  const [prefix, name] = slash >= 0 ? [k.slice(0, slash), k.slice(slash + 1)] : [undefined, k];
+  const ok =
+    name.length > 0 &&
+    name.length <= 63 &&
+    LABEL_NAME.test(name) &&
+    (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)));
+  if (!ok) {
+    issue(
+      ctx,
+      'a label key: an optional DNS prefix and "/", then at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+      'e.g. team or example.com/team',
+    );
+  }
+});
+
+/** A Kubernetes label value: empty, or at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit. */
+export const labelValue = z.string().max(63, { message: 'a label value of at most 63 characters' }).regex(LABEL_NAME, {
+  message: 'a label value: letters, digits, "-", "_" or ".", starting and ending with a letter or digit (no spaces)',
+});
+
+/** Labels as Kubernetes accepts them. */
+export const labelMap = z.record(labelKey, labelValue);
+
+/** An http(s) URL without credentials in it (they would be copied into dist/ in clear). */
+export const httpUrl = z
+  .string()
+  .url({ message: 'a URL such as https://s3.example.com' })
+  .superRefine((v, ctx) => {
+    let u: URL;
+    try {
+      u = new URL(v);
+    } catch {
+      return;
+    }
+    if (u.protocol !== 'https:' && u.protocol !== 'http:')
+      issue(ctx, 'an http:// or https:// URL', `write it as https://${u.host || 'host'}`);
+    if (u.username || u.password) {
+      issue(
+        ctx,
+        'a URL without a user or password: pgfleet keeps no credentials in stack files or manifests',
+        'remove "user:password@"; give the credentials through credentials.vault or credentials.existingSecret',
+      );
+    }
+  });
 
 export const duration = z.string().regex(DURATION_PATTERN, { message: 'a Go duration such as 12h, 30m or 1h30m' });
 
@@ -52,8 +107,25 @@ export const cron6 = z.string().superRefine((v, ctx) => {
   issue(ctx, 'a six-field cron expression with seconds first', fix);
 });
 
+/** Targets before this hold no backup anyone can still restore. */
+const EARLIEST_TARGET = Date.parse('2000-01-01T00:00:00Z');
+
 export const targetTime = z.string().superRefine((v, ctx) => {
-  if (TargetTime.parse(v)) return;
+  const t = TargetTime.parse(v);
+  if (t && t.epochMs < EARLIEST_TARGET) {
+    issue(ctx, `a time after 2000-01-01 (this is ${t.utc}): no backup reaches back that far`, 'check the year');
+    return;
+  }
+  // A few minutes of grace for clocks that disagree; beyond that the WAL does not exist yet.
+  if (t && t.epochMs > Date.now() + 5 * 60_000) {
+    issue(
+      ctx,
+      `a time in the past (this is ${t.utc}, after now): WAL written after now does not exist yet, so CloudNativePG and pgBackRest fail and Spilo stops at the end of the archive`,
+      'name the moment to return to, before now; for the newest state leave targetTime out',
+    );
+    return;
+  }
+  if (t) return;
   const fix = TargetTime.lacksOffset(v)
     ? `add the offset the time was meant in, e.g. "${v.trim().replace(' ', 'T')}Z" for UTC or "${v.trim()}-08:00"; without one CloudNativePG assumes UTC, pgBackRest the server's zone and Spilo refuses`
     : 'write an RFC 3339 time such as "2026-11-20T08:00:00+01:00" or "2026-11-20 08:00:00-08:00"';
@@ -85,7 +157,7 @@ export const vaultCredentials = z
     /** TTL of the Vault token that issues the credentials: the lease dies with it. @default 24h */
     tokenTtl: duration.default('24h'),
     /** @default - `pgfleet:vault.server` */
-    server: z.string().url().optional(),
+    server: httpUrl.optional(),
     /** @default - `pgfleet:vault.mountPath`, else `kubernetes` */
     mountPath: z.string().min(1).optional(),
   })

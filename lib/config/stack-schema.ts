@@ -4,7 +4,7 @@
  * entries; the config layer knows engines only through {@link EngineSchema}.
  */
 import { z } from 'zod';
-import { databaseBase, objectName, type RestoreFromInput } from './schema-parts';
+import { databaseBase, httpUrl, labelMap, objectName, type RestoreFromInput } from './schema-parts';
 
 /** What the config layer needs of an engine: its name and the schema of its database entries. */
 export interface EngineSchema {
@@ -18,7 +18,7 @@ export interface EngineSchema {
 const vaultDefaults = z
   .object({
     /** Vault address, e.g. `https://vault.example.com:8200`. */
-    server: z.string().url(),
+    server: httpUrl,
     /** Kubernetes auth mount. @default kubernetes */
     mountPath: z.string().min(1).default('kubernetes'),
   })
@@ -31,7 +31,7 @@ const stackFields = {
   /** Namespace of databases that do not set one. */
   namespace: objectName(63),
   /** Labels added to every object. @default {} */
-  labels: z.record(z.string(), z.string()).default({}),
+  labels: labelMap.default({}),
   /** @default - none; every Vault credential must then name its server */
   vault: vaultDefaults.optional(),
 };

@@ -172,6 +172,17 @@ export function fromZodIssues(
           fix: 'use one of the allowed values',
         });
         break;
+      case 'invalid_key': {
+        // A record key failed its schema: report the key's own message, at the key.
+        const inner = (raw.issues as { message: string; params?: { fix?: string } }[] | undefined)?.[0];
+        out.push({
+          path: prefix(path),
+          value: path[path.length - 1],
+          allowed: inner?.message ?? i.message,
+          fix: inner?.params?.fix ?? 'rename the key',
+        });
+        break;
+      }
       case 'invalid_union': {
         const disc = raw.discriminator as string | undefined;
         if (raw.note === 'No matching discriminator' || disc) {

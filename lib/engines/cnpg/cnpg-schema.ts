@@ -1,6 +1,6 @@
 /** Stack schema of a CloudNativePG database (engine `cnpg`). */
 import { z } from 'zod';
-import { credentials, cron6, databaseBase, generationBase, issue, objectName, storage } from '../../config/schema-parts';
+import { credentials, cron6, databaseBase, generationBase, httpUrl, issue, objectName, storage } from '../../config/schema-parts';
 
 const cnpgGeneration = z
   .object({
@@ -35,7 +35,7 @@ const cnpgBackup = z
       message: 'an s3:// URL of a prefix ending in "/", e.g. s3://dal-site-backups/indigo/forgejo/postgres/',
     }),
     /** @default - AWS S3 */
-    endpointURL: z.string().url().optional(),
+    endpointURL: httpUrl.optional(),
     /** Where the S3 access key comes from. */
     credentials,
     /** Compression of base backups and WAL. @default gzip */
