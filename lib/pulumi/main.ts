@@ -1,41 +1,40 @@
 /**
- * The Pulumi program (`Pulumi.yaml` → build/pulumi.js): reads the stack's `pgfleet:*`
- * config, renders it with the same code as `pgfleet synth`, checks that the result is exactly
- * the reviewed `dist/<stack>/`, and registers the objects. `pulumi up -s <stack>` therefore
- * applies what the pull request showed, or nothing.
+ * The Pulumi program (`Pulumi.yaml` → build/pulumi.js). `pulumi up -s <stack>` renders the stack,
+ * compares it with what the stack last deployed (recorded in Pulumi's own state, the stack output
+ * `pgfleet`, read through a reference to this same stack), refuses what the gate refuses, and
+ * deploys only the reviewed `dist/<stack>/`. See run-program.ts.
  */
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { ConfigError } from '../config/config-error';
-import { parseStackConfig, readState } from '../config/load-stack';
+import { stackNameIssue } from '../config/load-stack';
 import { projectRoot } from '../config/project-root';
 import { ENGINES } from '../engines';
-import { resolveParsed } from '../model/resolve';
-import { renderStack } from '../outputs/render-stack';
 import { readStackDir } from '../outputs/write-stack';
-import { unreviewedFiles } from './reviewed-output';
-import { deployStack } from './program';
+import { OUTPUT_NAME, unpackOutput } from './deployed-output';
+import { runProgram } from './run-program';
 
-const stack = pulumi.getStack();
-const dist = path.join(projectRoot(), 'dist', stack);
-try {
-  const parsed = parseStackConfig(pulumi.runtime.allConfig(), {
-    stack,
-    source: `pulumi config of stack ${stack}`,
-    previous: readState(dist),
-    engines: ENGINES,
-  });
-  const rendered = renderStack(resolveParsed(parsed));
-  const unreviewed = unreviewedFiles(rendered.files, readStackDir(dist));
-  if (unreviewed.length) {
+export = async () => {
+  const stack = pulumi.getStack();
+  const nameIssue = stackNameIssue(stack, 'pulumi stack name');
+  if (nameIssue)
     throw new pulumi.RunError(
-      `stack ${stack} renders differently from the reviewed ${path.relative(process.cwd(), dist) || dist}/ (${unreviewed.join(', ')}): ` +
-        'run `npm run synth`, review `pgfleet diff`, commit dist/, then `pulumi up`',
+      `${nameIssue.path}: found ${JSON.stringify(stack)}\n  allowed: ${nameIssue.allowed}\n  fix: ${nameIssue.fix}`,
     );
+  const self = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`);
+  let deployed: Map<string, string>;
+  try {
+    deployed = unpackOutput((await self.getOutputDetails(OUTPUT_NAME)).value, stack);
+  } catch (e) {
+    throw new pulumi.RunError((e as Error).message);
   }
-  deployStack(rendered);
-} catch (e) {
-  // A RunError prints its message without a stack trace.
-  if (e instanceof ConfigError) throw new pulumi.RunError(e.message);
-  throw e;
-}
+  const dist = path.join(projectRoot(), 'dist', stack);
+  return runProgram({
+    stack,
+    config: pulumi.runtime.allConfig(),
+    engines: ENGINES,
+    deployed,
+    reviewed: readStackDir(dist),
+    reviewedName: path.relative(process.cwd(), dist) || dist,
+    log: (text) => void pulumi.log.info(text),
+  });
+};

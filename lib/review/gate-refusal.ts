@@ -17,13 +17,18 @@ export class GateError extends Error {
 export function gateRefusal(diffs: readonly StackDiff[], context: string): string {
   const out: string[] = [];
   for (const d of diffs.filter((x) => !x.gate.ok)) {
-    out.push(`${d.stack}: ${context}: ${d.gate.missing.length} change${d.gate.missing.length === 1 ? '' : 's'} not acknowledged (compared with ${d.base})`);
+    out.push(
+      `${d.stack}: ${context}: ${d.gate.missing.length} change${d.gate.missing.length === 1 ? '' : 's'} not acknowledged (compared with ${d.base})`,
+    );
     const byPath = new Map<string, string[]>();
     for (const a of d.gate.missing) {
       const why = d.objects.flatMap((o) =>
         o.changes
           .filter((c) => c.acknowledgements.some((x) => x.name === a.name && !x.acknowledged))
-          .map((c) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}: ${c.reasons.find((r) => r.class === a.class)?.why ?? c.reasons[0].why}`),
+          .map(
+            (c) =>
+              `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}: ${c.reasons.find((r) => r.class === a.class)?.why ?? c.reasons[0].why}`,
+          ),
       );
       out.push(`  - ${a.name}`);
       for (const w of [...new Set(why)]) out.push(`      ${w}`);

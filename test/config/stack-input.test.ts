@@ -115,7 +115,13 @@ describe('secret values in free-text fields', () => {
     ],
     [
       'tags',
-      { backup: { destinationPath: 's3://bucket/x/', credentials: { existingSecret: { name: 'aws' } }, tags: { key: 'AKIAIOSFODNN7EXAMPLE' } } },
+      {
+        backup: {
+          destinationPath: 's3://bucket/x/',
+          credentials: { existingSecret: { name: 'aws' } },
+          tags: { key: 'AKIAIOSFODNN7EXAMPLE' },
+        },
+      },
       'pgfleet:databases[0].backup.tags.key',
       'an AWS access key id',
     ],

@@ -28,7 +28,7 @@ describe('Spilo under the Pulumi program (runtime mocks)', () => {
     db.serving = 'ciip-portal-patroni';
     pitr = renderStack(stackFrom(raw, { stack: 'cas-ciip-pitr', previous: prod.state }));
     const deployed = deployStack(pitr, { transformations: [recorder] });
-    await Promise.all([...deployed.releases.map((r) => unwrap(r.urn)), ...[...deployed.objects.values()].map((g) => unwrap(g.resources))]);
+    await Promise.all([...deployed.resources.values()].map((r) => unwrap(r.urn)));
   });
 
   const releases = () => registered.filter((r) => r.type === RELEASE);

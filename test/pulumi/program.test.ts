@@ -13,10 +13,10 @@ describe('Pulumi program (runtime mocks)', () => {
     const { deployStack } = await import('../../lib/pulumi/program');
     rendered = renderStack(loadStack(path.join(ROOT, 'stacks/Pulumi.indigo-prod.yaml')));
     const deployed = deployStack(rendered, { transformations: [recorder] });
-    await Promise.all([...deployed.objects.values()].map((g) => unwrap(g.resources)));
+    await Promise.all([...deployed.resources.values()].map((r) => unwrap(r.urn)));
   });
 
-  const customs = () => registered.filter((r) => !r.type.startsWith('kubernetes:yaml:'));
+  const customs = () => registered.filter((r) => r.type.startsWith('kubernetes:'));
 
   test('registers each synthesized object once, with the synthesized spec', () => {
     const kinds = customs()
@@ -43,10 +43,10 @@ describe('Pulumi program (runtime mocks)', () => {
     expect(store.retainOnDelete).toBeFalsy();
   });
 
-  test('names groups after namespace and file, so renames are visible', () => {
-    const groups = registered.filter((r) => r.type === 'kubernetes:yaml:ConfigGroup').map((r) => r.name);
-    expect(groups).toContain('forgejo/cluster-forgejo-db');
-    expect(groups).toContain('forgejo/externalsecret-forgejo-database-url');
+  test('holds each database in a component of its own, named after namespace and database', () => {
+    const components = registered.filter((r) => r.type === 'pgfleet:index:Database').map((r) => r.name);
+    expect(components).toEqual(['forgejo/forgejo']);
+    expect(customs().every((r) => !r.type.startsWith('kubernetes:yaml:'))).toBe(true);
   });
 });
 
@@ -64,21 +64,25 @@ describe('Pulumi program: ordering of an upgrade', () => {
     ({ resourceName } = await import('../../lib/pulumi/program'));
     rendered = renderStack(loadStack(path.join(ROOT, 'stacks/Pulumi.pydis-staging.yaml')));
     const deployed = deployStack(rendered, { transformations: [recorder] });
-    await Promise.all([...deployed.objects.values()].map((g) => unwrap(g.resources)));
+    await Promise.all([...deployed.resources.values()].map((r) => unwrap(r.urn)));
   });
 
   const nameOf = (file: string) => resourceName(rendered.objects.find((o) => o.file === file)!);
-  const group = (file: string) => registered.slice(from).find((r) => r.type === 'kubernetes:yaml:ConfigGroup' && r.name === nameOf(file))!;
+  const typeOf = (file: string) => {
+    const m = rendered.objects.find((o) => o.file === file)!.manifest;
+    return `kubernetes:${m.apiVersion === 'v1' ? 'core/v1' : m.apiVersion}:${m.kind}`;
+  };
+  const group = (file: string) => registered.slice(from).find((r) => r.type === typeOf(file) && r.name === nameOf(file))!;
 
-  test('dependencies become dependsOn between groups, in the rendered order', () => {
+  test('dependencies become dependsOn between resources, in the rendered order', () => {
     const ordered = rendered.objects.filter((o) => o.dependsOn.length);
     expect(ordered.length).toBeGreaterThan(0);
     for (const o of ordered) {
       expect(group(o.file).dependsOn.sort()).toEqual(o.dependsOn.map(nameOf).sort());
     }
     // The import runs after the dump, which runs after the writers are down.
-    expect(group('job-postgres-17-import.yaml').dependsOn).toContain('databases/job-postgres-17-dump');
-    expect(group('job-postgres-17-dump.yaml').dependsOn).toContain('databases/job-postgres-17-writers-down');
+    expect(group('job-postgres-17-import.yaml').dependsOn).toContain('databases/postgres-17-dump');
+    expect(group('job-postgres-17-dump.yaml').dependsOn).toContain('databases/postgres-17-writers-down');
   });
 
   test('Jobs wait for their own deadline plus ten minutes, or six hours', async () => {
