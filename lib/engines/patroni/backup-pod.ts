@@ -1,5 +1,6 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import { retentionOf, type PatroniDatabaseSpec } from './patroni-schema';
+import type { PatroniDatabaseSpec } from './patroni-schema';
+import { retentionOf } from './patroni-backup-schema';
 import type { S3SecretRef } from '../../constructs/object-store-credentials';
 import { fromSecret, type PatroniSecret } from './patroni-credentials';
 import { BACKUP_POD_LABEL } from './patroni-network-policy';

@@ -1,6 +1,8 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { backedUpDatabases, dumpStamp, patroniNames, type PatroniDatabaseSpec, type PatroniScaleTarget } from './patroni-schema';
+import { backedUpDatabases, type PatroniDatabaseSpec, type PatroniScaleTarget } from './patroni-schema';
+import { patroniNames } from './patroni-names';
+import { dumpStamp } from './patroni-restore-schema';
 import { TargetTime } from '../../config/target-time';
 import type { BackupSchedule } from './backup-schedule';
 import { DumpRestoreJob, DumpSelection } from './dump-restore-job';

@@ -1,6 +1,7 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { patroniNames, type PatroniDatabaseSpec } from './patroni-schema';
+import type { PatroniDatabaseSpec } from './patroni-schema';
+import { patroniNames } from './patroni-names';
 import type { ResolvedGeneration } from '../../model/resolved';
 import { DataBearing } from '../../constructs/data-bearing';
 import type { PatroniSecret } from './patroni-credentials';
