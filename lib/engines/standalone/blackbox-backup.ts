@@ -4,7 +4,7 @@ import type { BlackboxBackupSpec, StandaloneDatabaseSpec } from './standalone-sc
 import type { StackSpec } from '../../config/stack-spec';
 import { objectStoreCredentials } from '../../constructs/object-store-credentials';
 import { blackboxYaml, EnvRef, type BlackboxNotifier } from './blackbox-config';
-import { appServiceName, POSTGRES_PORT, STEP_LABEL } from './names';
+import { appServiceName, POSTGRES_PORT, STEP_LABEL } from './standalone-names';
 import { imagePullPolicy } from '../../constructs/image-pull-policy';
 import { containerSecurityContext, NOBODY } from '../../constructs/pod-security';
 import { clientLabels, jobResources, podSecurity } from './pod-defaults';

@@ -1,7 +1,7 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { type ImageUser, podSecurityContext } from '../../constructs/pod-security';
 import type { StandaloneDatabaseSpec } from './standalone-schema';
-import { CLIENT_LABEL, headlessServiceName, POSTGRES_PORT, STEP_LABEL } from './names';
+import { CLIENT_LABEL, headlessServiceName, POSTGRES_PORT, STEP_LABEL } from './standalone-names';
 import { superuserRef, superuserSecret } from './superuser-secret';
 
 /**

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { type KubectlStep, ScaleJob } from '../../constructs/scale-job';
 import type { WriterSpec } from './standalone-schema';
-import { STEP_LABEL } from './names';
+import { STEP_LABEL } from './standalone-names';
 import { jobResources } from './pod-defaults';
 
 /** The pod labels kubectl waits on for a writer: its selector, or `app: <name>`. */

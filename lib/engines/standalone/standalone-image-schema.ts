@@ -27,7 +27,7 @@ export function tagMajor(image: string): number | undefined {
 }
 
 /** The server image: one repository, the tag chosen per generation's major. */
-export const serverImage = z
+export const serverImageSettings = z
   .object({
     /** @default docker.io/library/postgres */
     repository: z

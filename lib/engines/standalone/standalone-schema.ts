@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { databaseBase, generationBase, issue, objectName, quantity, storage, vaultCredentials } from '../../config/schema-parts';
 import { backup, checkClientMajor } from './standalone-backup-schema';
-import { serverImage } from './standalone-image-schema';
+import { serverImageSettings } from './standalone-image-schema';
 import { network } from './standalone-network-schema';
 import { type GenerationInput, secretKey } from './standalone-schema-parts';
 import { upgrade, writer } from './standalone-upgrade-schema';
@@ -94,7 +94,7 @@ export const standaloneDatabase = z
     /** Generations (servers) of this database. @default - one generation named after the database */
     generations: z.array(standaloneGeneration).min(1).optional(),
     /** @default { repository: docker.io/library/postgres } */
-    image: serverImage.default({ repository: 'docker.io/library/postgres', tags: {}, pullPolicy: 'IfNotPresent', runAsUser: 999 }),
+    image: serverImageSettings.default({ repository: 'docker.io/library/postgres', tags: {}, pullPolicy: 'IfNotPresent', runAsUser: 999 }),
     superuser,
     storage: standaloneStorage,
     /** Size of the memory-backed /dev/shm. @default 1Gi */

@@ -3,7 +3,7 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { StandaloneDatabaseSpec } from './standalone-schema';
 import type { ResolvedGeneration } from '../../model/resolved';
 import { DataBearing } from '../../constructs/data-bearing';
-import { configMapName, dataClaimName, headlessServiceName, POSTGRES_PORT } from './names';
+import { configMapName, dataClaimName, headlessServiceName, POSTGRES_PORT } from './standalone-names';
 import { containerSecurityContext } from '../../constructs/pod-security';
 import { resourceQuantities } from '../../constructs/resource-quantities';
 import { podSecurity } from './pod-defaults';
