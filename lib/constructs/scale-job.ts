@@ -52,8 +52,8 @@ const KUBECTL_RESOURCES: k8s.ResourceRequirements = {
  * A Job that scales workloads (or waits on them) with kubectl, the one shape both engines render
  * for it: one container per command, run in order as init containers, because the kubectl image
  * has no shell and a list of plain commands is easy to review. The pod is restricted like every
- * other (non-root, no capability, read-only root with /tmp as an emptyDir for kubectl's cache)
- * and is the only kind of pod pgfleet gives an API token.
+ * other (non-root, no capability, read-only root with /tmp as an emptyDir for kubectl's cache),
+ * and it mounts the API token of its ServiceAccount, whose Roles the engine keeps to the steps.
  */
 export class ScaleJob extends Construct {
   public readonly job: k8s.KubeJob;
