@@ -1,4 +1,4 @@
-import { dumpStamp } from '../../lib/engines/patroni/patroni-schema';
+import { dumpStamp } from '../../lib/engines/patroni/patroni-restore-schema';
 import { TargetTime } from '../../lib/config/target-time';
 import { render, renderAfter } from '../helpers';
 import { hcap, issuesOf, restored } from './patroni-stack';

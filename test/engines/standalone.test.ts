@@ -3,7 +3,6 @@
  */
 import { parse } from 'yaml';
 import { DUMP_SCRIPT, UPLOAD_SCRIPT } from '../../lib/engines/standalone/dump-scripts';
-import { pullPolicy } from '../../lib/engines/standalone/pod-defaults';
 import { confDigest } from '../../lib/engines/standalone/postgres-conf';
 import { all, filesOf, find, render } from '../helpers';
 import { dumpToPvc, dumpToS3, issuesOf, LIVE, pydis } from './standalone-stack';
@@ -364,16 +363,6 @@ describe('standalone engine: superuser from Vault', () => {
 });
 
 describe('standalone engine: image pull policy', () => {
-  test('moving tags are pulled at every start, version tags and digests once', () => {
-    expect(pullPolicy('docker.io/lemonsaurus/blackbox:main')).toBe('Always');
-    expect(pullPolicy('ghcr.io/example/tools:latest')).toBe('Always');
-    expect(pullPolicy('ghcr.io/example/tools:16-latest')).toBe('Always');
-    expect(pullPolicy('docker.io/rclone/rclone:1.68.2')).toBe('IfNotPresent');
-    expect(pullPolicy('registry.k8s.io/kubectl:v1.32.4')).toBe('IfNotPresent');
-    expect(pullPolicy('localhost:5000/tools:16')).toBe('IfNotPresent');
-    expect(pullPolicy(`docker.io/lemonsaurus/blackbox:main@sha256:${'a'.repeat(64)}`)).toBe('IfNotPresent');
-  });
-
   test("blackbox's default :main is pulled Always; a pinned image IfNotPresent", () => {
     const policy = (r: ReturnType<typeof render>) =>
       find(r, 'CronJob', 'postgres-blackbox').spec.jobTemplate.spec.template.spec.containers[0].imagePullPolicy;

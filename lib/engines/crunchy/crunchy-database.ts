@@ -5,7 +5,7 @@ import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved'
 import type { Connection } from '../../constructs/connection';
 import type { DatabaseEngine, EngineProps } from '../engine';
 import { CrunchyCluster } from './crunchy-cluster';
-import { DatabaseNetworkPolicy } from './database-network-policy';
+import { CrunchyNetworkPolicy } from './crunchy-network-policy';
 import { RepoCredentials } from './repo-credentials';
 
 /**
@@ -50,7 +50,7 @@ export class CrunchyDatabase extends Construct implements DatabaseEngine {
     );
 
     if (spec.networkPolicy) {
-      new DatabaseNetworkPolicy(this, 'NetworkPolicy', { database: db.name, namespace: db.namespace, clients: spec.networkPolicy.clients });
+      new CrunchyNetworkPolicy(this, 'NetworkPolicy', { database: db.name, namespace: db.namespace, clients: spec.networkPolicy.clients });
     }
   }
 

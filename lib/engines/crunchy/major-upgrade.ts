@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { PgUpgrade, PgUpgradeSpecTransferMethod } from '../../../imports/pgo-pgupgrade-postgres-operator.crunchydata.com';
-import type { TRANSFER_METHODS } from './crunchy-schema';
+import type { TRANSFER_METHODS } from './crunchy-upgrade-schema';
 import { pgUpgradeName } from './crunchy-model';
 
 export interface MajorUpgradeProps {

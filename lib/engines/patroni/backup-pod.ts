@@ -1,12 +1,18 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import { retentionOf, type PatroniDatabaseSpec } from './patroni-schema';
+import { imagePullPolicy } from '../../constructs/image-pull-policy';
+import { containerSecurityContext, type ImageUser, podSecurityContext } from '../../constructs/pod-security';
+import { resourceQuantities } from '../../constructs/resource-quantities';
+import type { PatroniDatabaseSpec } from './patroni-schema';
+import { retentionOf } from './patroni-backup-schema';
 import type { S3SecretRef } from '../../constructs/object-store-credentials';
 import { fromSecret, type PatroniSecret } from './patroni-credentials';
 import { BACKUP_POD_LABEL } from './patroni-network-policy';
-import { BACKUP_IMAGE_USER, containerSecurityContext, podSecurityContext, pullPolicy, quantities } from './pod-security';
 
 /** What a backup-container pod does; the `app.kubernetes.io/component` label. */
 export type BackupComponent = 'backup' | 'verify' | 'restore' | 'upgrade';
+
+/** `postgres` in the sclorg/Fedora PostgreSQL image the backup-container is built on (`USER 26`). */
+const BACKUP_IMAGE_USER: ImageUser = { uid: 26, gid: 26 };
 
 /** Where the backup-container reads its database list (`backup.conf`). */
 export const BACKUP_CONF = '/etc/pgfleet/backup.conf';
@@ -119,20 +125,20 @@ export function backupPodTemplate(props: BackupPodProps): k8s.PodTemplateSpec {
       restartPolicy: 'Never',
       automountServiceAccountToken: false,
       enableServiceLinks: false,
-      securityContext: podSecurityContext(spec.platform, BACKUP_IMAGE_USER),
+      securityContext: podSecurityContext({ user: BACKUP_IMAGE_USER, pinIds: spec.platform === 'kubernetes' }),
       volumes,
       containers: [
         {
           name: props.component,
           image: b.image,
-          imagePullPolicy: pullPolicy(b.image),
+          imagePullPolicy: imagePullPolicy(b.image),
           // backup.sh sources its helpers relative to the image's WORKDIR.
           workingDir: '/',
           command: ['/bin/bash', '-c', props.script],
           env,
-          resources: { requests: quantities(b.resources.requests), limits: quantities(b.resources.limits) },
+          resources: { requests: resourceQuantities(b.resources.requests), limits: resourceQuantities(b.resources.limits) },
           volumeMounts: mounts,
-          securityContext: containerSecurityContext(!verifying),
+          securityContext: containerSecurityContext({ readOnlyRootFilesystem: !verifying, runAsNonRoot: true }),
         },
       ],
     },

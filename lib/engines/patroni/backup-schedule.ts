@@ -1,7 +1,8 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { durationSeconds } from '../../config/duration';
-import { backedUpDatabases, patroniNames, type PatroniDatabaseSpec } from './patroni-schema';
+import { backedUpDatabases, type PatroniDatabaseSpec } from './patroni-schema';
+import { patroniNames } from './patroni-names';
 import { DataBearing } from '../../constructs/data-bearing';
 import type { S3SecretRef } from '../../constructs/object-store-credentials';
 import { backupPodTemplate } from './backup-pod';

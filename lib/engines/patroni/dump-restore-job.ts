@@ -1,6 +1,7 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { patroniNames, type PatroniDatabaseSpec } from './patroni-schema';
+import type { PatroniDatabaseSpec } from './patroni-schema';
+import { patroniNames } from './patroni-names';
 import { backupPodTemplate } from './backup-pod';
 import { RESTORE_SCRIPT, UPGRADE_SCRIPT } from './job-scripts';
 import { fromSecret, type PatroniSecret } from './patroni-credentials';

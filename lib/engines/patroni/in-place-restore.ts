@@ -1,11 +1,13 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { backedUpDatabases, dumpStamp, patroniNames, type PatroniDatabaseSpec, type PatroniScaleTarget } from './patroni-schema';
+import { ScaleJob } from '../../constructs/scale-job';
+import { backedUpDatabases, type PatroniDatabaseSpec, type PatroniScaleTarget } from './patroni-schema';
+import { patroniNames } from './patroni-names';
+import { dumpStamp } from './patroni-restore-schema';
 import { TargetTime } from '../../config/target-time';
 import type { BackupSchedule } from './backup-schedule';
 import { DumpRestoreJob, DumpSelection } from './dump-restore-job';
 import type { PatroniSecret } from './patroni-credentials';
-import { containerSecurityContext, KUBECTL_IMAGE_USER, podSecurityContext } from './pod-security';
 
 export interface InPlaceRestoreProps {
   readonly spec: PatroniDatabaseSpec;
@@ -107,45 +109,23 @@ export class InPlaceRestore extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
       subjects: [{ kind: 'ServiceAccount', name, namespace }],
     });
-    const job = new k8s.KubeJob(step, 'Resource', {
-      metadata: { ...metadata, labels: { ...labels, 'pgfleet.io/restore': 'scale-down' } },
-      spec: {
-        backoffLimit: 2,
-        activeDeadlineSeconds: 600,
-        template: {
-          metadata: { labels: { ...labels, 'app.kubernetes.io/component': 'scale-down' } },
-          spec: {
-            serviceAccountName: name,
-            restartPolicy: 'Never',
-            enableServiceLinks: false,
-            securityContext: podSecurityContext(platform, KUBECTL_IMAGE_USER),
-            volumes: [{ name: 'tmp', emptyDir: {} }],
-            containers: [
-              {
-                name: 'kubectl',
-                image,
-                // No shell in the image: kubectl is the command.
-                command: [
-                  'kubectl',
-                  'scale',
-                  `--namespace=${namespace}`,
-                  '--replicas=0',
-                  ...targets.map((t) => `${KIND[t.kind].arg}/${t.name}`),
-                ],
-                // kubectl keeps its discovery cache under $HOME.
-                env: [{ name: 'HOME', value: '/tmp' }],
-                resources: {
-                  requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('32Mi') },
-                  limits: { memory: k8s.Quantity.fromString('128Mi') },
-                },
-                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-                securityContext: containerSecurityContext(true),
-              },
-            ],
-          },
+    const job = new ScaleJob(step, 'Job', {
+      name,
+      namespace,
+      labels: { ...labels, 'pgfleet.io/restore': 'scale-down' },
+      podLabels: { ...labels, 'app.kubernetes.io/component': 'scale-down' },
+      serviceAccountName: name,
+      image,
+      steps: [
+        {
+          name: 'scale',
+          args: ['scale', `--namespace=${namespace}`, '--replicas=0', ...targets.map((t) => `${KIND[t.kind].arg}/${t.name}`)],
         },
-      },
-    });
+      ],
+      pinIds: platform === 'kubernetes',
+      activeDeadlineSeconds: 600,
+      invocation: 'command',
+    }).job;
     // The Job needs its ServiceAccount's rights before it starts.
     job.node.addDependency(step.node.findChild('RoleBinding'));
     return job;

@@ -1,13 +1,16 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { imagePullPolicy } from '../../constructs/image-pull-policy';
+import { containerSecurityContext, type ImageUser, podSecurityContext } from '../../constructs/pod-security';
+import { resourceQuantities } from '../../constructs/resource-quantities';
 import { Construct } from 'constructs';
-import { patroniNames, type PatroniDatabaseSpec } from './patroni-schema';
+import type { PatroniDatabaseSpec } from './patroni-schema';
+import { patroniNames } from './patroni-names';
 import type { ResolvedGeneration } from '../../model/resolved';
 import { DataBearing } from '../../constructs/data-bearing';
 import type { PatroniSecret } from './patroni-credentials';
 import { PatroniDcsRbac } from './patroni-dcs-rbac';
 import { PATRONI_API_PORT, patroniEnv, patroniLabels, POSTGRES_PORT } from './patroni-env';
 import { PatroniNetworkPolicy } from './patroni-network-policy';
-import { containerSecurityContext, PATRONI_IMAGE_USER, podSecurityContext, pullPolicy, quantities } from './pod-security';
 
 export interface PatroniClusterProps {
   readonly spec: PatroniDatabaseSpec;
@@ -17,6 +20,9 @@ export interface PatroniClusterProps {
   readonly generation: ResolvedGeneration;
   readonly secret: PatroniSecret;
 }
+
+/** `postgres` in the Debian `postgres` image the bcgov Patroni image is built on. */
+const PATRONI_IMAGE_USER: ImageUser = { uid: 999, gid: 999 };
 
 /** The volume (and claim template) holding the data directory, as hcap names it. */
 const DATA_VOLUME = 'postgresql';
@@ -74,7 +80,7 @@ export class PatroniCluster extends Construct {
             enableServiceLinks: false,
             // Patroni demotes the leader on SIGTERM; give it time before SIGKILL (hcap used 0).
             terminationGracePeriodSeconds: 30,
-            securityContext: podSecurityContext(spec.platform, PATRONI_IMAGE_USER),
+            securityContext: podSecurityContext({ user: PATRONI_IMAGE_USER, pinIds: spec.platform === 'kubernetes' }),
             affinity: {
               podAntiAffinity: {
                 requiredDuringSchedulingIgnoredDuringExecution: [
@@ -89,7 +95,7 @@ export class PatroniCluster extends Construct {
               {
                 name: 'postgresql',
                 image,
-                imagePullPolicy: pullPolicy(image),
+                imagePullPolicy: imagePullPolicy(image),
                 env: patroniEnv({ scope: name, spec, secret: props.secret }),
                 ports: [
                   { name: 'patroni', containerPort: PATRONI_API_PORT, protocol: 'TCP' },
@@ -101,11 +107,11 @@ export class PatroniCluster extends Construct {
                   timeoutSeconds: 5,
                   failureThreshold: 4,
                 },
-                resources: { requests: quantities(spec.resources.requests), limits: quantities(spec.resources.limits) },
+                resources: { requests: resourceQuantities(spec.resources.requests), limits: resourceQuantities(spec.resources.limits) },
                 volumeMounts: [{ name: DATA_VOLUME, mountPath: '/home/postgres/pgdata' }],
                 // The entrypoint writes /home/postgres/patroni.yml and, under an arbitrary uid,
                 // /etc/passwd; PostgreSQL writes its socket to /var/run/postgresql.
-                securityContext: containerSecurityContext(false),
+                securityContext: containerSecurityContext({ readOnlyRootFilesystem: false, runAsNonRoot: true }),
               },
             ],
           },

@@ -1,6 +1,7 @@
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { patroniNames, type PatroniDatabaseSpec } from './patroni-schema';
+import type { PatroniDatabaseSpec } from './patroni-schema';
+import { patroniNames } from './patroni-names';
 import type { StackSpec } from '../../config/stack-spec';
 import type { ResolvedDatabase } from '../../model/resolved';
 import { VaultCredentials } from '../../constructs/vault-credentials';

@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
-import { backedUpDatabases, dumpStamp, patroniNames, scaleTargetsOf, type PatroniDatabaseSpec } from './patroni-schema';
+import { backedUpDatabases, type PatroniDatabaseSpec } from './patroni-schema';
+import { patroniNames } from './patroni-names';
+import { dumpStamp, scaleTargetsOf } from './patroni-restore-schema';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
 import type { Connection } from '../../constructs/connection';
 import { objectStoreCredentials } from '../../constructs/object-store-credentials';

@@ -1,5 +1,6 @@
 import type { ConfigIssue } from '../../config/config-error';
-import { patroniNames, type PatroniDatabaseSpec } from './patroni-schema';
+import type { PatroniDatabaseSpec } from './patroni-schema';
+import { patroniNames } from './patroni-names';
 import type { EngineModel } from '../../model/engine-model';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
 import type { GenerationState } from '../../config/stack-state';

@@ -1,6 +1,6 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { patroniNames } from './patroni-schema';
+import { patroniNames } from './patroni-names';
 import { PATRONI_API_PORT, POSTGRES_PORT } from './patroni-env';
 
 /** Label every backup-container pod of a database carries; the backup policy admits these. */

@@ -6,286 +6,21 @@
  * @see https://github.com/BCDevOps/backup-container
  */
 import { z } from 'zod';
-import { TargetTime } from '../../config/target-time';
-import {
-  consumer,
-  credentials,
-  cron5,
-  databaseBase,
-  duration,
-  generationBase,
-  issue,
-  objectName,
-  quantity,
-  storage,
-  targetTime,
-  vaultCredentials,
-} from '../../config/schema-parts';
-
-/** The names pgfleet gives a generation's objects; part of the stack's contract (never hashed). */
-export const patroniNames = {
-  /** StatefulSet, leader Service, Patroni scope, DCS ServiceAccount/Role/RoleBinding, PDB. */
-  cluster: (gen: string) => gen,
-  /** `hcap_db` → `hcap-db`: SQL names may hold `_`, Kubernetes names may not. */
-  dbKey: (db: string) => db.replace(/_/g, '-'),
-  backupPvc: (gen: string) => `${gen}-backup`,
-  verificationPvc: (gen: string) => `${gen}-backup-verify`,
-  backupConfig: (gen: string) => `${gen}-backup`,
-  backupCronJob: (gen: string, db: string) => `${gen}-backup-${patroniNames.dbKey(db)}`,
-  verifyCronJob: (gen: string) => `${gen}-backup-verify`,
-  onDemandJob: (gen: string, db: string, id: string) => `${gen}-backup-${patroniNames.dbKey(db)}-${id}`,
-  restoreJob: (gen: string, db: string) => `${gen}-restore-${patroniNames.dbKey(db)}`,
-  upgradeJob: (gen: string, db: string) => `${gen}-upgrade-${patroniNames.dbKey(db)}`,
-  preRestoreJob: (gen: string, db: string, id: string) => `${gen}-pre-restore-${patroniNames.dbKey(db)}-${id}`,
-  inPlaceRestoreJob: (gen: string, db: string, id: string) => `${gen}-restore-${patroniNames.dbKey(db)}-${id}`,
-  scaleDown: (gen: string, id: string) => `${gen}-scale-down-${id}`,
-  backupPolicy: (gen: string) => `${gen}-backup`,
-  /** Vault-fed credentials Secret of a database (shared by its generations). */
-  vaultCredentials: (db: string) => `${db}-credentials`,
-  /** Dump file prefix the backup-container writes: `<host>-<database>` (host = leader Service). */
-  dumpPrefix: (gen: string, db: string) => `${gen}-${db}`,
-};
+import { databaseBase, generationBase, issue, storage } from '../../config/schema-parts';
+import { backup } from './patroni-backup-schema';
+import { patroniCredentials } from './patroni-credentials-schema';
+import { patroniNames } from './patroni-names';
+import { checkBackupFile, inPlaceRestore } from './patroni-restore-schema';
+import { image, resources, sqlName } from './patroni-schema-parts';
 
 /** Kubernetes refuses CronJob names over 52 characters (Job names get an 11-character suffix). */
 const CRONJOB_MAX = 52;
 const NAME_MAX = 63;
 
-const sqlName = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]*$/, { message: 'a lower-case SQL identifier: letters, digits and "_", starting with a letter' })
-  .max(30, { message: 'at most 30 characters, so Job and CronJob names built from it stay within Kubernetes limits' });
-
-/** A one-off run id: part of Job names, so a new id is a new Job. */
-const runId = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'lower-case letters, digits and "-", e.g. 20261120 or before-upgrade' })
-  .max(20, { message: 'at most 20 characters' });
-
-/** An image reference with an explicit tag or digest. */
-const image = z.string().superRefine((v, ctx) => {
-  const lastSegment = v.slice(v.lastIndexOf('/') + 1);
-  if (/^[a-z0-9][\w./:@-]*$/i.test(v) && (lastSegment.includes(':') || v.includes('@sha256:'))) return;
-  issue(
-    ctx,
-    'an image reference with an explicit tag or digest, e.g. registry/patroni-postgres:2.0.1-12.4-latest',
-    `add the tag you vetted, e.g. "${v}:<tag>"`,
-  );
-});
-
-/** An IANA time zone name, as Kubernetes CronJob `spec.timeZone` takes it. */
-const timeZone = z.string().superRefine((v, ctx) => {
-  let ok = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(v);
-  if (ok) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: v });
-    } catch {
-      ok = false;
-    }
-  }
-  if (!ok)
-    issue(
-      ctx,
-      'an IANA time zone name such as America/Vancouver or Etc/UTC',
-      'write the tz database name of the zone the schedule is meant in',
-    );
-});
-
-const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'a Secret key: letters, digits, "-", "_" or "."' });
-
-/** Keys of the credentials Secret; the defaults are those of hcap's `patroni.prep.yml`. */
-const credentialKeys = z
-  .object({
-    /** @default superuser-username */
-    superuserUsername: secretKey.default('superuser-username'),
-    /** @default superuser-password */
-    superuserPassword: secretKey.default('superuser-password'),
-    /** @default replication-username */
-    replicationUsername: secretKey.default('replication-username'),
-    /** @default replication-password */
-    replicationPassword: secretKey.default('replication-password'),
-    /** The application user the image's post_init creates (APP_USER). @default db-username */
-    appUsername: secretKey.default('db-username'),
-    /** @default db-password */
-    appPassword: secretKey.default('db-password'),
-  })
-  .strict();
-
-/**
- * Where the Patroni credentials come from: a Secret that exists, or a Vault path read through
- * the shared Vault/External Secrets construct. Every generation of the database uses the same
- * Secret, so a restored generation accepts the same application password and a cutover only
- * changes the host.
- */
-const patroniCredentials = z.union([
-  z
-    .object({
-      existingSecret: z.object({ name: objectName(253) }).strict(),
-      /** @default - hcap's key names */
-      keys: credentialKeys.prefault({}),
-    })
-    .strict(),
-  z
-    .object({
-      /** The Vault path must return the keys at the top level of its data (a KV version 1 mount). */
-      vault: vaultCredentials,
-      /** @default - hcap's key names */
-      keys: credentialKeys.prefault({}),
-    })
-    .strict(),
-]);
-
-const resourceList = z
-  .object({
-    /** CPU, e.g. `500m` or `2`. @default - unset */
-    cpu: z
-      .string()
-      .regex(/^[0-9]+(\.[0-9]+)?m?$/, { message: 'a CPU quantity such as 500m or 2' })
-      .optional(),
-    /** Memory, e.g. `512Mi`. @default - unset */
-    memory: quantity.optional(),
-  })
-  .strict();
-
-/** Container resources; omitted entries are left unset. */
-const resources = (defaults: { requests: { cpu: string; memory: string }; limits: { memory: string } }) =>
-  z
-    .object({
-      /** @default - per container, see docs/patroni.md */
-      requests: resourceList.default(defaults.requests),
-      /** @default - per container, see docs/patroni.md */
-      limits: resourceList.default(defaults.limits),
-    })
-    .strict()
-    .prefault({});
-
 /** A Pod label selector (`matchLabels`) of pods allowed to connect to PostgreSQL. */
 const clientSelector = z
   .object({
     matchLabels: z.record(z.string().min(1), z.string()).refine((m) => Object.keys(m).length > 0, { message: 'at least one label' }),
-  })
-  .strict();
-
-const backupStorage = z
-  .object({
-    /** Volume size, e.g. `5Gi`. */
-    size: quantity,
-    /** @default - the cluster's default StorageClass */
-    storageClass: z.string().min(1).optional(),
-    /**
-     * `ReadWriteMany` lets a restore Job mount the volume while a backup CronJob pod runs on
-     * another node. @default ReadWriteOnce
-     */
-    accessMode: z.enum(['ReadWriteOnce', 'ReadWriteMany']).default('ReadWriteOnce'),
-  })
-  .strict();
-
-/** Rolling (daily/weekly/monthly) or flat daily retention, counted per database. */
-const retention = z
-  .object({
-    /** Rolling: daily dumps kept (Mon–Sat). @default 6 */
-    daily: z.number().int().min(0).optional(),
-    /** Rolling: Sunday dumps kept. @default 4 */
-    weekly: z.number().int().min(0).optional(),
-    /** Rolling: last-day-of-month dumps kept; 0 turns monthly dumps off. @default 1 */
-    monthly: z.number().int().min(0).optional(),
-    /** Daily strategy: dumps kept in total. @default 31 */
-    total: z.number().int().min(1).optional(),
-  })
-  .strict();
-
-const verification = z
-  .object({
-    /** When to restore each database's newest dump into a scratch server (`backup.sh -s -v`). @default "0 4 * * *" */
-    schedule: cron5.default('0 4 * * *'),
-    /** The scratch server's volume. @default {size: 1Gi} */
-    storage: storage.default({ size: '1Gi' }),
-    /** Verification fails when a database's newest dump is older than this. @default 48h */
-    maxAge: duration.default('48h'),
-    /** A verification Job is stopped after this long. @default 3600 */
-    deadlineSeconds: z.number().int().min(60).default(3600),
-  })
-  .strict();
-
-const s3Target = z
-  .object({
-    /** S3-compatible endpoint, e.g. `https://s3.ca-central-1.amazonaws.com`. */
-    endpoint: z.string().url(),
-    /** Bucket every dump is also copied to. */
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'an S3 bucket name' }),
-    /** Where the access key comes from. */
-    credentials,
-  })
-  .strict();
-
-const backup = z
-  .object({
-    /** The backup-container image (BCDevOps); its pg_dump major must be ≥ every generation's. */
-    image,
-    /** @default rolling */
-    strategy: z.enum(['rolling', 'daily']).default('rolling'),
-    /** When each database is dumped, in `timeZone`. @default "0 2 * * *" */
-    schedule: cron5.default('0 2 * * *'),
-    /** Time zone of the schedules and of the dump file names (CronJob `spec.timeZone`, container `TZ`). */
-    timeZone,
-    /** @default - the backup-container's defaults: rolling 6/4/1, daily 31 */
-    retention: retention.prefault({}),
-    /** Databases dumped, one CronJob each. @default - [database] */
-    databases: z.array(sqlName).min(1).optional(),
-    /** The backup volume of each generation (`<generation>-backup`), mounted at `/backups/`. */
-    storage: backupStorage,
-    /** A backup Job is stopped after this long. @default 1600 */
-    deadlineSeconds: z.number().int().min(60).default(1600),
-    /** The verification CronJob. @default - daily at 04:00, 1Gi scratch volume, dumps at most 48h old */
-    verification: verification.prefault({}),
-    /** Also copy every dump to an S3 bucket (backup-container `S3_*`). @default - volume only */
-    s3: s3Target.optional(),
-    /** Change this id to take one more dump of every database now (a Job per database). @default - none */
-    onDemand: z
-      .object({
-        id: runId,
-        /** @default - the serving generation */
-        generation: objectName().optional(),
-      })
-      .strict()
-      .optional(),
-    /** @default - requests 100m/256Mi, limit 512Mi */
-    resources: resources({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } }),
-  })
-  .strict();
-
-/** A workload scaled to zero before a destructive in-place restore. */
-const scaleTarget = z
-  .object({
-    /** @default Deployment */
-    kind: z.enum(['Deployment', 'StatefulSet', 'DeploymentConfig']).default('Deployment'),
-    name: objectName(63),
-  })
-  .strict();
-
-/**
- * Restore over a live generation (what `backup.sh -r` does: drop and recreate its database).
- * Destroys every write since the chosen dump; needs `destroys-data:<generation>` in `acknowledge`.
- */
-const inPlaceRestore = z
-  .object({
-    /** The live generation whose database is replaced. */
-    generation: objectName(),
-    /** Names this restore's Jobs; a new id is a new restore. */
-    id: runId,
-    /**
-     * A dump under the generation's backup volume, e.g. `/backups/daily/2026-11-20/<generation>-<db>_2026-11-20_02-00-00.sql.gz`.
-     * @default - targetTime decides (one of the two is required)
-     */
-    backupFile: z.string().min(1).optional(),
-    /** The newest dump taken at or before this time. @default - backupFile decides */
-    targetTime: targetTime.optional(),
-    /** Workloads scaled to zero first. @default - every consumer's app, as a Deployment */
-    scaleDown: z.array(scaleTarget).optional(),
-    /**
-     * Image whose entrypoint is `kubectl`, for the scale-down Job (the standalone engine's default too).
-     * @default registry.k8s.io/kubectl:v1.32.4
-     */
-    kubectlImage: image.default('registry.k8s.io/kubectl:v1.32.4'),
   })
   .strict();
 
@@ -345,29 +80,12 @@ export type PatroniDatabaseSpec = z.output<typeof patroniDatabase>;
 export type PatroniGenerationSpec = z.output<typeof patroniGeneration>;
 export type PatroniBackupSpec = PatroniDatabaseSpec['backup'];
 export type PatroniInPlaceRestoreSpec = NonNullable<PatroniDatabaseSpec['inPlaceRestore']>;
-export type PatroniScaleTarget = z.output<typeof scaleTarget>;
-type ConsumerSpec = z.output<typeof consumer>;
+export type PatroniScaleTarget = NonNullable<PatroniInPlaceRestoreSpec['scaleDown']>[number];
 
 /** Databases the backup-container dumps for this database entry. */
 export function backedUpDatabases(spec: Pick<PatroniDatabaseSpec, 'database' | 'backup'>): readonly string[] {
   return spec.backup.databases ?? [spec.database];
 }
-
-/** Retention with the backup-container's own defaults filled in. */
-export function retentionOf(backup: Pick<PatroniBackupSpec, 'retention' | 'strategy'>) {
-  const r = backup.retention;
-  return backup.strategy === 'rolling'
-    ? { strategy: 'rolling' as const, daily: r.daily ?? 6, weekly: r.weekly ?? 4, monthly: r.monthly ?? 1 }
-    : { strategy: 'daily' as const, total: r.total ?? 31 };
-}
-
-/** Workloads a destructive restore scales to zero. */
-export function scaleTargetsOf(restore: PatroniInPlaceRestoreSpec, consumers: readonly ConsumerSpec[]): readonly PatroniScaleTarget[] {
-  return restore.scaleDown ?? consumers.map((c) => ({ kind: 'Deployment' as const, name: c.app }));
-}
-
-/** `<dir>/<prefix>_<YYYY-MM-DD_HH-MM-SS>.sql.gz`, the only file name the backup-container writes. */
-const DUMP_FILE = /^\/backups\/(.+\/)?([a-z0-9][-a-z0-9_]*)_(\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2})\.sql\.gz$/;
 
 function checkDatabase(db: z.output<typeof patroniDatabaseFields>, ctx: z.RefinementCtx): void {
   const gens = db.generations ?? [{ name: db.name }];
@@ -530,51 +248,4 @@ function checkDatabase(db: z.output<typeof patroniDatabaseFields>, ctx: z.Refine
     }
     tooLong(patroniNames.scaleDown(ip.generation, ip.id), NAME_MAX, ['inPlaceRestore', 'id'], 'scale-down Job');
   }
-}
-
-function checkBackupFile(
-  ctx: z.RefinementCtx,
-  file: string,
-  source: string,
-  dbs: readonly string[],
-  path: readonly (string | number)[],
-): void {
-  if (dbs.length > 1) {
-    issue(
-      ctx,
-      `targetTime or latest when a generation has several databases (${dbs.join(', ')}): one file holds one database`,
-      'use targetTime to restore every database from its dump before that time',
-      [...path],
-    );
-    return;
-  }
-  const prefix = patroniNames.dumpPrefix(source, dbs[0]);
-  const m = DUMP_FILE.exec(file);
-  if (!m || m[2] !== prefix) {
-    issue(
-      ctx,
-      `a dump of ${source}/${dbs[0]} under its backup volume: /backups/<daily|weekly|monthly>/<date>/${prefix}_<YYYY-MM-DD_HH-MM-SS>.sql.gz`,
-      `copy the path from the backup Job's log or \`ls -R /backups\` in a backup pod, e.g. /backups/daily/2026-11-20/${prefix}_2026-11-20_02-00-00.sql.gz`,
-      [...path],
-    );
-  }
-}
-
-/**
- * `2026-11-20_01-30-00`: the wall clock in `timeZone` at `time`, in the backup-container's
- * file-name format, so the restore Job compares dump names with plain string order.
- */
-export function dumpStamp(time: TargetTime, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(time.epochMs));
-  const p = (t: string) => parts.find((x) => x.type === t)!.value;
-  return `${p('year')}-${p('month')}-${p('day')}_${p('hour')}-${p('minute')}-${p('second')}`;
 }

@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { DumpBackupSpec, StandaloneDatabaseSpec } from './standalone-schema';
-import { backupClaimName, STEP_LABEL } from './names';
+import { backupClaimName, STEP_LABEL } from './standalone-names';
 
 /**
  * A generation's own PVC `<gen>-backups` for its nightly dumps (target `pvc`): data-bearing,

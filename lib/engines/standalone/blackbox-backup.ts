@@ -4,8 +4,10 @@ import type { BlackboxBackupSpec, StandaloneDatabaseSpec } from './standalone-sc
 import type { StackSpec } from '../../config/stack-spec';
 import { objectStoreCredentials } from '../../constructs/object-store-credentials';
 import { blackboxYaml, EnvRef, type BlackboxNotifier } from './blackbox-config';
-import { appServiceName, POSTGRES_PORT, STEP_LABEL } from './names';
-import { clientLabels, containerSecurity, jobResources, NOBODY, podSecurity, pullPolicy } from './pod-defaults';
+import { appServiceName, POSTGRES_PORT, STEP_LABEL } from './standalone-names';
+import { imagePullPolicy } from '../../constructs/image-pull-policy';
+import { containerSecurityContext, NOBODY } from '../../constructs/pod-security';
+import { clientLabels, jobResources, podSecurity } from './pod-defaults';
 import { superuserSecret } from './superuser-secret';
 
 export interface BlackboxBackupProps {
@@ -109,10 +111,10 @@ export class BlackboxBackup extends Construct {
                     name: 'blackbox',
                     image: backup.image,
                     // The default `:main` is a branch: pulled at every run, so every node runs the current build.
-                    imagePullPolicy: pullPolicy(backup.image),
+                    imagePullPolicy: imagePullPolicy(backup.image),
                     env: [{ name: 'BLACKBOX_CONFIG_PATH', value: `${CONFIG_DIR}/blackbox.yaml` }, { name: 'HOME', value: '/tmp' }, ...env],
                     resources: jobResources,
-                    securityContext: containerSecurity,
+                    securityContext: containerSecurityContext(),
                     volumeMounts: [
                       { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
                       { name: 'tmp', mountPath: '/tmp' },

@@ -4,7 +4,7 @@ import type { DumpBackupSpec, StandaloneDatabaseSpec } from './standalone-schema
 import type { ResolvedGeneration } from '../../model/resolved';
 import type { S3SecretRef } from '../../constructs/object-store-credentials';
 import { DUMP_SCRIPT, UPLOAD_SCRIPT } from './dump-scripts';
-import { backupClaimName, STEP_LABEL } from './names';
+import { backupClaimName, STEP_LABEL } from './standalone-names';
 import { clientLabels, libpqEnv } from './pod-defaults';
 import { rcloneRemote } from './rclone-remote';
 import { serverImage } from './server-image';

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { DumpJobCommon } from './dump-location';
 import { DUMP_SCRIPT } from './dump-scripts';
-import { STEP_LABEL } from './names';
+import { STEP_LABEL } from './standalone-names';
 import { clientLabels, libpqEnv } from './pod-defaults';
 import { toolPod } from './tool-pod';
 

@@ -1,7 +1,7 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { Construct } from 'constructs';
 import type { StandaloneDatabaseSpec } from './standalone-schema';
-import { dumpClaimName, STEP_LABEL } from './names';
+import { dumpClaimName, STEP_LABEL } from './standalone-names';
 
 /** Where a Job finds the dumps: a volume, the path it is mounted at, and the folder inside. */
 export interface DumpLocation {

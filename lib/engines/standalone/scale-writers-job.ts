@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { type KubectlStep, ScaleJob } from '../../constructs/scale-job';
 import type { WriterSpec } from './standalone-schema';
-import { STEP_LABEL } from './names';
-import { containerSecurity, jobResources, NOBODY, podSecurity, pullPolicy, tmpMount, tmpVolume } from './pod-defaults';
+import { STEP_LABEL } from './standalone-names';
+import { jobResources } from './pod-defaults';
 
 /** The pod labels kubectl waits on for a writer: its selector, or `app: <name>`. */
 export function writerSelector(w: WriterSpec): string {
@@ -30,9 +31,8 @@ export interface ScaleWritersJobProps {
 }
 
 /**
- * Scales the writers with one kubectl command per container, run in order as init containers
- * (the kubectl image has no shell, and a list of plain commands is easy to review): all scales
- * first, then `rollout status` (the controller has seen the change), then, going down,
+ * Scales the writers, one kubectl command per container (see ScaleJob): all scales first, then
+ * `rollout status` (the controller has seen the change), then, going down,
  * `wait --for=delete pod --selector` so the dump starts only after the last writer has exited
  * (a terminating pod no longer counts as a replica but may still write). It only waits: a pod
  * of something else that carries the same labels is never deleted (the wait times out instead
@@ -43,7 +43,7 @@ export class ScaleWritersJob extends Construct {
 
   constructor(scope: Construct, id: string, props: ScaleWritersJobProps) {
     super(scope, id);
-    const steps: { name: string; args: string[] }[] = [];
+    const steps: KubectlStep[] = [];
     props.writers.forEach((w, i) => {
       steps.push({
         name: `scale-${i}`,
@@ -71,45 +71,21 @@ export class ScaleWritersJob extends Construct {
         });
       });
     }
-    const container = (s: { name: string; args: string[] }): k8s.Container => ({
-      name: s.name,
-      image: props.image,
-      imagePullPolicy: pullPolicy(props.image),
-      args: s.args,
-      env: [{ name: 'HOME', value: '/tmp' }],
-      resources: jobResources,
-      securityContext: containerSecurity,
-      volumeMounts: [tmpMount],
-    });
     const manual = props.manualSteps ?? [];
-    this.job = new k8s.KubeJob(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: { [STEP_LABEL]: `writers-${props.direction}` },
-        annotations: {
-          'pgfleet.io/writers': props.writers
-            .map((w) => `${w.namespace}/${w.name}=${props.direction === 'down' ? 0 : w.replicas}`)
-            .join(' '),
-          ...(manual.length ? { 'pgfleet.io/manual-steps': manual.join('\n') } : {}),
-        },
+    this.job = new ScaleJob(this, 'Job', {
+      name: props.name,
+      namespace: props.namespace,
+      labels: { [STEP_LABEL]: `writers-${props.direction}` },
+      annotations: {
+        'pgfleet.io/writers': props.writers.map((w) => `${w.namespace}/${w.name}=${props.direction === 'down' ? 0 : w.replicas}`).join(' '),
+        ...(manual.length ? { 'pgfleet.io/manual-steps': manual.join('\n') } : {}),
       },
-      spec: {
-        backoffLimit: 2,
-        template: {
-          metadata: { labels: { 'pgfleet.io/database': props.database, [STEP_LABEL]: `writers-${props.direction}` } },
-          spec: {
-            ...podSecurity(NOBODY),
-            // kubectl talks to the API server with this ServiceAccount's token.
-            automountServiceAccountToken: true,
-            serviceAccountName: props.serviceAccountName,
-            restartPolicy: 'Never',
-            ...(steps.length > 1 ? { initContainers: steps.slice(0, -1).map(container) } : {}),
-            containers: [container(steps[steps.length - 1])],
-            volumes: [tmpVolume],
-          },
-        },
-      },
-    });
+      podLabels: { 'pgfleet.io/database': props.database, [STEP_LABEL]: `writers-${props.direction}` },
+      serviceAccountName: props.serviceAccountName,
+      image: props.image,
+      steps,
+      // The requests of every other Job of the engine.
+      resources: jobResources,
+    }).job;
   }
 }

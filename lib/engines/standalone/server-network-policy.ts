@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { StandaloneDatabaseSpec } from './standalone-schema';
-import { CLIENT_LABEL, POSTGRES_PORT } from './names';
+import { CLIENT_LABEL, POSTGRES_PORT } from './standalone-names';
 
 export interface ServerNetworkPolicyProps {
   readonly spec: StandaloneDatabaseSpec;

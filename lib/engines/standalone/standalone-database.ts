@@ -9,7 +9,7 @@ import type { DatabaseEngine, EngineProps } from '../engine';
 import { BlackboxBackup } from './blackbox-backup';
 import { backupClaim } from './backup-claim';
 import { DumpBackup } from './dump-backup';
-import { appServiceName, jobName, POSTGRES_PORT } from './names';
+import { appServiceName, jobName, POSTGRES_PORT } from './standalone-names';
 import { ServerNetworkPolicy } from './server-network-policy';
 import { StandaloneRestore } from './standalone-restore';
 import { StandaloneServer } from './standalone-server';

@@ -6,7 +6,7 @@ import type { S3SecretRef } from '../../constructs/object-store-credentials';
 import { FETCH_SCRIPT } from './dump-scripts';
 import { dumpClaimLocation, type DumpLocation } from './dump-location';
 import { dumpFileEnv, ImportJob } from './import-job';
-import { backupClaimName, jobName } from './names';
+import { backupClaimName, jobName } from './standalone-names';
 import { rcloneRemote } from './rclone-remote';
 import { serverImage } from './server-image';
 import type { StandaloneServer } from './standalone-server';

@@ -3,8 +3,10 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { StandaloneDatabaseSpec } from './standalone-schema';
 import type { ResolvedGeneration } from '../../model/resolved';
 import { DataBearing } from '../../constructs/data-bearing';
-import { configMapName, dataClaimName, headlessServiceName, POSTGRES_PORT } from './names';
-import { containerSecurity, podSecurity } from './pod-defaults';
+import { configMapName, dataClaimName, headlessServiceName, POSTGRES_PORT } from './standalone-names';
+import { containerSecurityContext } from '../../constructs/pod-security';
+import { resourceQuantities } from '../../constructs/resource-quantities';
+import { podSecurity } from './pod-defaults';
 import { confDigest, postgresConf } from './postgres-conf';
 import { serverImage } from './server-image';
 import { superuserRef, superuserSecret } from './superuser-secret';
@@ -68,12 +70,6 @@ export class StandaloneServer extends Construct {
       },
     });
 
-    const quantity = (v: string | undefined) => (v === undefined ? undefined : k8s.Quantity.fromString(v));
-    const compact = (r: { cpu?: string; memory?: string }) =>
-      Object.fromEntries(Object.entries({ cpu: quantity(r.cpu), memory: quantity(r.memory) }).filter(([, v]) => v !== undefined)) as Record<
-        string,
-        k8s.Quantity
-      >;
     const isReady = { exec: { command: ['pg_isready', '--quiet', '--host=127.0.0.1', `--port=${POSTGRES_PORT}`] } };
 
     this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
@@ -87,7 +83,7 @@ export class StandaloneServer extends Construct {
         template: {
           metadata: { labels: this.podLabels, annotations: { 'pgfleet.io/config-digest': confDigest(conf) } },
           spec: {
-            ...podSecurity(uid),
+            ...podSecurity({ uid, gid: uid }),
             // The image stops with SIGINT (fast shutdown); give it time to checkpoint.
             terminationGracePeriodSeconds: 120,
             containers: [
@@ -107,13 +103,15 @@ export class StandaloneServer extends Construct {
                 ],
                 ports: [{ name: 'postgres', containerPort: POSTGRES_PORT, protocol: 'TCP' }],
                 resources: {
-                  requests: compact(spec.resources.requests),
-                  ...(Object.keys(compact(spec.resources.limits)).length ? { limits: compact(spec.resources.limits) } : {}),
+                  requests: resourceQuantities(spec.resources.requests),
+                  ...(Object.keys(resourceQuantities(spec.resources.limits)).length
+                    ? { limits: resourceQuantities(spec.resources.limits) }
+                    : {}),
                 },
                 // Crash recovery can take long after an unclean stop: allow up to an hour before readiness counts.
                 startupProbe: { ...isReady, periodSeconds: 10, failureThreshold: 360 },
                 readinessProbe: { ...isReady, periodSeconds: 10, failureThreshold: 3 },
-                securityContext: containerSecurity,
+                securityContext: containerSecurityContext(),
                 volumeMounts: [
                   { name: 'data', mountPath: DATA_DIR },
                   { name: 'config', mountPath: CONF_DIR, readOnly: true },

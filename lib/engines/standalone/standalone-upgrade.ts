@@ -5,7 +5,7 @@ import type { ResolvedGeneration } from '../../model/resolved';
 import { DumpJob } from './dump-job';
 import { dumpClaimLocation } from './dump-location';
 import { ImportJob } from './import-job';
-import { jobName, upgradeDumpFile } from './names';
+import { jobName, upgradeDumpFile } from './standalone-names';
 import { serverImage } from './server-image';
 import type { StandaloneServer } from './standalone-server';
 import { ScaleWritersJob } from './scale-writers-job';

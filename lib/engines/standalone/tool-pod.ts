@@ -1,5 +1,7 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import { containerSecurity, jobResources, podSecurity, pullPolicy, tmpMount, tmpVolume } from './pod-defaults';
+import { imagePullPolicy } from '../../constructs/image-pull-policy';
+import { containerSecurityContext } from '../../constructs/pod-security';
+import { jobResources, podSecurity, tmpMount, tmpVolume } from './pod-defaults';
 
 /** One container of a tool pod: a script run by a shell in an image. */
 export interface ToolContainer {
@@ -31,12 +33,12 @@ function container(c: ToolContainer): k8s.Container {
   return {
     name: c.name,
     image: c.image,
-    imagePullPolicy: pullPolicy(c.image),
+    imagePullPolicy: imagePullPolicy(c.image),
     command: [c.shell, '-c'],
     args: [c.script],
     env: [{ name: 'HOME', value: '/tmp' }, ...c.env],
     resources: jobResources,
-    securityContext: containerSecurity,
+    securityContext: containerSecurityContext(),
     volumeMounts: [tmpMount, ...(c.mounts ?? [])],
   };
 }
@@ -50,7 +52,7 @@ export function toolPod(props: ToolPodProps): k8s.PodTemplateSpec {
   return {
     metadata: { labels: props.labels },
     spec: {
-      ...podSecurity(props.uid),
+      ...podSecurity({ uid: props.uid, gid: props.uid }),
       restartPolicy: 'Never',
       ...(props.init?.length ? { initContainers: props.init.map(container) } : {}),
       containers: [container(props.main)],

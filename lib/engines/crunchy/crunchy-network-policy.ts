@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 
-export interface DatabaseNetworkPolicyProps {
+export interface CrunchyNetworkPolicyProps {
   /** Database name: the policy is `<database>-postgres` and selects pods labelled `pgfleet.io/database: <database>`. */
   readonly database: string;
   readonly namespace: string;
@@ -24,8 +24,8 @@ export interface DatabaseNetworkPolicyProps {
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
-export class DatabaseNetworkPolicy extends Construct {
-  constructor(scope: Construct, id: string, props: DatabaseNetworkPolicyProps) {
+export class CrunchyNetworkPolicy extends Construct {
+  constructor(scope: Construct, id: string, props: CrunchyNetworkPolicyProps) {
     super(scope, id);
     const own = { matchLabels: { 'pgfleet.io/database': props.database } };
     new k8s.KubeNetworkPolicy(this, 'Resource', {

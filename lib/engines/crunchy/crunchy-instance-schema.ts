@@ -1,0 +1,64 @@
+/**
+ * The pods and roles of a Crunchy PGO database's stack schema: PGO instance sets (replicas, data
+ * volume, resources) and the PostgreSQL users PGO creates, whose Secrets consumers read.
+ *
+ * @see https://access.crunchydata.com/documentation/postgres-operator/latest/references/crd/5.8.x/postgrescluster
+ */
+import { z } from 'zod';
+import { issue, quantity, storage } from '../../config/schema-parts';
+
+/** CPU as Kubernetes writes it: `200m`, `1`, `0.5`. */
+const cpu = z.string().regex(/^[0-9]+(\.[0-9]+)?m?$/, { message: 'a CPU quantity such as 200m or 1' });
+const computeResources = z
+  .object({
+    /** @default - none */
+    cpu: cpu.optional(),
+    /** @default - none */
+    memory: quantity.optional(),
+  })
+  .strict();
+
+/** A set of PostgreSQL pods (PGO instance set). */
+export const instanceSet = z
+  .object({
+    /** Instance set name; part of every pod and PVC name. @default instance1 */
+    name: z
+      .string()
+      .max(15)
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'lower-case letters, digits and "-"' })
+      .default('instance1'),
+    /** Pods in the set (one primary in the cluster, the rest replicas). @default 1 */
+    replicas: z.number().int().min(1).max(9).default(1),
+    /** Data volume of each pod. @default - the database's storage */
+    storage: storage.optional(),
+    /** @default - none */
+    requests: computeResources.optional(),
+    /** @default - none */
+    limits: computeResources.optional(),
+  })
+  .strict();
+
+/** A PostgreSQL role PGO creates; its credentials land in Secret `<cluster>-pguser-<name>`. */
+export const user = z
+  .object({
+    /** Role name; part of the Secret name. */
+    name: z
+      .string()
+      .max(63)
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'lower-case letters, digits and "-" (PGO puts it into a Secret name)' }),
+    /** Databases the role may connect to and create objects in; the first one is in the Secret's `uri`. @default [] */
+    databases: z.array(z.string().min(1).max(63)).default([]),
+    /** `ALTER ROLE` options, e.g. `CREATEDB`. @default - none */
+    options: z
+      .string()
+      .max(200)
+      .superRefine((v, ctx) => {
+        if (v.includes(';')) issue(ctx, 'role options without ";"', 'remove the ";": PGO refuses it');
+        if (/PASSWORD/i.test(v)) issue(ctx, 'role options without PASSWORD: PGO generates the password', 'remove PASSWORD ...');
+        if (/--|\/\*|\*\//.test(v)) issue(ctx, 'role options without SQL comments', 'remove the comment');
+      })
+      .optional(),
+    /** Characters of the generated password. @default - PGO's ASCII */
+    passwordType: z.enum(['ASCII', 'AlphaNumeric']).optional(),
+  })
+  .strict();

@@ -1,0 +1,62 @@
+/**
+ * The in-place restore of a Crunchy PGO database's stack schema, and the shell-safety rule every
+ * pgBackRest restore target shares.
+ *
+ * @see https://access.crunchydata.com/documentation/postgres-operator/latest/tutorials/backups-disaster-recovery/disaster-recovery
+ */
+import { z } from 'zod';
+import { issue, targetTime } from '../../config/schema-parts';
+import { repoName } from './crunchy-repo-schema';
+
+/**
+ * The pgBackRest `--target` value travels through a shell in PGO's restore Job
+ * (`bash -xc "pgbackrest restore ${opts}"`): refuse characters a shell would interpret.
+ */
+const SHELL_SAFE = /^[A-Za-z0-9 _.:+/-]+$/;
+
+/** Refuses a restore point name (`--target`) that PGO's restore Job would pass to a shell unquoted. */
+export function checkRestorePointName(ctx: z.RefinementCtx, name: string | undefined, path: (string | number)[]): void {
+  if (name !== undefined && !SHELL_SAFE.test(name)) {
+    issue(
+      ctx,
+      'a restore point name of letters, digits, space, "_", ".", ":", "+", "/" and "-": PGO passes it through a shell',
+      'rename the restore point',
+      path,
+    );
+  }
+}
+
+/** Which pgBackRest target kinds pgfleet renders (`--type=time|lsn|name`, or none for the end of WAL). */
+const TARGET_FIELDS = ['targetTime', 'targetLSN', 'targetName'] as const;
+
+/**
+ * In-place restore of a live generation (`backups.pgbackrest.restore` + annotation
+ * `postgres-operator.crunchydata.com/pgbackrest-restore`): PGO stops the cluster and overwrites its
+ * data. Requires `destroys-data:<generation>` in the database's acknowledge list.
+ */
+export const restoreInPlace = z
+  .object({
+    /** Becomes the `pgbackrest-restore` annotation; change it to restore again. */
+    id: z
+      .string()
+      .max(63)
+      .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, { message: 'letters, digits, "-", "_" and "."' }),
+    /** @default - the first repository */
+    repoName: repoName.optional(),
+    /** Stop at this instant (explicit offset). @default - replay all WAL */
+    targetTime: targetTime.optional(),
+    /** Stop at this WAL location. @default - none */
+    targetLSN: z
+      .string()
+      .regex(/^[0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8}$/, { message: 'a WAL location such as 0/3000060' })
+      .optional(),
+    /** Stop at this restore point. @default - none */
+    targetName: z.string().min(1).optional(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const set = TARGET_FIELDS.filter((f) => r[f] !== undefined);
+    if (set.length > 1)
+      issue(ctx, 'one recovery target at most: targetTime, targetLSN or targetName', `keep one of ${set.join(', ')}`, [set[1]]);
+    checkRestorePointName(ctx, r.targetName, ['targetName']);
+  });

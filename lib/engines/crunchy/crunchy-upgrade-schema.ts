@@ -1,0 +1,37 @@
+/**
+ * The major upgrade of a Crunchy PGO database's stack schema: PGO's `PGUpgrade`, in two phases.
+ *
+ * @see https://access.crunchydata.com/documentation/postgres-operator/latest/guides/major-postgres-version-upgrade
+ */
+import { z } from 'zod';
+import { postgresMajor } from '../../config/schema-parts';
+
+/** pg_upgrade file transfer methods PGUpgrade accepts. */
+export const TRANSFER_METHODS = ['Copy', 'Link', 'Clone', 'CopyFileRange'] as const;
+
+/**
+ * A major upgrade in two phases (PGO's `PGUpgrade`): `prepare` renders the PGUpgrade, the
+ * `allow-upgrade` annotation and `shutdown: true` (PGO then runs pg_upgrade); `complete` starts
+ * the cluster on `to` (`postgresVersion: <to>`, `shutdown: false`). Afterwards set the
+ * generation's postgresVersion to `to` and remove `upgrade`.
+ */
+export const upgrade = z
+  .object({
+    /** The new major version. */
+    to: postgresMajor,
+    /** `prepare`, then (after the PGUpgrade succeeded) `complete`. */
+    phase: z.enum(['prepare', 'complete']),
+    /** The `crunchy-upgrade` image. @default - PGO's RELATED_IMAGE_PGUPGRADE */
+    image: z.string().min(1).optional(),
+    /**
+     * pg_upgrade's transfer method: `Copy` needs room for a second copy of the data on the data
+     * volume; `Link` needs none, but once pg_upgrade has run the old data directory no longer starts.
+     * @default - PGO's choice (PGO releases before this field always ran pg_upgrade --link)
+     */
+    transferMethod: z.enum(TRANSFER_METHODS).optional(),
+    /** pg_upgrade `--jobs`. @default 1 */
+    jobs: z.number().int().min(1).max(64).optional(),
+    /** PostgreSQL image of the new major, required when the generation pins `image`. @default - PGO's RELATED_IMAGE_POSTGRES_<to> */
+    postgresImage: z.string().min(1).optional(),
+  })
+  .strict();
