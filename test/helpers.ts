@@ -13,6 +13,7 @@ import type { Engine } from '../lib/engines/engine';
 import { resolveParsed } from '../lib/model/resolve';
 import type { ResolvedStack } from '../lib/model/resolved-stack';
 import { renderStack, type RenderedStack } from '../lib/outputs/render-stack';
+import type { PlanStep } from '../lib/review/classify';
 import { ManifestValidator } from '../lib/outputs/validate/manifest-validator';
 
 export const ROOT = path.join(__dirname, '..');
@@ -79,6 +80,11 @@ export function all(r: RenderedStack, kind: string): Record<string, any>[] {
 /** Rendered objects keyed by file, as text, to compare outputs byte for byte. */
 export function filesOf(r: RenderedStack): Record<string, string> {
   return Object.fromEntries(r.files);
+}
+
+/** A change's runbook steps as `section: text` lines, e.g. `check: no InvalidDataSource event: …`. */
+export function stepLines(change: { readonly steps: readonly PlanStep[] }): string {
+  return change.steps.map((s) => `${s.section}: ${s.text}`).join('\n');
 }
 
 /** How to get each real tool the tests run (Debian 12 package names). */

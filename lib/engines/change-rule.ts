@@ -9,6 +9,9 @@
  * catch-all). Fields under one winning rule form one change. Engine rules are tried before the
  * generic ones (lib/review/generic-rules.ts); a field no rule matches is `safe` on objects that
  * hold no data and `restart` ("no rule: review by hand") on data-bearing ones.
+ *
+ * Texts are functions of the change's typed variables (RuleVars), so a misspelt variable is a
+ * type error; each runbook step declares its plan section (`step.wait(...)`, `step.check(...)`).
  */
 import type { GenerationState } from '../config/stack-state';
 
@@ -52,7 +55,74 @@ export interface ChangeContext {
   readonly serving: { readonly before?: string; readonly after?: string };
 }
 
-export interface ChangeRule {
+/**
+ * What a rule's texts (`why`, `plus`, `steps`) are built from: the changed object, its database and
+ * generation, and the values at the rule's path. A value the object may lack is optional, and a
+ * text that uses it says what to show instead, e.g. `${v.generation ?? '<generation>'}` (a blank
+ * for the reader, like the `<n>` in a command).
+ */
+export interface RuleVars<E extends object = object> {
+  /** The object's `metadata.name`. */
+  readonly name: string;
+  /** The object's namespace, else its database's; `''` when neither is known. */
+  readonly namespace: string;
+  /** The object's kind, e.g. `Cluster`. */
+  readonly kind: string;
+  /** The stack, e.g. `indigo-prod`. */
+  readonly stack: string;
+  /** The generation the object belongs to (ChangeContext.generation). */
+  readonly generation?: string;
+  /** The fleet entry (`pgfleet:databases[]` name) the object belongs to. */
+  readonly database?: string;
+  /** The values at the rule's path before and after, as the review shows them (`(absent)`). */
+  readonly before: string;
+  readonly after: string;
+  /** How the generation starts, from its state: `initdb`, `restore from x (time …)`, `upgrade from x`. */
+  readonly bootstrap?: string;
+  /** The generation a restore or upgrade of this generation reads. */
+  readonly source?: string;
+  /** A restore's recovery target, e.g. `2026-11-21T09:30:00+01:00`. */
+  readonly target?: string;
+  /** The database's serving generation after and before the change. */
+  readonly serving?: string;
+  readonly servingBefore?: string;
+  /**
+   * The engine's own variables (Engine.reviewVars); absent when the object's database has left
+   * the stack.
+   */
+  readonly engine?: E;
+}
+
+/** A rule text: built from the variables of the change it describes. */
+export type RuleText<E extends object = object> = (v: RuleVars<E>) => string;
+
+/**
+ * The sections of a `pgfleet plan`: before `pulumi up`, waiting after it, checks, manual work,
+ * the next config change.
+ */
+export type PlanSection = 'before' | 'wait' | 'check' | 'manual' | 'follow-up';
+
+/** One runbook step of a rule: its section of the plan and its text. */
+export interface RuleStep<E extends object = object> {
+  readonly section: PlanSection;
+  readonly text: RuleText<E>;
+}
+
+const inSection =
+  (section: PlanSection) =>
+  <E extends object = object>(text: RuleText<E>): RuleStep<E> => ({ section, text });
+
+/** Constructors of rule steps, one per plan section, e.g. `step.wait((v) => ...)`. */
+export const step = {
+  before: inSection('before'),
+  wait: inSection('wait'),
+  check: inSection('check'),
+  manual: inSection('manual'),
+  followUp: inSection('follow-up'),
+} as const;
+
+/** A change rule; `E` is the type of its engine's own variables (`RuleVars.engine`), e.g. Spilo's `dbname`. */
+export interface ChangeRule<E extends object = object> {
   /**
    * `apiVersion kind` the rule applies to, e.g. `postgresql.cnpg.io/v1 Cluster`, `apps/v1 StatefulSet`.
    * Helm values files (`helmrelease-<name>.values.yaml`) are objects of kind `pgfleet.io/v1 HelmValues`
@@ -83,23 +153,15 @@ export interface ChangeRule {
    * Further consequences of the same change, each with its class, e.g. a major upgrade is
    * `irreversible` plus `downtime`. @default []
    */
-  readonly plus?: readonly { readonly class: ChangeClass; readonly why: string }[];
+  readonly plus?: readonly { readonly class: ChangeClass; readonly why: RuleText<E> }[];
+  /** One line saying why, shown next to the change, built from the change's variables. */
+  readonly why: RuleText<E>;
   /**
-   * One line saying why, shown next to the change. Placeholders: `{{name}}`, `{{namespace}}`,
-   * `{{kind}}`, `{{generation}}`, `{{database}}`, `{{stack}}`, `{{before}}`, `{{after}}` (the
-   * values at `path`), `{{bootstrap}}` (the generation's bootstrap, e.g. `restore from x (time …)`),
-   * `{{source}}` / `{{target}}` (the generation a restore or upgrade reads, the recovery target),
-   * `{{serving}}` / `{{servingBefore}}`.
+   * Runbook steps for `pgfleet plan` when the rule matches, each in its section of the plan: what
+   * to do before `pulumi up`, what to wait for after it, how to check it, what stays manual, the
+   * follow-up config change. Made with `step.before(...)`, `step.wait(...)` and so on. @default []
    */
-  readonly why: string;
-  /**
-   * Runbook steps for `pgfleet plan` when the rule matches: what to wait for and how to check it,
-   * what stays manual, the follow-up config change. Same placeholders as `why`. A leading
-   * `before: `, `wait: `, `check: `, `manual: ` or `follow-up: ` puts the step in that section of
-   * the plan (before `pulumi up`, waiting after it, checks, manual work, the next config change);
-   * without one it is a `wait:` step. @default []
-   */
-  readonly steps?: readonly string[];
+  readonly steps?: readonly RuleStep<E>[];
   /**
    * The downtime this change starts outlasts it: a phased operation ends it with a follow-up change
    * (e.g. PGO's `shutdown: true` until the upgrade's `complete` phase). The plan then keeps the

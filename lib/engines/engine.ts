@@ -39,12 +39,16 @@ export type EngineConstructor<D extends DatabaseSpec = DatabaseSpec> = new (
   props: EngineProps<ResolvedDatabase<D>>,
 ) => DatabaseEngine;
 
-/** An engine: its stack schema, its model hooks, the construct that renders it and what changes to its objects do. */
-export interface Engine<D extends DatabaseSpec = DatabaseSpec> extends EngineSchema, EngineModel<D> {
+/**
+ * An engine: its stack schema, its model hooks, the construct that renders it and what changes to
+ * its objects do. `V` is the type of the variables its change-rule texts use beyond the common
+ * ones (RuleVars.engine).
+ */
+export interface Engine<D extends DatabaseSpec = DatabaseSpec, V extends object = object> extends EngineSchema, EngineModel<D> {
   /** Renders one database of this engine. */
   readonly construct: EngineConstructor<D>;
   /** What a change to each of its objects does (`pgfleet diff`, `pgfleet plan`). */
-  readonly rules: readonly ChangeRule[];
-  /** Placeholders for its change-rule texts (`{{dbname}}`), beyond the generic ones. @default - none */
-  reviewVars?(db: ResolvedDatabase<D>): Record<string, string>;
+  readonly rules: readonly ChangeRule<V>[];
+  /** The variables of its change-rule texts beyond the common ones (RuleVars.engine). @default - none */
+  reviewVars?(db: ResolvedDatabase<D>): V;
 }

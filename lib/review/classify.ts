@@ -1,8 +1,16 @@
 /**
- * Matches the changes of one object against the change rules (lib/review/change-rules.ts) and
- * gives each change its classes, reasons and runbook steps.
+ * Matches the changes of one object against the change rules (lib/engines/change-rule.ts) and
+ * gives each change its classes, reasons and runbook steps, their texts built from the change's
+ * variables.
  */
-import { CHANGE_CLASSES, type ChangeClass, type ChangeContext, type ChangeRule } from '../engines/change-rule';
+import {
+  CHANGE_CLASSES,
+  type ChangeClass,
+  type ChangeContext,
+  type ChangeRule,
+  type PlanSection,
+  type RuleVars,
+} from '../engines/change-rule';
 import { fieldDiff, type FieldChange } from './field-diff';
 import { formatPath, matchPrefix, valueAt, type PathSegment } from './field-path';
 import type { ReviewedObject } from './reviewed-object';
@@ -19,6 +27,15 @@ export interface Reason {
   readonly why: string;
 }
 
+/** One runbook step of a matched rule, in its section of the plan. */
+export interface PlanStep {
+  readonly section: PlanSection;
+  readonly text: string;
+}
+
+/** The variables of an object's changes, but for the values at each rule's path (`before`, `after`). */
+export type ObjectVars = Omit<RuleVars, 'before' | 'after'>;
+
 /** One change to an object: a field (or group of fields under the matched rule's path), or the object itself. */
 export interface Change {
   /** Path the rule matched (`''`: the object itself is added or removed). */
@@ -29,7 +46,7 @@ export interface Change {
   readonly reasons: readonly Reason[];
   /** The most severe class. */
   readonly class: ChangeClass;
-  readonly steps: readonly string[];
+  readonly steps: readonly PlanStep[];
   /** False when no rule matched and the class is pgfleet's conservative default. */
   readonly ruled: boolean;
   /** The downtime this change starts lasts until a follow-up change (ChangeRule.outageContinues). */
@@ -43,8 +60,8 @@ export interface ClassifyInput {
   /** The engine's rules; the generic rules are tried after them. */
   readonly rules: readonly ChangeRule[];
   readonly generic: readonly ChangeRule[];
-  /** Placeholder values for `why` and `steps` (`{{name}}` ...). */
-  readonly vars: Readonly<Record<string, string>>;
+  /** What the rule texts are built from. */
+  readonly vars: ObjectVars;
 }
 
 export const severity = (c: ChangeClass): number => CHANGE_CLASSES.indexOf(c);
@@ -54,11 +71,6 @@ export function showValue(v: unknown): string {
   if (v === undefined) return '(absent)';
   const text = typeof v === 'string' ? v : JSON.stringify(v);
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;
-}
-
-/** Replaces `{{name}}` placeholders; unknown ones stay as written. */
-export function fill(text: string, vars: Readonly<Record<string, string>>): string {
-  return text.replace(/\{\{(\w+)\}\}/g, (m, k: string) => vars[k] ?? m);
 }
 
 const opOf = (before: unknown, after: unknown): Change['op'] =>
@@ -97,10 +109,10 @@ function bestMatch(rules: readonly ChangeRule[], input: ClassifyInput, path: rea
 function changeFrom(match: Match, fields: FieldLine[], input: ClassifyInput): Change {
   const before = valueAt(input.before?.manifest, match.prefix);
   const after = valueAt(input.after?.manifest, match.prefix);
-  const vars = { ...input.vars, before: showValue(before), after: showValue(after) };
+  const vars: RuleVars = { ...input.vars, before: showValue(before), after: showValue(after) };
   const r = match.rule;
   const reasons = [{ class: r.class, why: r.why }, ...(r.plus ?? [])]
-    .map((x) => ({ class: x.class, why: fill(x.why, vars) }))
+    .map((x) => ({ class: x.class, why: x.why(vars) }))
     .sort((a, b) => severity(b.class) - severity(a.class));
   return {
     path: formatPath(match.prefix),
@@ -108,7 +120,7 @@ function changeFrom(match: Match, fields: FieldLine[], input: ClassifyInput): Ch
     fields,
     reasons,
     class: reasons[0].class,
-    steps: (r.steps ?? []).map((s) => fill(s, vars)),
+    steps: (r.steps ?? []).map((s) => ({ section: s.section, text: s.text(vars) })),
     ruled: true,
     ...(r.outageContinues ? { outageContinues: true } : {}),
   };

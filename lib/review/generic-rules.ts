@@ -3,7 +3,7 @@
  * means depending on whether it holds data, and the consumer cutover (lib/secrets). An engine
  * overrides any of them with a rule of its own on the same kind and path.
  */
-import type { ChangeRule } from '../engines/change-rule';
+import { step, type ChangeRule } from '../engines/change-rule';
 
 export const genericChangeRules: readonly ChangeRule[] = [
   {
@@ -13,7 +13,9 @@ export const genericChangeRules: readonly ChangeRule[] = [
     dataBearing: true,
     when: (_b, _a, c) => c.newGeneration,
     class: 'new-cluster',
-    why: 'new generation {{generation}} ({{bootstrap}}) beside the live ones; nothing existing is touched',
+    why: (v) =>
+      `new generation ${v.generation ?? '<generation>'} ` +
+      `(${v.bootstrap ?? '<bootstrap>'}) beside the live ones; nothing existing is touched`,
   },
   {
     kind: '*',
@@ -21,7 +23,7 @@ export const genericChangeRules: readonly ChangeRule[] = [
     on: 'added',
     dataBearing: true,
     class: 'safe',
-    why: 'adds {{kind}} {{name}} to generation {{generation}}',
+    why: (v) => `adds ${v.kind} ${v.name} to generation ${v.generation ?? '<generation>'}`,
   },
   {
     kind: '*',
@@ -30,7 +32,9 @@ export const genericChangeRules: readonly ChangeRule[] = [
     dataBearing: true,
     when: (_b, _a, c) => c.retiring,
     class: 'destroys-data',
-    why: 'generation {{generation}} is retired: Pulumi lets go of {{kind}} {{name}} without deleting it (retainOnDelete); the plan deletes it, and its data, by hand after a grace period',
+    why: (v) =>
+      `generation ${v.generation ?? '<generation>'} is retired: Pulumi lets go of ${v.kind} ${v.name} ` +
+      `without deleting it (retainOnDelete); the plan deletes it, and its data, by hand after a grace period`,
   },
   {
     kind: '*',
@@ -38,39 +42,49 @@ export const genericChangeRules: readonly ChangeRule[] = [
     on: 'removed',
     dataBearing: true,
     class: 'destroys-data',
-    why: '{{kind}} {{name}} holds the data of live generation {{generation}} and leaves the stack: Pulumi keeps it unmanaged (retainOnDelete), and whatever replaces it starts empty',
+    why: (v) =>
+      `${v.kind} ${v.name} holds the data of live generation ${v.generation ?? '<generation>'} and leaves the stack: ` +
+      `Pulumi keeps it unmanaged (retainOnDelete), and whatever replaces it starts empty`,
   },
-  { kind: '*', path: '', on: 'added', class: 'safe', why: 'creates {{kind}} {{name}}' },
-  { kind: '*', path: '', on: 'removed', class: 'safe', why: 'deletes {{kind}} {{name}}, which holds no data' },
+  { kind: '*', path: '', on: 'added', class: 'safe', why: (v) => `creates ${v.kind} ${v.name}` },
+  { kind: '*', path: '', on: 'removed', class: 'safe', why: (v) => `deletes ${v.kind} ${v.name}, which holds no data` },
   {
     kind: '*',
     path: 'metadata.namespace',
     dataBearing: true,
     class: 'destroys-data',
-    why: '{{kind}} {{name}} moves to another namespace: Kubernetes creates a new, empty object there and the old one (with its data) is left behind (pgfleet refuses this for live generations)',
+    why: (v) =>
+      `${v.kind} ${v.name} moves to another namespace: Kubernetes creates a new, ` +
+      `empty object there and the old one (with its data) is left behind (pgfleet refuses this for live generations)`,
   },
-  { kind: '*', path: 'metadata.labels', class: 'safe', why: 'labels only' },
-  { kind: '*', path: 'metadata.annotations', dataBearing: false, class: 'safe', why: 'annotations of an object that holds no data' },
+  { kind: '*', path: 'metadata.labels', class: 'safe', why: () => 'labels only' },
+  { kind: '*', path: 'metadata.annotations', dataBearing: false, class: 'safe', why: () => 'annotations of an object that holds no data' },
   {
     kind: 'external-secrets.io/v1 ExternalSecret',
     path: 'spec',
     when: (_b, _a, c) => c.after?.metadata?.annotations?.['pgfleet.io/consumer'] !== undefined && c.serving.before !== c.serving.after,
     class: 'restart',
-    why: 'cutover: the consumer Secret {{name}} moves from {{servingBefore}} to {{serving}}; the application reads it when its pods restart',
+    why: (v) =>
+      `cutover: the consumer Secret ${v.name} moves from ${v.servingBefore ?? '<old generation>'} ` +
+      `to ${v.serving ?? '<new generation>'}; the application reads it when its pods restart`,
     steps: [
-      'wait: External Secrets rewrote the Secret: `kubectl -n {{namespace}} get externalsecret {{name}} -o jsonpath=\'{.status.conditions[?(@.type=="Ready")].status}\'` prints True and `.status.refreshTime` is after `pulumi up`',
+      step.wait(
+        (v) =>
+          `External Secrets rewrote the Secret: \`kubectl -n ${v.namespace} get externalsecret ${v.name} -o ` +
+          `jsonpath='{.status.conditions[?(@.type=="Ready")].status}'\` prints True and \`.status.refreshTime\` is after \`pulumi up\``,
+      ),
     ],
   },
   {
     kind: 'rbac.authorization.k8s.io/v1 Role',
     path: 'rules',
     class: 'safe',
-    why: 'which Secrets the role may read: the consumer store follows the live generations',
+    why: () => 'which Secrets the role may read: the consumer store follows the live generations',
   },
   {
     kind: 'external-secrets.io/v1 ExternalSecret',
     path: 'metadata.annotations.pgfleet.io/connection-secret',
     class: 'safe',
-    why: 'records which connection Secret the consumer reads ({{before}} → {{after}})',
+    why: (v) => `records which connection Secret the consumer reads (${v.before} → ${v.after})`,
   },
 ];

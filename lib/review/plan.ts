@@ -5,12 +5,10 @@
  * the follow-up config change that completes a phased operation (cutover, removing restoreFrom,
  * retiring the old generation, dropping spent acknowledgements).
  */
-import type { ChangeClass } from '../engines/change-rule';
+import type { ChangeClass, PlanSection } from '../engines/change-rule';
 import { severity } from './classify';
 import type { Gate } from './diff-types';
 import type { DatabaseDiff, ObjectDiff, StackDiff } from './diff-types';
-
-export type PlanSection = 'before' | 'wait' | 'check' | 'manual' | 'follow-up';
 
 export interface ApplyStep {
   /**
@@ -37,23 +35,6 @@ export interface Plan {
   readonly check: readonly string[];
   readonly manual: readonly string[];
   readonly followUp: readonly string[];
-}
-
-const SECTION = /^(before|wait|check|manual|follow-up):\s*/;
-/** Steps written as prose ("Before `pulumi up`: …", "Check the …", "Follow-up change: …") go by their first word, kept whole. */
-const PROSE: readonly [RegExp, PlanSection][] = [
-  [/^before\b/i, 'before'],
-  [/^(wait|watch)\b/i, 'wait'],
-  [/^(check|verify)\b/i, 'check'],
-  [/^follow-up\b/i, 'follow-up'],
-  [/^(manual|uninstall|delete)\b/i, 'manual'],
-];
-
-/** The plan section of a rule step, and its text without a canonical `section: ` prefix. */
-export function stepSection(step: string): [PlanSection, string] {
-  const m = SECTION.exec(step);
-  if (m) return [m[1] as PlanSection, step.slice(m[0].length)];
-  return [PROSE.find(([re]) => re.test(step))?.[1] ?? 'wait', step];
 }
 
 /** Objects in the order `pulumi up` applies them: dependencies first, then by class and file; releases and deletions last. */
@@ -88,7 +69,8 @@ export function buildPlan(diff: StackDiff): Plan {
     for (const [path, names] of byPath)
       add(
         'before',
-        `the gate fails: read \`pgfleet diff --stack ${diff.stack}\`, then add ${names.join(', ')} to ${path} if you mean it, or change the stack`,
+        `the gate fails: read \`pgfleet diff --stack ${diff.stack}\`, then add ${names.join(', ')} to ${path} if you mean it, ` +
+          `or change the stack`,
       );
   }
   for (const u of g.unused)
@@ -116,19 +98,22 @@ export function buildPlan(diff: StackDiff): Plan {
       object: `generation ${d.serving.after}`,
       file: '',
       classes: ['safe'],
-      why: `protection follows serving: Pulumi now refuses to delete or replace ${d.serving.after}'s data-bearing objects, and no longer ${d.serving.before}'s`,
+      why:
+        `protection follows serving: Pulumi now refuses to delete or replace ${d.serving.after}'s data-bearing objects, ` +
+        `and no longer ${d.serving.before}'s`,
       after: [],
     });
   }
 
   for (const o of ordered) {
     for (const c of o.changes) {
-      const hasBefore = c.steps.some((s) => stepSection(s)[0] === 'before');
-      for (const step of c.steps) add(...stepSection(step));
+      const hasBefore = c.steps.some((s) => s.section === 'before');
+      for (const step of c.steps) add(step.section, step.text);
       if (c.reasons.some((r) => r.class === 'irreversible') && !hasBefore) {
         add(
           'before',
-          `make sure a recent backup of ${o.generation ?? o.name} exists: after this change the only way back is restoring it into a new generation`,
+          `make sure a recent backup of ${o.generation ?? o.name} exists: ` +
+            `after this change the only way back is restoring it into a new generation`,
         );
       }
     }
@@ -138,7 +123,8 @@ export function buildPlan(diff: StackDiff): Plan {
   for (const a of g.required.filter((x) => x.by === 'acknowledge')) {
     add(
       'follow-up',
-      `once \`pulumi up\` has applied this change, remove ${a.name} from ${a.configPath}: left in place it would accept the next such change unreviewed`,
+      `once \`pulumi up\` has applied this change, remove ${a.name} from ${a.configPath}: ` +
+        `left in place it would accept the next such change unreviewed`,
     );
   }
   return {
@@ -191,22 +177,27 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
     const field = b.kind === 'restore' ? 'restoreFrom' : 'upgradeFrom';
     add(
       'check',
-      `verify the data of ${gen.name} (${what}) before anyone uses it: connect to ${gen.name} itself, not through the consumers' Secret (which still points at ${serving}), and check the newest rows${b.kind === 'restore' ? ' are from just before the target' : ' and row counts match'}`,
+      `verify the data of ${gen.name} (${what}) before anyone uses it: connect to ${gen.name} itself, ` +
+        `not through the consumers' Secret (which still points at ${serving}), ` +
+        `and check the newest rows${b.kind === 'restore' ? ' are from just before the target' : ' and row counts match'}`,
     );
     // An engine that spells out its own follow-ups for the new generation knows its phases best.
     const engineFollowUps = objects.some(
-      (o) => o.generation === gen.name && o.changes.some((c) => c.steps.some((st) => stepSection(st)[0] === 'follow-up')),
+      (o) => o.generation === gen.name && o.changes.some((c) => c.steps.some((st) => st.section === 'follow-up')),
     );
     if (engineFollowUps) continue;
     if (serving !== gen.name) {
       add(
         'follow-up',
-        `cut over: set ${d.path}.serving: ${gen.name}, synth, review \`pgfleet diff\`, \`pulumi up\`; writes to ${b.source} made after ${b.kind === 'restore' ? 'the target' : 'the copy'} are not in ${gen.name}, so stop ${list(apps)} first if they matter`,
+        `cut over: set ${d.path}.serving: ${gen.name}, synth, review \`pgfleet diff\`, \`pulumi up\`; ` +
+          `writes to ${b.source} made after ${b.kind === 'restore' ? 'the target' : 'the copy'} are not in ${gen.name}, ` +
+          `so stop ${list(apps)} first if they matter`,
       );
     }
     add(
       'follow-up',
-      `once ${gen.name} runs and has its first backup, remove ${gen.path}.${field}: it is read only at creation (the diff shows the removal as no-op)`,
+      `once ${gen.name} runs and has its first backup, remove ${gen.path}.${field}: ` +
+        `it is read only at creation (the diff shows the removal as no-op)`,
     );
     if (b.source) add('follow-up', retireStep(d, b.source));
   }
@@ -216,11 +207,14 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
     for (const c of d.consumers)
       add(
         'manual',
-        `restart ${c.app} so it reads ${serving}'s connection from Secret ${c.secretName}: \`kubectl -n ${d.namespace} rollout restart deployment/${c.app}\` (\`oc rollout latest dc/${c.app}\` for an OpenShift DeploymentConfig; applications that re-read the Secret need no restart)`,
+        `restart ${c.app} so it reads ${serving}'s connection from Secret ${c.secretName}: ` +
+          `\`kubectl -n ${d.namespace} rollout restart deployment/${c.app}\` (\`oc rollout latest dc/${c.app}\` for an OpenShift ` +
+          `DeploymentConfig; applications that re-read the Secret need no restart)`,
       );
     add(
       'check',
-      `the applications (${list(apps)}) work against ${serving}; ${old} no longer receives writes (\`SELECT count(*) FROM pg_stat_activity WHERE datname IS NOT NULL AND backend_type = 'client backend'\` on ${old})`,
+      `the applications (${list(apps)}) work against ${serving}; ${old} no longer receives writes ` +
+        `(\`SELECT count(*) FROM pg_stat_activity WHERE datname IS NOT NULL AND backend_type = 'client backend'\` on ${old})`,
     );
     if (!d.generations.some((x) => x.name === old && x.status === 'retired')) {
       add('follow-up', retireStep(d, old));
@@ -234,10 +228,11 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
     // Workloads before their volumes: a claim still mounted stays Terminating until its pods are gone.
     const removed = objects.filter((x) => x.op === 'removed' && x.dataBearing && x.generation === gen.name);
     for (const o of [...removed].sort((a, b) => Number(a.kind === 'PersistentVolumeClaim') - Number(b.kind === 'PersistentVolumeClaim'))) {
-      if (!o.changes.some((c) => c.steps.some((s) => stepSection(s)[0] === 'manual'))) {
+      if (!o.changes.some((c) => c.steps.some((s) => s.section === 'manual'))) {
         add(
           'manual',
-          `after the grace period, delete ${title(o)} by hand (\`kubectl -n ${o.namespace ?? d.namespace} delete ${o.kind.toLowerCase()} ${o.name}\`): Pulumi only let go of it, and deleting it deletes ${gen.name}'s data`,
+          `after the grace period, delete ${title(o)} by hand (\`kubectl -n ${o.namespace ?? d.namespace} delete ` +
+            `${o.kind.toLowerCase()} ${o.name}\`): Pulumi only let go of it, and deleting it deletes ${gen.name}'s data`,
         );
       }
     }
@@ -249,7 +244,8 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
     if (overlapping.length) {
       add(
         'manual',
-        `keep the archive of ${gen.name} (${archive}): it overlaps the live archive ${overlapping.join(', ')}; delete only ${gen.name}'s own files there, by hand, once its backups are no longer needed`,
+        `keep the archive of ${gen.name} (${archive}): it overlaps the live archive ${overlapping.join(', ')}; ` +
+          `delete only ${gen.name}'s own files there, by hand, once its backups are no longer needed`,
       );
     } else {
       add('manual', `delete the archive of ${gen.name} (${archive}) once its backups are no longer needed: pgfleet never deletes archives`);

@@ -9,7 +9,7 @@ import type { RenderedStack } from '../outputs/render-stack';
 import { gateOf } from './acknowledgement';
 import type { DatabaseDiff, GenerationDiff, ObjectDiff, StackDiff } from './diff-types';
 import type { ChangeContext, ChangeRule } from '../engines/change-rule';
-import { classifyObject, severity } from './classify';
+import { classifyObject, severity, type ObjectVars } from './classify';
 import { genericChangeRules } from './generic-rules';
 import { HELM_VALUES_KIND, objectsOfFiles, objectsOfRender, stateOfFiles, type ReviewedObject } from './reviewed-object';
 
@@ -98,27 +98,27 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
     const resolvedDb = next.resolved.databases.find((d) => d.name === database);
     const born = resolvedDb?.generations.find((g) => g.name === generation)?.bootstrap;
     const engine = dbAfter?.engine ?? dbBefore?.engine;
-    const vars: Record<string, string> = {
+    // The engine whose rules judge the object, and whose own variables its texts may use.
+    const ownEngine = engine && engines.some((e) => e.name === engine) ? engineNamed(engines, engine) : undefined;
+    const vars: ObjectVars = {
       name: any.name,
       namespace: any.namespace ?? dbAfter?.namespace ?? dbBefore?.namespace ?? '',
       kind: any.kind,
       stack,
-      ...(generation ? { generation } : {}),
-      ...(database ? { database } : {}),
-      ...((context.state.after?.bootstrap ?? context.state.before?.bootstrap)
-        ? { bootstrap: (context.state.after ?? context.state.before)!.bootstrap }
-        : {}),
-      ...(born?.source ? { source: born.source } : {}),
-      ...(born?.target ? { target: born.target.describe().replace(/^time /, '') } : {}),
-      ...(context.serving.after ? { serving: context.serving.after } : {}),
-      ...(context.serving.before ? { servingBefore: context.serving.before } : {}),
-      ...(resolvedDb ? engineNamed(engines, resolvedDb.engine).reviewVars?.(resolvedDb) : {}),
+      generation,
+      database,
+      bootstrap: (context.state.after ?? context.state.before)?.bootstrap,
+      source: born?.source,
+      target: born?.target?.describe().replace(/^time /, ''),
+      serving: context.serving.after,
+      servingBefore: context.serving.before,
+      engine: resolvedDb && ownEngine?.reviewVars?.(resolvedDb),
     };
     const changes = classifyObject({
       before,
       after,
       context,
-      rules: engine && engines.some((e) => e.name === engine) ? rulesOf(engine) : [],
+      rules: ownEngine ? rulesOf(ownEngine.name) : [],
       generic: genericChangeRules,
       vars,
     });

@@ -1,5 +1,5 @@
 import { diffRendered } from '../../lib/review/stack-diff';
-import { filesOf, find, render, renderAfter } from '../helpers';
+import { filesOf, find, render, renderAfter, stepLines } from '../helpers';
 import { CLONE, issuesOf, jobstore, LIVE, prodDatabase, withRepos, withRestore } from './crunchy-stack';
 
 const s3Repo = {
@@ -81,7 +81,7 @@ describe('Crunchy PGO engine: restores', () => {
       const d = diffRendered(before.files, render(withRestore(), { previous: before.state }));
       const added = d.objects.find((o) => o.file === `postgrescluster-${CLONE}.yaml`)!;
       expect(added.class).toBe('new-cluster');
-      const steps = added.changes[0].steps.join('\n');
+      const steps = stepLines(added.changes[0]);
       expect(steps).toContain(`logs -f job/${CLONE}-pgbackrest-restore`);
       expect(steps).toContain(`check: no InvalidDataSource event`);
       expect(d.objects.find((o) => o.file === `postgrescluster-${LIVE}.yaml`)).toBeUndefined();

@@ -1,6 +1,6 @@
 import { buildPlan } from '../../lib/review/plan';
 import { diffRendered } from '../../lib/review/stack-diff';
-import { filesOf, find, render, renderAfter } from '../helpers';
+import { filesOf, find, render, renderAfter, stepLines } from '../helpers';
 import { change, gateSummary, summary } from '../review/review-scenarios';
 import { CLONE, issuesOf, jobstore, LIVE } from './crunchy-stack';
 
@@ -58,8 +58,8 @@ describe('Crunchy PGO engine: major upgrade in phases', () => {
     expect(c.class).toBe('irreversible');
     const change = c.changes.find((x) => x.class === 'irreversible')!;
     expect(change.reasons.map((x) => x.class)).toEqual(['irreversible', 'downtime']);
-    expect(change.steps.join('\n')).toContain(`get pgupgrade ${UPGRADE}`);
-    expect(change.steps.join('\n')).toContain('follow-up: set upgrade.phase: complete');
+    expect(stepLines(change)).toContain(`get pgupgrade ${UPGRADE}`);
+    expect(stepLines(change)).toContain('follow-up: set upgrade.phase: complete');
     expect(d.gate.missing.map((a) => a.name)).toEqual([`irreversible:${LIVE}`]);
   });
 
@@ -70,7 +70,7 @@ describe('Crunchy PGO engine: major upgrade in phases', () => {
     expect(c.metadata.annotations['postgres-operator.crunchydata.com/allow-upgrade']).toBeUndefined();
     expect(find(r2, 'PGUpgrade', UPGRADE).spec.toPostgresVersion).toBe(17);
     const change = diffRendered(r1.files, r2).objects.find((o) => o.file === `postgrescluster-${LIVE}.yaml`)!;
-    expect(change.changes.find((x) => x.path === 'spec.postgresVersion')!.steps.join('\n')).toContain('vacuumdb --all --analyze-in-stages');
+    expect(stepLines(change.changes.find((x) => x.path === 'spec.postgresVersion')!)).toContain('vacuumdb --all --analyze-in-stages');
   });
 
   test('finish: postgresVersion 17 without upgrade renders the same cluster and drops the used PGUpgrade', () => {
@@ -142,10 +142,11 @@ describe('Crunchy PGO engine: major upgrade in phases', () => {
       expect(abandon.reasons[0].why).toContain(
         `safe only if PGUpgrade ${UPGRADE} has not started; once pg_upgrade has run with transferMethod Link, the old data directory`,
       );
-      expect(abandon.steps[0]).toContain(
-        `before: check that PGUpgrade ${UPGRADE} has not started: \`kubectl -n f3c07a-prod get pgupgrade ${UPGRADE} -o jsonpath='{.status.conditions}'\``,
+      expect(abandon.steps[0].section).toBe('before');
+      expect(abandon.steps[0].text).toContain(
+        `check that PGUpgrade ${UPGRADE} has not started: \`kubectl -n f3c07a-prod get pgupgrade ${UPGRADE} -o jsonpath='{.status.conditions}'\``,
       );
-      expect(abandon.steps[0]).toContain(`get job ${UPGRADE}-pgdata`);
+      expect(abandon.steps[0].text).toContain(`get job ${UPGRADE}-pgdata`);
       const acked = change(prepared, jobstore('prod', { acknowledge: [`destroys-data:${LIVE}`] })).diff;
       expect(gateSummary(acked)).toBe(`passes: destroys-data:${LIVE} by acknowledge`);
       expect(buildPlan(acked).before[0]).toMatch(/^check that PGUpgrade .* has not started/);

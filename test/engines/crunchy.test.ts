@@ -1,7 +1,7 @@
 import type { RenderedStack } from '../../lib/outputs/render-stack';
 import { dataOptions } from '../../lib/pulumi/program';
 import { diffRendered } from '../../lib/review/stack-diff';
-import { all, filesOf, find, render, renderAfter } from '../helpers';
+import { all, filesOf, find, render, renderAfter, stepLines } from '../helpers';
 import { issuesOf, jobstore, LIVE, prodDatabase, withRepos, type Env } from './crunchy-stack';
 
 const CLUSTER_FILE = `postgrescluster-${LIVE}.yaml`;
@@ -177,7 +177,7 @@ describe('Crunchy PGO engine', () => {
       const change = d.objects.find((o) => o.file === CLUSTER_FILE)!.changes[0];
       expect(change.class).toBe('safe');
       expect(change.reasons[0].why).toContain('one-off backup two');
-      expect(change.steps.join('\n')).toContain('status.pgbackrest.manualBackup');
+      expect(stepLines(change)).toContain('status.pgbackrest.manualBackup');
     });
 
     test('fails on a repository or generation that does not exist', () => {
@@ -346,17 +346,15 @@ describe('Crunchy PGO engine', () => {
       const d = diffRendered(new Map(), r);
       const added = d.objects.find((o) => o.file === CLUSTER_FILE)!.changes[0];
       expect(added.class).toBe('new-cluster');
-      expect(added.steps.join('\n')).toContain(`kubectl patch pv "$pv" -p '{"spec":{"persistentVolumeReclaimPolicy":"Retain"}}'`);
-      expect(added.steps.join('\n')).toContain(
+      expect(stepLines(added)).toContain(`kubectl patch pv "$pv" -p '{"spec":{"persistentVolumeReclaimPolicy":"Retain"}}'`);
+      expect(stepLines(added)).toContain(
         'postgres-operator.crunchydata.com/cluster=api-postgres-alpha,postgres-operator.crunchydata.com/pgbackrest-volume',
       );
     });
 
     test('a storage class that retains is checked instead', () => {
       const s = render(withRepos([{ ...volumeRepo1(), volume: { ...volumeRepo1().volume, onClusterDelete: 'kept-by-storage-class' } }]));
-      const steps = diffRendered(new Map(), s)
-        .objects.find((o) => o.file === CLUSTER_FILE)!
-        .changes[0].steps.join('\n');
+      const steps = stepLines(diffRendered(new Map(), s).objects.find((o) => o.file === CLUSTER_FILE)!.changes[0]);
       expect(steps).toContain("-o jsonpath='{.reclaimPolicy}'` prints Retain");
       expect(steps).not.toContain('kubectl patch pv');
     });
@@ -457,7 +455,7 @@ describe('Crunchy PGO engine', () => {
         'safe',
         'the repository volume grows (10Gi → 20Gi) if the StorageClass allows expansion',
       ]);
-      expect(change.steps[0]).toContain("-o jsonpath='{.allowVolumeExpansion}'` prints true");
+      expect(change.steps[0].text).toContain("-o jsonpath='{.allowVolumeExpansion}'` prints true");
     });
 
     test('a shrink that reaches the diff anyway (a hand-edited base) is destroys-data, never "grows"; the same size respelled is a no-op', () => {

@@ -55,7 +55,7 @@ describe('Spilo plan', () => {
     expect(() => change(before, after)).toThrow(/pgfleet:databases\[0\]\.backup\.location/);
   });
 
-  // {{database}} is the fleet entry (ciip-portal); the SQL database comes from spiloModel.reviewVars.
+  // RuleVars.database is the fleet entry (ciip-portal); the SQL database comes from spilo.reviewVars.
   test("the restore check connects to the stack's database, not a placeholder", () => {
     const restored = ciip({
       generations: [{ name: LIVE }, { name: R1, restoreFrom: { generation: LIVE, targetTime: '2022-06-05 08:00:00-08:00' } }],

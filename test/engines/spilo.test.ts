@@ -716,13 +716,14 @@ describe('Spilo engine', () => {
         state: { after: { postgresVersion: 12, bootstrap } },
         serving: {},
       });
-      expect(added.filter((x) => x.when!(undefined, {}, ctx(`restore from ${LIVE} (latest)`))).map((x) => x.why)).toEqual([
+      const v = { name: `${LIVE}-r1`, namespace: 'wksv3k-prod', kind: 'HelmValues', stack: 'ciip-prod', before: '', after: '' };
+      expect(added.filter((x) => x.when!(undefined, {}, ctx(`restore from ${LIVE} (latest)`))).map((x) => x.why(v))).toEqual([
         expect.stringContaining('beside the live one'),
       ]);
-      expect(added.filter((x) => x.when!(undefined, {}, ctx(`upgrade from ${LIVE}`))).map((x) => x.why)).toEqual([
+      expect(added.filter((x) => x.when!(undefined, {}, ctx(`upgrade from ${LIVE}`))).map((x) => x.why(v))).toEqual([
         expect.stringContaining('blue/green'),
       ]);
-      expect(added.filter((x) => x.when!(undefined, {}, ctx('initdb'))).map((x) => x.why)).toEqual([
+      expect(added.filter((x) => x.when!(undefined, {}, ctx('initdb'))).map((x) => x.why(v))).toEqual([
         expect.stringContaining('empty (initdb)'),
       ]);
     });

@@ -5,7 +5,7 @@
 import { DUMP_SCRIPT, FETCH_SCRIPT, IMPORT_SCRIPT } from '../../lib/engines/standalone/dump-scripts';
 import type { RenderedStack } from '../../lib/outputs/render-stack';
 import { diffRendered } from '../../lib/review/stack-diff';
-import { all, filesOf, find, render } from '../helpers';
+import { all, filesOf, find, render, stepLines } from '../helpers';
 import { gateSummary, summary } from '../review/review-scenarios';
 import { dumpToPvc, dumpToS3, issuesOf, LIVE, NEXT, pydis, restoring, upgrading } from './standalone-stack';
 
@@ -265,7 +265,7 @@ describe('standalone engine: major upgrade 16 → 17', () => {
       '+ PersistentVolumeClaim/postgres-17-data new-cluster',
       '+ StatefulSet/postgres-17 new-cluster',
     ]);
-    const down = d1.objects.find((o) => o.file === 'job-postgres-17-writers-down.yaml')!.changes[0].steps.join('\n');
+    const down = stepLines(d1.objects.find((o) => o.file === 'job-postgres-17-writers-down.yaml')!.changes[0]);
     expect(down).toContain(
       'before: do the steps outside Kubernetes listed in the annotation pgfleet.io/manual-steps of job postgres-17-writers-down',
     );
@@ -278,10 +278,10 @@ describe('standalone engine: major upgrade 16 → 17', () => {
     ]);
     const cutSteps = d2.objects.find((o) => o.file === 'service-postgres.yaml')!.changes.flatMap((c) => c.steps);
     // The engine's follow-up is removing upgradeFrom; retiring postgres is the plan's own later step, after a grace period.
-    expect(cutSteps.filter((l) => l.startsWith('follow-up:'))).toEqual([
-      "follow-up: once the applications run well on postgres-17, remove upgradeFrom/restoreFrom from postgres-17: the finished Jobs and what only they used (scale RBAC, transfer PVC) leave, the server's files stay byte-identical; postgres keeps running to switch back to",
+    expect(cutSteps.filter((s) => s.section === 'follow-up').map((s) => s.text)).toEqual([
+      "once the applications run well on postgres-17, remove upgradeFrom/restoreFrom from postgres-17: the finished Jobs and what only they used (scale RBAC, transfer PVC) leave, the server's files stay byte-identical; postgres keeps running to switch back to",
     ]);
-    expect(cutSteps.join('\n')).not.toMatch(/retire|retired/);
+    expect(cutSteps.map((s) => s.text).join('\n')).not.toMatch(/retire|retired/);
 
     // Removing upgradeFrom: the finished Jobs, their RBAC and the transfer copy go; the server stays.
     const d3 = diffRendered(cutover.files, settled);

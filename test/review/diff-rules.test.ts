@@ -1,6 +1,6 @@
 /** The rule matcher and field diff the review is built on. */
-import type { ChangeContext, ChangeRule } from '../../lib/engines/change-rule';
-import { classifyObject, fill } from '../../lib/review/classify';
+import { step, type ChangeContext, type ChangeRule } from '../../lib/engines/change-rule';
+import { classifyObject, type ObjectVars } from '../../lib/review/classify';
 import { fieldDiff } from '../../lib/review/field-diff';
 import { formatPath, matchPrefix } from '../../lib/review/field-path';
 import type { ReviewedObject } from '../../lib/review/reviewed-object';
@@ -74,16 +74,23 @@ describe('rule matching', () => {
     manifest,
     dependsOn: [],
   });
+  const vars: ObjectVars = { name: 'a', namespace: 'ns', kind: 'X', stack: 'test-prod' };
   const classify = (rules: ChangeRule[], before: object, after: object, dataBearing = true, generic: ChangeRule[] = []) =>
-    classifyObject({ before: obj(before), after: obj(after), context: ctx(dataBearing), rules, generic, vars: { name: 'a' } }).map(
+    classifyObject({ before: obj(before), after: obj(after), context: ctx(dataBearing), rules, generic, vars }).map(
       (c) => `${c.path} ${c.class} ${c.reasons[0].why}`,
     );
 
   test('the longest path wins, then the first rule listed whose `when` holds', () => {
     const rules: ChangeRule[] = [
-      { kind: 'v1 X', path: 'spec', class: 'restart', why: 'spec' },
-      { kind: 'v1 X', path: 'spec.n', when: (b, a) => (a as number) > (b as number), class: 'safe', why: 'up {{before}} → {{after}}' },
-      { kind: 'v1 X', path: 'spec.n', class: 'downtime', why: 'down' },
+      { kind: 'v1 X', path: 'spec', class: 'restart', why: () => 'spec' },
+      {
+        kind: 'v1 X',
+        path: 'spec.n',
+        when: (b, a) => (a as number) > (b as number),
+        class: 'safe',
+        why: (v) => `up ${v.before} → ${v.after}`,
+      },
+      { kind: 'v1 X', path: 'spec.n', class: 'downtime', why: () => 'down' },
     ];
     expect(classify(rules, { spec: { n: 1, m: 1 } }, { spec: { n: 2, m: 2 } })).toEqual(['spec restart spec', 'spec.n safe up 1 → 2']);
     expect(classify(rules, { spec: { n: 2 } }, { spec: { n: 1 } })).toEqual(['spec.n downtime down']);
@@ -91,8 +98,8 @@ describe('rule matching', () => {
 
   test('`on` is judged at the rule path; `dataBearing` restricts a rule', () => {
     const rules: ChangeRule[] = [
-      { kind: 'v1 X', path: 'spec.a', on: 'added', class: 'safe', why: 'added' },
-      { kind: '*', path: 'spec', dataBearing: false, class: 'no-op', why: 'light' },
+      { kind: 'v1 X', path: 'spec.a', on: 'added', class: 'safe', why: () => 'added' },
+      { kind: '*', path: 'spec', dataBearing: false, class: 'no-op', why: () => 'light' },
     ];
     expect(classify(rules, { spec: {} }, { spec: { a: { deep: 1 } } })).toEqual(['spec.a safe added']);
     expect(classify(rules, { spec: { a: 1 } }, { spec: { a: 2 } })).toEqual([
@@ -102,8 +109,8 @@ describe('rule matching', () => {
   });
 
   test('engine rules before generic ones, whatever their paths', () => {
-    const engine: ChangeRule[] = [{ kind: 'v1 X', path: 'spec', class: 'restart', why: 'engine' }];
-    const generic: ChangeRule[] = [{ kind: '*', path: 'spec.n', class: 'safe', why: 'generic' }];
+    const engine: ChangeRule[] = [{ kind: 'v1 X', path: 'spec', class: 'restart', why: () => 'engine' }];
+    const generic: ChangeRule[] = [{ kind: '*', path: 'spec.n', class: 'safe', why: () => 'generic' }];
     expect(classify(engine, { spec: { n: 1 } }, { spec: { n: 2 } }, true, generic)).toEqual(['spec restart engine']);
   });
 
@@ -111,8 +118,32 @@ describe('rule matching', () => {
     expect(classify([], { a: 1, b: { c: 1 } }, { a: 2, b: { c: 2 } }, false)).toEqual([' safe updated in place; the object holds no data']);
   });
 
-  test('placeholders: unknown ones stay visible', () => {
-    expect(fill('{{name}} in {{namespace}} {{nope}}', { name: 'x', namespace: 'ns' })).toBe('x in ns {{nope}}');
+  test("texts are built from the change's variables; each step keeps its section", () => {
+    const rules: ChangeRule[] = [
+      {
+        kind: 'v1 X',
+        path: 'spec.n',
+        class: 'safe',
+        why: (v) => `${v.kind} ${v.name} in ${v.generation ?? '<generation>'}: ${v.before} → ${v.after}`,
+        steps: [step.check((v) => `\`kubectl -n ${v.namespace} get x ${v.name}\` shows ${v.after}`)],
+      },
+    ];
+    const [c] = classifyObject({
+      before: obj({ spec: { n: 1 } }),
+      after: obj({ spec: { n: 2 } }),
+      context: ctx(true),
+      rules,
+      generic: [],
+      vars,
+    });
+    expect(c.reasons[0].why).toBe('X a in <generation>: 1 → 2');
+    expect(c.steps).toEqual([{ section: 'check', text: '`kubectl -n ns get x a` shows 2' }]);
+  });
+
+  test('a variable that does not exist is a type error, not text left as written', () => {
+    // @ts-expect-error RuleVars has no `nope`.
+    const rule: ChangeRule = { kind: 'v1 X', path: 'spec', class: 'safe', why: (v) => `${v.nope}` };
+    expect(rule.kind).toBe('v1 X');
   });
 });
 

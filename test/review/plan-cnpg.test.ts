@@ -1,4 +1,6 @@
 /** `pgfleet plan` for the CloudNativePG PITR and upgrade: order, waits, manual steps, follow-ups. */
+import { cnpgChangeRules } from '../../lib/engines/cnpg/cnpg-rules';
+import type { RuleVars } from '../../lib/engines/change-rule';
 import { formatPlan } from '../../lib/review/format-plan';
 import { applyOrder, buildPlan } from '../../lib/review/plan';
 import type { ObjectDiff } from '../../lib/review/diff-types';
@@ -29,6 +31,40 @@ describe('pgfleet plan: CloudNativePG', () => {
       'once forgejo-db-20261121 runs and has its first backup, remove pgfleet:databases[0].generations[1].restoreFrom: it is read only at creation (the diff shows the removal as no-op)',
       'after a grace period in which forgejo-db stays available to switch back to, retire it: add forgejo-db to pgfleet:databases[0].retired',
     ]);
+  });
+
+  test("PITR: the restore rule's texts are built from typed variables, and its steps land in the sections it declares", () => {
+    // GIVEN the rule for a Cluster added by a restore, and the variables of such a change.
+    const rule = cnpgChangeRules.find((r) => r.kind === 'postgresql.cnpg.io/v1 Cluster' && r.path === '' && r.on === 'added')!;
+    const v: RuleVars = {
+      name: 'forgejo-db-20261121',
+      namespace: 'forgejo',
+      kind: 'Cluster',
+      stack: 'test-prod',
+      database: 'forgejo',
+      generation: 'forgejo-db-20261121',
+      bootstrap: `restore from forgejo-db (time ${TARGET})`,
+      source: 'forgejo-db',
+      target: TARGET,
+      before: '(absent)',
+      after: '(absent)',
+    };
+    expect(rule.why(v)).toBe(
+      `new cluster forgejo-db-20261121: restore from forgejo-db (time ${TARGET}), into its own archive folder; the live clusters are untouched`,
+    );
+    expect(rule.steps!.map((s) => s.section)).toEqual(['before', 'wait', 'check']);
+    expect(rule.steps![0].text(v)).toContain(`firstRecoverabilityPoint for forgejo-db's folder before ${TARGET}`);
+    // A variable the change lacks is shown as a blank to fill in, not as a placeholder.
+    expect(rule.steps![0].text({ ...v, source: undefined })).toMatch(/^the target must lie in <source>'s recoverability window/);
+
+    // WHEN the diff matches it, THEN the change carries the steps with their sections, and the plan files them there.
+    const { diff } = change(forgejo(), pitr);
+    const steps = diff.objects.find((o) => o.file === 'cluster-forgejo-db-20261121.yaml')!.changes[0].steps;
+    expect(steps.map((s) => s.section)).toEqual(['before', 'wait', 'check']);
+    const p = buildPlan(diff);
+    expect(p.before).toEqual([steps[0].text]);
+    expect(p.wait).toContain(steps[1].text);
+    expect(p.check).toContain(steps[2].text);
   });
 
   test('cutover: protection moves, the Secret is rewritten, consumers restart, retiring follows', () => {

@@ -1,7 +1,9 @@
 /** `pgfleet plan` with other engines' rules: dependsOn order, prose steps, engine follow-ups. */
-import { buildPlan, stepSection } from '../../lib/review/plan';
+import { spiloChangeRules } from '../../lib/engines/spilo/spilo-rules';
+import { buildPlan } from '../../lib/review/plan';
 import { jobstore, LIVE } from '../engines/crunchy-stack';
 import { hcap, restored } from '../engines/patroni-stack';
+import { ciip, LIVE as SPILO_LIVE } from '../engines/spilo-stack';
 import { change } from './review-scenarios';
 
 test('Crunchy upgrade, phase prepare: the PGUpgrade is created before the cluster is annotated, and the next phase follows', () => {
@@ -38,10 +40,21 @@ test('Patroni restore: the engine runs the restore Job after its cluster', () =>
   expect(p.apply[job].after).toContain('statefulset-hcap-patroni-r1.yaml');
 });
 
-test('steps written as prose go to the section their first word names', () => {
-  expect(stepSection('before: stop the writers')).toEqual(['before', 'stop the writers']);
-  expect(stepSection('Before `pulumi up`: stop the writers')).toEqual(['before', 'Before `pulumi up`: stop the writers']);
-  expect(stepSection('Watch the bootstrap: ...')).toEqual(['wait', 'Watch the bootstrap: ...']);
-  expect(stepSection('Follow-up change: set serving')).toEqual(['follow-up', 'Follow-up change: set serving']);
-  expect(stepSection('`pulumi up` installs the release')).toEqual(['wait', '`pulumi up` installs the release']);
+test('each step lands in the section its rule declares, whatever its first word', () => {
+  // GIVEN Spilo's restore rule, whose steps are written as prose ("Check the recovery point ...").
+  const restore = spiloChangeRules.find((r) => r.kind === 'pgfleet.io/v1 HelmValues' && r.path === '' && r.on === 'added')!;
+  expect(restore.steps!.map((s) => s.section)).toEqual(['wait', 'wait', 'check', 'check', 'follow-up', 'follow-up']);
+  // WHEN the plan is built from a restore, THEN the texts go whole into those sections.
+  const p = buildPlan(
+    change(
+      ciip(),
+      ciip({
+        generations: [{ name: SPILO_LIVE }, { name: `${SPILO_LIVE}-r1`, restoreFrom: { generation: SPILO_LIVE } }],
+        serving: SPILO_LIVE,
+      }),
+    ).diff,
+  );
+  expect(p.check.filter((s) => s.startsWith('Check the recovery point'))).toHaveLength(1);
+  expect(p.followUp.filter((s) => s.startsWith('Follow-up change:'))).toHaveLength(1);
+  expect(p.wait.some((s) => s.startsWith('Watch the bootstrap'))).toBe(true);
 });

@@ -6,7 +6,8 @@
  *
  * @see docs/standalone.md
  */
-import type { ChangeContext, ChangeRule } from '../change-rule';
+// `planStep` makes runbook steps; `step` below reads a Job's pgfleet.io/step label.
+import { step as planStep, type ChangeContext, type ChangeRule, type RuleText } from '../change-rule';
 import { grows, KIND } from '../rule-conditions';
 
 const {
@@ -29,10 +30,14 @@ function retentionDays(data: unknown): number {
 }
 
 const jobDone = (timeout: string) =>
-  `wait: \`kubectl -n {{namespace}} wait job/{{name}} --for=condition=Complete --timeout=${timeout}\` succeeds (Pulumi waits for it too before the next step)`;
-const serverReady = (statefulSet: string, what: string) =>
-  `wait: \`kubectl -n {{namespace}} rollout status statefulset/${statefulSet} --timeout=30m\` succeeds: ${what}`;
-const restarted = serverReady('{{generation}}', 'the server accepts connections again');
+  planStep.wait(
+    (v) =>
+      `\`kubectl -n ${v.namespace} wait job/${v.name} --for=condition=Complete ` +
+      `--timeout=${timeout}\` succeeds (Pulumi waits for it too before the next step)`,
+  );
+const serverReady = (statefulSet: RuleText, what: string) =>
+  planStep.wait((v) => `\`kubectl -n ${v.namespace} rollout status statefulset/${statefulSet(v)} --timeout=30m\` succeeds: ${what}`);
+const restarted = serverReady((v) => v.generation ?? '<generation>', 'the server accepts connections again');
 
 /** A Job is immutable: a changed one is replaced and runs again. */
 const rerun = (what: string, klass: ChangeRule['class']): ChangeRule => ({
@@ -42,12 +47,16 @@ const rerun = (what: string, klass: ChangeRule['class']): ChangeRule => ({
   class: klass,
   why:
     what === 'writers-down'
-      ? 'a Job cannot change: Pulumi replaces {{name}} and it scales the writers to zero again (finish the upgrade, i.e. remove upgradeFrom, before editing writers)'
+      ? (v) =>
+          `a Job cannot change: Pulumi replaces ${v.name} and it scales the writers to ` +
+          `zero again (finish the upgrade, i.e. remove upgradeFrom, before editing writers)`
       : what === 'writers-up'
-        ? 'a Job cannot change: Pulumi replaces {{name}} and it scales the writers to their replicas again'
+        ? (v) => `a Job cannot change: Pulumi replaces ${v.name} and it scales the writers to their replicas again`
         : what === 'dump'
-          ? 'a Job cannot change: Pulumi replaces {{name}} and it dumps {{source}} again over the previous dump file'
-          : 'a Job cannot change: Pulumi replaces {{name}} and it runs again; the import refuses a server that is not empty, so it fails unless the server was recreated',
+          ? (v) => `a Job cannot change: Pulumi replaces ${v.name} and it dumps ${v.source ?? '<source>'} again over the previous dump file`
+          : (v) =>
+              `a Job cannot change: Pulumi replaces ${v.name} and it runs again; ` +
+              `the import refuses a server that is not empty, so it fails unless the server was recreated`,
 });
 
 export const standaloneChangeRules: readonly ChangeRule[] = [
@@ -58,8 +67,10 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     on: 'added',
     when: (_b, _a, c) => c.newGeneration && (c.state.after?.bootstrap.startsWith('upgrade') ?? false),
     class: 'new-cluster',
-    why: 'new server {{name}} ({{bootstrap}}) on its own empty volume; it starts after the dump of {{source}} and is filled by the import Job; {{source}} keeps serving and keeps its volume',
-    steps: [serverReady('{{name}}', 'the empty server accepts connections (initdb)')],
+    why: (v) =>
+      `new server ${v.name} (${v.bootstrap ?? '<bootstrap>'}) on its own empty volume; it starts after the dump of ` +
+      `${v.source ?? '<source>'} and is filled by the import Job; ${v.source ?? '<source>'} keeps serving and keeps its volume`,
+    steps: [serverReady((v) => v.name, 'the empty server accepts connections (initdb)')],
   },
   {
     kind: STATEFUL_SET,
@@ -67,8 +78,10 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     on: 'added',
     when: (_b, _a, c) => c.newGeneration && (c.state.after?.bootstrap.startsWith('restore') ?? false),
     class: 'new-cluster',
-    why: 'new server {{name}} ({{bootstrap}}) on its own empty volume, filled by the restore Job; the live servers are untouched',
-    steps: [serverReady('{{name}}', 'the empty server accepts connections (initdb)')],
+    why: (v) =>
+      `new server ${v.name} (${v.bootstrap ?? '<bootstrap>'}) on its own empty volume, ` +
+      `filled by the restore Job; the live servers are untouched`,
+    steps: [serverReady((v) => v.name, 'the empty server accepts connections (initdb)')],
   },
   {
     kind: STATEFUL_SET,
@@ -77,34 +90,43 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     when: (_b, _a, c) => c.retiring,
     // Not downtime: a retired generation serves no one (retiring the serving one is refused).
     class: 'safe',
-    why: 'generation {{generation}} is retired: Pulumi lets go of StatefulSet {{name}} without deleting it (retainOnDelete), so the server, which serves no one any more, keeps running unmanaged until it is deleted by hand after the grace period; its data stays on the PVC {{generation}}-data until that is deleted (see there)',
+    why: (v) =>
+      `generation ${v.generation ?? '<generation>'} is retired: Pulumi lets go of StatefulSet ${v.name} without deleting it ` +
+      `(retainOnDelete), so the server, which serves no one any more, keeps running unmanaged until it is deleted by hand ` +
+      `after the grace period; its data stays on the PVC ${v.generation ?? '<generation>'}-data until that is deleted (see there)`,
   },
   {
     kind: STATEFUL_SET,
     path: 'spec.template.metadata.annotations.pgfleet.io/config-digest',
     class: 'downtime',
-    why: 'postgresql.conf changed: the only server of {{generation}} restarts to read it (a minute without the database; open connections drop)',
+    why: (v) =>
+      `postgresql.conf changed: the only server of ${v.generation ?? '<generation>'} ` +
+      `restarts to read it (a minute without the database; open connections drop)`,
     steps: [restarted],
   },
   {
     kind: STATEFUL_SET,
     path: 'spec.template.spec.containers[name=postgres].image',
     class: 'downtime',
-    why: 'another image of the same major ({{before}} → {{after}}): the only server of {{generation}} restarts (a major change is a new generation)',
+    why: (v) =>
+      `another image of the same major (${v.before} → ${v.after}): ` +
+      `the only server of ${v.generation ?? '<generation>'} restarts (a major change is a new generation)`,
     steps: [restarted],
   },
   {
     kind: STATEFUL_SET,
     path: 'spec.template',
     class: 'downtime',
-    why: 'the pod template changed: the only server of {{generation}} restarts (a minute without the database; open connections drop)',
+    why: (v) =>
+      `the pod template changed: the only server of ${v.generation ?? '<generation>'} ` +
+      `restarts (a minute without the database; open connections drop)`,
     steps: [restarted],
   },
   {
     kind: STATEFUL_SET,
     path: 'spec',
     class: 'downtime',
-    why: 'an immutable StatefulSet field changed: Pulumi replaces {{name}}; the server restarts on the same PVC',
+    why: (v) => `an immutable StatefulSet field changed: Pulumi replaces ${v.name}; the server restarts on the same PVC`,
     steps: [restarted],
   },
 
@@ -114,10 +136,18 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     path: 'spec.resources.requests.storage',
     when: grows,
     class: 'safe',
-    why: 'the volume grows from {{before}} to {{after}} online, if the StorageClass allows expansion',
+    why: (v) => `the volume grows from ${v.before} to ${v.after} online, if the StorageClass allows expansion`,
     steps: [
-      "before: `kubectl get storageclass $(kubectl -n {{namespace}} get pvc {{name}} -o jsonpath='{.spec.storageClassName}') -o jsonpath='{.allowVolumeExpansion}'` prints true (otherwise the claim stays at {{before}})",
-      "wait: `kubectl -n {{namespace}} get pvc {{name}} -o jsonpath='{.status.capacity.storage}'` prints {{after}}; a FileSystemResizePending condition clears when the pod restarts",
+      planStep.before(
+        (v) =>
+          `\`kubectl get storageclass $(kubectl -n ${v.namespace} get pvc ${v.name} -o jsonpath='{.spec.storageClassName}') ` +
+          `-o jsonpath='{.allowVolumeExpansion}'\` prints true (otherwise the claim stays at ${v.before})`,
+      ),
+      planStep.wait(
+        (v) =>
+          `\`kubectl -n ${v.namespace} get pvc ${v.name} -o jsonpath='{.status.capacity.storage}'\` ` +
+          `prints ${v.after}; a FileSystemResizePending condition clears when the pod restarts`,
+      ),
     ],
   },
   {
@@ -125,7 +155,9 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     path: 'spec',
     dataBearing: true,
     class: 'destroys-data',
-    why: 'an immutable field of claim {{name}} changed: replacing it would start {{generation}} on an empty volume (Pulumi refuses while the claim is protected)',
+    why: (v) =>
+      `an immutable field of claim ${v.name} changed: replacing it would start ` +
+      `${v.generation ?? '<generation>'} on an empty volume (Pulumi refuses while the claim is protected)`,
   },
   {
     kind: PVC,
@@ -133,7 +165,8 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     on: 'added',
     when: isStep('backup'),
     class: 'safe',
-    why: 'an empty volume of its own for the nightly dumps of {{generation}} (data-bearing from its first dump on)',
+    why: (v) =>
+      `an empty volume of its own for the nightly dumps of ${v.generation ?? '<generation>'} (data-bearing from its first dump on)`,
   },
   {
     kind: PVC,
@@ -141,8 +174,8 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     on: 'removed',
     when: isStep('dump'),
     class: 'safe',
-    why: 'deletes {{name}}, the transfer copy of an upgrade or restore: the dump goes, the source server still holds the data',
-    steps: ['before: to keep the dump, copy it first: `kubectl -n {{namespace}} cp` from a pod that mounts {{name}}'],
+    why: (v) => `deletes ${v.name}, the transfer copy of an upgrade or restore: the dump goes, the source server still holds the data`,
+    steps: [planStep.before((v) => `to keep the dump, copy it first: \`kubectl -n ${v.namespace} cp\` from a pod that mounts ${v.name}`)],
   },
 
   // --- The application Service: cutover -------------------------------------------------------
@@ -150,20 +183,39 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     kind: SERVICE,
     path: 'spec.selector.pgfleet.io/generation',
     class: 'downtime',
-    why: 'cutover: Service {{name}} moves from {{before}} to {{after}}; new connections reach {{after}}, open ones to {{before}} end when the application reconnects. Writes made to {{after}} from now on are not on {{before}}: going back later loses them',
+    why: (v) =>
+      `cutover: Service ${v.name} moves from ${v.before} to ${v.after}; new connections reach ${v.after}, ` +
+      `open ones to ${v.before} end when the application reconnects. Writes made to ${v.after} from now on are not on ${v.before}: ` +
+      `going back later loses them`,
     steps: [
-      'before: the import into {{after}} succeeded: `kubectl -n {{namespace}} logs job/{{after}}-import` (or `job/{{after}}-restore`) ends with "pgfleet: imported"',
-      'wait: `kubectl -n {{namespace}} get endpointslices -l kubernetes.io/service-name={{name}} -o wide` lists the pod {{after}}-0',
-      'check: `kubectl -n {{namespace}} exec {{after}}-0 -- sh -c \'psql -U "$POSTGRES_USER" -d postgres -Atc "show server_version"\'` shows the expected major, and row counts of the main tables match {{before}}',
-      // Retiring {{before}} is the generic follow-up step of every cutover (after a grace period); this is the step before it.
-      "follow-up: once the applications run well on {{after}}, remove upgradeFrom/restoreFrom from {{after}}: the finished Jobs and what only they used (scale RBAC, transfer PVC) leave, the server's files stay byte-identical; {{before}} keeps running to switch back to",
+      planStep.before(
+        (v) =>
+          `the import into ${v.after} succeeded: \`kubectl -n ${v.namespace} logs ` +
+          `job/${v.after}-import\` (or \`job/${v.after}-restore\`) ends with "pgfleet: imported"`,
+      ),
+      planStep.wait(
+        (v) =>
+          `\`kubectl -n ${v.namespace} get endpointslices -l kubernetes.io/service-name=${v.name} -o wide\` lists the pod ${v.after}-0`,
+      ),
+      planStep.check(
+        (v) =>
+          `\`kubectl -n ${v.namespace} exec ${v.after}-0 -- sh -c 'psql -U "$POSTGRES_USER" -d postgres -Atc ` +
+          `"show server_version"'\` shows the expected major, and row counts of the main tables match ${v.before}`,
+      ),
+      // Retiring the old generation is the generic follow-up step of every cutover (after a grace period); this is the step before it.
+      planStep.followUp(
+        (v) =>
+          `once the applications run well on ${v.after}, remove upgradeFrom/restoreFrom from ${v.after}: ` +
+          `the finished Jobs and what only they used (scale RBAC, transfer PVC) leave, ` +
+          `the server's files stay byte-identical; ${v.before} keeps running to switch back to`,
+      ),
     ],
   },
   {
     kind: SERVICE,
     path: 'metadata.annotations.pgfleet.io/serving',
     class: 'safe',
-    why: 'records the serving generation ({{before}} → {{after}})',
+    why: (v) => `records the serving generation (${v.before} → ${v.after})`,
   },
 
   // --- Upgrade and restore Jobs, in the order they run ------------------------------------------
@@ -173,12 +225,21 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     on: 'added',
     when: isStep('writers-down'),
     class: 'downtime',
-    why: 'the writers listed in its pgfleet.io/writers annotation are scaled to zero before the dump, and stay down until the cutover to {{generation}}',
+    why: (v) =>
+      `the writers listed in its pgfleet.io/writers annotation are scaled to zero before the dump, ` +
+      `and stay down until the cutover to ${v.generation ?? '<generation>'}`,
     steps: [
-      'before: do the steps outside Kubernetes listed in the annotation pgfleet.io/manual-steps of job {{name}} (e.g. the maintenance page)',
-      'before: pause whatever would scale the writers back (Argo CD or Flux auto-sync, an HPA)',
+      planStep.before(
+        (v) =>
+          `do the steps outside Kubernetes listed in the annotation pgfleet.io/manual-steps of job ${v.name} (e.g. the maintenance page)`,
+      ),
+      planStep.before(() => 'pause whatever would scale the writers back (Argo CD or Flux auto-sync, an HPA)'),
       jobDone('30m'),
-      'check: every Deployment in the pgfleet.io/writers annotation shows 0/0 (`kubectl -n <namespace> get deployment <name>`) and has no pod left',
+      planStep.check(
+        () =>
+          'every Deployment in the pgfleet.io/writers annotation shows 0/0 ' +
+          '(`kubectl -n <namespace> get deployment <name>`) and has no pod left',
+      ),
     ],
   },
   {
@@ -187,10 +248,16 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     on: 'added',
     when: isStep('dump'),
     class: 'safe',
-    why: 'pg_dumpall | gzip of {{source}} and its sha512 onto the PVC {{generation}}-dump; {{source}} is only read',
+    why: (v) =>
+      `pg_dumpall | gzip of ${v.source ?? '<source>'} and its sha512 onto the PVC ` +
+      `${v.generation ?? '<generation>'}-dump; ${v.source ?? '<source>'} is only read`,
     steps: [
       jobDone('6h'),
-      'check: `kubectl -n {{namespace}} logs job/{{name}}` ends with "pgfleet: wrote /dump/{{source}}.sql.gz (<bytes> bytes) sha512 <sum>"',
+      planStep.check(
+        (v) =>
+          `\`kubectl -n ${v.namespace} logs job/${v.name}\` ends with "pgfleet: ` +
+          `wrote /dump/${v.source ?? '<source>'}.sql.gz (<bytes> bytes) sha512 <sum>"`,
+      ),
     ],
   },
   {
@@ -199,12 +266,22 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     on: 'added',
     when: (_b, _a, c) => step(c) === 'import' || step(c) === 'restore',
     class: 'safe',
-    why: "verifies the dump's sha512, then imports it into the empty server {{generation}} with ON_ERROR_STOP (any SQL error fails the Job, which is not retried)",
+    why: (v) =>
+      `verifies the dump's sha512, then imports it into the empty server ${v.generation ?? '<generation>'} ` +
+      `with ON_ERROR_STOP (any SQL error fails the Job, which is not retried)`,
     steps: [
       jobDone('6h'),
-      'check: `kubectl -n {{namespace}} logs job/{{name}}` shows "sha512 of … verified" and ends with "pgfleet: imported"',
-      'manual: if the Job failed, read its log; the new server may be half-filled: retire {{generation}} and add a generation with a new name to try again ({{source}} is untouched)',
-      'follow-up: cut over with serving: {{generation}} (this moves the Service and scales the writers back)',
+      planStep.check(
+        (v) => `\`kubectl -n ${v.namespace} logs job/${v.name}\` shows "sha512 of … verified" and ends with "pgfleet: imported"`,
+      ),
+      planStep.manual(
+        (v) =>
+          `if the Job failed, read its log; the new server may be half-filled: retire ${v.generation ?? '<generation>'} ` +
+          `and add a generation with a new name to try again (${v.source ?? '<source>'} is untouched)`,
+      ),
+      planStep.followUp(
+        (v) => `cut over with serving: ${v.generation ?? '<generation>'} (this moves the Service and scales the writers back)`,
+      ),
     ],
   },
   {
@@ -213,11 +290,16 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     on: 'added',
     when: isStep('writers-up'),
     class: 'safe',
-    why: 'after the cutover to {{generation}}, the writers go back to the replicas in its pgfleet.io/writers annotation',
+    why: (v) =>
+      `after the cutover to ${v.generation ?? '<generation>'}, the writers go back to the replicas in its pgfleet.io/writers annotation`,
     steps: [
       jobDone('30m'),
-      'manual: do the steps in the annotation pgfleet.io/manual-steps of job {{name}} (e.g. remove the maintenance page) and resume the CD sync paused before the dump',
-      'check: the applications reconnect and log no errors; performance is as before (seed step 17)',
+      planStep.manual(
+        (v) =>
+          `do the steps in the annotation pgfleet.io/manual-steps of job ${v.name} (e.g. ` +
+          `remove the maintenance page) and resume the CD sync paused before the dump`,
+      ),
+      planStep.check(() => 'the applications reconnect and log no errors; performance is as before (seed step 17)'),
     ],
   },
   rerun('writers-down', 'downtime'),
@@ -230,7 +312,7 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     path: '',
     on: 'removed',
     class: 'safe',
-    why: 'the record of a finished Job {{name}} goes; nothing runs (a Job still running is stopped)',
+    why: (v) => `the record of a finished Job ${v.name} goes; nothing runs (a Job still running is stopped)`,
   },
 
   // --- Backups, configuration, network --------------------------------------------------------
@@ -238,43 +320,56 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     kind: CRON_JOB,
     path: 'spec.schedule',
     class: 'safe',
-    why: 'nightly dump at another time ({{before}} → {{after}}, UTC)',
+    why: (v) => `nightly dump at another time (${v.before} → ${v.after}, UTC)`,
   },
   {
     kind: CRON_JOB,
     path: '',
     on: 'removed',
     class: 'safe',
-    why: 'no more nightly dumps by {{name}}; dumps already taken stay until deleted',
+    why: (v) => `no more nightly dumps by ${v.name}; dumps already taken stay until deleted`,
   },
   {
     kind: CRON_JOB,
     path: 'spec',
     class: 'safe',
-    why: 'how the nightly dump runs; takes effect at the next run',
-    steps: ['check: after the next run, `kubectl -n {{namespace}} get jobs -l pgfleet.io/step=backup` shows it Complete'],
+    why: () => 'how the nightly dump runs; takes effect at the next run',
+    steps: [
+      planStep.check((v) => `after the next run, \`kubectl -n ${v.namespace} get jobs -l pgfleet.io/step=backup\` shows it Complete`),
+    ],
   },
   {
     kind: CONFIG_MAP,
     path: 'data',
     when: (b, a) => retentionDays(a) < retentionDays(b),
     class: 'destroys-data',
-    why: 'blackbox keeps fewer days of dumps ({{name}}): its next run deletes the dumps older than the new retention_days from every storage target; no restore can reach back further',
-    steps: ['before: if an older dump might still be needed, copy it out of the bucket first (blackbox deletes by age at its next run)'],
+    why: (v) =>
+      `blackbox keeps fewer days of dumps (${v.name}): its next run deletes the dumps older ` +
+      `than the new retention_days from every storage target; no restore can reach back further`,
+    steps: [
+      planStep.before(
+        () => 'if an older dump might still be needed, copy it out of the bucket first (blackbox deletes by age at its next run)',
+      ),
+    ],
   },
   {
     kind: CONFIG_MAP,
     path: 'data',
     class: 'safe',
-    why: "configuration file ({{name}}); a server restarts for it through its StatefulSet's config digest, blackbox reads it at its next run",
+    why: (v) =>
+      `configuration file (${v.name}); a server restarts for it through its StatefulSet's config digest, blackbox reads it at its next run`,
   },
   {
     kind: NETWORK_POLICY,
     path: 'spec',
     class: 'safe',
-    why: 'who may connect to the servers of {{database}} changes',
+    why: (v) => `who may connect to the servers of ${v.database ?? '<database>'} changes`,
     steps: [
-      "check: every client that must connect is a writer, in network.allowFrom, or one of pgfleet's Jobs (the stack refuses consumers outside them); others now time out",
+      planStep.check(
+        () =>
+          "every client that must connect is a writer, in network.allowFrom, or one of pgfleet's Jobs (the stack refuses consumers " +
+          'outside them); others now time out',
+      ),
     ],
   },
 ];

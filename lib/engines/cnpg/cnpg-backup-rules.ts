@@ -1,0 +1,105 @@
+/**
+ * What changes to CloudNativePG backups and their archive do, for `pgfleet diff` and `pgfleet
+ * plan`: ScheduledBackup, Backup and the barman-cloud plugin's ObjectStore. Part of
+ * cnpgChangeRules (cnpg-rules.ts).
+ *
+ * @see https://cloudnative-pg.io/plugin-barman-cloud/docs/retention/
+ */
+import { step, type ChangeRule } from '../change-rule';
+
+const SCHEDULED_BACKUP = 'postgresql.cnpg.io/v1 ScheduledBackup';
+const BACKUP = 'postgresql.cnpg.io/v1 Backup';
+const OBJECT_STORE = 'barmancloud.cnpg.io/v1 ObjectStore';
+
+/** Barman recovery window (`10d`, `4w`, `3m`) in days; absent = keep everything. */
+export function retentionDays(policy: unknown): number {
+  const m = typeof policy === 'string' ? /^(\d+)([dwm])$/.exec(policy) : null;
+  if (!m) return Infinity;
+  return Number(m[1]) * { d: 1, w: 7, m: 31 }[m[2] as 'd' | 'w' | 'm'];
+}
+
+const retention: readonly ChangeRule[] = ['spec.retentionPolicy'].flatMap((path) => [
+  {
+    kind: OBJECT_STORE,
+    path,
+    when: (b: unknown, a: unknown) => retentionDays(a) < retentionDays(b),
+    class: 'destroys-data' as const,
+    why: (v) =>
+      `a shorter recovery window (${v.before} → ${v.after}): the plugin deletes base backups and WAL older than ` +
+      `${v.after} at its next maintenance run, for every generation archiving here; no restore can reach back further`,
+    steps: [
+      step.before(
+        (v) =>
+          `if a restore to an older point might still be needed, copy the backups that would go ` +
+          `(\`kubectl -n ${v.namespace} get backups\`) or keep the longer window until it is no longer needed`,
+      ),
+    ],
+  },
+  {
+    kind: OBJECT_STORE,
+    path,
+    class: 'safe' as const,
+    why: (v) => `a longer or equal recovery window (${v.before} → ${v.after}): older backups are kept longer (more object storage)`,
+  },
+]);
+
+export const cnpgBackupRules: readonly ChangeRule[] = [
+  {
+    kind: SCHEDULED_BACKUP,
+    path: '',
+    on: 'added',
+    class: 'safe',
+    why: (v) => `scheduled base backups of ${v.generation ?? '<generation>'}, the first one right away`,
+  },
+  {
+    kind: SCHEDULED_BACKUP,
+    path: '',
+    on: 'removed',
+    class: 'safe',
+    why: (v) =>
+      `no more scheduled base backups of ${v.generation ?? '<generation>'}; ` +
+      `backups taken so far stay in the object store until retention removes them`,
+  },
+  {
+    kind: SCHEDULED_BACKUP,
+    path: 'spec.schedule',
+    class: 'safe',
+    why: (v) => `base backups of ${v.generation ?? '<generation>'} follow the new schedule (${v.before} → ${v.after}) from the next run`,
+  },
+  {
+    kind: BACKUP,
+    path: '',
+    on: 'added',
+    class: 'safe',
+    why: (v) => `takes a base backup of ${v.generation ?? '<generation>'} now`,
+    steps: [step.wait((v) => `\`kubectl -n ${v.namespace} get backup ${v.name} -o jsonpath='{.status.phase}'\` prints completed`)],
+  },
+  {
+    kind: BACKUP,
+    path: '',
+    on: 'removed',
+    class: 'safe',
+    why: () => 'only the Backup object goes: the backup itself stays in the object store until retention removes it',
+  },
+  {
+    kind: BACKUP,
+    path: 'spec',
+    class: 'no-op',
+    why: () => 'a Backup runs once: editing it does nothing (change backup.onDemand.id to take another)',
+  },
+
+  // --- The archive ---------------------------------------------------------------------------
+  ...retention,
+  {
+    kind: OBJECT_STORE,
+    path: 'spec.configuration.destinationPath',
+    class: 'safe',
+    why: (v) =>
+      `archives go to a new prefix (${v.before} → ${v.after}): the clusters start new folders there, and restores read the new prefix only`,
+    steps: [
+      step.followUp(() => 'take a base backup right away (backup.onDemand.id): until then no restore is possible from the new prefix'),
+    ],
+  },
+  { kind: OBJECT_STORE, path: 'spec.configuration', class: 'safe', why: () => 'applies to WAL and backups uploaded from now on' },
+  { kind: OBJECT_STORE, path: '', on: 'removed', class: 'safe', why: () => 'the ObjectStore object goes; the archive in the bucket stays' },
+];
