@@ -46,7 +46,7 @@ export function synth(o: SynthOptions): RenderedStack[] {
   for (const file of files) {
     try {
       const resolved = resolveParsed(
-        loadStackFile(file, { previous: readState(stateDirOf(stackNameOf(file), o.outDir)), engines: o.engines }),
+        loadStackFile(file, { previous: readState(stateDirOf(stackNameOf(file), o.outDir), o.engines), engines: o.engines }),
       );
       const r = renderStack(resolved);
       const spec = resolved.spec;

@@ -1,3 +1,5 @@
+import type { BootstrapState } from '../config/stack-state';
+import { describeBootstrap } from '../config/state-text';
 import { RecoveryTarget } from './recovery-target';
 
 /**
@@ -29,10 +31,15 @@ export class Bootstrap {
     public readonly target?: RecoveryTarget,
   ) {}
 
-  /** One line for plans and state: `initdb`, `restore from forgejo-db (time …)`, `upgrade from x`. */
+  /** As recorded in the state file. */
+  public toState(): BootstrapState {
+    if (this.kind === 'initdb') return { kind: 'initdb' };
+    if (this.kind === 'restore') return { kind: 'restore', source: this.source!, target: this.target!.toState() };
+    return { kind: 'upgrade', source: this.source! };
+  }
+
+  /** One line for plans and messages: `initdb`, `restore from forgejo-db (time …)`, `upgrade from x` (`describeBootstrap`). */
   public describe(): string {
-    if (this.kind === 'initdb') return 'initdb';
-    if (this.kind === 'restore') return `restore from ${this.source} (${this.target!.describe()})`;
-    return `upgrade from ${this.source}`;
+    return describeBootstrap(this.toState());
   }
 }

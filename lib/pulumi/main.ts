@@ -22,7 +22,7 @@ try {
   const parsed = parseStackConfig(pulumi.runtime.allConfig(), {
     stack,
     source: `pulumi config of stack ${stack}`,
-    previous: readState(dist),
+    previous: readState(dist, ENGINES),
     engines: ENGINES,
   });
   const rendered = renderStack(resolveParsed(parsed));

@@ -5,6 +5,7 @@
  */
 import { engineNamed } from '../config/stack-schema';
 import type { DatabaseState, StackState } from '../config/stack-state';
+import { describeBootstrap, describeTarget } from '../config/state-text';
 import type { RenderedStack } from '../outputs/render-stack';
 import { gateOf } from './acknowledgement';
 import type { DatabaseDiff, GenerationDiff, ObjectDiff, StackDiff } from './diff-types';
@@ -55,7 +56,7 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
   const { engines } = next.resolved;
   const rulesOf = (engine: string) => options.rules?.[engine] ?? engineNamed(engines, engine).rules;
   const stack = next.resolved.spec.stack;
-  const beforeState = stateOfFiles(base);
+  const beforeState = stateOfFiles(base, engines, options.baseName ?? 'base');
   const afterState = next.state;
   const beforeObjects = objectsOfFiles(base);
   const afterObjects = objectsOfRender(next);
@@ -94,7 +95,7 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
       serving: { before: dbBefore?.serving, after: dbAfter?.serving },
     };
     const resolvedDb = next.resolved.databases.find((d) => d.name === database);
-    const born = resolvedDb?.generations.find((g) => g.name === generation)?.bootstrap;
+    const born = (context.state.after ?? context.state.before)?.bootstrap;
     const engine = dbAfter?.engine ?? dbBefore?.engine;
     const vars: Record<string, string> = {
       name: any.name,
@@ -103,11 +104,10 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
       stack,
       ...(generation ? { generation } : {}),
       ...(database ? { database } : {}),
-      ...((context.state.after?.bootstrap ?? context.state.before?.bootstrap)
-        ? { bootstrap: (context.state.after ?? context.state.before)!.bootstrap }
-        : {}),
-      ...(born?.source ? { source: born.source } : {}),
-      ...(born?.target ? { target: born.target.describe().replace(/^time /, '') } : {}),
+      ...(born ? { bootstrap: describeBootstrap(born) } : {}),
+      ...(born && born.kind !== 'initdb' ? { source: born.source } : {}),
+      // A time target reads as the instant alone ("restored to {{target}}").
+      ...(born?.kind === 'restore' ? { target: born.target.kind === 'time' ? born.target.time : describeTarget(born.target) } : {}),
       ...(context.serving.after ? { serving: context.serving.after } : {}),
       ...(context.serving.before ? { servingBefore: context.serving.before } : {}),
       ...(resolvedDb ? engineNamed(engines, resolvedDb.engine).reviewVars?.(resolvedDb) : {}),
@@ -166,7 +166,7 @@ function databaseDiffs(next: RenderedStack, beforeState: StackState | undefined)
           before: b,
           after: a,
           ...(g ? { path: g.index >= 0 ? `${db.path}.generations[${g.index}]` : db.path } : {}),
-          ...(g ? { bootstrap: { kind: g.bootstrap.kind, source: g.bootstrap.source, target: g.bootstrap.target?.describe() } } : {}),
+          ...(g ? { bootstrap: g.bootstrap.toState() } : {}),
         };
       }),
       consumers: db.spec.consumers.map((c) => ({ app: c.app, secretName: c.secretName })),

@@ -33,7 +33,7 @@ const firstBackup = `check: a first backup exists in the new repository: \`kubec
 
 const instancePods = `$(kubectl -n {{namespace}} get pod -l ${SELECTOR},postgres-operator.crunchydata.com/instance -o name)`;
 
-const isRestore = (c: ChangeContext) => c.state.after?.bootstrap.startsWith('restore') ?? false;
+const isRestore = (c: ChangeContext) => c.state.after?.bootstrap.kind === 'restore';
 const annotation = (c: ChangeContext, value: string) =>
   Object.entries(c.after?.metadata?.annotations ?? {}).some(
     ([k, v]) => /^pgfleet\.io\/repo[1-4]-on-cluster-delete$/.test(k) && v === value,
