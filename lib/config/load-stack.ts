@@ -186,7 +186,9 @@ export function selectStackFiles(o: {
 export function readState(dir: string, engines: readonly EngineStateSchema[]): StackState | undefined {
   const file = path.join(dir, STATE_FILE);
   if (!fs.existsSync(file)) return undefined;
-  const shown = path.relative(process.cwd(), file) || file;
+  // As the user would type it: relative inside the working directory, else absolute.
+  const relative = path.relative(process.cwd(), file);
+  const shown = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : path.resolve(file);
   return parseState(fs.readFileSync(file, 'utf8'), shown, engines);
 }
 

@@ -170,8 +170,8 @@ export function databaseBaseFields(engines: readonly EngineStateSchema[]) {
 const schemas = new WeakMap<readonly EngineStateSchema[], z.ZodType>();
 
 /**
- * The schema of a format-2 state file. Engine facts are checked as a mapping here and against
- * their engine's `factsSchema` afterwards (`engineFactsIssues`), so one run reports every field.
+ * The schema of a format-2 state file. Engine facts are only a mapping here: reading checks them
+ * against their engine's `factsSchema` once the database's engine is known (`state-file.ts`).
  */
 export function stackStateSchema(engines: readonly EngineStateSchema[]): z.ZodType {
   let s = schemas.get(engines);

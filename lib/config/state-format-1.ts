@@ -1,6 +1,6 @@
 /**
  * Format 1 of the state file, as pgfleet wrote it before the state was typed: `bootstrap` was
- * the text of `Bootstrap.describe()`, `archive` one engine-specific string and the engine facts
+ * the text `describeBootstrap` gives, `archive` one engine-specific string and the engine facts
  * flat `extra` values. Reading converts it to format 2, so `pgfleet diff` against an old commit
  * and the first synth after upgrading pgfleet still run every check.
  */
@@ -43,7 +43,7 @@ export interface StackState1 {
   readonly databases: Readonly<Record<string, DatabaseState1>>;
 }
 
-/** `latest`, `time <RFC 3339>`, `lsn <lsn>`, `name <name>`, `backupFile <file>` (`RecoveryTarget.describe()` of format 1). */
+/** `latest`, `time <RFC 3339>`, `lsn <lsn>`, `name <name>`, `backupFile <file>` (`describeTarget`). */
 export function targetOfText(text: string): RecoveryTargetState | undefined {
   if (text === 'latest') return { kind: 'latest' };
   const m = /^(time|lsn|name|backupFile) (\S.*)$/.exec(text);
@@ -139,7 +139,8 @@ export function fromFormat1(state: StackState1, engines: readonly EngineStateSch
         ...(g.volumes ? { volumes: g.volumes } : {}),
         bootstrap: bootstrapOfText(g.bootstrap)!,
         archives: archives ?? [],
-        ...(engineFacts !== undefined ? { engineFacts } : {}),
+        // Facts format 2 keeps elsewhere (crunchy's volumeRepos are its pvc archives) leave none.
+        ...(engineFacts !== undefined && Object.keys(engineFacts as object).length ? { engineFacts } : {}),
       };
     }
     databases[dbName] = { ...db, generations };

@@ -1,5 +1,4 @@
 import type { BootstrapState } from '../config/stack-state';
-import { describeBootstrap } from '../config/state-text';
 import { RecoveryTarget } from './recovery-target';
 
 /**
@@ -31,15 +30,10 @@ export class Bootstrap {
     public readonly target?: RecoveryTarget,
   ) {}
 
-  /** As recorded in the state file. */
+  /** As recorded in the state file (text for messages: `describeBootstrap`). */
   public toState(): BootstrapState {
     if (this.kind === 'initdb') return { kind: 'initdb' };
     if (this.kind === 'restore') return { kind: 'restore', source: this.source!, target: this.target!.toState() };
     return { kind: 'upgrade', source: this.source! };
-  }
-
-  /** One line for plans and messages: `initdb`, `restore from forgejo-db (time …)`, `upgrade from x` (`describeBootstrap`). */
-  public describe(): string {
-    return describeBootstrap(this.toState());
   }
 }

@@ -1,5 +1,4 @@
 import type { RecoveryTargetState } from '../config/stack-state';
-import { describeTarget } from '../config/state-text';
 import type { TargetTime } from '../config/target-time';
 
 /**
@@ -40,7 +39,7 @@ export class RecoveryTarget {
     public readonly value?: string,
   ) {}
 
-  /** As recorded in the state file. */
+  /** As recorded in the state file (text for messages: `describeTarget`). */
   public toState(): RecoveryTargetState {
     switch (this.kind) {
       case 'latest':
@@ -54,10 +53,5 @@ export class RecoveryTarget {
       case 'backupFile':
         return { kind: 'backupFile', file: this.value! };
     }
-  }
-
-  /** One line for plans and messages: `time 2026-11-20T08:00:00+01:00`, `latest` (`describeTarget`). */
-  public describe(): string {
-    return describeTarget(this.toState());
   }
 }

@@ -106,7 +106,7 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
       ...(database ? { database } : {}),
       ...(born ? { bootstrap: describeBootstrap(born) } : {}),
       ...(born && born.kind !== 'initdb' ? { source: born.source } : {}),
-      // A time target reads as the instant alone ("restored to {{target}}").
+      // A time target is the instant alone, as rule texts compare it ("… before {{target}}").
       ...(born?.kind === 'restore' ? { target: born.target.kind === 'time' ? born.target.time : describeTarget(born.target) } : {}),
       ...(context.serving.after ? { serving: context.serving.after } : {}),
       ...(context.serving.before ? { servingBefore: context.serving.before } : {}),
