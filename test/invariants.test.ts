@@ -48,7 +48,7 @@ describe('invariants', () => {
       fc.property(chain, (c) => {
         const r = render(stack(c));
         const gens = r.state.databases.app.generations;
-        const archives = Object.values(gens).map((g) => g.archive);
+        const archives = Object.values(gens).map((g) => g.archives[0].url);
         expect(new Set(archives).size).toBe(archives.length);
         for (const o of r.objects.filter((x) => x.manifest.kind === 'Cluster' && x.manifest.spec.bootstrap.recovery)) {
           const spec = o.manifest.spec;

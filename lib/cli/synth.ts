@@ -51,7 +51,7 @@ export function synth(o: SynthOptions): RenderedStack[] {
     try {
       const base = previousOutput(stackNameOf(file), o.outDir, project);
       if (base.fromGit && intoDist) emptied.push({ stack: stackNameOf(file), files: base.files });
-      const resolved = resolveParsed(loadStackFile(file, { previous: stateOfFiles(base.files), engines: o.engines }));
+      const resolved = resolveParsed(loadStackFile(file, { previous: stateOfFiles(base.files, o.engines, base.name), engines: o.engines }));
       const r = renderStack(resolved);
       const spec = resolved.spec;
       const problems = o.validator.validate(r.objects.map((x) => x.manifest));

@@ -8,8 +8,9 @@ import { parseDocument } from 'yaml';
 import { ConfigError, type ConfigIssue, joinPath } from './config-error';
 import { type EngineSchema, stackSchemaOf } from './stack-schema';
 import { deepFreeze, type StackSpec } from './stack-spec';
-import { STATE_FILE, type StackState } from './stack-state';
 import { HIDDEN, secretLookingValues } from './secret-scan';
+import { parseStateJson } from './state-file';
+import { type EngineStateSchema, STATE_FILE, type StackState } from './stack-state';
 import { fromZodIssues } from './zod-issues';
 
 /** Pulumi's namespace for pgfleet's keys in `config:`. */
@@ -315,26 +316,37 @@ export function selectStackFiles(o: {
   return o.stacks.map((s) => all.find((f) => stackNameOf(f) === s) ?? path.join(o.stacksDir, `Pulumi.${s}.yaml`));
 }
 
-/** The state the last synth wrote to `dir`, if any. */
-export function readState(dir: string): StackState | undefined {
+/**
+ * The state the last synth wrote to `dir`; undefined only when there is no state file (no
+ * previous synth). A file that is there but does not parse is a ConfigError.
+ */
+export function readState(dir: string, engines: readonly EngineStateSchema[]): StackState | undefined {
   const file = path.join(dir, STATE_FILE);
-  return fs.existsSync(file) ? parseState(fs.readFileSync(file, 'utf8'), file) : undefined;
+  if (!fs.existsSync(file)) return undefined;
+  // As the user would type it: relative inside the working directory, else absolute.
+  const relative = path.relative(process.cwd(), file);
+  const shown = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : path.resolve(file);
+  return parseState(fs.readFileSync(file, 'utf8'), shown, engines);
 }
 
-/** Parses a state file's text; a damaged one is a config problem, not a crash. */
-export function parseState(text: string, source: string): StackState | undefined {
-  let state: StackState;
+/**
+ * Parses a state file's text (format 2, or format 1 converted). Anything that does not parse is
+ * a ConfigError naming `source`, the JSON path, the value and what is allowed; the fix is to
+ * restore `checkoutPath` from git, or to delete it on purpose.
+ */
+export function parseState(text: string, source: string, engines: readonly EngineStateSchema[], checkoutPath: string = source): StackState {
+  const fix = `restore it from git (git checkout -- ${checkoutPath}), or delete it deliberately to skip the checks against the previous synth once`;
+  let data: unknown;
   try {
-    state = JSON.parse(text) as StackState;
+    data = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(source, [
-      {
-        path: '(state file)',
-        value: (e as Error).message,
-        allowed: 'the JSON pgfleet synth writes',
-        fix: `restore it from git (git checkout -- ${STATE_FILE}), or delete it to skip the checks against the previous synth once`,
-      },
-    ]);
+    throw new ConfigError(source, [{ path: '(state file)', value: (e as Error).message, allowed: 'the JSON pgfleet synth writes', fix }]);
   }
-  return state.format === 1 ? state : undefined;
+  const { state, issues } = parseStateJson(data, engines);
+  if (!state)
+    throw new ConfigError(
+      source,
+      issues.map((i) => ({ ...i, fix })),
+    );
+  return state;
 }

@@ -21,6 +21,8 @@ interface Def {
   type: string;
   shape?: Record<string, z.ZodType>;
   element?: z.ZodType;
+  /** Of a record: the schema of its values. */
+  valueType?: z.ZodType;
   innerType?: z.ZodType;
   in?: z.ZodType;
   options?: z.ZodType[];
@@ -61,7 +63,14 @@ function discriminatorValuesAt(schema: z.ZodType, root: unknown, path: readonly 
   for (const [i, seg] of path.entries()) {
     const d = defOf(s);
     v = v && typeof v === 'object' ? (v as Record<string, unknown>)[seg as string] : undefined;
-    const next = d.type === 'object' && d.shape && typeof seg === 'string' ? d.shape[seg] : d.type === 'array' ? d.element : undefined;
+    const next =
+      d.type === 'object' && d.shape && typeof seg === 'string'
+        ? d.shape[seg]
+        : d.type === 'array'
+          ? d.element
+          : d.type === 'record'
+            ? d.valueType
+            : undefined;
     if (!next) return [];
     // The last step stays on the union itself.
     s = i === path.length - 1 ? next : unwrap(next, v);
@@ -82,7 +91,7 @@ export function knownKeysAt(schema: z.ZodType, root: unknown, path: readonly Seg
     v = v && typeof v === 'object' ? (v as Record<string, unknown>)[seg as string] : undefined;
     if (d.type === 'object' && d.shape && typeof seg === 'string' && d.shape[seg]) s = unwrap(d.shape[seg], v);
     else if (d.type === 'array' && d.element) s = unwrap(d.element, v);
-    else if (d.type === 'record') return [];
+    else if (d.type === 'record' && d.valueType) s = unwrap(d.valueType, v);
     else return [];
   }
   const shape = defOf(s).shape;
@@ -113,7 +122,7 @@ const describeType = (t: unknown): string =>
     ? 'a number'
     : t === 'int'
       ? 'an integer'
-      : t === 'object'
+      : t === 'object' || t === 'record'
         ? 'a mapping'
         : t === 'array'
           ? 'a list'

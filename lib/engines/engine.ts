@@ -4,9 +4,10 @@
  * adding a folder and one line there.
  *
  * The interface is the sum of what each layer needs, and each layer declares its own part, so no
- * layer imports one above it: the config layer parses with `name` and `schema` (EngineSchema),
- * the model resolves with the hooks of EngineModel, and the outputs and review layers use the
- * construct and the change rules declared here. Entry points (CLI, Pulumi program) pass the
+ * layer imports one above it: the config layer parses with `name` and `schema` (EngineSchema)
+ * and reads the state file with `factsSchema` and `stateFormat1` (EngineStateSchema), the model
+ * resolves with the hooks of EngineModel, and the outputs and review layers use the construct and
+ * the change rules declared here. Entry points (CLI, Pulumi program) pass the
  * registry to the config boundary; from there the engines travel with the parsed stack.
  */
 import type { Construct } from 'constructs';
@@ -17,6 +18,7 @@ import type { EngineModel } from '../model/engine-model';
 import type { ResolvedDatabase, ResolvedGeneration } from '../model/resolved';
 import type { ChangeRule } from './change-rule';
 import type { EngineSchema } from '../config/stack-schema';
+import type { EngineFacts, EngineStateSchema } from '../config/stack-state';
 
 /** Props every engine construct takes: one resolved database and the stack around it. */
 export interface EngineProps<D extends ResolvedDatabase = ResolvedDatabase> {
@@ -40,11 +42,12 @@ export type EngineConstructor<D extends DatabaseSpec = DatabaseSpec> = new (
 ) => DatabaseEngine;
 
 /**
- * An engine: its stack schema, its model hooks, the construct that renders it and what changes to
- * its objects do. `V` is the type of the variables its change-rule texts use beyond the common
- * ones (RuleVars.engine).
+ * An engine: its stack schema, the schema of the facts it records in the state file (`F`), its
+ * model hooks, the construct that renders it and what changes to its objects do. `V` is the type
+ * of the variables its change-rule texts use beyond the common ones (RuleVars.engine).
  */
-export interface Engine<D extends DatabaseSpec = DatabaseSpec, V extends object = object> extends EngineSchema, EngineModel<D> {
+export interface Engine<D extends DatabaseSpec = DatabaseSpec, F extends EngineFacts = EngineFacts, V extends object = object>
+  extends EngineSchema, EngineStateSchema<F>, EngineModel<D, F> {
   /** Renders one database of this engine. */
   readonly construct: EngineConstructor<D>;
   /** What a change to each of its objects does (`pgfleet diff`, `pgfleet plan`). */

@@ -9,4 +9,4 @@ import { patroni } from './patroni';
 import { spilo } from './spilo';
 import { standalone } from './standalone';
 
-export const ENGINES: readonly Engine<any, any>[] = Object.freeze([cnpg, crunchy, spilo, patroni, standalone]);
+export const ENGINES: readonly Engine<any, any, any>[] = Object.freeze([cnpg, crunchy, spilo, patroni, standalone]);

@@ -3,6 +3,7 @@
  * only what is particular to its operator.
  */
 import { quantityBytes } from '../config/quantity';
+import type { BootstrapState } from '../config/stack-state';
 import type { ChangeContext } from './change-rule';
 
 /** `apiVersion kind` of the core kinds the engines render. */
@@ -22,11 +23,11 @@ export const raised = (b: unknown, a: unknown): boolean => typeof b === 'number'
 /** A value went down, compared as numbers (counts written as strings in env). */
 export const lowered = (b: unknown, a: unknown): boolean => b !== undefined && a !== undefined && Number(a) < Number(b);
 
-/** The generation the object belongs to starts as `kind` (from the state: `initdb`, `restore from …`, `upgrade from …`). */
+/** The generation the object belongs to starts as `kind` (its recorded `bootstrap`; initdb when none is recorded). */
 export const bootstrapIs =
-  (kind: 'initdb' | 'restore' | 'upgrade') =>
+  (kind: BootstrapState['kind']) =>
   (_b: unknown, _a: unknown, c: ChangeContext): boolean =>
-    (c.state.after?.bootstrap ?? 'initdb').startsWith(kind);
+    (c.state.after?.bootstrap.kind ?? 'initdb') === kind;
 
 /** How a volume size changed, compared in bytes (`1Gi` → `1024Mi` is the same size); undefined when either is not a quantity. */
 export function sizeChange(before: unknown, after: unknown): 'grows' | 'shrinks' | 'same' | undefined {

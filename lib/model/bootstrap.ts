@@ -1,3 +1,4 @@
+import type { BootstrapState } from '../config/stack-state';
 import { RecoveryTarget } from './recovery-target';
 
 /**
@@ -29,10 +30,10 @@ export class Bootstrap {
     public readonly target?: RecoveryTarget,
   ) {}
 
-  /** One line for plans and state: `initdb`, `restore from forgejo-db (time …)`, `upgrade from x`. */
-  public describe(): string {
-    if (this.kind === 'initdb') return 'initdb';
-    if (this.kind === 'restore') return `restore from ${this.source} (${this.target!.describe()})`;
-    return `upgrade from ${this.source}`;
+  /** As recorded in the state file (text for messages: `describeBootstrap`). */
+  public toState(): BootstrapState {
+    if (this.kind === 'initdb') return { kind: 'initdb' };
+    if (this.kind === 'restore') return { kind: 'restore', source: this.source!, target: this.target!.toState() };
+    return { kind: 'upgrade', source: this.source! };
   }
 }

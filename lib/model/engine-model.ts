@@ -2,21 +2,24 @@ import type { DatabaseSpec, EngineSchema } from '../config/stack-schema';
 import type { StackSpec } from '../config/stack-spec';
 import type { ConfigIssue } from '../config/config-error';
 import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
-import type { GenerationState } from '../config/stack-state';
+import type { ArchiveLocation, EngineFacts, EngineStateSchema, GenerationState } from '../config/stack-state';
 
 /**
  * What the model knows about an engine without rendering it: how it upgrades, where each
- * generation archives, and extra state to carry between synths. Part of the one engine interface
+ * generation archives, and the facts to carry between synths (of type `F`). Part of the one engine interface
  * (`lib/engines/engine.ts`).
  */
-export interface EngineModel<D extends DatabaseSpec = DatabaseSpec> {
+export interface EngineModel<D extends DatabaseSpec = DatabaseSpec, F extends EngineFacts = EngineFacts> {
   /**
    * `in-place`: raise a generation's postgresVersion (the operator upgrades it).
    * `new-generation`: a newer major needs a new generation with `upgradeFrom`.
    */
   readonly upgrade: 'in-place' | 'new-generation';
-  /** Archive location of a generation, e.g. `s3://bucket/prefix/<serverName>/`. */
-  archive?(db: ResolvedDatabase<D>, gen: ResolvedGeneration): string | undefined;
+  /**
+   * Where a generation writes backups and WAL, one location per repository (e.g.
+   * `{kind: 's3', url: 's3://bucket/prefix/<serverName>/'}`). @default - none recorded
+   */
+  archives?(db: ResolvedDatabase<D>, gen: ResolvedGeneration): ArchiveLocation[];
   /**
    * Every volume of a generation whose size the stack sets, by a stable name, with the config
    * path of that size: a later synth refuses to shrink any of them. @default - the database's `storage.size` as `data`
@@ -26,8 +29,8 @@ export interface EngineModel<D extends DatabaseSpec = DatabaseSpec> {
   check?(db: ResolvedDatabase<D>): ConfigIssue[];
   /** Rules across the whole stack (e.g. two databases sharing an archive), checked once per engine. */
   checkStack?(stack: StackSpec): ConfigIssue[];
-  /** Engine facts to record in the stack state. */
-  extra?(db: ResolvedDatabase<D>, gen: ResolvedGeneration): Record<string, string | number | boolean> | undefined;
+  /** Facts to record in the stack state (`engineFacts`), checked by its `factsSchema` when read back. @default - none */
+  engineFacts?(db: ResolvedDatabase<D>, gen: ResolvedGeneration): F | undefined;
   /**
    * Engine rules comparing a generation with what the previous synth recorded (e.g. an upgrade
    * phase that may not be skipped). `path` is the generation's config path.
@@ -35,11 +38,11 @@ export interface EngineModel<D extends DatabaseSpec = DatabaseSpec> {
   transitions?(
     db: ResolvedDatabase<D>,
     gen: ResolvedGeneration,
-    before: GenerationState,
-    after: GenerationState,
+    before: GenerationState<F>,
+    after: GenerationState<F>,
     path: string,
   ): ConfigIssue[];
 }
 
-/** An engine as the model layer sees it: its name and schema (config) and its model hooks. */
-export type ModelEngine = EngineSchema & EngineModel<any>;
+/** An engine as the model layer sees it: its name and schemas (config) and its model hooks. */
+export type ModelEngine = EngineSchema & EngineStateSchema<any> & EngineModel<any, any>;

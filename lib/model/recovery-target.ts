@@ -1,4 +1,5 @@
-import { TargetTime } from '../config/target-time';
+import type { RecoveryTargetState } from '../config/stack-state';
+import type { TargetTime } from '../config/target-time';
 
 /**
  * Where a restore stops. One variant per kind of target; each engine renders the ones its tool
@@ -38,10 +39,19 @@ export class RecoveryTarget {
     public readonly value?: string,
   ) {}
 
-  /** One line for plans and state: `time 2026-11-20T08:00:00+01:00`, `latest`. */
-  public describe(): string {
-    if (this.kind === 'latest') return 'latest';
-    if (this.kind === 'time') return `time ${this.time!.rfc3339}`;
-    return `${this.kind} ${this.value}`;
+  /** As recorded in the state file (text for messages: `describeTarget`). */
+  public toState(): RecoveryTargetState {
+    switch (this.kind) {
+      case 'latest':
+        return { kind: 'latest' };
+      case 'time':
+        return { kind: 'time', time: this.time!.rfc3339 };
+      case 'lsn':
+        return { kind: 'lsn', lsn: this.value! };
+      case 'name':
+        return { kind: 'name', name: this.value! };
+      case 'backupFile':
+        return { kind: 'backupFile', file: this.value! };
+    }
   }
 }

@@ -3,7 +3,7 @@
  * later synths check changes against. Derived from the resolved stack alone.
  */
 import { engineNamed } from '../config/stack-schema';
-import type { DatabaseState, GenerationState, StackState } from '../config/stack-state';
+import { type DatabaseState, type GenerationState, STATE_FORMAT, type StackState } from '../config/stack-state';
 import type { ModelEngine } from './engine-model';
 import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
 import type { ResolvedStack } from './resolved-stack';
@@ -36,15 +36,14 @@ export function stateOf(
     const model = engineNamed(engines, db.engine);
     const generations: Record<string, GenerationState> = {};
     for (const g of db.generations) {
-      const archive = model.archive?.(db, g);
-      const extra = model.extra?.(db, g);
+      const engineFacts = model.engineFacts?.(db, g);
       const volumes = Object.entries(sizedVolumes(db, g, engines));
       generations[g.name] = {
         postgresVersion: g.postgresVersion,
         ...(volumes.length ? { volumes: Object.fromEntries(volumes.map(([k, v]) => [k, v.size])) } : {}),
-        bootstrap: g.bootstrap.describe(),
-        ...(archive ? { archive } : {}),
-        ...(extra ? { extra } : {}),
+        bootstrap: g.bootstrap.toState(),
+        archives: model.archives?.(db, g) ?? [],
+        ...(engineFacts ? { engineFacts } : {}),
       };
     }
     const previouslyRetired = previous?.databases[db.name]?.retired ?? [];
@@ -56,5 +55,5 @@ export function stateOf(
       generations,
     };
   }
-  return { format: 1, stack: stackName, databases };
+  return { format: STATE_FORMAT, stack: stackName, databases };
 }

@@ -138,7 +138,9 @@ export class DatabaseComponent extends pulumi.ComponentResource {
         Object.entries(args.state.generations).map(([g, s]) => [g, { postgresVersion: s.postgresVersion, bootstrap: s.bootstrap }]),
       ),
       connectionSecrets: Object.fromEntries(db.spec.consumers.map((c) => [c.app, c.secretName])),
-      archives: Object.fromEntries(Object.entries(args.state.generations).flatMap(([g, s]) => (s.archive ? [[g, s.archive]] : []))),
+      archives: Object.fromEntries(
+        Object.entries(args.state.generations).flatMap(([g, s]) => (s.archives.length ? [[g, s.archives]] : [])),
+      ),
     };
     this.serving = pulumi.output(serving);
     this.outputs = pulumi.output(outputs) as unknown as pulumi.Output<DatabaseOutputs>;

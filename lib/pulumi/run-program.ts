@@ -51,7 +51,7 @@ export function runProgram(input: ProgramInput): ProgramOutputs {
   const source = `pulumi config of stack ${stack}`;
   let rendered;
   try {
-    const previous = stateOfFiles(input.deployed);
+    const previous = stateOfFiles(input.deployed, input.engines, `the last deployment of ${stack}`);
     rendered = renderStack(resolveParsed(parseStackConfig(input.config, { stack, source, previous, engines: input.engines })));
   } catch (e) {
     if (e instanceof ConfigError) throw new pulumi.RunError(e.message);

@@ -1,6 +1,6 @@
 /** What `pgfleet diff` computes: objects, databases and generations before and after, and the gate. */
 import type { ChangeClass } from '../engines/change-rule';
-import type { GenerationState } from '../config/stack-state';
+import type { BootstrapState, GenerationState } from '../config/stack-state';
 import type { Change } from './classify';
 
 /** One object that is added, removed or changed, with its classified changes. */
@@ -30,7 +30,7 @@ export interface GenerationDiff {
   /** Config path of the live generation, e.g. `pgfleet:databases[0].generations[1]`. */
   readonly path?: string;
   /** How the live generation starts, and from which generation. */
-  readonly bootstrap?: { readonly kind: 'initdb' | 'restore' | 'upgrade'; readonly source?: string; readonly target?: string };
+  readonly bootstrap?: BootstrapState;
 }
 
 export interface DatabaseDiff {

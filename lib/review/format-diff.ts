@@ -5,6 +5,7 @@
  * the gate with exactly what to acknowledge where.
  */
 import type { Acknowledgement } from './diff-types';
+import { describeArchives, describeBootstrap } from '../config/state-text';
 import { CHANGE_CLASSES, type ChangeClass } from '../engines/change-rule';
 import { showValue, type Change } from './classify';
 import type { DatabaseDiff, ObjectDiff, StackDiff } from './diff-types';
@@ -43,7 +44,7 @@ export function databaseLines(d: DatabaseDiff): string[] {
   for (const g of d.generations) {
     if (g.status === 'new')
       lines.push(
-        `  + generation ${g.name}: PostgreSQL ${g.after!.postgresVersion}, ${g.after!.bootstrap}${g.after!.archive ? `, archive ${g.after!.archive}` : ''}`,
+        `  + generation ${g.name}: PostgreSQL ${g.after!.postgresVersion}, ${describeBootstrap(g.after!.bootstrap)}${g.after!.archives.length ? `, archive ${describeArchives(g.after!.archives)}` : ''}`,
       );
     else if (g.status === 'retired') lines.push(`  - generation ${g.name}: retired (PostgreSQL ${g.before!.postgresVersion})`);
     else if (g.before!.postgresVersion !== g.after!.postgresVersion)

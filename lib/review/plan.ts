@@ -6,6 +6,8 @@
  * retiring the old generation, dropping spent acknowledgements).
  */
 import type { ChangeClass, PlanSection } from '../engines/change-rule';
+import type { ArchiveLocation } from '../config/stack-state';
+import { describeArchives, describeTarget } from '../config/state-text';
 import { severity } from './classify';
 import type { Gate } from './diff-types';
 import type { DatabaseDiff, ObjectDiff, StackDiff } from './diff-types';
@@ -141,6 +143,12 @@ export function buildPlan(diff: StackDiff): Plan {
   };
 }
 
+/** Two locations of which one holds the other (compared as folders: `s3://b/x` holds `s3://b/x/y/`). */
+function overlaps(a: ArchiveLocation, b: ArchiveLocation): boolean {
+  const dir = (p: string) => (p.endsWith('/') ? p : `${p}/`);
+  return dir(a.url).startsWith(dir(b.url)) || dir(b.url).startsWith(dir(a.url));
+}
+
 const retireStep = (d: DatabaseDiff, gen: string) =>
   `after a grace period in which ${gen} stays available to switch back to, retire it: add ${gen} to ${d.path}.retired`;
 
@@ -171,9 +179,10 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
     );
   }
 
-  for (const gen of d.generations.filter((x) => x.status === 'new' && x.bootstrap && x.bootstrap.kind !== 'initdb')) {
-    const b = gen.bootstrap!;
-    const what = b.kind === 'restore' ? `restored from ${b.source} (${b.target})` : `upgraded from ${b.source}`;
+  for (const gen of d.generations.filter((x) => x.status === 'new')) {
+    const b = gen.bootstrap;
+    if (!b || b.kind === 'initdb') continue;
+    const what = b.kind === 'restore' ? `restored from ${b.source} (${describeTarget(b.target)})` : `upgraded from ${b.source}`;
     const field = b.kind === 'restore' ? 'restoreFrom' : 'upgradeFrom';
     add(
       'check',
@@ -221,9 +230,7 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
     }
   }
 
-  const allLiveArchives = diff.databases.flatMap((x) =>
-    x.generations.filter((g) => g.status !== 'retired' && g.after?.archive).map((g) => g.after!.archive!),
-  );
+  const allLiveArchives = diff.databases.flatMap((x) => x.generations.flatMap((g) => (g.status !== 'retired' && g.after?.archives) || []));
   for (const gen of d.generations.filter((x) => x.status === 'retired')) {
     // Workloads before their volumes: a claim still mounted stays Terminating until its pods are gone.
     const removed = objects.filter((x) => x.op === 'removed' && x.dataBearing && x.generation === gen.name);
@@ -236,11 +243,11 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
         );
       }
     }
-    const archive = gen.before?.archive;
-    if (!archive) continue;
+    const archives = gen.before?.archives ?? [];
+    if (!archives.length) continue;
+    const archive = describeArchives(archives);
     // Never tell to delete a location that holds (or lies inside) a live generation's archive.
-    const dir = (p: string) => (p.endsWith('/') ? p : `${p}/`);
-    const overlapping = allLiveArchives.filter((a) => dir(a).startsWith(dir(archive)) || dir(archive).startsWith(dir(a)));
+    const overlapping = allLiveArchives.filter((a) => archives.some((r) => overlaps(a, r))).map((a) => a.url);
     if (overlapping.length) {
       add(
         'manual',

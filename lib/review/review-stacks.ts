@@ -30,9 +30,10 @@ export function reviewStacks(o: ReviewOptions): StackDiff[] {
   for (const file of selectStackFiles(o)) {
     const stack = stackNameOf(file);
     const base = o.base.files(stack);
+    const baseName = o.base.describe(stack);
     try {
-      const resolved = resolveParsed(loadStackFile(file, { previous: stateOfFiles(base), engines: o.engines }));
-      diffs.push(diffRendered(base, renderStack(resolved), { baseName: o.base.describe(stack) }));
+      const resolved = resolveParsed(loadStackFile(file, { previous: stateOfFiles(base, o.engines, baseName), engines: o.engines }));
+      diffs.push(diffRendered(base, renderStack(resolved), { baseName }));
     } catch (e) {
       if (e instanceof ConfigError) errors.push(e);
       else throw e;

@@ -7,7 +7,7 @@ import { parseState } from '../config/load-stack';
 import { Chart } from 'cdk8s';
 import { parse } from 'yaml';
 import { DatabaseChart } from '../outputs/database-chart';
-import { STATE_FILE, type StackState } from '../config/stack-state';
+import { type EngineStateSchema, STATE_FILE, type StackState } from '../config/stack-state';
 import { DataBearing } from '../constructs/data-bearing';
 import type { RenderedStack } from '../outputs/render-stack';
 
@@ -96,8 +96,17 @@ export function objectsOfRender(r: RenderedStack, include: (file: string) => boo
   return out;
 }
 
-/** The state recorded in a stack's files, if any. */
-export function stateOfFiles(files: ReadonlyMap<string, string>): StackState | undefined {
+/**
+ * The state recorded in a stack's files; undefined when there is no state file. `where` is the
+ * stack's base as shown (`HEAD:dist/indigo-prod`, a directory): messages name the file in it.
+ */
+export function stateOfFiles(
+  files: ReadonlyMap<string, string>,
+  engines: readonly EngineStateSchema[],
+  where: string,
+): StackState | undefined {
   const text = files.get(STATE_FILE);
-  return text ? parseState(text, `base ${STATE_FILE}`) : undefined;
+  // `origin/main:dist/indigo-prod` → the file's path in the checkout, for the fix.
+  const checkoutPath = `${where.slice(where.lastIndexOf(':') + 1)}/${STATE_FILE}`;
+  return text === undefined ? undefined : parseState(text, `${where}/${STATE_FILE}`, engines, checkoutPath);
 }

@@ -5,6 +5,7 @@
  */
 import { engineNamed } from '../config/stack-schema';
 import type { DatabaseState, StackState } from '../config/stack-state';
+import { describeBootstrap, describeTarget } from '../config/state-text';
 import type { RenderedStack } from '../outputs/render-stack';
 import { gateOf } from './acknowledgement';
 import type { DatabaseDiff, GenerationDiff, ObjectDiff, StackDiff } from './diff-types';
@@ -55,7 +56,7 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
   const { engines } = next.resolved;
   const rulesOf = (engine: string) => options.rules?.[engine] ?? engineNamed(engines, engine).rules;
   const stack = next.resolved.spec.stack;
-  const beforeState = stateOfFiles(base);
+  const beforeState = stateOfFiles(base, engines, options.baseName ?? 'base');
   const afterState = next.state;
   // Only files whose text differs can hold a change: the others are not even parsed.
   const changed = (f: string) => base.get(f) !== next.files.get(f);
@@ -96,7 +97,7 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
       serving: { before: dbBefore?.serving, after: dbAfter?.serving },
     };
     const resolvedDb = next.resolved.databases.find((d) => d.name === database);
-    const born = resolvedDb?.generations.find((g) => g.name === generation)?.bootstrap;
+    const born = (context.state.after ?? context.state.before)?.bootstrap;
     const engine = dbAfter?.engine ?? dbBefore?.engine;
     // The engine whose rules judge the object, and whose own variables its texts may use.
     const ownEngine = engine && engines.some((e) => e.name === engine) ? engineNamed(engines, engine) : undefined;
@@ -107,9 +108,10 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
       stack,
       generation,
       database,
-      bootstrap: (context.state.after ?? context.state.before)?.bootstrap,
-      source: born?.source,
-      target: born?.target?.describe().replace(/^time /, ''),
+      bootstrap: born ? describeBootstrap(born) : undefined,
+      source: born && born.kind !== 'initdb' ? born.source : undefined,
+      // A time target is the instant alone, as rule texts compare it ("… before {{target}}").
+      target: born?.kind === 'restore' ? (born.target.kind === 'time' ? born.target.time : describeTarget(born.target)) : undefined,
       serving: context.serving.after,
       servingBefore: context.serving.before,
       engine: resolvedDb && ownEngine?.reviewVars?.(resolvedDb),
@@ -168,7 +170,7 @@ function databaseDiffs(next: RenderedStack, beforeState: StackState | undefined)
           before: b,
           after: a,
           ...(g ? { path: g.index >= 0 ? `${db.path}.generations[${g.index}]` : db.path } : {}),
-          ...(g ? { bootstrap: { kind: g.bootstrap.kind, source: g.bootstrap.source, target: g.bootstrap.target?.describe() } } : {}),
+          ...(g ? { bootstrap: g.bootstrap.toState() } : {}),
         };
       }),
       consumers: db.spec.consumers.map((c) => ({ app: c.app, secretName: c.secretName })),

@@ -100,12 +100,19 @@ describe('pgfleet CLI', () => {
     fs.writeFileSync(file, GOOD);
     const out = path.join(dir, 'out');
     fs.mkdirSync(path.join(out, 'st-dev'), { recursive: true });
-    fs.writeFileSync(path.join(out, 'st-dev', 'pgfleet-state.json'), '{"format": 1, "stack": ');
+    const state = path.join(out, 'st-dev', 'pgfleet-state.json');
+    fs.writeFileSync(state, '{"format": 1, "stack": ');
     const s = pgfleet('synth', '--file', file, '--out', out);
     expect(s.status).toBe(1);
     expect(s.stderr).toContain('(state file)');
-    expect(s.stderr).toContain('restore it from git');
+    expect(s.stderr).toContain(`restore it from git (git checkout -- ${state})`);
     expect(s.stderr).not.toMatch(/^\s+at /m);
+    // JSON that is not a state pgfleet wrote is refused too, never read as "no previous state".
+    fs.writeFileSync(state, '{"format": 1}');
+    const t = pgfleet('synth', '--file', file, '--out', out);
+    expect(t.status).toBe(1);
+    expect(t.stderr).toContain(`${state}: 2 problems\n  - stack: found (missing)`);
+    expect(t.stderr).not.toMatch(/^\s+at /m);
   });
 
   test('synth into a fresh directory still checks against the committed dist/', () => {

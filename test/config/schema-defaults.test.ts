@@ -18,8 +18,11 @@ const FILES = [
   ...ENGINES.flatMap(engineFiles).filter((f) => SCHEMA_FILE.test(f)),
 ];
 
-/** zod schemas in engine folders that are not stack fields, so carry no `@default` for users. */
-const NOT_STACK_SCHEMA = ['lib/engines/spilo/spilo-chart-values.ts'];
+/**
+ * zod schemas in engine folders that are not stack fields, so carry no `@default` for users: the
+ * chart values pgfleet writes, and the engine facts of the state file (`<engine>-facts.ts`).
+ */
+const NOT_STACK_SCHEMA = ['lib/engines/spilo/spilo-chart-values.ts', ...ENGINES.map((e) => `lib/engines/${e}/${e}-facts.ts`)];
 
 /**
  * `name (line n)` of every object property whose value ends in `.default(…)`, `.optional()` or

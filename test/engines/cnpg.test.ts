@@ -76,9 +76,9 @@ describe('CloudNativePG engine', () => {
       ]);
       expect(c.spec.bootstrap).toEqual({ initdb: { database: 'app', owner: 'app' } });
       expect(c.spec.backup).toBeUndefined();
-      expect(r.state.databases.forgejo.generations['forgejo-db'].archive).toBe(
-        's3://dal-site-backups/indigo/forgejo/postgres/forgejo-db-pg18/',
-      );
+      expect(r.state.databases.forgejo.generations['forgejo-db'].archives).toEqual([
+        { kind: 's3', url: 's3://dal-site-backups/indigo/forgejo/postgres/forgejo-db-pg18/' },
+      ]);
     });
 
     test('the object store holds the prefix, credentials, compression, tags and retention', () => {
@@ -166,9 +166,9 @@ describe('CloudNativePG engine', () => {
       expect(filesOf(r)).toMatchSnapshot();
       const c = find(r, 'Cluster', 'forgejo-db-r1');
       expect(c.spec.plugins[0].parameters).toEqual({ barmanObjectName: 'forgejo-backups', serverName: 'forgejo-db-r1-pg18' });
-      expect(r.state.databases.forgejo.generations['forgejo-db-r1'].archive).toBe(
-        's3://dal-site-backups/indigo/forgejo/postgres/forgejo-db-r1-pg18/',
-      );
+      expect(r.state.databases.forgejo.generations['forgejo-db-r1'].archives).toEqual([
+        { kind: 's3', url: 's3://dal-site-backups/indigo/forgejo/postgres/forgejo-db-r1-pg18/' },
+      ]);
       expect(find(r, 'ScheduledBackup', 'forgejo-db-r1').spec.cluster).toEqual({ name: 'forgejo-db-r1' });
     });
 

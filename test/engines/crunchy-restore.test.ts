@@ -31,7 +31,11 @@ describe('Crunchy PGO engine: restores', () => {
         },
       });
       expect(clone.spec.postgresVersion).toBe(16);
-      expect(r.state.databases['api-postgres'].generations[CLONE].bootstrap).toBe(`restore from ${LIVE} (time 2024-02-06T19:50:11-08:00)`);
+      expect(r.state.databases['api-postgres'].generations[CLONE].bootstrap).toEqual({
+        kind: 'restore',
+        source: LIVE,
+        target: { kind: 'time', time: '2024-02-06T19:50:11-08:00' },
+      });
     });
 
     test("times written as RFC 3339 or UTC keep their instant and get PostgreSQL's format", () => {
@@ -42,8 +46,8 @@ describe('Crunchy PGO engine: restores', () => {
 
     test('the clone writes to its own repository: its own PVC, and its own path in a shared bucket', () => {
       const gens = r.state.databases['api-postgres'].generations;
-      expect(gens[LIVE].archive).toBe(`repo1=pvc:f3c07a-prod/${LIVE}-repo1`);
-      expect(gens[CLONE].archive).toBe(`repo1=pvc:f3c07a-prod/${CLONE}-repo1`);
+      expect(gens[LIVE].archives).toEqual([{ repo: 'repo1', kind: 'pvc', url: `pvc://f3c07a-prod/${LIVE}-repo1/` }]);
+      expect(gens[CLONE].archives).toEqual([{ repo: 'repo1', kind: 'pvc', url: `pvc://f3c07a-prod/${CLONE}-repo1/` }]);
 
       const withS3 = (repos: unknown[]) =>
         withRepos(repos as Record<string, unknown>[], {
@@ -58,8 +62,8 @@ describe('Crunchy PGO engine: restores', () => {
       expect(path(LIVE)).toBe(`/pgbackrest/f3c07a-prod/${LIVE}/repo2`);
       expect(path(CLONE)).toBe(`/pgbackrest/f3c07a-prod/${CLONE}/repo2`);
       expect(find(c, 'PostgresCluster', CLONE).spec.dataSource.postgresCluster.repoName).toBe('repo2');
-      const archives = Object.values(c.state.databases['api-postgres'].generations).map((g) => g.archive);
-      expect(new Set(archives).size).toBe(2);
+      const archives = Object.values(c.state.databases['api-postgres'].generations).flatMap((g) => g.archives.map((a) => a.url));
+      expect(new Set(archives).size).toBe(4);
     });
 
     test("the live generation's output is byte-identical before and after the restore is added", () => {

@@ -36,11 +36,7 @@ describe('Crunchy PGO engine: major upgrade in phases', () => {
     expect(c.spec.postgresVersion).toBe(16);
     // The PGUpgrade is applied before the cluster allows it and shuts down.
     expect(r1.objects.find((o) => o.file === `postgrescluster-${LIVE}.yaml`)!.dependsOn).toEqual([`pgupgrade-${UPGRADE}.yaml`]);
-    expect(r1.state.databases['api-postgres'].generations[LIVE].extra).toEqual({
-      volumeRepos: 'repo1',
-      upgradePhase: 'prepare',
-      upgradeTo: 17,
-    });
+    expect(r1.state.databases['api-postgres'].generations[LIVE].engineFacts).toEqual({ upgrade: { phase: 'prepare', to: 17 } });
   });
 
   test('prepare differs from the running cluster by exactly the annotation and shutdown', () => {

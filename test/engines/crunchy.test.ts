@@ -54,7 +54,9 @@ describe('Crunchy PGO engine', () => {
         expect(pgbackrest.global).toEqual({ 'repo1-retention-full': days, 'repo1-retention-full-type': 'time' });
         // A volume repository keeps PGO's path on its own PVC.
         expect(pgbackrest.global['repo1-path']).toBeUndefined();
-        expect(rendered[env].state.databases['api-postgres'].generations[LIVE].archive).toBe(`repo1=pvc:${namespace}/${LIVE}-repo1`);
+        expect(rendered[env].state.databases['api-postgres'].generations[LIVE].archives).toEqual([
+          { repo: 'repo1', kind: 'pvc', url: `pvc://${namespace}/${LIVE}-repo1/` },
+        ]);
       },
     );
 
@@ -237,9 +239,12 @@ describe('Crunchy PGO engine', () => {
         { name: 'repo3', gcs: { bucket: 'jobstore-gcs' } },
         { name: 'repo4', azure: { container: 'jobstore' } },
       ]);
-      expect(r.state.databases['api-postgres'].generations[LIVE].archive).toBe(
-        `repo1=pvc:f3c07a-prod/${LIVE}-repo1 repo2=s3://jobstore-backups/pgbackrest/f3c07a-prod/${LIVE}/repo2 repo3=gs://jobstore-gcs/pgbackrest/f3c07a-prod/${LIVE}/repo3 repo4=azure://jobstore/backups/jobstore/${LIVE}/repo4`,
-      );
+      expect(r.state.databases['api-postgres'].generations[LIVE].archives).toEqual([
+        { repo: 'repo1', kind: 'pvc', url: `pvc://f3c07a-prod/${LIVE}-repo1/` },
+        { repo: 'repo2', kind: 's3', url: `s3://jobstore-backups/pgbackrest/f3c07a-prod/${LIVE}/repo2` },
+        { repo: 'repo3', kind: 'gs', url: `gs://jobstore-gcs/pgbackrest/f3c07a-prod/${LIVE}/repo3` },
+        { repo: 'repo4', kind: 'azure', url: `azure://jobstore/backups/jobstore/${LIVE}/repo4` },
+      ]);
     });
 
     test('keys come from Vault / existing Secrets and reach pgBackRest as a projected INI file, never as values', () => {

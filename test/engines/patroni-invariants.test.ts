@@ -40,7 +40,7 @@ describe('Patroni invariants', () => {
       fc.property(chain, (c) => {
         const r = render(stack(c));
         const gens = r.state.databases.hcap.generations;
-        const archives = Object.values(gens).map((g) => g.archive);
+        const archives = Object.values(gens).map((g) => g.archives[0].url);
         expect(new Set(archives).size).toBe(archives.length);
         for (const o of r.objects.filter((x) => x.manifest.kind === 'CronJob')) {
           const gen = o.manifest.metadata.labels['pgfleet.io/generation'];
@@ -50,7 +50,8 @@ describe('Patroni invariants', () => {
         }
         for (const o of r.objects.filter((x) => x.manifest.kind === 'Job')) {
           const gen = o.manifest.metadata.labels['pgfleet.io/generation'];
-          const source = gens[gen].bootstrap.replace(/^restore from (\S+) .*$/, '$1');
+          const b = gens[gen].bootstrap;
+          const source = b.kind === 'restore' ? b.source : undefined;
           expect(o.manifest.spec.template.spec.volumes.find((v: any) => v.name === 'backup').persistentVolumeClaim.claimName).toBe(
             `${source}-backup`,
           );

@@ -90,9 +90,13 @@ describe('Patroni restore, upgrade and in-place restore', () => {
 
     test('the restored cluster writes to a backup volume of its own', () => {
       const gens = after.state.databases.hcap.generations;
-      expect(gens['hcap-patroni-r1'].archive).toBe('pvc://hcap-prod/hcap-patroni-r1-backup/');
-      expect(gens['hcap-patroni-r1'].archive).not.toBe(gens['hcap-patroni'].archive);
-      expect(gens['hcap-patroni-r1'].bootstrap).toBe('restore from hcap-patroni (time 2026-11-20T09:30:00+00:00)');
+      expect(gens['hcap-patroni-r1'].archives).toEqual([{ kind: 'pvc', url: 'pvc://hcap-prod/hcap-patroni-r1-backup/' }]);
+      expect(gens['hcap-patroni-r1'].archives).not.toEqual(gens['hcap-patroni'].archives);
+      expect(gens['hcap-patroni-r1'].bootstrap).toEqual({
+        kind: 'restore',
+        source: 'hcap-patroni',
+        target: { kind: 'time', time: '2026-11-20T09:30:00+00:00' },
+      });
       expect(envOf(find(after, 'CronJob', 'hcap-patroni-r1-backup-hcap')).DUMP_PREFIX).toBe('hcap-patroni-r1-hcap');
       expect(find(after, 'CronJob', 'hcap-patroni-r1-backup-hcap').spec.jobTemplate.spec.template.spec.volumes).toContainEqual({
         name: 'backup',
@@ -170,8 +174,8 @@ describe('Patroni restore, upgrade and in-place restore', () => {
       );
       expect(r.state.databases.hcap.generations['hcap-pg15']).toMatchObject({
         postgresVersion: 15,
-        bootstrap: 'upgrade from hcap-patroni',
-        archive: 'pvc://hcap-prod/hcap-pg15-backup/',
+        bootstrap: { kind: 'upgrade', source: 'hcap-patroni' },
+        archives: [{ kind: 'pvc', url: 'pvc://hcap-prod/hcap-pg15-backup/' }],
       });
     });
 

@@ -259,7 +259,9 @@ describe('Patroni engine', () => {
         storageClassName: 'netapp-file-standard',
         resources: { requests: { storage: '1Gi' } },
       });
-      expect(prod.state.databases.hcap.generations['hcap-patroni'].archive).toBe('pvc://hcap-prod/hcap-patroni-backup/');
+      expect(prod.state.databases.hcap.generations['hcap-patroni'].archives).toEqual([
+        { kind: 'pvc', url: 'pvc://hcap-prod/hcap-patroni-backup/' },
+      ]);
     });
 
     test('a verification CronJob restores each newest dump on its own schedule', () => {

@@ -35,7 +35,7 @@ describe('Spilo plan', () => {
       const { diff, next } = change(before, after);
       const deleted = deletedArchives(buildPlan(diff));
       expect(deleted).toEqual([`gs://${BUCKET}/${retiredFolder}`]);
-      const live = Object.values(next.state.databases['ciip-portal'].generations).map((g) => g.archive!);
+      const live = Object.values(next.state.databases['ciip-portal'].generations).flatMap((g) => g.archives.map((a) => a.url));
       expect(live).toEqual([`gs://${BUCKET}/${liveFolder}`]);
       for (const d of deleted) for (const l of live) expect(folderContains(folder(d), folder(l))).toBe(false);
     },

@@ -7,6 +7,7 @@ import {
   patroniValuesProblems,
   type PatroniChartValues,
 } from '../../lib/engines/spilo/spilo-chart-values';
+import type { BootstrapState } from '../../lib/config/stack-state';
 import { spiloChangeRules } from '../../lib/engines/spilo/spilo-rules';
 import { DataBearing } from '../../lib/constructs/data-bearing';
 import type { RenderedStack } from '../../lib/outputs/render-stack';
@@ -111,9 +112,9 @@ describe('Spilo engine', () => {
       expect(r.state.databases['ciip-portal'].generations[LIVE]).toEqual({
         postgresVersion: 12,
         volumes: { data: '10Gi' },
-        bootstrap: 'initdb',
-        archive: `gs://${BUCKET}/wal/${LIVE}`,
-        extra: { dcs: 'configmaps' },
+        bootstrap: { kind: 'initdb' },
+        archives: [{ kind: 'gs', url: `gs://${BUCKET}/wal/${LIVE}` }],
+        engineFacts: { dcs: 'configmaps' },
       });
     });
 
@@ -217,18 +218,20 @@ describe('Spilo engine', () => {
       const v = valuesOf(r, 'ciip-portal-r1');
       expect(v.fullnameOverride).toBe('ciip-portal-r1');
       expect(v.env).toEqual({ ...CLONE_FROM_LIVE, CLONE_TARGET_TIME: '2022-06-05 08:00:00-08:00', PGVERSION: '12' });
-      expect(r.state.databases['ciip-portal'].generations['ciip-portal-r1'].bootstrap).toBe(
-        `restore from ${LIVE} (time 2022-06-05T08:00:00-08:00)`,
-      );
+      expect(r.state.databases['ciip-portal'].generations['ciip-portal-r1'].bootstrap).toEqual({
+        kind: 'restore',
+        source: LIVE,
+        target: { kind: 'time', time: '2022-06-05T08:00:00-08:00' },
+      });
     });
 
     test('reads the live prefix and archives to a fresh one of its own', () => {
       const v = valuesOf(r, 'ciip-portal-r1');
       const gens = r.state.databases['ciip-portal'].generations;
       expect(v.walE?.gcsBucketBackupLocation).toBe('wal/ciip-portal-r1');
-      expect(gens['ciip-portal-r1'].archive).toBe(`gs://${BUCKET}/wal/ciip-portal-r1`);
-      expect(v.env?.CLONE_WALG_GS_PREFIX).toBe(gens[LIVE].archive);
-      expect(gens['ciip-portal-r1'].archive).not.toBe(gens[LIVE].archive);
+      expect(gens['ciip-portal-r1'].archives).toEqual([{ kind: 'gs', url: `gs://${BUCKET}/wal/ciip-portal-r1` }]);
+      expect(v.env?.CLONE_WALG_GS_PREFIX).toBe(gens[LIVE].archives[0].url);
+      expect(gens['ciip-portal-r1'].archives).not.toEqual(gens[LIVE].archives);
     });
 
     test('leaves every file of the live generation byte-identical, consumers included', () => {
@@ -354,8 +357,8 @@ describe('Spilo engine', () => {
       const gens = r.state.databases['ciip-portal'].generations;
       expect(gens['ciip-portal-pg14']).toMatchObject({
         postgresVersion: 14,
-        bootstrap: `upgrade from ${LIVE}`,
-        archive: `gs://${BUCKET}/wal/ciip-portal-pg14`,
+        bootstrap: { kind: 'upgrade', source: LIVE },
+        archives: [{ kind: 'gs', url: `gs://${BUCKET}/wal/ciip-portal-pg14` }],
       });
     });
 
@@ -509,7 +512,7 @@ describe('Spilo engine', () => {
           { location: 'pgfleet' },
         ),
       );
-      expect(Object.values(beside.state.databases['ciip-portal'].generations).map((g) => g.archive)).toEqual([
+      expect(Object.values(beside.state.databases['ciip-portal'].generations).map((g) => g.archives[0].url)).toEqual([
         `gs://${BUCKET}/wal`,
         `gs://${BUCKET}/pgfleet/ciip-portal-r1`,
       ]);
@@ -709,21 +712,23 @@ describe('Spilo engine', () => {
 
     test('a new restored, upgraded or empty scope each get their own runbook', () => {
       const added = spiloChangeRules.filter((x) => x.path === '' && x.on === 'added');
-      const ctx = (bootstrap: string) => ({
+      const ctx = (bootstrap: BootstrapState) => ({
         dataBearing: true,
         newGeneration: true,
         retiring: false,
-        state: { after: { postgresVersion: 12, bootstrap } },
+        state: { after: { postgresVersion: 12, bootstrap, archives: [] } },
         serving: {},
       });
       const v = { name: `${LIVE}-r1`, namespace: 'wksv3k-prod', kind: 'HelmValues', stack: 'ciip-prod', before: '', after: '' };
-      expect(added.filter((x) => x.when!(undefined, {}, ctx(`restore from ${LIVE} (latest)`))).map((x) => x.why(v))).toEqual([
-        expect.stringContaining('beside the live one'),
-      ]);
-      expect(added.filter((x) => x.when!(undefined, {}, ctx(`upgrade from ${LIVE}`))).map((x) => x.why(v))).toEqual([
+      expect(
+        added
+          .filter((x) => x.when!(undefined, {}, ctx({ kind: 'restore', source: LIVE, target: { kind: 'latest' } })))
+          .map((x) => x.why(v)),
+      ).toEqual([expect.stringContaining('beside the live one')]);
+      expect(added.filter((x) => x.when!(undefined, {}, ctx({ kind: 'upgrade', source: LIVE }))).map((x) => x.why(v))).toEqual([
         expect.stringContaining('blue/green'),
       ]);
-      expect(added.filter((x) => x.when!(undefined, {}, ctx('initdb'))).map((x) => x.why(v))).toEqual([
+      expect(added.filter((x) => x.when!(undefined, {}, ctx({ kind: 'initdb' }))).map((x) => x.why(v))).toEqual([
         expect.stringContaining('empty (initdb)'),
       ]);
     });

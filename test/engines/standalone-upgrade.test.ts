@@ -183,9 +183,16 @@ describe('standalone engine: major upgrade 16 → 17', () => {
     expect(upgrade.state.databases.postgres.generations[NEXT]).toEqual({
       postgresVersion: 17,
       volumes: { data: '25Gi', backups: '20Gi' },
-      bootstrap: 'upgrade from postgres',
-      archive: 'pvc://postgres-17-backups/postgres-17/',
-      extra: { writers: 'web/site=2 bots/metricity=1 tooling/metabase=1 tooling/bitwarden=1' },
+      bootstrap: { kind: 'upgrade', source: 'postgres' },
+      archives: [{ kind: 'pvc', url: 'pvc://databases/postgres-17-backups/postgres-17/' }],
+      engineFacts: {
+        writers: [
+          { namespace: 'web', name: 'site', replicas: 2 },
+          { namespace: 'bots', name: 'metricity', replicas: 1 },
+          { namespace: 'tooling', name: 'metabase', replicas: 1 },
+          { namespace: 'tooling', name: 'bitwarden', replicas: 1 },
+        ],
+      },
     });
   });
 
@@ -346,9 +353,15 @@ describe('standalone engine: restore from a nightly dump', () => {
     expect(dependsOn(r, 'job-postgres-restored-restore.yaml')).toEqual(['statefulset-postgres-restored.yaml']);
     // Restores never share an archive: the restored server dumps into its own folder.
     const gens = r.state.databases.postgres.generations;
-    expect(gens['postgres-restored'].archive).toBe('pvc://postgres-restored-backups/postgres-restored/');
-    expect(gens['postgres-restored'].archive).not.toBe(gens.postgres.archive);
-    expect(gens['postgres-restored'].bootstrap).toBe('restore from postgres (backupFile postgres-20261120T150000Z.sql.gz)');
+    expect(gens['postgres-restored'].archives).toEqual([
+      { kind: 'pvc', url: 'pvc://databases/postgres-restored-backups/postgres-restored/' },
+    ]);
+    expect(gens['postgres-restored'].archives).not.toEqual(gens.postgres.archives);
+    expect(gens['postgres-restored'].bootstrap).toEqual({
+      kind: 'restore',
+      source: 'postgres',
+      target: { kind: 'backupFile', file: 'postgres-20261120T150000Z.sql.gz' },
+    });
     // The live generation and its Service are untouched, and nothing is scaled.
     for (const f of [...serverFiles(LIVE), 'service-postgres.yaml']) expect(filesOf(r)[f]).toBe(filesOf(base)[f]);
     expect(all(r, 'Job').map((j) => j.metadata.name)).toEqual(['postgres-restored-restore']);

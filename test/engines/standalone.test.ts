@@ -192,7 +192,7 @@ describe('standalone engine: pydis-prod', () => {
   test('no upgrade Jobs without an upgrade, and the state records the generation', () => {
     expect(all(r, 'Job')).toEqual([]);
     expect(r.state.databases.postgres.generations).toEqual({
-      postgres: { postgresVersion: 16, volumes: { data: '25Gi' }, bootstrap: 'initdb' },
+      postgres: { postgresVersion: 16, volumes: { data: '25Gi' }, bootstrap: { kind: 'initdb' }, archives: [] },
     });
   });
 
@@ -422,7 +422,9 @@ describe('standalone engine: dump backups', () => {
       name: 'backups',
       persistentVolumeClaim: { claimName: 'postgres-backups' },
     });
-    expect(r.state.databases.postgres.generations.postgres.archive).toBe('pvc://postgres-backups/postgres/');
+    expect(r.state.databases.postgres.generations.postgres.archives).toEqual([
+      { kind: 'pvc', url: 'pvc://databases/postgres-backups/postgres/' },
+    ]);
     expect(all(r, 'ConfigMap').map((m) => m.metadata.name)).toEqual(['postgres-config']);
   });
 
@@ -446,7 +448,9 @@ describe('standalone engine: dump backups', () => {
       RCLONE_CONFIG_ARCHIVE_SECRET_ACCESS_KEY: { secretKeyRef: { name: 'backup-s3', key: 'secret_key' } },
     });
     expect(pod.volumes.find((v: any) => v.name === 'scratch')).toEqual({ name: 'scratch', emptyDir: { sizeLimit: '10Gi' } });
-    expect(r.state.databases.postgres.generations.postgres.archive).toBe('s3://pydis-backups/postgres/postgres/');
+    expect(r.state.databases.postgres.generations.postgres.archives).toEqual([
+      { kind: 's3', url: 's3://pydis-backups/postgres/postgres/' },
+    ]);
   });
 
   test('an explicit client image at least as new as the server is accepted', () => {

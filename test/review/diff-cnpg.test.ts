@@ -201,7 +201,7 @@ describe('pgfleet diff: CloudNativePG scenarios', () => {
         name: 'forgejo-db-20261121',
         status: 'new',
         path: 'pgfleet:databases[0].generations[1]',
-        bootstrap: { kind: 'restore', source: 'forgejo-db', target: `time ${TARGET}` },
+        bootstrap: { kind: 'restore', source: 'forgejo-db', target: { kind: 'time', time: TARGET } },
       },
     ]);
   });

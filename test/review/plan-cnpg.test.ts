@@ -93,13 +93,15 @@ describe('pgfleet plan: CloudNativePG', () => {
     // GIVEN a retired generation whose archive is a parent folder of a live generation's.
     const db = diff.databases[0];
     const live = db.generations.find((g) => g.status !== 'retired')!;
-    const parent = live.after!.archive!.replace(/[^/]+\/$/, '');
+    const parent = live.after!.archives[0].url.replace(/[^/]+\/$/, '');
     const patched = {
       ...diff,
       databases: [
         {
           ...db,
-          generations: db.generations.map((g) => (g.status === 'retired' ? { ...g, before: { ...g.before!, archive: parent } } : g)),
+          generations: db.generations.map((g) =>
+            g.status === 'retired' ? { ...g, before: { ...g.before!, archives: [{ kind: 's3' as const, url: parent }] } } : g,
+          ),
         },
       ],
     };

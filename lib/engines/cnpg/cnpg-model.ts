@@ -14,5 +14,7 @@ export function cnpgServerName(gen: Pick<ResolvedGeneration, 'name' | 'postgresV
 
 export const cnpgModel: EngineModel<CnpgDatabaseSpec> = {
   upgrade: 'in-place',
-  archive: (db: ResolvedDatabase<CnpgDatabaseSpec>, gen) => `${db.spec.backup.destinationPath}${cnpgServerName(gen)}/`,
+  archives: (db: ResolvedDatabase<CnpgDatabaseSpec>, gen) => [
+    { kind: 's3', url: `${db.spec.backup.destinationPath}${cnpgServerName(gen)}/` },
+  ],
 };

@@ -97,7 +97,7 @@ export const cnpgChangeRules: readonly ChangeRule[] = [
     kind: CLUSTER,
     path: '',
     on: 'added',
-    when: (_b, _a, c) => c.state.after?.bootstrap.startsWith('restore') ?? false,
+    when: (_b, _a, c) => c.state.after?.bootstrap.kind === 'restore',
     class: 'new-cluster',
     why: (v) => `new cluster ${v.name}: ${v.bootstrap ?? '<bootstrap>'}, into its own archive folder; the live clusters are untouched`,
     steps: [

@@ -2,7 +2,8 @@ import type { ConfigIssue } from '../../config/config-error';
 import type { CrunchyDatabaseSpec, CrunchyGenerationSpec, CrunchyRepoSpec } from './crunchy-schema';
 import type { EngineModel } from '../../model/engine-model';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
-import type { GenerationState } from '../../config/stack-state';
+import type { ArchiveLocation, GenerationState } from '../../config/stack-state';
+import type { CrunchyFacts } from './crunchy-facts';
 
 /** Annotations PGO acts on (`internal/naming/annotations.go`). */
 export const PGO_ANNOTATIONS = {
@@ -50,13 +51,14 @@ export function repoPath(namespace: string, cluster: string, repo: CrunchyRepoSp
   return `${cloud.pathPrefix ?? `/pgbackrest/${namespace}`}/${cluster}/${repo.name}`;
 }
 
-/** Where a generation's repository lives, as recorded in state: `pvc:<ns>/<claim>`, `s3://bucket/path`, ... */
-export function repoLocation(namespace: string, cluster: string, repo: CrunchyRepoSpec): string {
+/** Where a generation's repository lives, as recorded in state: `pvc://<ns>/<claim>/`, `s3://bucket/path`, ... */
+export function repoLocation(namespace: string, cluster: string, repo: CrunchyRepoSpec): ArchiveLocation {
   const path = repoPath(namespace, cluster, repo);
-  if (repo.s3) return `s3://${repo.s3.bucket}${path}`;
-  if (repo.gcs) return `gs://${repo.gcs.bucket}${path}`;
-  if (repo.azure) return `azure://${repo.azure.container}${path}`;
-  return `pvc:${namespace}/${repoClaimName(cluster, repo.name)}`;
+  const at = (kind: ArchiveLocation['kind'], url: string): ArchiveLocation => ({ repo: repo.name, kind, url });
+  if (repo.s3) return at('s3', `s3://${repo.s3.bucket}${path}`);
+  if (repo.gcs) return at('gs', `gs://${repo.gcs.bucket}${path}`);
+  if (repo.azure) return at('azure', `azure://${repo.azure.container}${path}`);
+  return at('pvc', `pvc://${namespace}/${repoClaimName(cluster, repo.name)}/`);
 }
 
 /** Deterministic PGUpgrade name: one object per cluster and version step (PGUpgrades are single-use). */
@@ -70,16 +72,17 @@ export function pgUpgradeName(cluster: string, from: number, to: number): string
  */
 export const destroysDataPhrase = (generation: string) => `destroys-data:${generation}`;
 
-function phaseOf(state: GenerationState): { phase?: string; to?: number } {
-  const e = state.extra ?? {};
-  return { phase: e.upgradePhase as string | undefined, to: e.upgradeTo as number | undefined };
+type CrunchyState = GenerationState<CrunchyFacts>;
+
+function phaseOf(state: CrunchyState): { phase?: string; to?: number } {
+  return { phase: state.engineFacts?.upgrade?.phase, to: state.engineFacts?.upgrade?.to };
 }
 
 /**
  * Rules comparing a generation with the previous synth: upgrade phases in order, no volume
  * repository dropped without acknowledgement.
  */
-function transitions(db: CrunchyDb, gen: ResolvedGeneration, before: GenerationState, after: GenerationState, path: string): ConfigIssue[] {
+function transitions(db: CrunchyDb, gen: ResolvedGeneration, before: CrunchyState, after: CrunchyState, path: string): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const was = phaseOf(before);
   const now = phaseOf(after);
@@ -154,10 +157,7 @@ function transitions(db: CrunchyDb, gen: ResolvedGeneration, before: GenerationS
   }
 
   // PGO deletes the PVC of a volume repository that leaves the spec (cleanupRepoResources).
-  const volumeRepos = (e: GenerationState) =>
-    String(e.extra?.volumeRepos ?? '')
-      .split(',')
-      .filter(Boolean);
+  const volumeRepos = (e: CrunchyState) => e.archives.filter((a) => a.kind === 'pvc' && a.repo !== undefined).map((a) => a.repo!);
   const kept = new Set(volumeRepos(after));
   for (const repo of volumeRepos(before)) {
     if (kept.has(repo) || ack.has(destroysDataPhrase(gen.name))) continue;
@@ -189,21 +189,17 @@ export function crunchyVolumes(db: CrunchyDb): Record<string, { readonly size: s
   return volumes;
 }
 
-export const crunchyModel: EngineModel<CrunchyDatabaseSpec> = {
+export const crunchyModel: EngineModel<CrunchyDatabaseSpec, CrunchyFacts> = {
   upgrade: 'in-place',
-  archive: (db, gen) => db.spec.backups.repos.map((r) => `${r.name}=${repoLocation(db.namespace, gen.name, r)}`).join(' '),
+  archives: (db, gen) => db.spec.backups.repos.map((r) => repoLocation(db.namespace, gen.name, r)),
   volumes: (db) => crunchyVolumes(db),
-  extra: (db, gen) => {
+  engineFacts: (db, gen) => {
     const g = generationSpecOf(db, gen);
-    const volumeRepos = db.spec.backups.repos.filter((r) => r.volume).map((r) => r.name);
-    const extra: Record<string, string | number | boolean> = {};
-    if (volumeRepos.length) extra.volumeRepos = volumeRepos.join(',');
-    if (g?.upgrade) {
-      extra.upgradePhase = g.upgrade.phase;
-      extra.upgradeTo = g.upgrade.to;
-    }
-    if (g?.restoreInPlace) extra.restoreInPlace = g.restoreInPlace.id;
-    return Object.keys(extra).length ? extra : undefined;
+    if (!g?.upgrade && !g?.restoreInPlace) return undefined;
+    return {
+      ...(g.upgrade ? { upgrade: { phase: g.upgrade.phase, to: g.upgrade.to } } : {}),
+      ...(g.restoreInPlace ? { restoreInPlace: g.restoreInPlace.id } : {}),
+    };
   },
   transitions,
 };

@@ -43,7 +43,7 @@ const firstBackup = step.check(
   (v) => `a first backup exists in the new repository: \`kubectl -n ${v.namespace} exec ${primary(v)} -c database -- pgbackrest info\``,
 );
 
-const isRestore = (c: ChangeContext) => c.state.after?.bootstrap.startsWith('restore') ?? false;
+const isRestore = (c: ChangeContext) => c.state.after?.bootstrap.kind === 'restore';
 const annotation = (c: ChangeContext, value: string) =>
   Object.entries(c.after?.metadata?.annotations ?? {}).some(
     ([k, v]) => /^pgfleet\.io\/repo[1-4]-on-cluster-delete$/.test(k) && v === value,

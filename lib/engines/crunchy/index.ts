@@ -1,4 +1,5 @@
 import type { Engine } from '../engine';
+import { type CrunchyFacts, crunchyFactsSchema, crunchyStateFormat1 } from './crunchy-facts';
 import { crunchyDatabase } from './crunchy-schema';
 import { CrunchyDatabase } from './crunchy-database';
 import { crunchyModel } from './crunchy-model';
@@ -6,9 +7,11 @@ import { crunchyChangeRules } from './crunchy-rules';
 import type { CrunchyDatabaseSpec } from './crunchy-schema';
 
 /** Crunchy PGO v5 (v1beta1): a PostgresCluster per generation with pgBackRest repositories (docs/crunchy.md). */
-export const crunchy: Engine<CrunchyDatabaseSpec> = {
+export const crunchy: Engine<CrunchyDatabaseSpec, CrunchyFacts> = {
   name: 'crunchy',
   schema: crunchyDatabase,
+  factsSchema: crunchyFactsSchema,
+  stateFormat1: crunchyStateFormat1,
   ...crunchyModel,
   construct: CrunchyDatabase,
   rules: crunchyChangeRules,

@@ -1,4 +1,5 @@
 import type { Engine } from '../engine';
+import { type PatroniFacts, patroniFactsSchema, patroniStateFormat1 } from './patroni-facts';
 import { patroniDatabase } from './patroni-schema';
 import { PatroniDatabase } from './patroni-database';
 import { patroniModel } from './patroni-model';
@@ -6,9 +7,11 @@ import { patroniChangeRules } from './patroni-rules';
 import type { PatroniDatabaseSpec } from './patroni-schema';
 
 /** A Patroni StatefulSet per generation with BCDevOps backup-container dumps (docs/patroni.md). */
-export const patroni: Engine<PatroniDatabaseSpec> = {
+export const patroni: Engine<PatroniDatabaseSpec, PatroniFacts> = {
   name: 'patroni',
   schema: patroniDatabase,
+  factsSchema: patroniFactsSchema,
+  stateFormat1: patroniStateFormat1,
   ...patroniModel,
   construct: PatroniDatabase,
   rules: patroniChangeRules,

@@ -3,46 +3,53 @@ import type { PatroniDatabaseSpec } from './patroni-schema';
 import { patroniNames } from './patroni-names';
 import type { EngineModel } from '../../model/engine-model';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
-import type { GenerationState } from '../../config/stack-state';
+import { type ArchiveLocation, type GenerationState, sameBootstrap, sameTarget } from '../../config/stack-state';
+import { describeBootstrap, describeTarget } from '../../config/state-text';
+import { TargetTime } from '../../config/target-time';
+import type { PatroniFacts } from './patroni-facts';
 
 /**
  * Where a Patroni generation's dumps live: its own backup volume. A restored or upgraded
  * generation gets a new volume (its name carries the generation), and it only mounts its
  * source's volume to read a dump.
  */
-export function patroniArchive(namespace: string, gen: Pick<ResolvedGeneration, 'name'>): string {
-  return `pvc://${namespace}/${patroniNames.backupPvc(gen.name)}/`;
+export function patroniArchive(namespace: string, gen: Pick<ResolvedGeneration, 'name'>): ArchiveLocation {
+  return { kind: 'pvc', url: `pvc://${namespace}/${patroniNames.backupPvc(gen.name)}/` };
 }
 
-/** One line naming an in-place restore, so the next synth sees an id reused for another dump. */
-function inPlaceRestoreOf(spec: PatroniDatabaseSpec, gen: ResolvedGeneration): string | undefined {
+/** The in-place restore of a generation, so the next synth sees an id reused for another dump. */
+function inPlaceRestoreOf(spec: PatroniDatabaseSpec, gen: ResolvedGeneration): PatroniFacts['inPlaceRestore'] {
   const r = spec.inPlaceRestore;
   if (!r || r.generation !== gen.name) return undefined;
-  return `${r.id} ${r.backupFile !== undefined ? `backupFile ${r.backupFile}` : `time ${r.targetTime}`}`;
+  const target =
+    r.backupFile !== undefined
+      ? { kind: 'backupFile' as const, file: r.backupFile }
+      : { kind: 'time' as const, time: TargetTime.parse(r.targetTime!)!.rfc3339 };
+  return { id: r.id, target };
 }
 
 function transitions(
   db: ResolvedDatabase<PatroniDatabaseSpec>,
   gen: ResolvedGeneration,
-  before: GenerationState,
-  after: GenerationState,
+  before: GenerationState<PatroniFacts>,
+  after: GenerationState<PatroniFacts>,
   path: string,
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
 
   // A restore or upgrade Job loads data with DROP DATABASE first; it may run only into a new generation.
-  if (before.bootstrap !== after.bootstrap && after.bootstrap !== 'initdb') {
-    const field = after.bootstrap.startsWith('restore') ? 'restoreFrom' : 'upgradeFrom';
+  if (!sameBootstrap(before.bootstrap, after.bootstrap) && after.bootstrap.kind !== 'initdb') {
+    const field = after.bootstrap.kind === 'restore' ? 'restoreFrom' : 'upgradeFrom';
     issues.push({
       path: `${path}.${field}`,
-      value: after.bootstrap,
-      allowed: `"${before.bootstrap}", as ${gen.name} was created: the ${field === 'restoreFrom' ? 'restore' : 'upgrade'} Job drops the database it loads into, so on a running generation it would replace live data`,
+      value: describeBootstrap(after.bootstrap),
+      allowed: `"${describeBootstrap(before.bootstrap)}", as ${gen.name} was created: the ${field === 'restoreFrom' ? 'restore' : 'upgrade'} Job drops the database it loads into, so on a running generation it would replace live data`,
       fix: `remove ${field} from ${gen.name} and add a new generation with it; to replace ${gen.name}'s data on purpose use inPlaceRestore (acknowledged)`,
     });
   }
 
-  const dbBefore = before.extra?.database;
-  const dbAfter = after.extra?.database;
+  const dbBefore = before.engineFacts?.database;
+  const dbAfter = after.engineFacts?.database;
   if (dbBefore !== undefined && dbAfter !== undefined && dbBefore !== dbAfter) {
     issues.push({
       path: `${db.path}.database`,
@@ -52,18 +59,13 @@ function transitions(
     });
   }
 
-  const ipBefore = before.extra?.inPlaceRestore;
-  const ipAfter = after.extra?.inPlaceRestore;
-  if (
-    typeof ipBefore === 'string' &&
-    typeof ipAfter === 'string' &&
-    ipBefore !== ipAfter &&
-    ipBefore.split(' ')[0] === ipAfter.split(' ')[0]
-  ) {
+  const ipBefore = before.engineFacts?.inPlaceRestore;
+  const ipAfter = after.engineFacts?.inPlaceRestore;
+  if (ipBefore && ipAfter && ipBefore.id === ipAfter.id && !sameTarget(ipBefore.target, ipAfter.target)) {
     issues.push({
       path: `${db.path}.inPlaceRestore.id`,
-      value: ipAfter.split(' ')[0],
-      allowed: `a new id for another dump: id ${ipBefore.split(' ')[0]} already restored ${ipBefore.split(' ').slice(1).join(' ')}, and its Jobs cannot change`,
+      value: ipAfter.id,
+      allowed: `a new id for another dump: id ${ipBefore.id} already restored ${describeTarget(ipBefore.target)}, and its Jobs cannot change`,
       fix: 'give this restore a new id',
     });
   }
@@ -75,10 +77,10 @@ function transitions(
  * the live one), each generation's backup volume, and the application database name, which the
  * image fixes at bootstrap.
  */
-export const patroniModel: EngineModel<PatroniDatabaseSpec> = {
+export const patroniModel: EngineModel<PatroniDatabaseSpec, PatroniFacts> = {
   upgrade: 'new-generation',
-  archive: (db, gen) => patroniArchive(db.namespace, gen),
-  extra: (db, gen) => {
+  archives: (db, gen) => [patroniArchive(db.namespace, gen)],
+  engineFacts: (db, gen) => {
     const ip = inPlaceRestoreOf(db.spec, gen);
     return { database: db.spec.database, ...(ip ? { inPlaceRestore: ip } : {}) };
   },

@@ -1,4 +1,5 @@
 import type { Engine } from '../engine';
+import { type SpiloFacts, spiloFactsSchema, spiloStateFormat1 } from './spilo-facts';
 import { spiloDatabase } from './spilo-schema';
 import { SpiloDatabase } from './spilo-database';
 import { spiloModel } from './spilo-model';
@@ -6,9 +7,11 @@ import { spiloChangeRules, type SpiloReviewVars } from './spilo-rules';
 import type { SpiloDatabaseSpec } from './spilo-schema';
 
 /** The bcgov/cas-postgres Patroni chart: a Helm release of Spilo per generation, WAL-G to GCS (docs/spilo.md). */
-export const spilo: Engine<SpiloDatabaseSpec, SpiloReviewVars> = {
+export const spilo: Engine<SpiloDatabaseSpec, SpiloFacts, SpiloReviewVars> = {
   name: 'spilo',
   schema: spiloDatabase,
+  factsSchema: spiloFactsSchema,
+  stateFormat1: spiloStateFormat1,
   ...spiloModel,
   construct: SpiloDatabase,
   rules: spiloChangeRules,

@@ -3,7 +3,9 @@ import { archiveFolders, folderContains, type SpiloDatabaseSpec } from './spilo-
 import type { StackSpec } from '../../config/stack-spec';
 import type { EngineModel } from '../../model/engine-model';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
-import type { GenerationState } from '../../config/stack-state';
+import { type GenerationState, sameBootstrap } from '../../config/stack-state';
+import { describeBootstrap } from '../../config/state-text';
+import type { SpiloFacts } from './spilo-facts';
 
 type GenerationRef = Pick<ResolvedGeneration, 'name' | 'index'>;
 
@@ -73,48 +75,51 @@ export function spiloPrefixConflicts(stack: StackSpec): ConfigIssue[] {
 }
 
 /** How Patroni keeps its DCS keys, recorded so it cannot flip under a running scope. */
-function dcsOf(spec: SpiloDatabaseSpec): string {
+function dcsOf(spec: SpiloDatabaseSpec): SpiloFacts['dcs'] {
   return spec.dcs.configMaps ? 'configmaps' : 'endpoints';
 }
 
 function transitions(
   db: ResolvedDatabase<SpiloDatabaseSpec>,
   gen: ResolvedGeneration,
-  before: GenerationState,
-  after: GenerationState,
+  before: GenerationState<SpiloFacts>,
+  after: GenerationState<SpiloFacts>,
   path: string,
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const spec = db.spec;
   const own = gen.index >= 0 ? spec.generations?.[gen.index] : undefined;
 
-  if (before.archive && after.archive && before.archive !== after.archive) {
-    const [, oldBucket, oldFolder] = /^gs:\/\/([^/]+)\/(.+)$/.exec(before.archive) ?? [];
+  // One WAL-G prefix per generation: `gs://<bucket>/<folder>`.
+  const was = before.archives[0]?.url;
+  const now = after.archives[0]?.url;
+  if (was && now && was !== now) {
+    const [, oldBucket, oldFolder] = /^gs:\/\/([^/]+)\/(.+)$/.exec(was) ?? [];
     const sameBucket = oldBucket === spec.backup!.bucket;
     const where =
       own?.backupLocation !== undefined ? `${path}.backupLocation` : sameBucket ? `${db.path}.backup.location` : `${db.path}.backup.bucket`;
     issues.push({
       path: where,
-      value: after.archive,
-      allowed: `${before.archive}: ${gen.name} has archived there since it was created; a new prefix would split its WAL history, and a restore reads one prefix only`,
+      value: now,
+      allowed: `${was}: ${gen.name} has archived there since it was created; a new prefix would split its WAL history, and a restore reads one prefix only`,
       fix: sameBucket
         ? `keep the old folder for ${gen.name}: list it under generations with backupLocation: ${oldFolder}`
         : `keep backup.bucket: ${oldBucket}; to move to another bucket, restore into a new generation (restoreFrom) that archives there`,
     });
   }
 
-  if (before.bootstrap !== after.bootstrap && after.bootstrap !== 'initdb') {
-    const field = after.bootstrap.startsWith('restore') ? 'restoreFrom' : 'upgradeFrom';
+  if (!sameBootstrap(before.bootstrap, after.bootstrap) && after.bootstrap.kind !== 'initdb') {
+    const field = after.bootstrap.kind === 'restore' ? 'restoreFrom' : 'upgradeFrom';
     issues.push({
       path: `${path}.${field}`,
-      value: after.bootstrap,
-      allowed: `"${before.bootstrap}", as ${gen.name} was created: Patroni bootstraps a scope once, so CLONE_* settings on a running generation do nothing until its volumes are lost, and then clone again`,
+      value: describeBootstrap(after.bootstrap),
+      allowed: `"${describeBootstrap(before.bootstrap)}", as ${gen.name} was created: Patroni bootstraps a scope once, so CLONE_* settings on a running generation do nothing until its volumes are lost, and then clone again`,
       fix: `remove ${field} from ${gen.name} and add a new generation with it (if ${gen.name} was never deployed, give it a new name instead)`,
     });
   }
 
-  const dcsBefore = before.extra?.dcs;
-  const dcsAfter = after.extra?.dcs;
+  const dcsBefore = before.engineFacts?.dcs;
+  const dcsAfter = after.engineFacts?.dcs;
   if (dcsBefore !== undefined && dcsAfter !== undefined && dcsBefore !== dcsAfter) {
     issues.push({
       path: `${db.path}.dcs.configMaps`,
@@ -130,10 +135,10 @@ function transitions(
  * Spilo facts: blue/green upgrades (a newer major is a new scope cloned from the live one, which
  * Spilo pg_upgrades while cloning), each generation's WAL-G prefix, and its DCS store.
  */
-export const spiloModel: EngineModel<SpiloDatabaseSpec> = {
+export const spiloModel: EngineModel<SpiloDatabaseSpec, SpiloFacts> = {
   upgrade: 'new-generation',
-  archive: (db, gen) => spiloWalPrefix(db.spec, gen),
-  extra: (db) => ({ dcs: dcsOf(db.spec) }),
+  archives: (db, gen) => [{ kind: 'gs', url: spiloWalPrefix(db.spec, gen) }],
+  engineFacts: (db) => ({ dcs: dcsOf(db.spec) }),
   transitions,
   checkStack: spiloPrefixConflicts,
 };

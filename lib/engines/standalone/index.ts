@@ -1,4 +1,5 @@
 import type { Engine } from '../engine';
+import { type StandaloneFacts, standaloneFactsSchema, standaloneStateFormat1 } from './standalone-facts';
 import { standaloneDatabase } from './standalone-schema';
 import { StandaloneDatabase } from './standalone-database';
 import { standaloneModel } from './standalone-model';
@@ -6,9 +7,11 @@ import { standaloneChangeRules } from './standalone-rules';
 import type { StandaloneDatabaseSpec } from './standalone-schema';
 
 /** One PostgreSQL StatefulSet per generation with dump backups, blackbox or pg_dumpall (docs/standalone.md). */
-export const standalone: Engine<StandaloneDatabaseSpec> = {
+export const standalone: Engine<StandaloneDatabaseSpec, StandaloneFacts> = {
   name: 'standalone',
   schema: standaloneDatabase,
+  factsSchema: standaloneFactsSchema,
+  stateFormat1: standaloneStateFormat1,
   ...standaloneModel,
   construct: StandaloneDatabase,
   rules: standaloneChangeRules,

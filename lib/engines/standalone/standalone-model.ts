@@ -3,6 +3,9 @@ import type { ConfigIssue } from '../../config/config-error';
 import { consumerAccessIssues } from './consumer-access';
 import type { EngineModel } from '../../model/engine-model';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
+import { type ArchiveLocation, sameBootstrap } from '../../config/stack-state';
+import { describeBootstrap } from '../../config/state-text';
+import { type StandaloneFacts, writersText } from './standalone-facts';
 
 /**
  * The PVC of the `dump` backup method with target `pvc`: one per generation, so every
@@ -12,15 +15,16 @@ import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved'
 export const backupClaimName = (generation: string) => `${generation}-backups`;
 
 /**
- * Where a generation's nightly dumps go (`dump` method): the folder `<gen>/` on its own PVC, or
- * `<prefix><gen>/` in the bucket, so a restored or upgraded server never writes where its source
- * does. blackbox keeps no per-generation location (it names files after its own database id).
+ * Where a generation's nightly dumps go (`dump` method): the folder `<gen>/` on its own PVC
+ * (`pvc://<namespace>/<gen>-backups/<gen>/`), or `<prefix><gen>/` in the bucket, so a restored or
+ * upgraded server never writes where its source does. blackbox keeps no per-generation location
+ * (it names files after its own database id).
  */
-export function standaloneArchive(db: ResolvedDatabase<StandaloneDatabaseSpec>, gen: Pick<ResolvedGeneration, 'name'>): string | undefined {
+export function standaloneArchives(db: ResolvedDatabase<StandaloneDatabaseSpec>, gen: Pick<ResolvedGeneration, 'name'>): ArchiveLocation[] {
   const b = db.spec.backup;
-  if (b.method !== 'dump') return undefined;
-  if ('pvc' in b.target) return `pvc://${backupClaimName(gen.name)}/${gen.name}/`;
-  return `s3://${b.target.s3.bucket}/${b.target.s3.prefix}${gen.name}/`;
+  if (b.method !== 'dump') return [];
+  if ('pvc' in b.target) return [{ kind: 'pvc', url: `pvc://${db.namespace}/${backupClaimName(gen.name)}/${gen.name}/` }];
+  return [{ kind: 's3', url: `s3://${b.target.s3.bucket}/${b.target.s3.prefix}${gen.name}/` }];
 }
 
 /** The sized volumes of a generation: its data and, with dumps to a PVC, its backups claim (neither may shrink). */
@@ -34,34 +38,34 @@ function standaloneVolumes(db: ResolvedDatabase<StandaloneDatabaseSpec>): Record
   };
 }
 
-/** `ns/name=replicas ...`: the writers as the upgrade Jobs see them. */
-function writersOf(db: ResolvedDatabase<StandaloneDatabaseSpec>): string {
-  return (db.spec.writers ?? []).map((w) => `${w.namespace}/${w.name}=${w.replicas}`).join(' ');
+/** The writers as the upgrade Jobs see them. */
+function writersOf(db: ResolvedDatabase<StandaloneDatabaseSpec>): NonNullable<StandaloneFacts['writers']> {
+  return (db.spec.writers ?? []).map((w) => ({ namespace: w.namespace, name: w.name, replicas: w.replicas }));
 }
 
-export const standaloneModel: EngineModel<StandaloneDatabaseSpec> = {
+export const standaloneModel: EngineModel<StandaloneDatabaseSpec, StandaloneFacts> = {
   // A data directory cannot change major in place: a newer major is a new server filled by dump/import.
   upgrade: 'new-generation',
-  archive: standaloneArchive,
+  archives: standaloneArchives,
   volumes: standaloneVolumes,
   check: consumerAccessIssues,
   // The writers an upgrade scales, so a later synth can refuse editing them mid-cutover.
-  extra: (db, gen) => (gen.bootstrap.kind === 'upgrade' ? { writers: writersOf(db) } : undefined),
+  engineFacts: (db, gen) => (gen.bootstrap.kind === 'upgrade' ? { writers: writersOf(db) } : undefined),
   transitions(db, gen, before, after, path): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
     // The import ran once into an empty server; another source would be imported on top of it.
-    if (before.bootstrap !== after.bootstrap && after.bootstrap !== 'initdb') {
+    if (!sameBootstrap(before.bootstrap, after.bootstrap) && after.bootstrap.kind !== 'initdb') {
       const field = gen.bootstrap.kind === 'restore' ? 'restoreFrom' : 'upgradeFrom';
       issues.push({
         path: `${path}.${field}`,
-        value: after.bootstrap,
-        allowed: `${before.bootstrap}: ${gen.name} was created that way, and its import runs once, into an empty server`,
+        value: describeBootstrap(after.bootstrap),
+        allowed: `${describeBootstrap(before.bootstrap)}: ${gen.name} was created that way, and its import runs once, into an empty server`,
         fix: `keep ${field} as it was (or remove it once the import has finished); to load another source, add a generation with a new name`,
       });
     }
     // Editing writers replaces both scale Jobs; once cutting over, they would race (down vs up).
-    const was = before.extra?.writers;
-    const now = after.extra?.writers;
+    const was = before.engineFacts?.writers && writersText(before.engineFacts.writers);
+    const now = after.engineFacts?.writers && writersText(after.engineFacts.writers);
     if (gen.serving && was !== undefined && now !== undefined && was !== now) {
       issues.push({
         path: `${db.path}.writers`,

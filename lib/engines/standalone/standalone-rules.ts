@@ -65,7 +65,7 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     kind: STATEFUL_SET,
     path: '',
     on: 'added',
-    when: (_b, _a, c) => c.newGeneration && (c.state.after?.bootstrap.startsWith('upgrade') ?? false),
+    when: (_b, _a, c) => c.newGeneration && c.state.after?.bootstrap.kind === 'upgrade',
     class: 'new-cluster',
     why: (v) =>
       `new server ${v.name} (${v.bootstrap ?? '<bootstrap>'}) on its own empty volume; it starts after the dump of ` +
@@ -76,7 +76,7 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     kind: STATEFUL_SET,
     path: '',
     on: 'added',
-    when: (_b, _a, c) => c.newGeneration && (c.state.after?.bootstrap.startsWith('restore') ?? false),
+    when: (_b, _a, c) => c.newGeneration && c.state.after?.bootstrap.kind === 'restore',
     class: 'new-cluster',
     why: (v) =>
       `new server ${v.name} (${v.bootstrap ?? '<bootstrap>'}) on its own empty volume, ` +
