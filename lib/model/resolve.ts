@@ -216,6 +216,30 @@ function resolveDatabase(spec: StackSpec, db: DatabaseSpec, index: number, issue
     });
   });
 
+  // A generation cannot start from itself through others (a ← b ← a): none of them would have data.
+  const sourceOf = (name: string) => {
+    const g = listed.find((x) => x.name === name);
+    return (g?.restoreFrom ?? g?.upgradeFrom)?.generation;
+  };
+  listed.forEach((g, gi) => {
+    const chain = [g.name];
+    // A generation naming itself is reported with the restore source rules.
+    if (sourceOf(g.name) === g.name) return;
+    for (let next = sourceOf(g.name); next !== undefined && chain.length <= listed.length; next = sourceOf(next)) {
+      if (next === g.name) {
+        const field = g.restoreFrom ? 'restoreFrom' : 'upgradeFrom';
+        issues.push({
+          path: joinPath([...(explicit ? [path, 'generations', gi] : [path]), field, 'generation']),
+          value: sourceOf(g.name),
+          allowed: `a source that does not lead back to ${g.name} (${[...chain, g.name].join(' ← ')}): each would wait for the other's backups`,
+          fix: 'start one of them empty or from a generation that already runs, and restore the others from it',
+        });
+        break;
+      }
+      chain.push(next);
+    }
+  });
+
   db.retired.forEach((name, ri) => {
     const reader = live.find((g) => (g.restoreFrom ?? g.upgradeFrom)?.generation === name);
     if (reader) {

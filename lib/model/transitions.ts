@@ -2,7 +2,8 @@
 import type { ConfigIssue } from '../config/config-error';
 import { quantityBytes } from '../config/quantity';
 import { engineNamed } from '../config/stack-schema';
-import type { StackState } from '../config/stack-state';
+import type { DatabaseState, StackState } from '../config/stack-state';
+import { describeArchives } from '../config/state-text';
 import type { ModelEngine } from './engine-model';
 import type { ResolvedDatabase } from './resolved';
 import { sizedVolumes, stateOf } from './stack-state-of';
@@ -95,11 +96,12 @@ export function checkTransitions(
             path,
             value: size,
             allowed: `${wasSize} or more: Kubernetes volumes can grow but never shrink (${genName}'s ${name} volume)`,
-            fix: `keep ${wasSize}; to use less space, restore into a new generation with a smaller volume`,
+            fix: `keep ${wasSize}; to use less space, restore into a new database entry with the smaller size (a new generation gets the same size), then retire this one`,
           });
         }
       }
     }
+    if (db && after) issues.push(...newGenerationRules(db, before, after));
     for (const name of before.retired) {
       if (after?.generations[name]) {
         const gen = db!.generations.find((g) => g.name === name)!;
@@ -112,4 +114,50 @@ export function checkTransitions(
       }
     }
   }
+}
+
+/**
+ * Rules for generations created in this change: nothing may depend on them yet. Consumers cannot
+ * be cut over to a cluster still restoring; a restore cannot read a source that has no backups
+ * yet, nor one whose archive moves in the same change (it would read the new, empty location).
+ */
+function newGenerationRules(db: ResolvedDatabase, before: DatabaseState, after: DatabaseState): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const isNew = (g: string) => !before.generations[g];
+  const pathOf = (name: string) => {
+    const g = db.generations.find((x) => x.name === name);
+    return g && g.index >= 0 ? `${db.path}.generations[${g.index}]` : db.path;
+  };
+  if (after.serving !== before.serving && isNew(after.serving)) {
+    issues.push({
+      path: db.spec.serving !== undefined ? `${db.path}.serving` : `${db.path}.generations`,
+      value: after.serving,
+      allowed: `a generation that already ran before this change (${Object.keys(before.generations).join(', ')}): ${after.serving} is created in this change, and consumers cut over to it would reach a cluster that is still starting or restoring`,
+      fix: `keep serving: ${before.serving} for this change; once \`pulumi up\` created ${after.serving} and you checked its data, set serving: ${after.serving} in a later change`,
+    });
+  }
+  for (const gen of db.generations.filter((g) => isNew(g.name) && g.bootstrap.kind !== 'initdb')) {
+    const source = gen.bootstrap.source!;
+    const field = `${pathOf(gen.name)}.${gen.bootstrap.kind === 'restore' ? 'restoreFrom' : 'upgradeFrom'}.generation`;
+    if (isNew(source)) {
+      issues.push({
+        path: field,
+        value: source,
+        allowed: `a generation that already ran before this change: ${source} is created in this change too, so it has no backups or data yet`,
+        fix: `create ${source} first (pulumi up, wait for its first backup), then add ${gen.name} in a later change`,
+      });
+      continue;
+    }
+    const was = JSON.stringify(before.generations[source].archives);
+    const now = JSON.stringify(after.generations[source]?.archives);
+    if (gen.bootstrap.kind === 'restore' && after.generations[source] && was !== now) {
+      issues.push({
+        path: field,
+        value: source,
+        allowed: `a source whose archive stays where it is in this change: ${source}'s moves (${describeArchives(before.generations[source].archives)} → ${describeArchives(after.generations[source].archives)}), so ${gen.name} would read the new location, which holds no backups yet`,
+        fix: `change one thing at a time: restore ${gen.name} from ${source} first, or move ${source}'s archive first and restore once it has a backup there`,
+      });
+    }
+  }
+  return issues;
 }

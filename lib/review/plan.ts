@@ -10,6 +10,7 @@ import type { ArchiveLocation } from '../config/stack-state';
 import { describeArchives, describeTarget } from '../config/state-text';
 import { severity } from './classify';
 import type { Gate } from './diff-types';
+import { isGenerationRecord } from './state-changes';
 import type { DatabaseDiff, ObjectDiff, StackDiff } from './diff-types';
 
 export interface ApplyStep {
@@ -81,7 +82,8 @@ export function buildPlan(diff: StackDiff): Plan {
       `remove ${u.name} from ${u.configPath}: no change here needs it, and left in place it would accept a later change unreviewed`,
     );
 
-  const ordered = applyOrder(diff.objects);
+  // Generation records (archive moves, dropped volumes) are reviewed and gated, not applied.
+  const ordered = applyOrder(diff.objects.filter((o) => !isGenerationRecord(o)));
   const apply: ApplyStep[] = ordered.map((o) => {
     const top = o.changes[0];
     return {

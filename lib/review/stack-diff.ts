@@ -12,6 +12,7 @@ import type { DatabaseDiff, GenerationDiff, ObjectDiff, StackDiff } from './diff
 import type { ChangeContext, ChangeRule } from '../engines/change-rule';
 import { classifyObject, severity, type ObjectVars } from './classify';
 import { genericChangeRules } from './generic-rules';
+import { stateChanges } from './state-changes';
 import { HELM_VALUES_KIND, objectsOfFiles, objectsOfRender, stateOfFiles, type ReviewedObject } from './reviewed-object';
 
 export interface DiffOptions {
@@ -142,6 +143,7 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
   }
 
   const databases = databaseDiffs(next, beforeState);
+  objects.push(...stateChanges(databases));
   const { gate, objects: gated } = gateOf(objects, databases, next);
   const order = (o: ObjectDiff) => databases.findIndex((d) => d.name === o.database);
   gated.sort((a, b) => order(a) - order(b) || severity(b.class) - severity(a.class) || a.file.localeCompare(b.file));

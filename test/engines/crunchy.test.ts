@@ -426,7 +426,7 @@ describe('Crunchy PGO engine', () => {
           path: 'pgfleet:databases[0].instances[0].storage.size',
           value: '1Gi',
           allowed: `2Gi or more: Kubernetes volumes can grow but never shrink (${LIVE}'s instance:instance1 volume)`,
-          fix: 'keep 2Gi; to use less space, restore into a new generation with a smaller volume',
+          fix: 'keep 2Gi; to use less space, restore into a new database entry with the smaller size (a new generation gets the same size), then retire this one',
         },
       ]);
       // Without storage of its own the set uses the database's, and the refusal names that.

@@ -228,10 +228,14 @@ describe('standalone engine: major upgrade 16 → 17', () => {
     }
   });
 
-  test('upgrade and cutover in one change: the Service moves only after the import', () => {
-    const once = render(upgrading({ serving: NEXT }), { previous: base.state });
-    expect(after(once, 'service-postgres.yaml', 'job-postgres-17-import.yaml')).toBe(true);
-    expect(after(once, 'job-postgres-17-writers-up.yaml', 'job-postgres-17-import.yaml')).toBe(true);
+  test('upgrade and cutover in one change is refused: applied as one manifest set, the Service would move before the import', () => {
+    expect(issuesOf(() => render(upgrading({ serving: NEXT }), { previous: base.state }))).toEqual([
+      expect.objectContaining({
+        path: 'pgfleet:databases[0].serving',
+        value: NEXT,
+        fix: `keep serving: postgres for this change; once \`pulumi up\` created ${NEXT} and you checked its data, set serving: ${NEXT} in a later change`,
+      }),
+    ]);
   });
 
   test('removing upgradeFrom afterwards leaves the new server byte-identical (invariant 8)', () => {
