@@ -39,4 +39,10 @@ export function withRepos(repos: Record<string, unknown>[], db: Record<string, u
   return jobstore('prod', { backups: { ...backups, repos }, ...db });
 }
 
+/** The file of the live generation's PostgresCluster. */
+export const CLUSTER_FILE = `postgrescluster-${LIVE}.yaml`;
+
+/** The prod volume repository (repo1). */
+export const volumeRepo1 = () => prodDatabase().backups.repos[0];
+
 export { issuesOf } from '../helpers';

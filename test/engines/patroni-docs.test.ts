@@ -61,7 +61,10 @@ function blocks(): { command: string; scenario: string; lines: string[] }[] {
 /** True when the runs of `excerpt` (split at `…` lines) appear in `full`, in order, each contiguous. */
 function isExcerpt(excerpt: readonly string[], full: readonly string[]): boolean {
   const runs: string[][] = [[]];
-  for (const l of excerpt) l === '…' ? runs.push([]) : runs[runs.length - 1].push(l);
+  for (const l of excerpt) {
+    if (l === '…') runs.push([]);
+    else runs[runs.length - 1].push(l);
+  }
   let from = 0;
   for (const run of runs) {
     let at = -1;
