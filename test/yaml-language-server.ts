@@ -13,11 +13,24 @@ type Json = any;
 export class YamlLanguageServer {
   /** Starts the server with schema validation, completion and hover on. */
   public static async start(): Promise<YamlLanguageServer> {
-    const proc = spawn(process.execPath, [path.join(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server'), '--stdio'], { cwd: ROOT });
+    const proc = spawn(process.execPath, [path.join(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server'), '--stdio'], {
+      cwd: ROOT,
+    });
     const server = new YamlLanguageServer(proc);
-    await server.request('initialize', { processId: process.pid, rootUri: pathToFileURL(ROOT).href, capabilities: { textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] }, completion: { completionItem: { documentationFormat: ['markdown', 'plaintext'] } } } } });
+    await server.request('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(ROOT).href,
+      capabilities: {
+        textDocument: {
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          completion: { completionItem: { documentationFormat: ['markdown', 'plaintext'] } },
+        },
+      },
+    });
     server.notify('initialized', {});
-    server.notify('workspace/didChangeConfiguration', { settings: { yaml: { validate: true, hover: true, completion: true, schemaStore: { enable: false } } } });
+    server.notify('workspace/didChangeConfiguration', {
+      settings: { yaml: { validate: true, hover: true, completion: true, schemaStore: { enable: false } } },
+    });
     return server;
   }
 
@@ -45,7 +58,10 @@ export class YamlLanguageServer {
         this.pending.delete(message.id);
       } else if (message.id !== undefined && message.method) {
         // A request from the server (configuration, registration): answer with defaults.
-        const result = message.method === 'workspace/configuration' ? message.params.items.map(() => ({ validate: true, hover: true, completion: true })) : null;
+        const result =
+          message.method === 'workspace/configuration'
+            ? message.params.items.map(() => ({ validate: true, hover: true, completion: true }))
+            : null;
         this.send({ jsonrpc: '2.0', id: message.id, result });
       } else if (message.method === 'textDocument/publishDiagnostics') {
         this.diagnostics.set(message.params.uri, message.params.diagnostics);
