@@ -45,7 +45,7 @@ describe('Spilo engine: post-render of the patroni chart', () => {
     expect(out).toHaveLength(2);
     expect(out[0]).toEqual(before[0]);
     expect(out[1].spec.template.spec.containers[0].livenessProbe).toEqual({
-      tcpSocket: { port: 8008 },
+      httpGet: { path: '/patroni', port: 8008 },
       initialDelaySeconds: 120,
       periodSeconds: 10,
       timeoutSeconds: 30,

@@ -54,7 +54,7 @@ describe('Spilo under the Pulumi program (runtime mocks)', () => {
       expect(r.inputs.postrender).toBe(path.join(ROOT, 'bin', 'spilo-post-render.js'));
       expect(path.isAbsolute(r.inputs.postrender)).toBe(true);
       expect(r.inputs.description).toBe(
-        "livenessProbe of container patroni is tcpSocket 8008 (Patroni answers) instead of the chart's httpGet /health, " +
+        "livenessProbe of container patroni is httpGet /patroni :8008 (200 while Patroni answers) instead of the chart's httpGet /health, " +
           'which fails while a clone, pg_upgrade or replica basebackup bootstraps',
       );
     }

@@ -44,7 +44,7 @@ describe('Spilo engine', () => {
           postRender: {
             command: 'bin/spilo-post-render.js',
             description:
-              "livenessProbe of container patroni is tcpSocket 8008 (Patroni answers) instead of the chart's httpGet /health, " +
+              "livenessProbe of container patroni is httpGet /patroni :8008 (200 while Patroni answers) instead of the chart's httpGet /health, " +
               'which fails while a clone, pg_upgrade or replica basebackup bootstraps',
           },
         },

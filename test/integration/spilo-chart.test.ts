@@ -182,7 +182,7 @@ describeWithChart('Spilo values through the cas-postgres patroni chart 0.21.4 (h
       ['an upgrade', 'ciip-portal-pg14', () => render(upgraded())],
       ['a new scope', LIVE, () => render(ciip())],
     ])(
-      'installed through the post-renderer, %s gets a TCP probe on the Patroni API and nothing else changes',
+      'installed through the post-renderer, %s gets a probe of Patroni itself (GET /patroni) and nothing else changes',
       (_what, release, rendered) => {
         const values = valuesOf(rendered(), release) as Record<string, unknown>;
         const plain = helmTemplate(release, NS, [values]);
@@ -190,7 +190,7 @@ describeWithChart('Spilo values through the cas-postgres patroni chart 0.21.4 (h
         const container = post.find('StatefulSet', release).spec.template.spec.containers[0];
         expect(container.name).toBe('patroni');
         expect(container.livenessProbe).toEqual({
-          tcpSocket: { port: 8008 },
+          httpGet: { path: '/patroni', port: 8008 },
           initialDelaySeconds: 120,
           periodSeconds: 10,
           timeoutSeconds: 30,

@@ -8,9 +8,12 @@
  * clone (`clone_with_wale.py` fetching a base backup and replaying WAL), the pg_upgrade that
  * follows it on a new major, and a replica's first basebackup all run inside Patroni's bootstrap,
  * so the kubelet kills the container about 3.5 minutes in, and the bootstrap starts over, forever.
- * pgfleet replaces it with a TCP probe on Patroni's REST API port: it fails only when Patroni
- * itself stops answering, which is what a restart can cure. Patroni restarts a stopped PostgreSQL
- * by itself. The probe's timing stays the chart's (derived from Patroni's watchdog defaults).
+ * pgfleet probes `GET /patroni` instead, Patroni's status endpoint (its peers read it in the leader
+ * race, in every Patroni release): 200 whenever Patroni answers, whatever PostgreSQL is doing, and
+ * a timeout when Patroni is gone or frozen, which is what a restart can cure. Patroni restarts a
+ * stopped PostgreSQL by itself. (A TCP probe would pass on a frozen Patroni: the kernel accepts
+ * the connection.) The probe's timing stays the chart's (derived from Patroni's watchdog
+ * defaults).
  *
  * @see https://github.com/bcgov/cas-postgres/blob/main/helm/patroni/templates/statefulset-patroni.yaml
  * @see https://helm.sh/docs/topics/advanced/#post-rendering
@@ -23,7 +26,7 @@ export const PATRONI_CONTAINER = 'patroni';
 
 /** The liveness probe pgfleet puts on the Patroni container. */
 export const PATRONI_LIVENESS_PROBE = {
-  tcpSocket: { port: PATRONI_API_PORT },
+  httpGet: { path: '/patroni', port: PATRONI_API_PORT },
   initialDelaySeconds: 120,
   periodSeconds: 10,
   timeoutSeconds: 30,
@@ -39,8 +42,8 @@ export const PATRONI_LIVENESS_PROBE = {
 export const SPILO_POST_RENDER = {
   command: 'bin/spilo-post-render.js',
   description:
-    `livenessProbe of container ${PATRONI_CONTAINER} is tcpSocket ${PATRONI_API_PORT} (Patroni answers) instead of the chart's ` +
-    'httpGet /health, which fails while a clone, pg_upgrade or replica basebackup bootstraps',
+    `livenessProbe of container ${PATRONI_CONTAINER} is httpGet /patroni :${PATRONI_API_PORT} (200 while Patroni answers) instead of ` +
+    "the chart's httpGet /health, which fails while a clone, pg_upgrade or replica basebackup bootstraps",
 } as const;
 
 type Json = Record<string, any>;
