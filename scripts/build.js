@@ -18,6 +18,7 @@ const META = path.join(out, 'inputs.json');
 const ENTRIES = {
   'pgfleet.js': 'lib/cli/main.ts',
   'pulumi.js': 'lib/pulumi/main.ts',
+  'spilo-post-render.js': 'lib/pulumi/spilo-post-render-main.ts',
   'bench.js': 'scripts/bench.ts',
   'compile-validators.js': 'scripts/compile-validators.ts',
   'validators/validator-runtime.js': 'lib/outputs/validate/validator-runtime.ts',

@@ -206,7 +206,7 @@ describe('standalone engine: pydis-prod', () => {
     );
     const es = find(withConsumer, 'ExternalSecret', 'site-database-url');
     expect(es.spec.target.template.data.DATABASE_URL).toBe(
-      'postgresql://{{ .user | urlquery }}:{{ .password | urlquery }}@postgres.databases.svc:5432/site',
+      'postgresql://{{ .user | urlquery | replace "+" "%20" }}:{{ .password | urlquery | replace "+" "%20" }}@postgres.databases.svc:5432/site?sslmode=disable',
     );
     expect(es.spec.data.map((d: any) => d.remoteRef)).toEqual([
       { key: 'site-db-login', property: 'password' },

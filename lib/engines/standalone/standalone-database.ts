@@ -156,6 +156,8 @@ export class StandaloneDatabase extends Construct implements DatabaseEngine {
     if (!secret) throw new Error(`${this.db.name}: consumers without connection.secret (checked in config)`);
     return {
       secretName: secret.name,
+      // The postgres image serves TLS only with the `ssl` parameter on (and certificates provided for it).
+      sslmode: /^(on|true|yes|1)$/i.test(String(spec.parameters.ssl ?? '').trim()) ? 'require' : 'disable',
       parts: {
         user: { key: secret.userKey },
         passwordKey: secret.passwordKey,
