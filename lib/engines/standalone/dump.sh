@@ -1,5 +1,10 @@
+# shellcheck shell=bash
+# pgfleet dump: pg_dumpall | gzip of the server at PGHOST into DUMP_DIR as DUMP_FILE (or
+# <DUMP_PREFIX>-<UTC timestamp>.sql.gz), then its sha512 in <file>.sha512, written last: a
+# checksum present means a complete dump. With RETENTION_DAYS, <DUMP_PREFIX>-* dumps older than
+# that are deleted after a successful dump, never before.
 mkdir -p "$DUMP_DIR"
-cd "$DUMP_DIR"
+cd "$DUMP_DIR" || fail "cannot enter $DUMP_DIR"
 file="${DUMP_FILE:-${DUMP_PREFIX:?DUMP_FILE or DUMP_PREFIX names the dump}-$(date -u +%Y%m%dT%H%M%SZ).sql.gz}"
 wait_for "$PGHOST:$PGPORT" pg_isready --quiet --dbname=postgres
 echo "pgfleet: $(pg_dumpall --version) dumping $PGHOST:$PGPORT (server $(psql -XAtq --no-password --dbname=postgres -c 'show server_version'))"

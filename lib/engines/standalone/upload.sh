@@ -1,3 +1,7 @@
+# shellcheck shell=sh
+# pgfleet upload (POSIX sh: the rclone image is Alpine with busybox): uploads the dumps in
+# DUMP_DIR to the rclone remote path DEST (e.g. `archive:bucket/prefix/gen`), each dump before its
+# checksum, then deletes <DUMP_PREFIX>-* older than RETENTION_DAYS there.
 set -eu
 : "${DUMP_DIR:?}" "${DEST:?}" "${DUMP_PREFIX:?}"
 cd "$DUMP_DIR"

@@ -1,3 +1,7 @@
+# shellcheck shell=sh
+# pgfleet fetch (POSIX sh: the rclone image): downloads one dump and its checksum from the rclone
+# remote path SRC into DUMP_DIR, the checksum last. DUMP_FILE unset or empty = the newest
+# *.sql.gz there (pgfleet's names sort by their UTC timestamp).
 set -eu
 : "${DUMP_DIR:?}" "${SRC:?}"
 file="${DUMP_FILE:-}"

@@ -1,3 +1,6 @@
+# shellcheck shell=bash
+# pgfleet: the start of every bash script of the standalone engine's Jobs (job-prelude.sh, then the
+# script): strict mode, libpq's target, the wait-for loop and `fail`.
 set -euo pipefail
 export LC_ALL=C
 fail() { echo "pgfleet: $*" >&2; exit 1; }
