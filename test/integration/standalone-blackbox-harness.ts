@@ -1,6 +1,6 @@
 /**
- * What blackbox talks to in the cluster, stood up on loopback for
- * test/integration/standalone-blackbox.test.ts: three S3 regions (s3rver over TLS), the Discord
+ * What blackbox and pgfleet's rclone containers talk to in the cluster, stood up on loopback for
+ * test/integration/standalone-blackbox.test.ts and standalone-dump-s3.test.ts: S3 regions (s3rver over TLS), the Discord
  * webhook (an HTTPS server that records what it is sent) and the application Service of the
  * PostgreSQL server (a TCP forwarder on port 5432). Each gets its own address in a random
  * 127.x.y.0/24, and nss_wrapper maps the rendered host names (`postgres.databases.svc`,

@@ -46,11 +46,14 @@ const REGIONS = {
 const GREEN = 1024049;
 const RED = 13377568;
 
-/** blackbox's default file name today: `<id>_blackbox_<DD_MM_YYYY>.sql.gz` (its date is local, here UTC). */
-const today = () => {
-  const d = new Date();
+/** blackbox's default file name for a day: `<id>_blackbox_<DD_MM_YYYY>.sql.gz` (its date is local). */
+const nameOf = (daysAgo: number) => {
+  const d = new Date(Date.now() - daysAgo * 86400_000);
   return `postgres_blackbox_${String(d.getDate()).padStart(2, '0')}_${String(d.getMonth() + 1).padStart(2, '0')}_${d.getFullYear()}.sql.gz`;
 };
+const today = () => nameOf(0);
+const EIGHT_DAYS = nameOf(8);
+const SIX_DAYS = nameOf(6);
 
 /** The Discord embed's fields, with each storage line sorted (blackbox lists its targets in set order). */
 const fieldsOf = (post: { json: any }) =>
@@ -111,8 +114,8 @@ describeWithUpstream(['blackbox-3.0.2'], 'blackbox 3.0.2 runs the rendered pydis
         regions[id] = await S3Region.start(hosts[host], tls, path.join(dir, id), 'blackbox');
       // Earlier nights in every region: one past retention_days (7), one within, and objects blackbox must never touch.
       for (const r of everyRegion()) {
-        r.put('postgres_blackbox_20_11_2026.sql.gz', 'eight days old', 8 * 24 + 1);
-        r.put('postgres_blackbox_30_11_2026.sql.gz', 'six days old, and no gzip', 6 * 24);
+        r.put(EIGHT_DAYS, 'eight days old', 8 * 24 + 1);
+        r.put(SIX_DAYS, 'six days old, and no gzip', 6 * 24);
         r.put('site_blackbox_01_01_2026.sql.gz', 'another database id', 300 * 24);
         r.put('notes/README', 'not a backup', 300 * 24);
       }
@@ -154,9 +157,7 @@ describeWithUpstream(['blackbox-3.0.2'], 'blackbox 3.0.2 runs the rendered pydis
 
       test('rotation deletes only its own dumps older than retention_days, in every region', () => {
         for (const r of everyRegion()) {
-          expect(r.keys().sort()).toEqual(
-            ['notes/README', 'postgres_blackbox_30_11_2026.sql.gz', 'site_blackbox_01_01_2026.sql.gz', today()].sort(),
-          );
+          expect(r.keys().sort()).toEqual(['notes/README', SIX_DAYS, 'site_blackbox_01_01_2026.sql.gz', today()].sort());
         }
       });
 
@@ -210,11 +211,11 @@ describeWithUpstream(['blackbox-3.0.2'], 'blackbox 3.0.2 runs the rendered pydis
       afterAll(() => target?.stop());
 
       test('refuses a named file that is no gzip, before anything reaches the new server', async () => {
-        const { fetched, imported } = await restore({ DUMP_FILE: 'postgres_blackbox_30_11_2026.sql.gz' });
-        expect(fetched.stdout).toBe('pgfleet: fetched archive:blackbox/postgres_blackbox_30_11_2026.sql.gz\n');
+        const { fetched, imported } = await restore({ DUMP_FILE: SIX_DAYS });
+        expect(fetched.stdout).toBe(`pgfleet: fetched archive:blackbox/${SIX_DAYS}\n`);
         expect(fetched.status).toBe(0);
         expect(imported?.status).not.toBe(0);
-        expect(imported?.stderr).toContain('pgfleet: REFUSING TO IMPORT postgres_blackbox_30_11_2026.sql.gz: not a valid gzip file');
+        expect(imported?.stderr).toContain(`pgfleet: REFUSING TO IMPORT ${SIX_DAYS}: not a valid gzip file`);
         expect(target.sql("select string_agg(datname, ',' order by datname) from pg_database")).toBe('postgres,template0,template1');
       });
 
