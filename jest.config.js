@@ -5,7 +5,11 @@ module.exports = {
   testEnvironmentOptions: { globalsCleanup: 'off' },
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
+    // Shell scripts imported as text (lib/text-imports.d.ts), as esbuild's text loader bundles them.
+    '^.+\\.sh$': '<rootDir>/scripts/text-transform.js',
+  },
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   testTimeout: 120000,
   // Real-tool suites mostly wait on PostgreSQL and friends: one worker more than the 2 cores.

@@ -24,10 +24,13 @@ const step = (c: ChangeContext) => (c.after ?? c.before)?.metadata?.labels?.['pg
 const isStep = (name: string) => (_b: unknown, _a: unknown, c: ChangeContext) => step(c) === name;
 /** `retention_days` of a rendered blackbox config (ConfigMap data), or Infinity when it has none. */
 function retentionDays(data: unknown): number {
-  const text = data && typeof data === 'object' ? Object.values(data as Record<string, unknown>).join('\n') : '';
-  const m = /^\s*retention_days:\s*(\d+)\s*$/m.exec(text);
+  const m = /^\s*retention_days:\s*(\d+)\s*$/m.exec(Object.values((data ?? {}) as Record<string, unknown>).join('\n'));
   return m ? Number(m[1]) : Infinity;
 }
+
+/** DUMP_VERIFY of a Job's container (`gzip`: a blackbox dump, without checksum), or undefined. */
+const dumpVerify = (job: any): unknown =>
+  job?.spec?.template?.spec?.containers?.[0]?.env?.find((e: any) => e.name === 'DUMP_VERIFY')?.value;
 
 const jobDone = (timeout: string) =>
   planStep.wait(
@@ -58,6 +61,16 @@ const rerun = (what: string, klass: ChangeRule['class']): ChangeRule => ({
               `a Job cannot change: Pulumi replaces ${v.name} and it runs again; ` +
               `the import refuses a server that is not empty, so it fails unless the server was recreated`,
 });
+
+/** What follows an import or restore Job, whatever vouched for its dump. */
+const importFollowUps = [
+  planStep.manual(
+    (v) =>
+      `if the Job failed, read its log; the new server may be half-filled: retire ${v.generation ?? '<generation>'} ` +
+      `and add a generation with a new name to try again (${v.source ?? '<source>'} is untouched)`,
+  ),
+  planStep.followUp((v) => `cut over with serving: ${v.generation ?? '<generation>'} (this moves the Service and scales the writers back)`),
+];
 
 export const standaloneChangeRules: readonly ChangeRule[] = [
   // --- StatefulSet: one server per generation -------------------------------------------------
@@ -264,6 +277,22 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     kind: JOB,
     path: '',
     on: 'added',
+    when: (_b, a, c) => step(c) === 'restore' && dumpVerify(a) === 'gzip',
+    class: 'safe',
+    why: (v) =>
+      `downloads blackbox's dump (its pgfleet.io/dump annotation says which) into ${v.generation ?? '<generation>'}-dump, ` +
+      `checks its gzip CRC and that it ends as pg_dumpall ends (blackbox records no checksum), then imports it into the empty ` +
+      `server ${v.generation ?? '<generation>'} with ON_ERROR_STOP (any SQL error fails the Job, which is not retried)`,
+    steps: [
+      jobDone('6h'),
+      planStep.check((v) => `\`kubectl -n ${v.namespace} logs job/${v.name} --all-containers\` ends with "pgfleet: imported"`),
+      ...importFollowUps,
+    ],
+  },
+  {
+    kind: JOB,
+    path: '',
+    on: 'added',
     when: (_b, _a, c) => step(c) === 'import' || step(c) === 'restore',
     class: 'safe',
     why: (v) =>
@@ -274,14 +303,7 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
       planStep.check(
         (v) => `\`kubectl -n ${v.namespace} logs job/${v.name}\` shows "sha512 of … verified" and ends with "pgfleet: imported"`,
       ),
-      planStep.manual(
-        (v) =>
-          `if the Job failed, read its log; the new server may be half-filled: retire ${v.generation ?? '<generation>'} ` +
-          `and add a generation with a new name to try again (${v.source ?? '<source>'} is untouched)`,
-      ),
-      planStep.followUp(
-        (v) => `cut over with serving: ${v.generation ?? '<generation>'} (this moves the Service and scales the writers back)`,
-      ),
+      ...importFollowUps,
     ],
   },
   {
