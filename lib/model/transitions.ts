@@ -14,7 +14,10 @@ export function checkTransitions(
   databases: readonly ResolvedDatabase[],
   engines: readonly ModelEngine[],
   issues: ConfigIssue[],
-  /** Database entries of the stack, resolved or not: one whose own problems kept it from resolving is not "gone". @default - the resolved ones */
+  /**
+   * Database entries of the stack, resolved or not: one whose own problems kept it from resolving
+   * is not "gone". @default - the resolved ones
+   */
   listed: ReadonlySet<string> = new Set(databases.map((d) => d.name)),
 ): void {
   const next = stateOf(previous.stack, databases, engines, previous);

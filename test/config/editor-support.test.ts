@@ -46,7 +46,7 @@ describe('stack files in an editor (yaml-language-server)', () => {
 
   test('a Crunchy entry missing its users says so', async () => {
     const text = fs.readFileSync(path.join(ROOT, 'stacks/Pulumi.jobstore-dev.yaml'), 'utf8').split('\n').slice(1).join('\n');
-    const { uri } = open('Pulumi.nousers-dev.yaml', text.replace(/\n      users:\n(        .*\n)+/, '\n'));
+    const { uri } = open('Pulumi.nousers-dev.yaml', text.replace(/\n {6}users:\n( {8}.*\n)+/, '\n'));
     expect((await server.diagnosticsOf(uri)).map((d) => d.message)).toContainEqual(expect.stringMatching(/Missing property "users"/));
   });
 
