@@ -72,7 +72,13 @@ const importFollowUps = [
   planStep.followUp((v) => `cut over with serving: ${v.generation ?? '<generation>'} (this moves the Service and scales the writers back)`),
 ];
 
-export const standaloneChangeRules: readonly ChangeRule[] = [
+/** What the stack lists to do by hand around an upgrade (`upgrade.manualSteps`), for the plan. */
+export interface StandaloneReviewVars {
+  readonly beforeDump: readonly string[];
+  readonly afterCutover: readonly string[];
+}
+
+export const standaloneChangeRules: readonly ChangeRule<StandaloneReviewVars>[] = [
   // --- StatefulSet: one server per generation -------------------------------------------------
   {
     kind: STATEFUL_SET,
@@ -193,9 +199,10 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
 
   // --- The application Service: cutover -------------------------------------------------------
   {
+    // Connections move; the writers' downtime (if any) started with the upgrade's writers-down Job.
     kind: SERVICE,
     path: 'spec.selector.pgfleet.io/generation',
-    class: 'downtime',
+    class: 'restart',
     why: (v) =>
       `cutover: Service ${v.name} moves from ${v.before} to ${v.after}; new connections reach ${v.after}, ` +
       `open ones to ${v.before} end when the application reconnects. Writes made to ${v.after} from now on are not on ${v.before}: ` +
@@ -238,14 +245,13 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     on: 'added',
     when: isStep('writers-down'),
     class: 'downtime',
+    // The writers stay down until the cutover, a later change.
+    outageContinues: true,
     why: (v) =>
       `the writers listed in its pgfleet.io/writers annotation are scaled to zero before the dump, ` +
       `and stay down until the cutover to ${v.generation ?? '<generation>'}`,
     steps: [
-      planStep.before(
-        (v) =>
-          `do the steps outside Kubernetes listed in the annotation pgfleet.io/manual-steps of job ${v.name} (e.g. the maintenance page)`,
-      ),
+      planStep.before((v) => (v.engine?.beforeDump ?? []).map((s) => `${s} (the stack's upgrade.manualSteps.beforeDump)`)),
       planStep.before(() => 'pause whatever would scale the writers back (Argo CD or Flux auto-sync, an HPA)'),
       jobDone('30m'),
       planStep.check(
@@ -316,12 +322,9 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
       `after the cutover to ${v.generation ?? '<generation>'}, the writers go back to the replicas in its pgfleet.io/writers annotation`,
     steps: [
       jobDone('30m'),
-      planStep.manual(
-        (v) =>
-          `do the steps in the annotation pgfleet.io/manual-steps of job ${v.name} (e.g. ` +
-          `remove the maintenance page) and resume the CD sync paused before the dump`,
-      ),
-      planStep.check(() => 'the applications reconnect and log no errors; performance is as before (seed step 17)'),
+      planStep.manual((v) => (v.engine?.afterCutover ?? []).map((s) => `${s} (the stack's upgrade.manualSteps.afterCutover)`)),
+      planStep.manual(() => 'resume whatever was paused before the dump (Argo CD or Flux auto-sync, an HPA)'),
+      planStep.check(() => 'the applications reconnect and log no errors; performance is as before'),
     ],
   },
   rerun('writers-down', 'downtime'),
