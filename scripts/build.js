@@ -19,6 +19,7 @@ const ENTRIES = {
   'pgfleet.js': 'lib/cli/main.ts',
   'pulumi.js': 'lib/pulumi/main.ts',
   'bench.js': 'scripts/bench.ts',
+  'fuzz.js': 'scripts/fuzz.ts',
   'compile-validators.js': 'scripts/compile-validators.ts',
   'validators/validator-runtime.js': 'lib/outputs/validate/validator-runtime.ts',
 };
