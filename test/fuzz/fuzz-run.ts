@@ -56,6 +56,8 @@ export interface FuzzStats {
 
 interface Sequence {
   readonly stack: string;
+  /** Start one major lower (the samples run the newest majors, which leaves no in-place upgrade to try). */
+  readonly lower: boolean;
   readonly steps: readonly { readonly edit: Edit; readonly obey: boolean }[];
 }
 
@@ -92,6 +94,16 @@ function withAcknowledgements(config: Config, names: readonly { name: string; da
   return next;
 }
 
+/** A stack one major lower: every database's and generation's postgresVersion minus one. */
+function lowered(config: Config): Config {
+  const next = structuredClone(config);
+  for (const db of next['pgfleet:databases']) {
+    db.postgresVersion -= 1;
+    for (const g of db.generations ?? []) if (g.postgresVersion !== undefined) g.postgresVersion -= 1;
+  }
+  return next;
+}
+
 /** The sample stacks: name and `config:` mapping. */
 export function sampleStacks(dir: string): { stack: string; config: Config }[] {
   return fs
@@ -105,9 +117,16 @@ export function sampleStacks(dir: string): { stack: string; config: Config }[] {
 export function runFuzz(o: FuzzOptions): FuzzStats {
   const stacks = sampleStacks(o.stacksDir);
   const keep = o.keep ?? 5;
-  const initial = new Map(stacks.map((s) => [s.stack, renderFresh(s.stack, s.config)!]));
+  const starts = new Map<string, { config: Config; files: StackFiles }>();
+  for (const s of stacks) {
+    starts.set(s.stack, { config: s.config, files: renderFresh(s.stack, s.config)! });
+    const lower = lowered(s.config);
+    const files = renderFresh(s.stack, lower);
+    if (files) starts.set(`${s.stack} lower`, { config: lower, files });
+  }
   const sequenceArb: fc.Arbitrary<Sequence> = fc.record({
     stack: fc.constantFrom(...stacks.map((s) => s.stack)),
+    lower: fc.boolean(),
     steps: fc.array(fc.record({ edit: editArb, obey: fc.boolean() }), { minLength: 1, maxLength: 6 }),
   });
   const stats: FuzzStats = {
@@ -130,9 +149,9 @@ export function runFuzz(o: FuzzOptions): FuzzStats {
   for (const seq of fc.sample(sequenceArb, { numRuns: o.runs, seed: o.seed })) {
     stats.sequences++;
     resetNames();
-    let config: Config = stacks.find((s) => s.stack === seq.stack)!.config;
-    let files: StackFiles = initial.get(seq.stack)!;
-    const history: string[] = [];
+    const origin = (seq.lower && starts.get(`${seq.stack} lower`)) || starts.get(seq.stack)!;
+    let { config, files } = origin;
+    const history: string[] = origin === starts.get(seq.stack) ? [] : ['(started one major lower)'];
     for (const { edit, obey } of seq.steps) {
       stats.edits++;
       const applied = applyEdit(config, edit);
