@@ -186,7 +186,9 @@ export function findings(before: Side, after: Side): Finding[] {
       }
     }
     for (const [key, url] of n.archives) {
-      if (key.startsWith('blackbox:')) continue; // shared by design: blackbox names its files after the database
+      // Shared by design: blackbox names its files after the database, the backup-container's S3 copy
+      // (`mc cp` to the bucket's top) after the generation's dump prefix; neither overwrites another's.
+      if (key.startsWith('blackbox:') || key === 's3copy') continue;
       for (const v of [b, a]) {
         for (const other of v.generations.values()) {
           if (other.name === name || !live(v, other.name)) continue;
