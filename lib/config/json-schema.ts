@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENTRY_KEYS, migrateFromSchema } from './engine-migration';
 import { CONFIG_NAMESPACE } from './load-stack';
 import { type EngineSchema, stackSchemaOf } from './stack-schema';
 
@@ -13,6 +14,7 @@ export function stackFileJsonSchema(engines: readonly EngineSchema[]): Record<st
     required?: string[];
     $defs?: Record<string, unknown>;
   };
+  withEngineMigration(inner, engines);
   const prefixed = (k: string) => `${CONFIG_NAMESPACE}:${k}`;
   const databases = inner.properties.databases as { items?: { oneOf?: Record<string, any>[] } } | undefined;
   if (databases?.items?.oneOf) databases.items = byEngine(databases.items.oneOf);
@@ -55,4 +57,53 @@ function byEngine(branches: readonly Record<string, any>[]): Record<string, unkn
     },
     allOf: branches.map((b) => ({ if: { properties: { engine: { const: nameOf(b) } }, required: ['engine'] }, then: b })),
   };
+}
+
+type Json = Record<string, any>;
+
+/**
+ * Engine migration in the schema (lib/config/engine-migration.ts): each engine's database entry
+ * may hold a block per other engine with that engine's settings, and generations on another
+ * engine (`engine`, `migrateFrom`, that engine's generation fields).
+ */
+function withEngineMigration(
+  inner: { properties: Record<string, unknown>; $defs?: Record<string, unknown> },
+  engines: readonly EngineSchema[],
+): void {
+  const items = (inner.properties.databases as Json).items as Json;
+  const options = items.oneOf as Json[];
+  const copy = (x: unknown): Json => JSON.parse(JSON.stringify(x)) as Json;
+  const engineOf = (o: Json) => o.properties.engine.const as string;
+  const migrateFrom = z.toJSONSchema(migrateFromSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Json;
+  delete migrateFrom.$schema;
+  const defs = (inner.$defs ??= {});
+  // Each engine's settings block and its generations as they sit in another engine's entry, defined once.
+  for (const o of options) {
+    const engine = engineOf(o);
+    if (!engines.some((e) => e.name === engine)) continue;
+    const block = copy(o);
+    for (const k of ENTRY_KEYS) delete block.properties[k];
+    // postgresVersion defaults to the first generation's, else the database's.
+    block.required = (block.required ?? []).filter((k: string) => !ENTRY_KEYS.includes(k) && k !== 'postgresVersion');
+    block.description = `Settings of the database's generations on ${engine} (engine migration; docs/migration.md)`;
+    defs[`${engine}-settings`] = block;
+    const gen = copy(o.properties.generations.items);
+    defs[`${engine}-generation`] = {
+      ...gen,
+      properties: {
+        ...gen.properties,
+        engine: { type: 'string', const: engine },
+        migrateFrom: { ...migrateFrom, description: `Copy a live generation of another engine into this new one on ${engine}` },
+      },
+      required: [...(gen.required ?? []), 'engine'],
+    };
+  }
+  for (const o of options) {
+    const engine = engineOf(o);
+    const others = options.map(engineOf).filter((e) => e !== engine && defs[`${e}-settings`]);
+    for (const e of others) o.properties[e] = { $ref: `#/$defs/${e}-settings` };
+    const gen = o.properties.generations.items as Json;
+    const mine = { ...gen, properties: { ...gen.properties, engine: { type: 'string', const: engine } } };
+    o.properties.generations.items = { anyOf: [mine, ...others.map((e) => ({ $ref: `#/$defs/${e}-generation` }))] };
+  }
 }

@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { ConfigError, type ConfigIssue, joinPath } from './config-error';
+import { ownPath, parseOtherEngines, splitEntry } from './engine-migration';
+import { withoutFields } from './without-fields';
 import { type EngineSchema, stackSchemaOf } from './stack-schema';
 import { deepFreeze, type StackSpec } from './stack-spec';
 import { HIDDEN, secretLookingValues } from './secret-scan';
@@ -114,65 +116,74 @@ export function parseStackConfig<E extends EngineSchema>(config: Record<string, 
   const prefix = (segs: readonly (string | number)[]) =>
     segs.length === 0 ? `config` : joinPath([`${CONFIG_NAMESPACE}:${String(segs[0])}`, ...segs.slice(1)]);
   const { stack: schema, database } = stackSchemaOf(options.engines);
-  const specOf = (data: unknown, previous: StackState | undefined): StackSpec => {
-    const d = data as Omit<StackSpec, 'stack' | 'source' | 'environment' | 'previous'> & { environment?: string };
+  // Generations on other engines (engine migration) are parsed with their engine's own schema.
+  const raw = Array.isArray(input.databases) ? input.databases : [];
+  const splits = raw.map((db, i) => splitEntry(db, options.engines, `${CONFIG_NAMESPACE}:databases[${i}]`));
+  const others = splits.map((s, i) => parseOtherEngines(s, options.engines, `${CONFIG_NAMESPACE}:databases[${i}]`));
+  const ownInput = Array.isArray(input.databases) ? { ...input, databases: splits.map((s) => s.own) } : input;
+  issues.push(...splits.flatMap((s) => s.issues), ...others.flatMap((o) => o.issues));
+  const withOthers = (data: { databases: Record<string, unknown>[] }, indices: readonly number[]) => ({
+    ...data,
+    databases: data.databases.map((d, k) => {
+      const o = others[indices[k]]?.value;
+      return o?.settings.length ? { ...d, otherEngines: o } : d;
+    }),
+  });
+  const specOf = (data: unknown, previous: StackState | undefined, indices: readonly number[]): StackSpec => {
+    const d = withOthers(data as { databases: Record<string, unknown>[] }, indices) as unknown as Omit<
+      StackSpec,
+      'stack' | 'source' | 'environment' | 'previous'
+    > & { environment?: string };
     const environment = d.environment ?? options.stack.split('-').pop()!;
     return deepFreeze({ ...d, environment, stack: options.stack, source: options.source, previous });
   };
   const base = { source: options.source, engines: options.engines };
-  const parsed = schema.safeParse(input, { jitless: true });
-  if (parsed.success && !issues.length) return { ...base, spec: specOf(parsed.data, options.previous), issues: [] };
+  const parsed = schema.safeParse(ownInput, { jitless: true });
+  if (parsed.success && !issues.length)
+    return {
+      ...base,
+      spec: specOf(
+        parsed.data,
+        options.previous,
+        raw.map((_, i) => i),
+      ),
+      issues: [],
+    };
   if (!parsed.success) {
     // Never echo a value the secret scan flagged, whatever else is wrong with it.
     const hidden = new Set(issues.filter((i) => i.value === HIDDEN).map((i) => i.path));
+    const mapped = (segs: readonly (string | number)[]) =>
+      segs[0] === 'databases' && typeof segs[1] === 'number'
+        ? prefix(['databases', segs[1], ...ownPath(segs.slice(2), splits[segs[1]]?.ownPositions ?? [])])
+        : prefix(segs);
     issues.push(
-      ...fromZodIssues(parsed.error.issues, schema, input, prefix).map((i) => (hidden.has(i.path) ? { ...i, value: HIDDEN } : i)),
+      ...fromZodIssues(parsed.error.issues, schema, ownInput, mapped).map((i) => (hidden.has(i.path) ? { ...i, value: HIDDEN } : i)),
     );
   }
 
   // The entries that parse, with the previous state of those databases only. An entry whose only
   // problems are optional fields still counts without them (a bad targetTime must not hide the
   // shrink in the same entry); the model then leaves out what it finds under the dropped fields.
-  const all = Array.isArray(input.databases) ? input.databases : [];
+  const all = Array.isArray(ownInput.databases) ? ownInput.databases : [];
   const dropped: string[] = [];
   const valid = all.flatMap((db, i) => {
+    if (splits[i].issues.length || others[i].issues.length) return [];
     const first = database.safeParse(db, { jitless: true });
     if (first.success) return [[db, i] as const];
-    const pruned = withoutFields(
-      db,
-      first.error.issues.map((x) => x.path as (string | number)[]),
-    );
+    const pruned = withoutFields(db, first.error.issues);
     if (!pruned || !database.safeParse(pruned.value, { jitless: true }).success) return [];
-    dropped.push(...pruned.paths.map((p) => prefix(['databases', i, ...p])));
+    dropped.push(...pruned.paths.map((p) => prefix(['databases', i, ...ownPath(p, splits[i].ownPositions)])));
     return [[pruned.value, i] as const];
   });
-  const partialStack = schema.safeParse({ ...input, databases: valid.map(([db]) => db) }, { jitless: true });
+  const partialStack = schema.safeParse({ ...ownInput, databases: valid.map(([db]) => db) }, { jitless: true });
   if (!partialStack.success || valid.length === 0) return { ...base, issues };
   const names = new Set(valid.map(([db]) => (db as { name: string }).name));
   const previous = options.previous && {
     ...options.previous,
     databases: Object.fromEntries(Object.entries(options.previous.databases).filter(([name]) => names.has(name))),
   };
-  return { ...base, issues, partial: { spec: specOf(partialStack.data, previous), positions: valid.map(([, i]) => i), dropped } };
-}
-
-/** A copy of a database entry without the fields at `paths` (leaves that exist), or undefined when none can go. */
-function withoutFields(
-  entry: unknown,
-  paths: readonly (string | number)[][],
-): { value: unknown; paths: (string | number)[][] } | undefined {
-  const copy = JSON.parse(JSON.stringify(entry)) as Record<string, unknown>;
-  const removed: (string | number)[][] = [];
-  for (const p of paths) {
-    if (p.length === 0) return undefined;
-    let parent: unknown = copy;
-    for (const seg of p.slice(0, -1)) parent = parent && typeof parent === 'object' ? (parent as Record<string, unknown>)[seg] : undefined;
-    const last = p[p.length - 1];
-    if (!parent || typeof parent !== 'object' || Array.isArray(parent) || !(last in parent)) return undefined;
-    delete (parent as Record<string, unknown>)[last];
-    removed.push(p);
-  }
-  return removed.length ? { value: copy, paths: removed } : undefined;
+  const positions = valid.map(([, i]) => i);
+  return { ...base, issues, partial: { spec: specOf(partialStack.data, previous, positions), positions, dropped } };
 }
 
 /** Stack files are a few kilobytes; a megabyte is a mistake (or an attack) and would take long to parse. */

@@ -65,9 +65,42 @@ export interface GenerationSpec {
   readonly upgradeFrom?: { readonly generation: string };
 }
 
+/** `migrateFrom` of a generation on another engine, as parsed (schema: engine-migration.ts). */
+export interface MigrateFromSpec {
+  readonly generation: string;
+  readonly method?: 'import' | 'dump';
+  readonly type?: 'microservice' | 'monolith';
+  readonly databases?: readonly string[];
+  readonly roles?: readonly string[];
+  readonly extensions?: readonly string[];
+  readonly sourceUser?: string;
+}
+
+/** The settings of a database's generations on one other engine, parsed with that engine's schema. */
+export interface EngineSettings {
+  readonly engine: string;
+  /** The database entry as that engine sees it: its block, the shared keys and its generations. */
+  readonly spec: DatabaseSpec;
+  /** Config path of its block, e.g. `pgfleet:databases[0].cnpg`. */
+  readonly path: string;
+  /** Position in the stack's `generations` list of each of `spec.generations`. */
+  readonly positions: readonly number[];
+  /** `migrateFrom` of each of `spec.generations`, when set. */
+  readonly migrateFrom: readonly (MigrateFromSpec | undefined)[];
+}
+
+/** What a database entry holds on engines other than its own (engine migration), once parsed. */
+export interface OtherEngines {
+  /** Position in the stack's `generations` list of each of the entry's own `generations`. */
+  readonly positions: readonly number[];
+  readonly settings: readonly EngineSettings[];
+}
+
 /** A database entry as every engine has it; each engine's spec type extends this. */
 export type DatabaseSpec = z.output<z.ZodObject<typeof databaseBase & { engine: z.ZodString }>> & {
   readonly generations?: readonly GenerationSpec[];
+  /** Generations on other engines and those engines' settings (lib/config/engine-migration.ts). @default - none */
+  readonly otherEngines?: OtherEngines;
 };
 
 /** A parsed stack's own keys and its databases. */

@@ -30,7 +30,9 @@ export type RecoveryTargetState =
 export type BootstrapState =
   | { readonly kind: 'initdb' }
   | { readonly kind: 'restore'; readonly source: string; readonly target: RecoveryTargetState }
-  | { readonly kind: 'upgrade'; readonly source: string };
+  | { readonly kind: 'upgrade'; readonly source: string }
+  /** Copied from a generation on another engine (engine migration): the target operator's `import`, or a `dump` Job. */
+  | { readonly kind: 'migrate'; readonly source: string; readonly method: 'import' | 'dump' };
 
 /** The storage behind an archive location. */
 export type ArchiveKind = 's3' | 'gs' | 'azure' | 'pvc';
@@ -51,6 +53,8 @@ export interface ArchiveLocation {
 export type EngineFacts = { readonly [key: string]: unknown };
 
 export interface GenerationState<F = EngineFacts> {
+  /** The engine it runs on, when not the database's (an engine migration). @default - the database's `engine` */
+  readonly engine?: string;
   readonly postgresVersion: number;
   /** Sizes of the generation's volumes as written in the stack, by name (EngineModel.volumes; default `data`). */
   readonly volumes?: Readonly<Record<string, string>>;
@@ -141,6 +145,7 @@ const bootstrapStateSchema: z.ZodType<BootstrapState> = z.discriminatedUnion('ki
   z.object({ kind: z.literal('initdb') }).strict(),
   z.object({ kind: z.literal('restore'), source: nonEmpty, target: recoveryTargetStateSchema }).strict(),
   z.object({ kind: z.literal('upgrade'), source: nonEmpty }).strict(),
+  z.object({ kind: z.literal('migrate'), source: nonEmpty, method: z.enum(['import', 'dump']) }).strict(),
 ]);
 
 const archiveLocationSchema: z.ZodType<ArchiveLocation> = z
@@ -182,6 +187,7 @@ export function stackStateSchema(engines: readonly EngineStateSchema[]): z.ZodTy
         bootstrap: bootstrapStateSchema,
         archives: z.array(archiveLocationSchema),
         engineFacts: z.record(z.string(), z.unknown()).optional(),
+        engine: z.enum(engines.map((e) => e.name) as [string, ...string[]]).optional(),
       })
       .strict();
     const database = z.object({ ...databaseBaseFields(engines), generations: z.record(z.string(), generation) }).strict();
@@ -190,3 +196,6 @@ export function stackStateSchema(engines: readonly EngineStateSchema[]): z.ZodTy
   }
   return s;
 }
+
+/** The engine a recorded generation runs on: its own `engine`, else its database's. */
+export const engineOfState = (db: Pick<DatabaseState, 'engine'>, gen: Pick<GenerationState, 'engine'>): string => gen.engine ?? db.engine;

@@ -6,7 +6,7 @@
  */
 import { type ConfigIssue, joinPath } from './config-error';
 import { fromFormat1, stackStateSchema1, type StackState1 } from './state-format-1';
-import { type EngineStateSchema, STATE_FORMAT, type StackState, stackStateSchema } from './stack-state';
+import { engineOfState, type EngineStateSchema, STATE_FORMAT, type StackState, stackStateSchema } from './stack-state';
 import { fromZodIssues, valueAt } from './zod-issues';
 
 /** What parsing a state file's text gave: the state, or every problem (`fix` left empty for the caller). */
@@ -34,14 +34,15 @@ function checkFacts(
 ): StackState {
   const databases: Record<string, StackState['databases'][string]> = {};
   for (const [dbName, db] of Object.entries(state.databases)) {
-    const engine = engines.find((e) => e.name === db.engine)!;
     const generations: Record<string, StackState['databases'][string]['generations'][string]> = {};
     for (const [genName, g] of Object.entries(db.generations)) {
+      // A generation that moved to another engine records that engine's facts.
+      const engine = engines.find((e) => e.name === engineOfState(db, g))!;
       generations[genName] = g;
       if (g.engineFacts === undefined) continue;
       const at: Segment[] = ['databases', dbName, 'generations', genName, shownAt?.key ?? 'engineFacts'];
       if (!engine.factsSchema) {
-        issues.push({ path: pathOf(at), value: g.engineFacts, allowed: `no engine facts: ${db.engine} records none`, fix: '' });
+        issues.push({ path: pathOf(at), value: g.engineFacts, allowed: `no engine facts: ${engine.name} records none`, fix: '' });
         continue;
       }
       const parsed = engine.factsSchema.safeParse(g.engineFacts, { jitless: true });
@@ -51,7 +52,7 @@ function checkFacts(
         issues.push({
           path: pathOf(at),
           value: valueAt(shownAt.raw, at),
-          allowed: `the facts format 1 recorded for ${db.engine}`,
+          allowed: `the facts format 1 recorded for ${engine.name}`,
           fix: '',
         });
       } else {

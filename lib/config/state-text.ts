@@ -24,6 +24,7 @@ export function describeTarget(t: RecoveryTargetState): string {
 export function describeBootstrap(b: BootstrapState): string {
   if (b.kind === 'initdb') return 'initdb';
   if (b.kind === 'restore') return `restore from ${b.source} (${describeTarget(b.target)})`;
+  if (b.kind === 'migrate') return `migrate from ${b.source} (${b.method === 'import' ? "the operator's import" : 'dump and restore'})`;
   return `upgrade from ${b.source}`;
 }
 

@@ -20,13 +20,17 @@ import type { ChangeRule } from './change-rule';
 import type { EngineSchema } from '../config/stack-schema';
 import type { EngineFacts, EngineStateSchema } from '../config/stack-state';
 
-/** Props every engine construct takes: one resolved database and the stack around it. */
+/**
+ * Props every engine construct takes: its view of one resolved database (`ResolvedDatabase.views`:
+ * the engine's settings and its live generations only; a database may run generations on several
+ * engines while it moves between them) and the stack around it.
+ */
 export interface EngineProps<D extends ResolvedDatabase = ResolvedDatabase> {
   readonly database: D;
   readonly stack: StackSpec;
 }
 
-/** An engine construct renders one database (all its live generations). */
+/** An engine construct renders its view of one database (its live generations). */
 export interface DatabaseEngine extends Construct {
   /**
    * Where a generation's connection details live, for consumer wiring: for `user` when the
@@ -52,6 +56,12 @@ export interface Engine<D extends DatabaseSpec = DatabaseSpec, F extends EngineF
   readonly construct: EngineConstructor<D>;
   /** What a change to each of its objects does (`pgfleet diff`, `pgfleet plan`). */
   readonly rules: readonly ChangeRule<V>[];
+  /**
+   * Renders what copies another engine's generation into a generation of this engine
+   * (`migrateFrom.method: dump`), when its construct does not: e.g. the dump/restore Job. The
+   * outputs create it after the generation's data-bearing objects. @default - the construct renders it
+   */
+  renderMigration?(scope: Construct, db: ResolvedDatabase<D>, gen: ResolvedGeneration): Construct;
   /** The variables of its change-rule texts beyond the common ones (RuleVars.engine). @default - none */
   reviewVars?(db: ResolvedDatabase<D>): V;
 }

@@ -1,4 +1,5 @@
 import type { BootstrapState } from '../config/stack-state';
+import type { ResolvedMigration } from './migration';
 import { RecoveryTarget } from './recovery-target';
 
 /**
@@ -22,18 +23,26 @@ export class Bootstrap {
     return new Bootstrap('upgrade', source);
   }
 
+  /** Copy a generation of another engine (engine migration); the source keeps running. */
+  public static migrate(migration: ResolvedMigration): Bootstrap {
+    return new Bootstrap('migrate', migration.source, undefined, migration);
+  }
+
   private constructor(
-    public readonly kind: 'initdb' | 'restore' | 'upgrade',
-    /** The generation read from (restore and upgrade). */
+    public readonly kind: 'initdb' | 'restore' | 'upgrade' | 'migrate',
+    /** The generation read from (restore, upgrade and migrate). */
     public readonly source?: string,
     /** Where the restore stops (restore only). */
     public readonly target?: RecoveryTarget,
+    /** What a migration copies and from where (migrate only). */
+    public readonly migration?: ResolvedMigration,
   ) {}
 
   /** As recorded in the state file (text for messages: `describeBootstrap`). */
   public toState(): BootstrapState {
     if (this.kind === 'initdb') return { kind: 'initdb' };
     if (this.kind === 'restore') return { kind: 'restore', source: this.source!, target: this.target!.toState() };
+    if (this.kind === 'migrate') return { kind: 'migrate', source: this.source!, method: this.migration!.method };
     return { kind: 'upgrade', source: this.source! };
   }
 }

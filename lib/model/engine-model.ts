@@ -3,6 +3,7 @@ import type { StackSpec } from '../config/stack-spec';
 import type { ConfigIssue } from '../config/config-error';
 import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
 import type { ArchiveLocation, EngineFacts, EngineStateSchema, GenerationState } from '../config/stack-state';
+import type { MigrationSource } from './migration';
 
 /**
  * What the model knows about an engine without rendering it: how it upgrades, where each
@@ -42,6 +43,23 @@ export interface EngineModel<D extends DatabaseSpec = DatabaseSpec, F extends En
     after: GenerationState<F>,
     path: string,
   ): ConfigIssue[];
+  /**
+   * How an importer on another engine reads one of its generations (engine migration): host,
+   * superuser and that user's existing Secret, the pods to admit. @default - it cannot be a migration source
+   */
+  migrationSource?(db: ResolvedDatabase<D>, gen: ResolvedGeneration): MigrationSource;
+  /**
+   * How a generation of another engine is copied into this one, the default first: `import` (the
+   * operator's own logical import) or `dump` (a pgfleet dump/restore Job). @default - it cannot be a migration target
+   */
+  readonly migrationMethods?: readonly ('import' | 'dump')[];
+  /**
+   * Labels of the pods that connect to the source while a generation of this engine is copied
+   * into (they must get through the source's NetworkPolicy). @default - none
+   */
+  importerPods?(db: ResolvedDatabase<D>, gen: ResolvedGeneration): Record<string, string>;
+  /** What a generation copied into this engine needs of its settings (e.g. a superuser Secret to write with). @default - nothing */
+  checkMigrationTarget?(db: ResolvedDatabase<D>, gen: ResolvedGeneration): ConfigIssue[];
 }
 
 /** An engine as the model layer sees it: its name and schemas (config) and its model hooks. */

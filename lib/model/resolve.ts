@@ -11,22 +11,12 @@ import type { StackSpec } from '../config/stack-spec';
 import { TargetTime } from '../config/target-time';
 import { Bootstrap } from './bootstrap';
 import type { ModelEngine } from './engine-model';
+import { entryPath, type GenerationInput, generationInputs, viewsOf } from './engine-views';
+import { resolveMigration } from './migration-resolve';
 import { RecoveryTarget } from './recovery-target';
 import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
 import type { ResolvedStack } from './resolved-stack';
 import { checkTransitions } from './transitions';
-
-interface GenerationInput {
-  readonly name: string;
-  readonly postgresVersion?: number;
-  readonly restoreFrom?: RestoreFromInput;
-  readonly upgradeFrom?: { readonly generation: string };
-}
-
-/** The generations a database lists, or the one default generation named after it. */
-export function generationsOf(db: DatabaseSpec): readonly GenerationInput[] {
-  return (db as { generations?: GenerationInput[] }).generations ?? [{ name: db.name }];
-}
 
 function targetOf(r: RestoreFromInput): RecoveryTarget {
   if (r.targetTime !== undefined) return RecoveryTarget.time(TargetTime.parse(r.targetTime)!);
@@ -41,10 +31,12 @@ export function resolveStack<E extends ModelEngine>(spec: StackSpec, engines: re
   const issues: ConfigIssue[] = [];
   const databases: ResolvedDatabase[] = [];
   spec.databases.forEach((db, i) => {
-    const r = resolveDatabase(spec, db, i, issues);
+    const r = resolveDatabase(spec, db, i, engines, issues);
     if (r) {
       databases.push(r);
-      issues.push(...(engineNamed(engines, r.engine).check?.(r) ?? []));
+      for (const view of r.views) {
+        for (const i of engineNamed(engines, view.engine).check?.(view) ?? []) issues.push({ ...i, path: entryPath(view, r, i.path) });
+      }
     }
   });
   checkNamesAcrossDatabases(databases, issues);
@@ -81,20 +73,25 @@ export function resolveParsed<E extends ModelEngine>(parsed: ParsedStack<E>): Re
   throw new ConfigError(parsed.source, issues);
 }
 
-function resolveDatabase(spec: StackSpec, db: DatabaseSpec, index: number, issues: ConfigIssue[]): ResolvedDatabase | undefined {
+function resolveDatabase(
+  spec: StackSpec,
+  db: DatabaseSpec,
+  index: number,
+  engines: readonly ModelEngine[],
+  issues: ConfigIssue[],
+): ResolvedDatabase | undefined {
   const path = `pgfleet:databases[${index}]`;
   const at = (...segs: (string | number)[]) => joinPath([path, ...segs]);
-  const listed = generationsOf(db);
-  const explicit = (db as { generations?: unknown }).generations !== undefined;
+  const listed = generationInputs(db, path);
   const retired = new Set(db.retired);
   const knownBefore = new Set(Object.keys(spec.previous?.databases[db.name]?.generations ?? {}));
   const priorRetired = new Set(spec.previous?.databases[db.name]?.retired ?? []);
 
   const seen = new Set<string>();
-  listed.forEach((g, gi) => {
+  listed.forEach((g) => {
     if (seen.has(g.name)) {
       issues.push({
-        path: at('generations', gi, 'name'),
+        path: `${g.path}.name`,
         value: g.name,
         allowed: 'a name used by one generation only',
         fix: 'give the new generation a new name (e.g. with a date suffix)',
@@ -129,8 +126,11 @@ function resolveDatabase(spec: StackSpec, db: DatabaseSpec, index: number, issue
   const version = new Map<string, number>();
   const versionOf = (g: GenerationInput, depth = 0): number => {
     if (version.has(g.name)) return version.get(g.name)!;
-    let v = g.postgresVersion ?? db.postgresVersion;
-    const src = g.restoreFrom && g.postgresVersion === undefined ? listed.find((x) => x.name === g.restoreFrom!.generation) : undefined;
+    let v = g.postgresVersion ?? g.spec.postgresVersion;
+    const src =
+      g.restoreFrom && g.postgresVersion === undefined
+        ? listed.find((x) => x.name === g.restoreFrom!.generation && x.engine === g.engine)
+        : undefined;
     if (src && depth < listed.length) v = versionOf(src, depth + 1);
     version.set(g.name, v);
     return v;
@@ -156,36 +156,46 @@ function resolveDatabase(spec: StackSpec, db: DatabaseSpec, index: number, issue
   }
 
   const generations: ResolvedGeneration[] = [];
-  listed.forEach((g, gi) => {
+  const migrating: GenerationInput[] = [];
+  listed.forEach((g) => {
     if (retired.has(g.name)) return;
-    const gpath = explicit ? [path, 'generations', gi] : [path];
     let bootstrap = Bootstrap.initdb();
-    if (g.restoreFrom && g.upgradeFrom) {
+    const fields = (['restoreFrom', 'upgradeFrom', 'migrateFrom'] as const).filter((f) => g[f] !== undefined);
+    if (fields.length > 1) {
       issues.push({
-        path: joinPath([...gpath, 'upgradeFrom']),
-        value: g.upgradeFrom,
-        allowed: 'restoreFrom or upgradeFrom, not both',
-        fix: 'restore first into one generation, then upgrade into another',
+        path: `${g.path}.${fields[1]}`,
+        value: g[fields[1]],
+        allowed: `${fields.join(' or ')}, not ${fields.length > 2 ? 'several' : 'both'}`,
+        fix: 'start the generation one way; restore, upgrade or migrate into another generation in a later change',
       });
     }
-    const from = g.restoreFrom ?? g.upgradeFrom;
-    if (from) {
-      const field = g.restoreFrom ? 'restoreFrom' : 'upgradeFrom';
+    const field = fields[0];
+    const from = field ? g[field]! : undefined;
+    if (from && field) {
       const src = live.find((x) => x.name === from.generation);
       if (!src || from.generation === g.name) {
         issues.push({
-          path: joinPath([...gpath, field, 'generation']),
+          path: `${g.path}.${field}.generation`,
           value: from.generation,
           allowed: `another live generation of ${db.name}: ${liveNames.filter((n) => n !== g.name).join(', ') || '(none)'}`,
           fix: retired.has(from.generation)
             ? `keep ${from.generation} live until this generation has finished restoring, or remove ${field} once it has`
             : 'name the generation whose backups to read',
         });
+      } else if (field !== 'migrateFrom' && src.engine !== g.engine) {
+        issues.push({
+          path: `${g.path}.${field}.generation`,
+          value: from.generation,
+          allowed: `a generation on ${g.engine}, as ${g.name} is: ${field} reads ${src.name}'s ${field === 'restoreFrom' ? 'backups' : 'data directory'}, which only ${src.engine} can`,
+          fix: `use migrateFrom: {generation: ${src.name}} to copy ${src.name} from ${src.engine} to ${g.engine}`,
+        });
+      } else if (field === 'migrateFrom') {
+        migrating.push(g);
       } else if (g.restoreFrom) {
         const srcVersion = versionOf(src);
         if (g.postgresVersion !== undefined && g.postgresVersion !== srcVersion) {
           issues.push({
-            path: joinPath([...gpath, 'postgresVersion']),
+            path: `${g.path}.postgresVersion`,
             value: g.postgresVersion,
             allowed: `the source's major (${srcVersion}): a restore replays WAL of that major`,
             fix: 'restore on the same major first, then upgrade as a separate change',
@@ -196,7 +206,7 @@ function resolveDatabase(spec: StackSpec, db: DatabaseSpec, index: number, issue
         const srcVersion = versionOf(src);
         if (versionOf(g) <= srcVersion) {
           issues.push({
-            path: joinPath([...gpath, 'postgresVersion']),
+            path: `${g.path}.postgresVersion`,
             value: versionOf(g),
             allowed: `a major above ${src.name}'s ${srcVersion}`,
             fix: 'raise postgresVersion on the new generation',
@@ -205,31 +215,36 @@ function resolveDatabase(spec: StackSpec, db: DatabaseSpec, index: number, issue
         bootstrap = Bootstrap.upgrade(src.name);
       }
     }
-    const versionPath = g.postgresVersion !== undefined ? joinPath([...gpath, 'postgresVersion']) : at('postgresVersion');
+    const versionPath =
+      g.postgresVersion !== undefined
+        ? `${g.path}.postgresVersion`
+        : g.engine === db.engine
+          ? at('postgresVersion')
+          : `${g.settingsPath}.postgresVersion`;
     generations.push({
       name: g.name,
+      engine: g.engine,
       postgresVersion: versionOf(g),
       bootstrap,
       serving: g.name === serving,
-      index: explicit ? gi : -1,
+      index: g.index,
+      path: g.path,
       versionPath,
     });
   });
 
   // A generation cannot start from itself through others (a ← b ← a): none of them would have data.
-  const sourceOf = (name: string) => {
-    const g = listed.find((x) => x.name === name);
-    return (g?.restoreFrom ?? g?.upgradeFrom)?.generation;
-  };
-  listed.forEach((g, gi) => {
+  const fromOf = (g: GenerationInput | undefined) => g?.restoreFrom ?? g?.upgradeFrom ?? g?.migrateFrom;
+  const fieldOf = (g: GenerationInput) => (g.restoreFrom ? 'restoreFrom' : g.upgradeFrom ? 'upgradeFrom' : 'migrateFrom');
+  const sourceOf = (name: string) => fromOf(listed.find((x) => x.name === name))?.generation;
+  listed.forEach((g) => {
     const chain = [g.name];
     // A generation naming itself is reported with the restore source rules.
     if (sourceOf(g.name) === g.name) return;
     for (let next = sourceOf(g.name); next !== undefined && chain.length <= listed.length; next = sourceOf(next)) {
       if (next === g.name) {
-        const field = g.restoreFrom ? 'restoreFrom' : 'upgradeFrom';
         issues.push({
-          path: joinPath([...(explicit ? [path, 'generations', gi] : [path]), field, 'generation']),
+          path: `${g.path}.${fieldOf(g)}.generation`,
           value: sourceOf(g.name),
           allowed: `a source that does not lead back to ${g.name} (${[...chain, g.name].join(' ← ')}): each would wait for the other's backups`,
           fix: 'start one of them empty or from a generation that already runs, and restore the others from it',
@@ -241,13 +256,13 @@ function resolveDatabase(spec: StackSpec, db: DatabaseSpec, index: number, issue
   });
 
   db.retired.forEach((name, ri) => {
-    const reader = live.find((g) => (g.restoreFrom ?? g.upgradeFrom)?.generation === name);
+    const reader = live.find((g) => fromOf(g)?.generation === name);
     if (reader) {
       issues.push({
         path: at('retired', ri),
         value: name,
         allowed: `a generation no live generation reads from (${reader.name} does)`,
-        fix: `remove ${reader.restoreFrom ? 'restoreFrom' : 'upgradeFrom'} from ${reader.name} once it is running, then retire ${name}`,
+        fix: `remove ${fieldOf(reader)} from ${reader.name} once it is running, then retire ${name}`,
       });
     }
   });
@@ -266,17 +281,29 @@ function resolveDatabase(spec: StackSpec, db: DatabaseSpec, index: number, issue
     }
   });
 
-  const servingGen = generations.find((g) => g.serving) ?? generations[0];
-  return Object.freeze({
+  const database = {
     spec: db,
     name: db.name,
     engine: db.engine,
     namespace: db.namespace ?? spec.namespace,
     path,
-    generations: Object.freeze(generations),
     retired: Object.freeze([...db.retired]),
-    serving: servingGen,
+  };
+  const frame = (gens: ResolvedGeneration[]) => {
+    const frozen = Object.freeze(gens.map((g) => Object.freeze(g)));
+    const whole = { ...database, generations: frozen, serving: frozen.find((g) => g.serving) ?? frozen[0] };
+    return Object.freeze({ ...whole, views: Object.freeze(viewsOf(whole)) });
+  };
+  if (!migrating.length) return frame(generations);
+  // Migrations read their source through its engine's view, so resolve them once the views exist.
+  const first = frame(generations);
+  const resolvedGens = generations.map((gen) => {
+    const g = migrating.find((x) => x.name === gen.name);
+    if (!g) return gen;
+    const migration = resolveMigration(first, g, gen, engines, issues);
+    return migration ? { ...gen, bootstrap: Bootstrap.migrate(migration) } : gen;
   });
+  return frame(resolvedGens);
 }
 
 /** Every Vault credential needs a server: its own or the stack's `pgfleet:vault`. */

@@ -5,18 +5,19 @@
 import { engineNamed } from '../config/stack-schema';
 import { type DatabaseState, type GenerationState, STATE_FORMAT, type StackState } from '../config/stack-state';
 import type { ModelEngine } from './engine-model';
-import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
+import { type ResolvedDatabase, type ResolvedGeneration, viewOf } from './resolved';
 import type { ResolvedStack } from './resolved-stack';
 
-/** Every sized volume of a generation: the engine's list, else the database's `storage.size` as `data`. */
+/** Every sized volume of a generation: its engine's list, else its view's `storage.size` as `data`. */
 export function sizedVolumes(
   db: ResolvedDatabase,
   gen: ResolvedGeneration,
   engines: readonly ModelEngine[],
 ): Record<string, { readonly size: string; readonly path: string }> {
-  const storage = (db.spec as { storage?: { size: string } }).storage?.size;
+  const view = viewOf(db, gen);
+  const storage = (view.spec as { storage?: { size: string } }).storage?.size;
   return (
-    engineNamed(engines, db.engine).volumes?.(db, gen) ?? (storage ? { data: { size: storage, path: `${db.path}.storage.size` } } : {})
+    engineNamed(engines, gen.engine).volumes?.(view, gen) ?? (storage ? { data: { size: storage, path: `${view.path}.storage.size` } } : {})
   );
 }
 
@@ -33,16 +34,19 @@ export function stateOf(
 ): StackState {
   const databases: Record<string, DatabaseState> = {};
   for (const db of resolved) {
-    const model = engineNamed(engines, db.engine);
     const generations: Record<string, GenerationState> = {};
     for (const g of db.generations) {
-      const engineFacts = model.engineFacts?.(db, g);
+      const model = engineNamed(engines, g.engine);
+      const view = viewOf(db, g);
+      const engineFacts = model.engineFacts?.(view, g);
       const volumes = Object.entries(sizedVolumes(db, g, engines));
       generations[g.name] = {
+        // Recorded only for a generation on another engine than its database's (engine migration).
+        ...(g.engine !== db.engine ? { engine: g.engine } : {}),
         postgresVersion: g.postgresVersion,
         ...(volumes.length ? { volumes: Object.fromEntries(volumes.map(([k, v]) => [k, v.size])) } : {}),
         bootstrap: g.bootstrap.toState(),
-        archives: model.archives?.(db, g) ?? [],
+        archives: model.archives?.(view, g) ?? [],
         ...(engineFacts ? { engineFacts } : {}),
       };
     }

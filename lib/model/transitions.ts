@@ -2,10 +2,11 @@
 import type { ConfigIssue } from '../config/config-error';
 import { quantityBytes } from '../config/quantity';
 import { engineNamed } from '../config/stack-schema';
-import type { DatabaseState, StackState } from '../config/stack-state';
+import { type DatabaseState, engineOfState, type StackState } from '../config/stack-state';
 import { describeArchives } from '../config/state-text';
 import type { ModelEngine } from './engine-model';
-import type { ResolvedDatabase } from './resolved';
+import { type ResolvedDatabase, viewOf } from './resolved';
+import { entryPath } from './engine-views';
 import { sizedVolumes, stateOf } from './stack-state-of';
 
 /** Rules comparing a generation with what the previous synth recorded. */
@@ -60,7 +61,8 @@ export function checkTransitions(
       }
       if (!now || !db) continue;
       const gen = db.generations.find((g) => g.name === genName)!;
-      const gpath = gen.index >= 0 ? `${db.path}.generations[${gen.index}]` : db.path;
+      const gpath = gen.path;
+      const engine = engineNamed(engines, gen.engine);
       if (before.namespace !== db.namespace) {
         issues.push({
           path: db.spec.namespace !== undefined ? `${db.path}.namespace` : 'pgfleet:namespace',
@@ -69,12 +71,15 @@ export function checkTransitions(
           fix: `keep namespace ${before.namespace} (set ${db.path}.namespace: ${before.namespace} if the stack default changed); to move, restore into a new database entry in the new namespace`,
         });
       }
-      if (before.engine !== db.engine) {
+      const wasEngine = engineOfState(before, was);
+      if (wasEngine !== gen.engine) {
         issues.push({
-          path: `${db.path}.engine`,
-          value: db.engine,
-          allowed: `${before.engine}: a generation keeps its engine`,
-          fix: `keep engine ${before.engine}; move to another operator with a new database entry restored from this one's backups`,
+          path: gen.engine === db.engine ? `${db.path}.engine` : `${gpath}.engine`,
+          value: gen.engine,
+          allowed: `${wasEngine}: a generation keeps its engine (${genName} holds its data in ${wasEngine}'s objects)`,
+          fix:
+            `keep ${genName} on ${wasEngine} (engine: ${wasEngine} on the generation or the database); to move to ${gen.engine}, add a new ` +
+            `generation with engine: ${gen.engine} and migrateFrom: {generation: ${genName}}, with ${gen.engine}'s settings in a ${gen.engine}: block of the database`,
         });
       }
       if (now.postgresVersion < was.postgresVersion) {
@@ -84,15 +89,19 @@ export function checkTransitions(
           allowed: `${was.postgresVersion} or higher: ${genName} already runs PostgreSQL ${was.postgresVersion}, and a data directory cannot go back a major`,
           fix: `restore an older backup into a new generation (restoreFrom) instead of lowering the version`,
         });
-      } else if (now.postgresVersion > was.postgresVersion && engineNamed(engines, db.engine).upgrade === 'new-generation') {
+      } else if (now.postgresVersion > was.postgresVersion && engine.upgrade === 'new-generation') {
         issues.push({
           path: gen.versionPath,
           value: now.postgresVersion,
-          allowed: `${was.postgresVersion}: ${db.engine} does not upgrade a generation in place`,
+          allowed: `${was.postgresVersion}: ${gen.engine} does not upgrade a generation in place`,
           fix: `keep ${genName} on ${was.postgresVersion} and add a new generation with upgradeFrom: {generation: ${genName}} and postgresVersion: ${now.postgresVersion}`,
         });
       }
-      issues.push(...(engineNamed(engines, db.engine).transitions?.(db, gen, was, now, gpath) ?? []));
+      // Engine rules judge only a generation that stayed on their engine.
+      if (wasEngine === gen.engine) {
+        const view = viewOf(db, gen);
+        for (const i of engine.transitions?.(view, gen, was, now, gpath) ?? []) issues.push({ ...i, path: entryPath(view, db, i.path) });
+      }
       for (const [name, { size, path }] of Object.entries(sizedVolumes(db, gen, engines))) {
         const wasSize = was.volumes?.[name];
         const wasBytes = wasSize ? quantityBytes(wasSize) : undefined;
@@ -112,7 +121,7 @@ export function checkTransitions(
       if (after?.generations[name]) {
         const gen = db!.generations.find((g) => g.name === name)!;
         issues.push({
-          path: gen.index >= 0 ? `${db!.path}.generations[${gen.index}].name` : `${db!.path}.name`,
+          path: gen.index >= 0 ? `${gen.path}.name` : `${db!.path}.name`,
           value: name,
           allowed: 'a name not used by a retired generation (its volumes or archive may still exist)',
           fix: 'choose a new generation name',
@@ -130,10 +139,7 @@ export function checkTransitions(
 function newGenerationRules(db: ResolvedDatabase, before: DatabaseState, after: DatabaseState): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const isNew = (g: string) => !before.generations[g];
-  const pathOf = (name: string) => {
-    const g = db.generations.find((x) => x.name === name);
-    return g && g.index >= 0 ? `${db.path}.generations[${g.index}]` : db.path;
-  };
+  const pathOf = (name: string) => db.generations.find((x) => x.name === name)?.path ?? db.path;
   if (after.serving !== before.serving && isNew(after.serving)) {
     issues.push({
       path: db.spec.serving !== undefined ? `${db.path}.serving` : `${db.path}.generations`,
@@ -144,7 +150,7 @@ function newGenerationRules(db: ResolvedDatabase, before: DatabaseState, after: 
   }
   for (const gen of db.generations.filter((g) => isNew(g.name) && g.bootstrap.kind !== 'initdb')) {
     const source = gen.bootstrap.source!;
-    const field = `${pathOf(gen.name)}.${gen.bootstrap.kind === 'restore' ? 'restoreFrom' : 'upgradeFrom'}.generation`;
+    const field = `${pathOf(gen.name)}.${gen.bootstrap.kind}From.generation`;
     if (isNew(source)) {
       issues.push({
         path: field,

@@ -7,6 +7,7 @@ import { STATE_FILE, type StackState } from '../config/stack-state';
 import { DataBearing } from '../constructs/data-bearing';
 import { HelmRelease } from '../constructs/helm-release';
 import { manifestYaml } from './manifest-yaml';
+import { ConfigError } from '../config/config-error';
 
 /** One synthesized Kubernetes object and what pgfleet knows about it. */
 export interface RenderedObject {
@@ -52,7 +53,17 @@ export function renderStack(resolved: ResolvedStack<Engine>): RenderedStack {
       if (!(c instanceof ApiObject)) continue;
       const manifest = c.toJson();
       const file = manifestFile(manifest);
-      if (files.has(file)) throw new Error(`two objects render to ${file} (${c.node.path})`);
+      if (files.has(file)) {
+        // E.g. two engines of one database (engine migration) naming an object alike.
+        throw new ConfigError(spec.source, [
+          {
+            path: chart.database.path,
+            value: file,
+            allowed: `one object per name: two objects of ${chart.database.name} render to ${file} (${c.node.path})`,
+            fix: 'give one of them another name (for credentials both engines derive from the database, use existingSecret in one)',
+          },
+        ]);
+      }
       files.add(file);
       byConstruct.set(c, file);
       objects.push({

@@ -44,7 +44,7 @@ export function databaseLines(d: DatabaseDiff): string[] {
   for (const g of d.generations) {
     if (g.status === 'new')
       lines.push(
-        `  + generation ${g.name}: PostgreSQL ${g.after!.postgresVersion}, ${describeBootstrap(g.after!.bootstrap)}${g.after!.archives.length ? `, archive ${describeArchives(g.after!.archives)}` : ''}`,
+        `  + generation ${g.name}: ${g.after!.engine ? `${g.after!.engine}, ` : ''}PostgreSQL ${g.after!.postgresVersion}, ${describeBootstrap(g.after!.bootstrap)}${g.after!.archives.length ? `, archive ${describeArchives(g.after!.archives)}` : ''}`,
       );
     else if (g.status === 'retired') lines.push(`  - generation ${g.name}: retired (PostgreSQL ${g.before!.postgresVersion})`);
     else if (g.before!.postgresVersion !== g.after!.postgresVersion)

@@ -46,6 +46,34 @@ export const genericChangeRules: readonly ChangeRule[] = [
       `${v.kind} ${v.name} holds the data of live generation ${v.generation ?? '<generation>'} and leaves the stack: ` +
       `Pulumi keeps it unmanaged (retainOnDelete), and whatever replaces it starts empty`,
   },
+  {
+    kind: 'networking.k8s.io/v1 NetworkPolicy',
+    path: '',
+    when: (_b, _a, c) => (c.after ?? c.before)?.metadata?.annotations?.['pgfleet.io/import-from'] !== undefined,
+    class: 'safe',
+    why: (v) =>
+      `${v.before === '(absent)' ? 'admits' : 'no longer admits'} the pods importing into ${v.generation ?? '<generation>'} to ` +
+      `${v.source ?? '<source>'}'s PostgreSQL port; ${v.source ?? '<source>'}'s own policy is unchanged (policies add up)`,
+  },
+  {
+    kind: 'batch/v1 Job',
+    path: '',
+    on: 'added',
+    when: (_b, a) =>
+      (a as { metadata?: { annotations?: Record<string, string> } } | undefined)?.metadata?.annotations?.['pgfleet.io/migrate-from'] !==
+      undefined,
+    class: 'safe',
+    why: (v) =>
+      `copies ${v.source ?? '<source>'} into ${v.generation ?? '<generation>'} once its server runs (pg_dump of a snapshot, pg_restore; once)`,
+    steps: [
+      step.wait(
+        (v) =>
+          `the copy finishes: \`kubectl -n ${v.namespace} wait job/${v.name} --for=condition=complete --timeout=24h\` ` +
+          `(its log: \`kubectl -n ${v.namespace} logs job/${v.name} -f\`); a failed copy leaves a half-filled server: ` +
+          `retire ${v.generation ?? '<generation>'} and copy into a new generation`,
+      ),
+    ],
+  },
   { kind: '*', path: '', on: 'added', class: 'safe', why: (v) => `creates ${v.kind} ${v.name}` },
   { kind: '*', path: '', on: 'removed', class: 'safe', why: (v) => `deletes ${v.kind} ${v.name}, which holds no data` },
   {

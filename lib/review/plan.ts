@@ -10,6 +10,7 @@ import type { ArchiveLocation } from '../config/stack-state';
 import { describeArchives, describeTarget } from '../config/state-text';
 import { severity } from './classify';
 import type { Gate } from './diff-types';
+import { foldStep } from './migration-review';
 import { isGenerationRecord } from './state-changes';
 import type { DatabaseDiff, ObjectDiff, StackDiff } from './diff-types';
 
@@ -109,7 +110,8 @@ export function buildPlan(diff: StackDiff): Plan {
     });
   }
 
-  for (const o of ordered) {
+  // Generation records first: what they ask (e.g. stopping a migration's writers) comes before the objects' own steps.
+  for (const o of [...diff.objects.filter(isGenerationRecord), ...ordered]) {
     for (const c of o.changes) {
       const hasBefore = c.steps.some((s) => s.section === 'before');
       for (const step of c.steps) add(step.section, step.text);
@@ -198,8 +200,13 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
   for (const gen of d.generations.filter((x) => x.status === 'new')) {
     const b = gen.bootstrap;
     if (!b || b.kind === 'initdb') continue;
-    const what = b.kind === 'restore' ? `restored from ${b.source} (${describeTarget(b.target)})` : `upgraded from ${b.source}`;
-    const field = b.kind === 'restore' ? 'restoreFrom' : 'upgradeFrom';
+    const what =
+      b.kind === 'restore'
+        ? `restored from ${b.source} (${describeTarget(b.target)})`
+        : b.kind === 'migrate'
+          ? `copied from ${b.source}`
+          : `upgraded from ${b.source}`;
+    const field = `${b.kind}From`;
     add(
       'check',
       `verify the data of ${gen.name} (${what}) before anyone uses it: connect to ${gen.name} itself, ` +
@@ -215,7 +222,7 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
       add(
         'follow-up',
         `cut over: set ${d.path}.serving: ${gen.name}, synth, review \`pgfleet diff\`, \`pulumi up\`; ` +
-          `writes to ${b.source} made after ${b.kind === 'restore' ? 'the target' : 'the copy'} are not in ${gen.name}, ` +
+          `writes to ${b.source} made after ${b.kind === 'restore' ? 'the target' : b.kind === 'migrate' ? "the import's snapshot" : 'the copy'} are not in ${gen.name}, ` +
           `so stop ${list(apps, d.name)} first if they matter`,
       );
     }
@@ -245,6 +252,9 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
       add('follow-up', retireStep(d, old));
     }
   }
+
+  const fold = foldStep(d);
+  if (fold) add('follow-up', fold);
 
   const allLiveArchives = diff.databases.flatMap((x) => x.generations.flatMap((g) => (g.status !== 'retired' && g.after?.archives) || []));
   for (const gen of d.generations.filter((x) => x.status === 'retired')) {

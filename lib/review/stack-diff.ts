@@ -12,6 +12,7 @@ import type { DatabaseDiff, GenerationDiff, ObjectDiff, StackDiff } from './diff
 import type { ChangeContext, ChangeRule } from '../engines/change-rule';
 import { classifyObject, severity, type ObjectVars } from './classify';
 import { genericChangeRules } from './generic-rules';
+import { migrationRecords } from './migration-review';
 import { stateChanges } from './state-changes';
 import { HELM_VALUES_KIND, objectsOfFiles, objectsOfRender, stateOfFiles, type ReviewedObject } from './reviewed-object';
 
@@ -99,7 +100,16 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
     };
     const resolvedDb = next.resolved.databases.find((d) => d.name === database);
     const born = (context.state.after ?? context.state.before)?.bootstrap;
-    const engine = dbAfter?.engine ?? dbBefore?.engine;
+    // The engine of the object's generation (a generation may run on another engine than its database's).
+    const genState = context.state.after ?? context.state.before;
+    const dbEngine = dbAfter?.engine ?? dbBefore?.engine;
+    // An object no generation owns (a shared ObjectStore) belongs to the engine whose rules know its kind.
+    const kindOwner = () =>
+      [dbEngine, ...Object.values({ ...dbBefore?.generations, ...dbAfter?.generations }).map((g) => g.engine)].find(
+        (e) => e && engines.some((x) => x.name === e) && rulesOf(e).some((r) => r.kind === any.apiKind),
+      );
+    const engine = genState?.engine ?? kindOwner() ?? dbEngine;
+    const view = resolvedDb?.views.find((v) => v.engine === engine);
     // The engine whose rules judge the object, and whose own variables its texts may use.
     const ownEngine = engine && engines.some((e) => e.name === engine) ? engineNamed(engines, engine) : undefined;
     const vars: ObjectVars = {
@@ -115,7 +125,7 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
       target: born?.kind === 'restore' ? (born.target.kind === 'time' ? born.target.time : describeTarget(born.target)) : undefined,
       serving: context.serving.after,
       servingBefore: context.serving.before,
-      engine: resolvedDb && ownEngine?.reviewVars?.(resolvedDb),
+      engine: view && ownEngine?.reviewVars?.(view),
     };
     const changes = classifyObject({
       before,
@@ -143,7 +153,7 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
   }
 
   const databases = databaseDiffs(next, beforeState);
-  objects.push(...stateChanges(databases));
+  objects.push(...stateChanges(databases), ...migrationRecords(databases));
   const { gate, objects: gated } = gateOf(objects, databases, next);
   const order = (o: ObjectDiff) => databases.findIndex((d) => d.name === o.database);
   gated.sort((a, b) => order(a) - order(b) || severity(b.class) - severity(a.class) || a.file.localeCompare(b.file));
@@ -171,7 +181,7 @@ function databaseDiffs(next: RenderedStack, beforeState: StackState | undefined)
           status: !b ? 'new' : !a ? 'retired' : 'kept',
           before: b,
           after: a,
-          ...(g ? { path: g.index >= 0 ? `${db.path}.generations[${g.index}]` : db.path } : {}),
+          ...(g ? { path: g.path } : {}),
           ...(g ? { bootstrap: g.bootstrap.toState() } : {}),
         };
       }),

@@ -73,7 +73,7 @@ describe('state file schema', () => {
     const s = good();
     gens(s).postgres = { postgresVersion: 16, bootstrap: 'initdb', archive: 'pvc://postgres-backups/postgres/' };
     const at = 'databases.postgres.generations.postgres';
-    const keys = 'known keys here: postgresVersion, volumes, bootstrap, archives, engineFacts';
+    const keys = 'known keys here: postgresVersion, volumes, bootstrap, archives, engineFacts, engine';
     expect(refusal(JSON.stringify(s))).toBe(
       report(
         problem(`${at}.bootstrap`, '"initdb"', 'a mapping'),
@@ -114,7 +114,7 @@ describe('state file schema', () => {
     const at = 'databases.postgres.generations';
     expect(refusal(JSON.stringify(s))).toBe(
       report(
-        problem(`${at}.postgres.bootstrap.kind`, '"clone"', 'one of initdb, restore, upgrade'),
+        problem(`${at}.postgres.bootstrap.kind`, '"clone"', 'one of initdb, restore, upgrade, migrate'),
         problem(
           `${at}.postgres-17.bootstrap.target.time`,
           '"2026-11-20 08:00"',

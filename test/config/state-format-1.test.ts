@@ -90,7 +90,23 @@ describe('state format 1', () => {
   test.each(COMMITTED)('%s: the committed format-2 state equals the converted format 1', (stack) => {
     const committed = fs.readFileSync(path.join(ROOT, 'dist', stack, 'pgfleet-state.json'), 'utf8');
     expect(JSON.parse(committed).format).toBe(2);
-    expect(withoutLaterFacts(parseState(committed, stack, ENGINES))).toEqual(parseState(format1Text(stack), stack, ENGINES));
+    const format1 = parseState(format1Text(stack), stack, ENGINES);
+    // Generations added since format 1 was written (cas-ciip-dev's move to CloudNativePG) are not in it.
+    const known = (s: StackState): StackState => ({
+      ...s,
+      databases: Object.fromEntries(
+        Object.entries(s.databases).map(([name, db]) => [
+          name,
+          {
+            ...db,
+            generations: Object.fromEntries(
+              Object.entries(db.generations).filter(([g]) => g in (format1.databases[name]?.generations ?? {})),
+            ),
+          },
+        ]),
+      ),
+    });
+    expect(known(withoutLaterFacts(parseState(committed, stack, ENGINES)))).toEqual(format1);
   });
 
   test('the bootstrap text of format 1, every variant and target', () => {

@@ -11,6 +11,7 @@ import type { ResolvedGeneration } from '../../model/resolved';
 import { DataBearing } from '../../constructs/data-bearing';
 import type { S3SecretRef } from '../../constructs/object-store-credentials';
 import { BARMAN_PLUGIN, barmanConfiguration } from './barman-archive';
+import { importBootstrap } from './cnpg-import';
 
 export interface CnpgClusterProps {
   readonly spec: CnpgDatabaseSpec;
@@ -96,6 +97,7 @@ export class CnpgCluster extends Construct {
   private bootstrap(props: CnpgClusterProps) {
     const { spec, generation: gen } = props;
     const b = gen.bootstrap;
+    if (b.kind === 'migrate') return importBootstrap(spec, b.migration!);
     if (b.kind !== 'restore') return { bootstrap: { initdb: { database: spec.database, owner: spec.owner } } };
     const source = props.source!;
     const t = b.target!;

@@ -1,4 +1,5 @@
 import type { Engine } from '../engine';
+import { checkCrunchyMigrationTarget, crunchyImporterPods, crunchyMigrationJob } from './crunchy-migration';
 import { type CrunchyFacts, crunchyFactsSchema, crunchyStateFormat1 } from './crunchy-facts';
 import { crunchyDatabase } from './crunchy-schema';
 import { CrunchyDatabase } from './crunchy-database';
@@ -13,6 +14,11 @@ export const crunchy: Engine<CrunchyDatabaseSpec, CrunchyFacts> = {
   factsSchema: crunchyFactsSchema,
   stateFormat1: crunchyStateFormat1,
   ...crunchyModel,
+  // Engine migration: PGO has no logical import, so generations of other engines are filled by a dump Job.
+  migrationMethods: ['dump'],
+  importerPods: (db, gen) => crunchyImporterPods(db.name, gen.name),
+  checkMigrationTarget: checkCrunchyMigrationTarget,
+  renderMigration: crunchyMigrationJob,
   construct: CrunchyDatabase,
   rules: crunchyChangeRules,
 };

@@ -2,6 +2,7 @@ import type { Engine } from '../engine';
 import { type SpiloFacts, spiloFactsSchema, spiloStateFormat1 } from './spilo-facts';
 import { spiloDatabase } from './spilo-schema';
 import { SpiloDatabase } from './spilo-database';
+import { spiloMigrationSource } from './spilo-migration';
 import { spiloModel } from './spilo-model';
 import { spiloChangeRules, type SpiloReviewVars } from './spilo-rules';
 import type { SpiloDatabaseSpec } from './spilo-schema';
@@ -13,6 +14,8 @@ export const spilo: Engine<SpiloDatabaseSpec, SpiloFacts, SpiloReviewVars> = {
   factsSchema: spiloFactsSchema,
   stateFormat1: spiloStateFormat1,
   ...spiloModel,
+  // Engine migration: how another engine's importer reads one of its generations.
+  migrationSource: spiloMigrationSource,
   construct: SpiloDatabase,
   rules: spiloChangeRules,
   // The SQL database the clone checks connect to (`database` is the fleet entry's name).

@@ -2,6 +2,8 @@ import type { Engine } from '../engine';
 import { type StandaloneFacts, standaloneFactsSchema, standaloneStateFormat1 } from './standalone-facts';
 import { standaloneDatabase } from './standalone-schema';
 import { StandaloneDatabase } from './standalone-database';
+import { standaloneMigrationSource } from './standalone-migration';
+import { standaloneImporterPods } from './standalone-migration-job';
 import { standaloneModel } from './standalone-model';
 import { standaloneChangeRules, type StandaloneReviewVars } from './standalone-rules';
 import type { StandaloneDatabaseSpec } from './standalone-schema';
@@ -13,6 +15,11 @@ export const standalone: Engine<StandaloneDatabaseSpec, StandaloneFacts, Standal
   factsSchema: standaloneFactsSchema,
   stateFormat1: standaloneStateFormat1,
   ...standaloneModel,
+  // Engine migration: how another engine's importer reads one of its generations.
+  migrationSource: standaloneMigrationSource,
+  // ... and how generations of other engines are copied in: a dump/restore Job.
+  migrationMethods: ['dump'],
+  importerPods: (db, gen) => standaloneImporterPods(db.name, gen.name),
   construct: StandaloneDatabase,
   rules: standaloneChangeRules,
   reviewVars: (db) => ({ beforeDump: db.spec.upgrade.manualSteps.beforeDump, afterCutover: db.spec.upgrade.manualSteps.afterCutover }),

@@ -15,6 +15,7 @@ import { StandaloneRestore } from './standalone-restore';
 import { StandaloneServer } from './standalone-server';
 import { StandaloneUpgrade } from './standalone-upgrade';
 import { ScaleWritersJob } from './scale-writers-job';
+import { standaloneMigrationJob } from './standalone-migration-job';
 import { superuserCredentials } from './superuser-secret';
 
 /**
@@ -85,6 +86,13 @@ export class StandaloneDatabase extends Construct implements DatabaseEngine {
     const fills = new Map<string, k8s.KubeJob>();
     const upgrades = new Map<string, StandaloneUpgrade>();
     for (const gen of db.generations) {
+      if (gen.bootstrap.kind === 'migrate') {
+        // Copied from another engine's generation (engine migration), once the new server runs.
+        const job = standaloneMigrationJob(this, { spec, database: db.name, namespace: ns, generation: gen });
+        job.node.addDependency(servers.get(gen.name)!);
+        fills.set(gen.name, job);
+        continue;
+      }
       const source = db.generations.find((g) => g.name === gen.bootstrap.source);
       if (!source) continue;
       const server = servers.get(gen.name)!;
