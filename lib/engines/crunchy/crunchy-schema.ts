@@ -11,12 +11,12 @@ import { z } from 'zod';
 import { databaseBase, generationBase, issue, storage } from '../../config/schema-parts';
 import { instanceSet, user } from './crunchy-instance-schema';
 import { backups, repoName } from './crunchy-repo-schema';
-import { checkRestorePointName, restoreInPlace } from './crunchy-restore-schema';
+import { checkBackupSetForName, checkRestorePointName, restoreInPlace } from './crunchy-restore-schema';
 import { upgrade } from './crunchy-upgrade-schema';
 
 const crunchyGeneration = z
   .object({
-    ...generationBase(['time', 'lsn', 'name', 'latest']),
+    ...generationBase(['time', 'lsn', 'name', 'latest'], { backupSet: true }),
     /** Repository of the source generation the restore reads. @default - the first repository */
     restoreRepo: repoName.optional(),
     /** PostgreSQL image. @default - PGO's RELATED_IMAGE_POSTGRES_<postgresVersion> */
@@ -29,6 +29,7 @@ const crunchyGeneration = z
   .strict()
   .superRefine((g, ctx) => {
     checkRestorePointName(ctx, g.restoreFrom?.targetName, ['restoreFrom', 'targetName']);
+    if (g.restoreFrom) checkBackupSetForName(ctx, g.restoreFrom, g.restoreFrom.generation, ['restoreFrom']);
     if (g.upgrade && g.restoreFrom) {
       issue(
         ctx,
