@@ -16,6 +16,15 @@ const SHELL_SAFE = /^[A-Za-z0-9 _.:+/-]+$/;
 
 /** Refuses a restore point name (`--target`) that PGO's restore Job would pass to a shell unquoted. */
 export function checkRestorePointName(ctx: z.RefinementCtx, name: string | undefined, path: (string | number)[]): void {
+  // PostgreSQL's MAXFNAMELEN: pg_create_restore_point() refuses longer names, so none can match.
+  if (name !== undefined && name.length >= 64) {
+    issue(
+      ctx,
+      `a restore point name of at most 63 characters (this one has ${name.length}): PostgreSQL creates no longer one`,
+      'use the name exactly as it was given to pg_create_restore_point()',
+      path,
+    );
+  }
   if (name !== undefined && !SHELL_SAFE.test(name)) {
     issue(
       ctx,

@@ -13,6 +13,7 @@ import { instanceSet, user } from './crunchy-instance-schema';
 import { backups, repoName } from './crunchy-repo-schema';
 import { checkBackupSetForName, checkRestorePointName, restoreInPlace } from './crunchy-restore-schema';
 import { upgrade } from './crunchy-upgrade-schema';
+import { refusedBy } from './crunchy-parameters';
 
 const crunchyGeneration = z
   .object({
@@ -82,10 +83,6 @@ const networkPolicy = z
   })
   .strict();
 
-/** postgresql.conf parameters that PGO owns (archiving, recovery, replication). */
-const PGO_PARAMETERS =
-  /^(archive_command|archive_mode|restore_command|recovery_target.*|primary_conninfo|primary_slot_name|hot_standby|data_directory|port|listen_addresses|unix_socket_.*|ssl.*)$/;
-
 /** A Crunchy PGO database: one PostgresCluster per live generation. */
 export const crunchyDatabase = z
   .object({
@@ -103,7 +100,7 @@ export const crunchyDatabase = z
       .default([{ name: 'instance1', replicas: 1 }]),
     /** Roles PGO creates. Required: PGO's default role is named after the cluster, which changes with every generation. */
     users: z.array(user).min(1).max(64),
-    /** postgresql.conf parameters (Patroni dynamic configuration). @default {} */
+    /** postgresql.conf parameters (Patroni dynamic configuration); the ones PGO's CRD refuses are refused. @default {} */
     parameters: z.record(z.string(), z.string()).default({}),
     /** pgBackRest repositories, options and one-off backups. */
     backups,
@@ -145,12 +142,14 @@ export const crunchyDatabase = z
       if (db.instances.findIndex((x) => x.name === s.name) !== i)
         issue(ctx, 'each instance set name once', 'rename one of them', ['instances', i, 'name']);
     });
-    for (const key of Object.keys(db.parameters)) {
-      if (PGO_PARAMETERS.test(key))
-        issue(ctx, 'parameters PGO does not manage itself (archiving, recovery, replication, TLS, listening)', `remove ${key}`, [
-          'parameters',
-          key,
-        ]);
+    // The CRD's rules on spec.config.parameters, for the parameters pgfleet passes through Patroni.
+    const oldest = Math.min(
+      ...gens.map((g) => (g.upgrade?.phase === 'complete' ? g.upgrade.to : (g.postgresVersion ?? db.postgresVersion))),
+    );
+    for (const [key, value] of Object.entries(db.parameters)) {
+      for (const rule of refusedBy(key, value, oldest)) {
+        issue(ctx, `a parameter PGO accepts: ${rule.message}`, rule.fix.replace(/^remove it/, `remove ${key}`), ['parameters', key]);
+      }
     }
 
     const manual = db.backups.manual;
