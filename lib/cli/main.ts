@@ -10,7 +10,7 @@ import { registerReviewCommands } from './review-commands';
 import { GateError } from '../review/gate-refusal';
 import { InvalidManifestsError, synth } from './synth';
 import { UsageError } from './usage-error';
-import { validateDir } from './validate';
+import { fileAtRevision, validateDir } from './validate';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -53,10 +53,11 @@ export function program(): Command {
 
   cli
     .command('validate [dir]')
-    .description('validate every manifest below DIR against the CRDs and the Kubernetes schemas')
+    .description('validate every manifest below DIR against the CRDs (schemas and CEL rules) and the Kubernetes schemas')
     .option('--crds <dir>', 'directory of CRDs, e.g. exported from your cluster (repeatable); default: the pinned CRDs', collect, [])
-    .action((dir: string | undefined, o: { crds: string[] }) => {
-      const result = validateDir(dir ?? 'dist', validator(o.crds));
+    .option('--base <ref>', 'git revision whose files the CEL transition rules (oldSelf) compare with', 'HEAD')
+    .action((dir: string | undefined, o: { crds: string[]; base: string }) => {
+      const result = validateDir(dir ?? 'dist', validator(o.crds), { previousFile: fileAtRevision(o.base) });
       if (!result.ok) {
         console.error(result.report);
         process.exitCode = 1;

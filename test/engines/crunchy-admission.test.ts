@@ -3,7 +3,11 @@
  * from the backup set the stack names, and the parameters PGO's CRD refuses are refused at synth
  * (pgfleet passes them through Patroni, where the API server does not check them).
  */
-import { find, issuesOf, render } from '../helpers';
+import * as path from 'node:path';
+import { CrdCatalog } from '../../lib/outputs/validate/crd-catalog';
+import { celPlanOf } from '../../lib/outputs/validate/cel-plan';
+import { refusedBy } from '../../lib/engines/crunchy/crunchy-parameters';
+import { find, issuesOf, render, ROOT, validator } from '../helpers';
 import { CLONE, LIVE, jobstore } from './crunchy-stack';
 
 const P = 'pgfleet:databases[0]';
@@ -133,6 +137,32 @@ describe('Crunchy PGO engine: what PGO and pgBackRest accept', () => {
           fix: 'remove synchronous_standby_names',
         },
       ]);
+    });
+
+    test("refuses exactly what the pinned CRD's own rules refuse, for every parameter they name", () => {
+      const crd = new CrdCatalog([path.join(ROOT, 'crds')]).find('postgres-operator.crunchydata.com', 'v1beta1', 'PostgresCluster');
+      if (!crd || 'served' in crd) throw new Error('no PostgresCluster v1beta1 in crds/');
+      const rules = JSON.stringify(celPlanOf(crd.group, crd.version, crd.kind, crd.schema));
+      // Every name a rule tests, and for each prefix rule a name with that prefix.
+      const named = [...rules.matchAll(/has\(self\.(?:config\.parameters\.)?([a-z_]+)\)|k == \\?'([a-z_]+)\\?'/g)].map((m) => m[1] ?? m[2]);
+      const prefixed = [...rules.matchAll(/startsWith\(\\"([a-z_]+)\\"\)/g)].map((m) => `${m[1]}x`);
+      const names = [
+        ...new Set([...named, ...prefixed, 'work_mem', 'archive_timeout', 'hot_standby_feedback', 'log_min_duration_statement']),
+      ];
+      expect(names).toEqual(expect.arrayContaining(['cluster_name', 'wal_log_hints', 'ssl_groups', 'recovery_target_x', 'unix_socket_x']));
+      const base = find(render(jobstore('prod')), 'PostgresCluster', LIVE);
+      const disagree: string[] = [];
+      for (const postgresVersion of [17, 18]) {
+        for (const key of names.filter((n) => !['config', 'parameters', 'postgresVersion'].includes(n))) {
+          for (const value of key === 'wal_level' ? ['logical', 'replica'] : ['x']) {
+            const c = { ...base, spec: { ...base.spec, postgresVersion, config: { parameters: { [key]: value } } } };
+            const byCrd = validator().validate([c]).length > 0;
+            if (byCrd !== refusedBy(key, value, postgresVersion).length > 0)
+              disagree.push(`${key}=${value} on ${postgresVersion}: CRD ${byCrd}`);
+          }
+        }
+      }
+      expect(disagree).toEqual([]);
     });
 
     test('passes what the CRD allows: wal_level logical, ssl_ecdh_curve, and ssl_groups from PostgreSQL 18 on', () => {
