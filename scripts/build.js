@@ -18,6 +18,7 @@ const META = path.join(out, 'inputs.json');
 const ENTRIES = {
   'pgfleet.js': 'lib/cli/main.ts',
   'pulumi.js': 'lib/pulumi/main.ts',
+  'spilo-post-render.js': 'lib/pulumi/spilo-post-render-main.ts',
   'bench.js': 'scripts/bench.ts',
   'compile-validators.js': 'scripts/compile-validators.ts',
   'validators/validator-runtime.js': 'lib/outputs/validate/validator-runtime.ts',
@@ -80,6 +81,9 @@ function bundle() {
     target: 'node20',
     format: 'cjs',
     external: EXTERNAL,
+    // Any `*.sh` imported by a source is its text (lib/text-imports.d.ts): scripts live in files
+    // of their own and still ship inside the bundle; the metafile lists them, so freshness covers them.
+    loader: { '.sh': 'text' },
     metafile: true,
     logLevel: 'error',
     // No keepNames: its helper runs on every closure created and cost 10% of a large synth.

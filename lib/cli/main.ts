@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /** The `pgfleet` command line. Config problems print as a list, never as a stack trace. */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { ConfigError } from '../config/config-error';
 import { stackFileJsonSchema } from '../config/json-schema';
+import { projectRoot } from '../config/project-root';
 import { ENGINES } from '../engines';
 import { ManifestValidator } from '../outputs/validate/manifest-validator';
 import { registerReviewCommands } from './review-commands';
@@ -11,8 +13,7 @@ import { GateError } from '../review/gate-refusal';
 import { InvalidManifestsError, synth } from './synth';
 import { UsageError } from './usage-error';
 import { fileAtRevision, validateDir } from './validate';
-
-const collect = (v: string, prev: string[]) => [...prev, v];
+import { listOf, repeatable } from './cli-options';
 
 /**
  * The validator for `--crds` (repeatable), else for `PGFLEET_CRDS` (a ':'-separated list), else
@@ -24,45 +25,53 @@ function validator(crds: string[]): ManifestValidator {
 }
 
 export function program(): Command {
+  const version = (JSON.parse(fs.readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   const cli = new Command('pgfleet')
     .description('PostgreSQL databases on Kubernetes as typed stack files: synth, validate, diff and plan')
+    .version(version, '-V, --version', 'print the pgfleet version')
     .showHelpAfterError();
 
-  cli
+  const synthCmd = cli
     .command('synth')
-    .description('render stack files into dist/<stack>/ (validated; nothing is written if any stack has a problem)')
-    .option('-s, --stack <name>', 'stack to render (repeatable); default: every stacks/Pulumi.<stack>.yaml', collect, [])
-    .option('-f, --file <path>', 'stack file outside stacks/ (repeatable)', collect, [])
-    // cdk8s synth runs pgfleet with its output folder in CDK8S_OUTDIR (build/cdk8s, see cdk8s.yaml).
-    .option('-o, --out <dir>', 'output directory (default: $CDK8S_OUTDIR under cdk8s synth, else dist)', process.env.CDK8S_OUTDIR ?? 'dist')
-    .option('--stacks-dir <dir>', 'directory of stack files', 'stacks')
-    .option('--crds <dir>', 'directory of CRDs to validate against (repeatable); default: the pinned CRDs', collect, [])
-    .action((o: { stack: string[]; file: string[]; out: string; stacksDir: string; crds: string[] }) => {
-      const rendered = synth({
-        stacks: o.stack,
-        files: o.file,
-        stacksDir: o.stacksDir,
-        outDir: o.out,
-        validator: validator(o.crds),
-        engines: ENGINES,
-        projectDir: process.cwd(),
-      });
-      for (const r of rendered)
-        console.log(`${r.resolved.spec.stack}: ${r.objects.length} objects -> ${path.join(o.out, r.resolved.spec.stack)}`);
+    .description('render stack files into dist/<stack>/ (validated and gated; nothing is written if any stack has a problem)');
+  repeatable(synthCmd, '-s, --stack <name>', 'stack to render (repeatable); default: every stacks/Pulumi.<stack>.yaml');
+  repeatable(synthCmd, '-f, --file <path>', 'stack file outside stacks/ (repeatable)');
+  // cdk8s synth runs pgfleet with its output folder in CDK8S_OUTDIR (build/cdk8s, see cdk8s.yaml).
+  synthCmd
+    .addOption(
+      new Option('-o, --out <dir>', 'output directory').default(
+        process.env.CDK8S_OUTDIR ?? 'dist',
+        process.env.CDK8S_OUTDIR ? '$CDK8S_OUTDIR' : 'dist, or $CDK8S_OUTDIR under cdk8s synth',
+      ),
+    )
+    .option('--stacks-dir <dir>', 'directory of stack files', 'stacks');
+  repeatable(synthCmd, '--crds <dir>', 'directory of CRDs to validate against (repeatable); default: the pinned CRDs');
+  synthCmd.action((o: { stack?: string[]; file?: string[]; out: string; stacksDir: string; crds?: string[] }) => {
+    const rendered = synth({
+      stacks: listOf(o.stack),
+      files: listOf(o.file),
+      stacksDir: o.stacksDir,
+      outDir: o.out,
+      validator: validator(listOf(o.crds)),
+      engines: ENGINES,
+      projectDir: process.cwd(),
     });
+    for (const r of rendered)
+      console.log(`${r.resolved.spec.stack}: ${r.objects.length} objects -> ${path.join(o.out, r.resolved.spec.stack)}`);
+  });
 
-  cli
+  const validateCmd = cli
     .command('validate [dir]')
-    .description('validate every manifest below DIR against the CRDs (schemas and CEL rules) and the Kubernetes schemas')
-    .option('--crds <dir>', 'directory of CRDs, e.g. exported from your cluster (repeatable); default: the pinned CRDs', collect, [])
-    .option('--base <ref>', 'git revision whose files the CEL transition rules (oldSelf) compare with', 'HEAD')
-    .action((dir: string | undefined, o: { crds: string[]; base: string }) => {
-      const result = validateDir(dir ?? 'dist', validator(o.crds), { previousFile: fileAtRevision(o.base) });
-      if (!result.ok) {
-        console.error(result.report);
-        process.exitCode = 1;
-      } else console.log(`${result.count} objects valid`);
-    });
+    .description('validate every manifest below DIR (default: dist) against the CRDs (schemas and CEL rules) and the Kubernetes schemas');
+  repeatable(validateCmd, '--crds <dir>', 'directory of CRDs, e.g. exported from your cluster (repeatable); default: the pinned CRDs');
+  validateCmd.option('--base <ref>', 'git revision whose files the CEL transition rules (oldSelf) compare with', 'HEAD');
+  validateCmd.action((dir: string | undefined, o: { crds?: string[]; base: string }) => {
+    const result = validateDir(dir ?? 'dist', validator(listOf(o.crds)), { previousFile: fileAtRevision(o.base) });
+    if (!result.ok) {
+      console.error(result.report);
+      process.exitCode = 1;
+    } else console.log(`${result.count} objects valid`);
+  });
 
   cli
     .command('schema')

@@ -12,29 +12,29 @@ import { formatPlan } from '../review/format-plan';
 import { buildPlan } from '../review/plan';
 import { reviewStacks } from '../review/review-stacks';
 import { useColor } from '../review/style';
-
-const collect = (v: string, prev: string[]) => [...prev, v];
+import { formatOf, formatOptions, listOf, repeatable } from './cli-options';
 
 interface BaseFlags {
   readonly base?: string;
   readonly from?: string;
   readonly out: string;
   readonly stacksDir: string;
-  readonly file: string[];
+  readonly file?: string[];
   readonly format: ReviewFormat;
+  readonly json?: boolean;
   readonly color?: boolean;
 }
 
 function withBaseOptions(cmd: Command): Command {
-  return cmd
-    .option('-f, --file <path>', 'stack file outside stacks/ (repeatable)', collect, [])
+  repeatable(cmd, '-f, --file <path>', 'stack file outside stacks/ (repeatable)');
+  cmd
     .option('--stacks-dir <dir>', 'directory of stack files', 'stacks')
-    .option('--base <ref>', 'git ref whose committed dist/ is the base (default: HEAD)')
+    .addOption(new Option('--base <ref>', 'git ref whose committed dist/ is the base (default: HEAD)'))
     .option('--from <dir>', 'compare with a directory holding <stack>/ folders instead of git')
-    .option('-o, --out <dir>', 'the dist directory inside the git checkout', 'dist')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .option('-o, --out <dir>', 'the dist directory inside the git checkout', 'dist');
+  return formatOptions(cmd)
     .option('--color', 'colour the text output even when stdout is not a terminal')
-    .option('--no-color', 'never colour the text output');
+    .option('--no-color', 'never colour the text output (NO_COLOR does the same)');
 }
 
 function baseOf(o: BaseFlags): BaseSource {
@@ -61,11 +61,15 @@ export function registerReviewCommands(cli: Command, engines: readonly Engine[])
       .description(
         'what each change to the stacks will do to the databases, gated: exits 1 while a destroys-data or irreversible change is not acknowledged',
       )
-      .option('-s, --stack <name>', 'stack to review (repeatable); default: every stacks/Pulumi.<stack>.yaml', collect, []),
-  ).action((o: BaseFlags & { stack: string[] }) =>
+      .addOption(
+        new Option('-s, --stack <name>', 'stack to review (repeatable); default: every stacks/Pulumi.<stack>.yaml').argParser(
+          (v: string, p: string[] | undefined) => [...(p ?? []), v],
+        ),
+      ),
+  ).action((o: BaseFlags & { stack?: string[] }) =>
     run(() => {
-      const diffs = reviewStacks({ stacks: o.stack, files: o.file, stacksDir: o.stacksDir, base: baseOf(o), engines });
-      process.stdout.write(formatDiff(diffs, o.format, { color: o.color ?? useColor() }));
+      const diffs = reviewStacks({ stacks: listOf(o.stack), files: listOf(o.file), stacksDir: o.stacksDir, base: baseOf(o), engines });
+      process.stdout.write(formatDiff(diffs, formatOf(o), { color: o.color ?? useColor() }));
       if (!diffs.every((d) => d.gate.ok)) process.exitCode = 1;
     }),
   );
@@ -79,9 +83,16 @@ export function registerReviewCommands(cli: Command, engines: readonly Engine[])
       .option('-s, --stack <name>', 'the stack to plan'),
   ).action((o: BaseFlags & { stack?: string }) =>
     run(() => {
-      if (o.stack === undefined && o.file.length !== 1) throw new BaseError('pgfleet plan needs one stack: --stack NAME (or --file PATH)');
-      const [diff] = reviewStacks({ stacks: o.stack ? [o.stack] : [], files: o.file, stacksDir: o.stacksDir, base: baseOf(o), engines });
-      process.stdout.write(formatPlan(buildPlan(diff), o.format, { color: o.color ?? useColor() }));
+      if (o.stack === undefined && listOf(o.file).length !== 1)
+        throw new BaseError('pgfleet plan needs one stack: --stack NAME (or --file PATH)');
+      const [diff] = reviewStacks({
+        stacks: o.stack ? [o.stack] : [],
+        files: listOf(o.file),
+        stacksDir: o.stacksDir,
+        base: baseOf(o),
+        engines,
+      });
+      process.stdout.write(formatPlan(buildPlan(diff), formatOf(o), { color: o.color ?? useColor() }));
       if (!diff.gate.ok) process.exitCode = 1;
     }),
   );

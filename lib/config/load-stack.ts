@@ -38,8 +38,11 @@ export interface ParsedStack<E extends EngineSchema = EngineSchema> {
   /** The stack, when it has no problem the schema can see. */
   readonly spec?: StackSpec;
   readonly issues: readonly ConfigIssue[];
-  /** The database entries that parse, as a stack, with each entry's position in the file. */
-  readonly partial?: { readonly spec: StackSpec; readonly positions: readonly number[] };
+  /**
+   * The database entries that parse, as a stack, with each entry's position in the file; entries
+   * whose only problems are optional fields come without them, listed in `dropped` (config paths).
+   */
+  readonly partial?: { readonly spec: StackSpec; readonly positions: readonly number[]; readonly dropped: readonly string[] };
 }
 
 /**
@@ -127,9 +130,22 @@ export function parseStackConfig<E extends EngineSchema>(config: Record<string, 
     );
   }
 
-  // The entries that parse, with the previous state of those databases only.
+  // The entries that parse, with the previous state of those databases only. An entry whose only
+  // problems are optional fields still counts without them (a bad targetTime must not hide the
+  // shrink in the same entry); the model then leaves out what it finds under the dropped fields.
   const all = Array.isArray(input.databases) ? input.databases : [];
-  const valid = all.map((db, i) => [db, i] as const).filter(([db]) => database.safeParse(db, { jitless: true }).success);
+  const dropped: string[] = [];
+  const valid = all.flatMap((db, i) => {
+    const first = database.safeParse(db, { jitless: true });
+    if (first.success) return [[db, i] as const];
+    const pruned = withoutFields(
+      db,
+      first.error.issues.map((x) => x.path as (string | number)[]),
+    );
+    if (!pruned || !database.safeParse(pruned.value, { jitless: true }).success) return [];
+    dropped.push(...pruned.paths.map((p) => prefix(['databases', i, ...p])));
+    return [[pruned.value, i] as const];
+  });
   const partialStack = schema.safeParse({ ...input, databases: valid.map(([db]) => db) }, { jitless: true });
   if (!partialStack.success || valid.length === 0) return { ...base, issues };
   const names = new Set(valid.map(([db]) => (db as { name: string }).name));
@@ -137,7 +153,26 @@ export function parseStackConfig<E extends EngineSchema>(config: Record<string, 
     ...options.previous,
     databases: Object.fromEntries(Object.entries(options.previous.databases).filter(([name]) => names.has(name))),
   };
-  return { ...base, issues, partial: { spec: specOf(partialStack.data, previous), positions: valid.map(([, i]) => i) } };
+  return { ...base, issues, partial: { spec: specOf(partialStack.data, previous), positions: valid.map(([, i]) => i), dropped } };
+}
+
+/** A copy of a database entry without the fields at `paths` (leaves that exist), or undefined when none can go. */
+function withoutFields(
+  entry: unknown,
+  paths: readonly (string | number)[][],
+): { value: unknown; paths: (string | number)[][] } | undefined {
+  const copy = JSON.parse(JSON.stringify(entry)) as Record<string, unknown>;
+  const removed: (string | number)[][] = [];
+  for (const p of paths) {
+    if (p.length === 0) return undefined;
+    let parent: unknown = copy;
+    for (const seg of p.slice(0, -1)) parent = parent && typeof parent === 'object' ? (parent as Record<string, unknown>)[seg] : undefined;
+    const last = p[p.length - 1];
+    if (!parent || typeof parent !== 'object' || Array.isArray(parent) || !(last in parent)) return undefined;
+    delete (parent as Record<string, unknown>)[last];
+    removed.push(p);
+  }
+  return removed.length ? { value: copy, paths: removed } : undefined;
 }
 
 /** Stack files are a few kilobytes; a megabyte is a mistake (or an attack) and would take long to parse. */

@@ -56,9 +56,9 @@ function unwrap(schema: z.ZodType, value: unknown): z.ZodType {
   }
 }
 
-/** The values of `disc` the union at `path` tells apart, e.g. the engine names. */
-function discriminatorValuesAt(schema: z.ZodType, root: unknown, path: readonly Segment[], disc: string): string[] {
-  let s = unwrap(schema, root);
+/** The alternatives of the union at `path` (the last step stays on the union itself). */
+function unionOptionsAt(schema: z.ZodType, root: unknown, path: readonly Segment[]): z.ZodType[] {
+  let s = path.length ? unwrap(schema, root) : schema;
   let v: unknown = root;
   for (const [i, seg] of path.entries()) {
     const d = defOf(s);
@@ -72,13 +72,26 @@ function discriminatorValuesAt(schema: z.ZodType, root: unknown, path: readonly 
             ? d.valueType
             : undefined;
     if (!next) return [];
-    // The last step stays on the union itself.
     s = i === path.length - 1 ? next : unwrap(next, v);
   }
-  const d = defOf(s);
-  return (d.options ?? []).flatMap((o) => {
+  // Through optional/default wrappers down to the union.
+  for (let d = defOf(s); d.innerType && !d.options; d = defOf(s)) s = d.innerType;
+  return defOf(s).options ?? [];
+}
+
+/** The values of `disc` the union at `path` tells apart, e.g. the engine names. */
+function discriminatorValuesAt(schema: z.ZodType, root: unknown, path: readonly Segment[], disc: string): string[] {
+  return unionOptionsAt(schema, root, path).flatMap((o) => {
     const shape = defOf(unwrap(o, undefined)).shape;
     return ((shape?.[disc] ? (defOf(shape[disc]) as unknown as { values?: unknown[] }).values : undefined) ?? []).map(String);
+  });
+}
+
+/** The forms a union of mappings takes, by their keys: `{vault: …}` or `{existingSecret: …}`. */
+function unionFormsAt(schema: z.ZodType, root: unknown, path: readonly Segment[]): string[] {
+  return unionOptionsAt(schema, root, path).map((o) => {
+    const shape = defOf(unwrap(o, undefined)).shape;
+    return shape ? `{${Object.keys(shape).join(', ')}}` : describeType(defOf(o).type);
   });
 }
 
@@ -205,7 +218,16 @@ export function fromZodIssues(
             fix: 'set engine to the operator that runs this database',
           });
         } else {
-          out.push({ path: prefix(path), value, allowed: i.message, fix: 'use one of the documented forms (see the README)' });
+          const forms = unionFormsAt(schema, input, path);
+          out.push({
+            path: prefix(path),
+            value,
+            allowed: forms.length ? `one of these forms: ${forms.join(' or ')}` : i.message,
+            fix:
+              value === undefined
+                ? `add ${String(path[path.length - 1])} in one of these forms`
+                : 'write it in one of these forms (see the docs of the engine)',
+          });
         }
         break;
       }

@@ -33,7 +33,8 @@ export interface ConsumerSecretsProps {
  * equal to the serving generation's connection URI. It reads the operator's Secret through a
  * Kubernetes-provider `SecretStore` whose ServiceAccount may read only the connection Secrets,
  * so no credential passes through pgfleet or the repository. Cutover is a change of `serving`:
- * the ExternalSecret's `remoteRef.key` moves to the new generation's Secret.
+ * the ExternalSecret's `remoteRef.key` moves to the new generation's Secret. Every URI carries
+ * the `sslmode` the server demands (`Connection.sslmode`).
  *
  * @see https://external-secrets.io/latest/provider/kubernetes/
  */
@@ -81,9 +82,7 @@ export class ConsumerSecrets extends Construct {
     for (const consumer of props.consumers) {
       const c = consumer.connection;
       const ref = (property: string) => ({ key: c.secretName, property });
-      const uri = c.uriKey
-        ? { data: [{ secretKey: consumer.key, remoteRef: ref(c.uriKey) }], template: undefined }
-        : ConsumerSecrets.assembled(consumer.key, c, ref);
+      const uri = c.uriKey ? ConsumerSecrets.withSslmode(consumer.key, c, ref) : ConsumerSecrets.assembled(consumer.key, c, ref);
       new ExternalSecret(this, `Consumer-${consumer.secretName}`, {
         metadata: {
           name: consumer.secretName,
@@ -104,17 +103,36 @@ export class ConsumerSecrets extends Construct {
     }
   }
 
-  /** A URI template over the Secret's parts, for operators that publish no URI. */
+  /**
+   * The operator's URI with the server's `sslmode` added (neither CloudNativePG's `uri` nor PGO's
+   * carries a query string, nor any TLS setting).
+   */
+  private static withSslmode(key: string, c: Connection, ref: (p: string) => { key: string; property: string }) {
+    return {
+      data: [{ secretKey: 'uri', remoteRef: ref(c.uriKey!) }],
+      template: { engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2, data: { [key]: `{{ .uri }}?sslmode=${c.sslmode}` } },
+    };
+  }
+
+  /**
+   * A URI template over the Secret's parts, for operators that publish no URI. User and password
+   * are percent-encoded: Go's `urlquery` encodes all but letters, digits and `-_.~`, and writes a
+   * space as `+`, which libpq reads as a plus in the userinfo; `replace` turns it into `%20`
+   * (a `+` of the value itself is `%2B` by then).
+   */
   private static assembled(key: string, c: Connection, ref: (p: string) => { key: string; property: string }) {
     const p = c.parts!;
     const data = [{ secretKey: 'password', remoteRef: ref(p.passwordKey) }];
     if ('key' in p.user) data.push({ secretKey: 'user', remoteRef: ref(p.user.key) });
-    const user = 'key' in p.user ? '{{ .user | urlquery }}' : encodeURIComponent(p.user.value);
+    const escaped = (v: string) => `{{ .${v} | urlquery | replace "+" "%20" }}`;
+    const user = 'key' in p.user ? escaped('user') : encodeURIComponent(p.user.value);
     return {
       data,
       template: {
         engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
-        data: { [key]: `postgresql://${user}:{{ .password | urlquery }}@${p.host}:${p.port}/${encodeURIComponent(p.database)}` },
+        data: {
+          [key]: `postgresql://${user}:${escaped('password')}@${p.host}:${p.port}/${encodeURIComponent(p.database)}?sslmode=${c.sslmode}`,
+        },
       },
     };
   }

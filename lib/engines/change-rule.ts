@@ -103,14 +103,17 @@ export type RuleText<E extends object = object> = (v: RuleVars<E>) => string;
 export type PlanSection = 'before' | 'wait' | 'check' | 'manual' | 'follow-up';
 
 /** One runbook step of a rule: its section of the plan and its text. */
+/** A step's text; several texts make several plan lines (e.g. the steps a stack lists), none makes none. */
+export type RuleStepText<E extends object = object> = (v: RuleVars<E>) => string | readonly string[];
+
 export interface RuleStep<E extends object = object> {
   readonly section: PlanSection;
-  readonly text: RuleText<E>;
+  readonly text: RuleStepText<E>;
 }
 
 const inSection =
   (section: PlanSection) =>
-  <E extends object = object>(text: RuleText<E>): RuleStep<E> => ({ section, text });
+  <E extends object = object>(text: RuleStepText<E>): RuleStep<E> => ({ section, text });
 
 /** Constructors of rule steps, one per plan section, e.g. `step.wait((v) => ...)`. */
 export const step = {

@@ -51,7 +51,7 @@ export function resolveStack<E extends ModelEngine>(spec: StackSpec, engines: re
   for (const engine of new Set(spec.databases.map((d) => engineNamed(engines, d.engine))))
     issues.push(...(engine.checkStack?.(spec) ?? []));
   spec.databases.forEach((db, i) => checkVaultServers(spec, db, `pgfleet:databases[${i}]`, issues));
-  if (spec.previous) checkTransitions(spec.previous, databases, engines, issues);
+  if (spec.previous) checkTransitions(spec.previous, databases, engines, issues, new Set(spec.databases.map((d) => d.name)));
   if (issues.length) throw new ConfigError(spec.source, issues);
   return Object.freeze({ spec, databases: Object.freeze(databases), engines });
 }

@@ -14,10 +14,16 @@ export function checkTransitions(
   databases: readonly ResolvedDatabase[],
   engines: readonly ModelEngine[],
   issues: ConfigIssue[],
+  /**
+   * Database entries of the stack, resolved or not: one whose own problems kept it from resolving
+   * is not "gone". @default - the resolved ones
+   */
+  listed: ReadonlySet<string> = new Set(databases.map((d) => d.name)),
 ): void {
   const next = stateOf(previous.stack, databases, engines, previous);
   for (const [dbName, before] of Object.entries(previous.databases)) {
     const db = databases.find((d) => d.name === dbName);
+    if (!db && listed.has(dbName)) continue;
     const after = next.databases[dbName];
     // A database entry renamed: its generations now sit under another name.
     const renamedTo = db ? undefined : databases.find((d) => d.generations.some((g) => g.name in before.generations));

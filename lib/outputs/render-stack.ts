@@ -79,9 +79,10 @@ export function renderStack(resolved: ResolvedStack<Engine>): RenderedStack {
   for (const o of withDeps) out.set(o.file, header + manifestYaml(o.manifest));
   for (const h of helmReleases) {
     const p = h.props;
+    const postRender = p.postRender ? `# Post-rendered by ${p.postRender.command}: ${p.postRender.description}.\n` : '';
     out.set(
       `helmrelease-${p.name}.values.yaml`,
-      `${header}# Values for chart ${p.chart} ${p.version} from ${p.repository}, release ${p.name} in ${p.namespace}.\n${manifestYaml(p.values)}`,
+      `${header}# Values for chart ${p.chart} ${p.version} from ${p.repository}, release ${p.name} in ${p.namespace}.\n${postRender}${manifestYaml(p.values)}`,
     );
   }
   const resources = withDeps.map((o) => o.file).sort();

@@ -3,9 +3,11 @@
  * it, each a resource of its own kind, with the options its data needs, and the facts a platform
  * team reads back as outputs.
  */
+import * as path from 'node:path';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { DatabaseState } from '../config/stack-state';
+import { projectRoot } from '../config/project-root';
 import { DataBearing } from '../constructs/data-bearing';
 import type { HelmRelease } from '../constructs/helm-release';
 import type { ResolvedDatabase } from '../model/resolved';
@@ -125,6 +127,8 @@ export class DatabaseComponent extends pulumi.ComponentResource {
             version: p.version,
             repositoryOpts: { repo: p.repository },
             values: p.values,
+            // Helm runs the post-renderer from the provider's working directory: give it the absolute path.
+            ...(p.postRender ? { postrender: path.join(projectRoot(), p.postRender.command), description: p.postRender.description } : {}),
           },
           // pgfleet < 0.2 registered releases at the top of the stack.
           { parent: this, ...dataOptions(DataBearing.generationOf(h), serving), aliases: [{ parent: pulumi.rootStackResource }] },

@@ -36,7 +36,24 @@ export function gitBase(ref: string, outDir: string, cwd: string = process.cwd()
       .relative(cwd, path.resolve(cwd, outDir, stack))
       .split(path.sep)
       .join('/');
-  git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd);
+  let inRepo = true;
+  try {
+    execFileSync('git', ['rev-parse', '--git-dir'], { cwd, stdio: 'ignore' });
+  } catch {
+    inRepo = false;
+  }
+  if (!inRepo) {
+    throw new BaseError(
+      `${path.resolve(cwd)} is not a git checkout, so there is no committed dist/ to compare with: run pgfleet in the checkout, or compare with a directory: --from DIR`,
+    );
+  }
+  try {
+    execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, stdio: 'ignore' });
+  } catch {
+    throw new BaseError(
+      `no commit ${JSON.stringify(ref)} in this checkout: pass --base with an existing branch, tag or commit (git log --oneline shows them), or compare with a directory: --from DIR`,
+    );
+  }
   return {
     describe: (stack) => `${ref}:${rel(stack)}`,
     files: (stack) => {

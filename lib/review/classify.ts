@@ -120,7 +120,7 @@ function changeFrom(match: Match, fields: FieldLine[], input: ClassifyInput): Ch
     fields,
     reasons,
     class: reasons[0].class,
-    steps: (r.steps ?? []).map((s) => ({ section: s.section, text: s.text(vars) })),
+    steps: (r.steps ?? []).flatMap((s) => ([] as string[]).concat(s.text(vars)).map((text) => ({ section: s.section, text }))),
     ruled: true,
     ...(r.outageContinues ? { outageContinues: true } : {}),
   };

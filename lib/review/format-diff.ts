@@ -183,7 +183,13 @@ export function formatDiff(diffs: readonly StackDiff[], format: ReviewFormat, op
   if (format === 'json') {
     return `${JSON.stringify({ ok: diffs.every((d) => d.gate.ok), changed: diffs.some((d) => d.objects.length > 0), stacks: diffs }, null, 2)}\n`;
   }
-  if (format === 'markdown') return `## pgfleet diff\n\n${diffs.map(stackMarkdown).join('\n\n')}\n`;
+  if (format === 'markdown') {
+    // A pull request comment: the stacks that change in full, the others in one line.
+    const changed = diffs.filter((d) => d.objects.length > 0 || d.gate.unused.length > 0);
+    const same = diffs.filter((d) => !changed.includes(d)).map((d) => `\`${d.stack}\``);
+    const rest = same.length ? `${changed.length ? '\n\n' : ''}No changes in ${same.join(', ')}.` : '';
+    return `## pgfleet diff\n\n${changed.map(stackMarkdown).join('\n\n')}${rest}\n`;
+  }
   const s = makeStyle(options.color ?? false);
   const body = diffs.map((d) => stackText(d, s)).join('\n\n');
   const unchanged = diffs.every((d) => d.objects.length === 0);

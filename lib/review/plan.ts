@@ -58,7 +58,7 @@ export function applyOrder(objects: readonly ObjectDiff[]): ObjectDiff[] {
 }
 
 const title = (o: ObjectDiff) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
-const list = (xs: readonly string[]) => (xs.length ? xs.join(', ') : 'its applications');
+const list = (xs: readonly string[], database: string) => (xs.length ? xs.join(', ') : `the applications of ${database}`);
 
 export function buildPlan(diff: StackDiff): Plan {
   const sections: Record<PlanSection, string[]> = { before: [], wait: [], check: [], manual: [], 'follow-up': [] };
@@ -170,14 +170,14 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
     ];
     add(
       'before',
-      `announce the downtime and put up a maintenance page for ${list(apps)}: ${down.join(', ')} will be offline while the change runs`,
+      `announce the downtime and put up a maintenance page for ${list(apps, d.name)}: ${down.join(', ')} will be offline while the change runs`,
     );
     const continues = objects.some((o) => o.changes.some((c) => c.outageContinues));
     add(
       'manual',
       continues
-        ? `keep the maintenance page of ${list(apps)} up: ${down.join(', ')} stays offline until the follow-up change below is applied`
-        : `take the maintenance page of ${list(apps)} down once the waits above are done`,
+        ? `keep the maintenance page of ${list(apps, d.name)} up: ${down.join(', ')} stays offline until the follow-up change below is applied`
+        : `take the maintenance page of ${list(apps, d.name)} down once the waits above are done`,
     );
   }
 
@@ -202,7 +202,7 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
         'follow-up',
         `cut over: set ${d.path}.serving: ${gen.name}, synth, review \`pgfleet diff\`, \`pulumi up\`; ` +
           `writes to ${b.source} made after ${b.kind === 'restore' ? 'the target' : 'the copy'} are not in ${gen.name}, ` +
-          `so stop ${list(apps)} first if they matter`,
+          `so stop ${list(apps, d.name)} first if they matter`,
       );
     }
     add(
@@ -224,7 +224,7 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
       );
     add(
       'check',
-      `the applications (${list(apps)}) work against ${serving}; ${old} no longer receives writes ` +
+      `${apps.length ? `the applications (${apps.join(', ')})` : `the applications of ${d.name}`} work against ${serving}; ${old} no longer receives writes ` +
         `(\`SELECT count(*) FROM pg_stat_activity WHERE datname IS NOT NULL AND backend_type = 'client backend'\` on ${old})`,
     );
     if (!d.generations.some((x) => x.name === old && x.status === 'retired')) {

@@ -33,6 +33,7 @@ export interface ReviewedObject {
 
 const VALUES_FILE = /^helmrelease-(.+)\.values\.yaml$/;
 const VALUES_HEADER = /^# Values for chart (\S+) (\S+) from (\S+), release (\S+) in (\S+)\.$/m;
+const POST_RENDER_HEADER = /^# Post-rendered by (\S+): (.+)\.$/m;
 
 /** Files that are not objects: the kustomization and the state. */
 export function isObjectFile(file: string): boolean {
@@ -41,13 +42,19 @@ export function isObjectFile(file: string): boolean {
 
 /**
  * A Helm values file as an object: the values themselves (rule paths are the values' own, e.g.
- * `env.PGVERSION`), plus the chart it is installed with under `@chart` (`@chart.version`).
+ * `env.PGVERSION`), plus the chart it is installed with under `@chart` (`@chart.version`) and
+ * its post-renderer under `@postRender` (`@postRender.description`).
  */
 function valuesObject(file: string, content: string): ReviewedObject {
   const h = VALUES_HEADER.exec(content);
   const name = h?.[4] ?? VALUES_FILE.exec(file)![1];
   const values = (parse(content) as Record<string, unknown> | null) ?? {};
-  const manifest = { ...values, ...(h ? { '@chart': { name: h[1], version: h[2], repository: h[3] } } : {}) };
+  const pr = POST_RENDER_HEADER.exec(content);
+  const manifest = {
+    ...values,
+    ...(h ? { '@chart': { name: h[1], version: h[2], repository: h[3] } } : {}),
+    ...(pr ? { '@postRender': { command: pr[1], description: pr[2] } } : {}),
+  };
   return { file, apiKind: HELM_VALUES_KIND, kind: 'HelmValues', name, namespace: h?.[5], manifest, dependsOn: [] };
 }
 

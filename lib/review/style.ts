@@ -2,6 +2,7 @@
  * Terminal colours for review output: on only when asked (stdout is a TTY and NO_COLOR is unset,
  * decided by the CLI), so files, pipes and tests get plain text.
  */
+import { styleText } from 'node:util';
 import type { ChangeClass } from '../engines/change-rule';
 
 export interface Style {
@@ -16,17 +17,18 @@ export interface Style {
   readonly cls: (c: ChangeClass) => string;
 }
 
-const sgr = (open: string, close: string) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
+type Format = Parameters<typeof styleText>[0];
 
 export function style(color: boolean): Style {
-  const id = (s: string) => s;
-  const bold = color ? sgr('1', '22') : id;
-  const dim = color ? sgr('2', '22') : id;
-  const red = color ? sgr('31', '39') : id;
-  const green = color ? sgr('32', '39') : id;
-  const yellow = color ? sgr('33', '39') : id;
-  const cyan = color ? sgr('36', '39') : id;
-  const magenta = color ? sgr('35', '39') : id;
+  // pgfleet decides about colour itself (useColor): styleText must not check the stream again.
+  const paint = (format: Format) => (color ? (s: string) => styleText(format, s, { validateStream: false }) : (s: string) => s);
+  const bold = paint('bold');
+  const dim = paint('dim');
+  const red = paint('red');
+  const green = paint('green');
+  const yellow = paint('yellow');
+  const cyan = paint('cyan');
+  const magenta = paint('magenta');
   const byClass: Record<ChangeClass, (s: string) => string> = {
     'no-op': dim,
     safe: green,
@@ -39,7 +41,9 @@ export function style(color: boolean): Style {
   return { bold, dim, red, green, yellow, cyan, magenta, cls: (c) => byClass[c](c) };
 }
 
-/** Whether the CLI should colour its output. */
+/** Whether the CLI should colour its output: a terminal, and no NO_COLOR (https://no-color.org); FORCE_COLOR forces it. */
 export function useColor(stream: { isTTY?: boolean } = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
-  return !!stream.isTTY && (env.NO_COLOR === undefined || env.NO_COLOR === '');
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return !!stream.isTTY;
 }

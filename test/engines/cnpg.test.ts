@@ -105,7 +105,9 @@ describe('CloudNativePG engine', () => {
 
     test("the consumer reads DATABASE_URL from the serving cluster's app secret, through a store limited to it", () => {
       const es = find(r, 'ExternalSecret', 'forgejo-database-url');
-      expect(es.spec.data).toEqual([{ secretKey: 'DATABASE_URL', remoteRef: { key: 'forgejo-db-app', property: 'uri' } }]);
+      expect(es.spec.data).toEqual([{ secretKey: 'uri', remoteRef: { key: 'forgejo-db-app', property: 'uri' } }]);
+      // CloudNativePG always serves TLS (its own CA); its uri says nothing about it.
+      expect(es.spec.target.template).toEqual({ engineVersion: 'v2', data: { DATABASE_URL: '{{ .uri }}?sslmode=require' } });
       expect(es.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'forgejo-connections' });
       expect(find(r, 'Role', 'forgejo-connections').rules[0]).toEqual({
         apiGroups: [''],

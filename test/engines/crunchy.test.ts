@@ -81,8 +81,13 @@ describe('Crunchy PGO engine', () => {
     test("DATABASE_URL of api and sidecar follows the serving generation's <cluster>-pguser-admin uri", () => {
       for (const name of ['api-database-url', 'sidecar-database-url']) {
         const es = find(rendered.prod, 'ExternalSecret', name);
-        expect(es.spec.data).toEqual([{ secretKey: 'DATABASE_URL', remoteRef: { key: `${LIVE}-pguser-admin`, property: 'uri' } }]);
-        expect(es.spec.target).toEqual({ name, creationPolicy: 'Owner' });
+        expect(es.spec.data).toEqual([{ secretKey: 'uri', remoteRef: { key: `${LIVE}-pguser-admin`, property: 'uri' } }]);
+        // PGO's pg_hba wants TLS; its uri says nothing about it.
+        expect(es.spec.target).toEqual({
+          name,
+          creationPolicy: 'Owner',
+          template: { engineVersion: 'v2', data: { DATABASE_URL: '{{ .uri }}?sslmode=require' } },
+        });
       }
       expect(find(rendered.prod, 'Role', 'api-postgres-connections').rules[0].resourceNames).toEqual([`${LIVE}-pguser-admin`]);
     });

@@ -15,13 +15,18 @@ import {
   vault,
 } from './field-coverage-parts';
 
+/** The dump a restore reads: blackbox names it after the database entry, pgfleet's dumps after the source generation. */
+const restoreFile = (method: string, source: string, database = 'pydis') =>
+  method === 'blackbox' ? `${database}_blackbox_20_11_2026.sql.gz` : `${source}-20261120T150000Z.sql.gz`;
+
 const SUPERUSER = { secretName: 'postgres-env', userKey: 'POSTGRES_USER', passwordKey: 'POSTGRES_PASSWORD' };
 const standalone = (backup: Db, superuser: Db = SUPERUSER, serving = 'postgres') => ({
   'pgfleet:namespace': 'databases',
   'pgfleet:vault': VAULT,
   'pgfleet:databases': [
     {
-      ...common('postgres', ['postgres']),
+      // Named apart from its generations: blackbox names its dumps after the database entry.
+      ...common('pydis', ['postgres']),
       serving,
       // The consumer is admitted twice (a writer, and network.allowFrom), so a marker on either keeps it admitted.
       namespace: 'web',
@@ -31,9 +36,7 @@ const standalone = (backup: Db, superuser: Db = SUPERUSER, serving = 'postgres')
       generations: [
         { name: 'postgres', postgresVersion: 16 },
         { name: 'postgres-17', postgresVersion: 17, upgradeFrom: { generation: 'postgres' } },
-        ...(backup.method === 'dump'
-          ? [{ name: 'postgres-restored', restoreFrom: { generation: 'postgres', backupFile: 'postgres-20261120T150000Z.sql.gz' } }]
-          : []),
+        { name: 'postgres-restored', restoreFrom: { generation: 'postgres', backupFile: restoreFile(backup.method, 'postgres') } },
         { name: 'postgres-b' },
         { name: 'postgres-old' },
       ],
@@ -294,6 +297,8 @@ export const STANDALONE: EngineCoverage = {
         { type: 'telegram', id: 'ops', token: { name: 'blackbox-env', key: 'TELEGRAM_TOKEN' }, chatId: '-1001234' },
       ],
       scratchSize: '5Gi',
+      s3Checksums: 'when_required',
+      rcloneImage: 'docker.io/rclone/rclone:1.68.2',
     }),
     pvc: standalone(
       {
@@ -334,7 +339,11 @@ export const STANDALONE: EngineCoverage = {
     namespace: renamed,
     'generations[].upgradeFrom.generation': 'postgres-b',
     'generations[].restoreFrom.generation': (db: Db) => {
-      db.generations[2].restoreFrom = { generation: 'postgres-b', backupFile: 'postgres-b-20261120T150000Z.sql.gz' };
+      db.generations[2].restoreFrom = { generation: 'postgres-b', backupFile: restoreFile(db.backup.method, 'postgres-b', db.name) };
+    },
+    name: (db: Db) => {
+      db.name = 'pydisx';
+      if (db.backup.method === 'blackbox') db.generations[2].restoreFrom.backupFile = restoreFile('blackbox', 'postgres', 'pydisx');
     },
     'image.tags{}': (db: Db) => (db.image.tags['16'] = '16.5'),
     'backup<1>.target<1>.s3.prefix': 'postgres-2/',
@@ -353,6 +362,8 @@ export const STANDALONE: EngineCoverage = {
     'consumers[].user': 'refused: every standalone consumer connects with the login in connection.secret',
     'backup<0>.clientMajor': CLIENT_MAJOR,
     'backup<1>.clientMajor': CLIENT_MAJOR,
+    'generations[].restoreFrom.generation@blackbox':
+      "blackbox's dumps belong to the database entry (<database>_blackbox_<date>.sql.gz in the first storage target), not to a generation: any live source reads the same file",
     'writers[].replicas@blackbox,pvc,s3,s3secret': 'read at the cutover only, to scale the writers back (base cutover)',
     'upgrade.manualSteps.afterCutover@blackbox,pvc,s3,s3secret': 'printed at the cutover only (base cutover)',
     ...tokenTtl('superuser<1>', 'backup<0>.storage[].credentials<0>', 'backup<1>.target<1>.s3.credentials<0>'),

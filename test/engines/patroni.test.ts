@@ -158,7 +158,7 @@ describe('Patroni engine', () => {
     test('consumers get the leader Service host and the application user from the credentials Secret', () => {
       const es = find(r, 'ExternalSecret', 'hcap-server-database-url');
       expect(es.spec.target.template.data.DATABASE_URL).toBe(
-        'postgresql://{{ .user | urlquery }}:{{ .password | urlquery }}@hcap-patroni.hcap-prod.svc:5432/hcap',
+        'postgresql://{{ .user | urlquery | replace "+" "%20" }}:{{ .password | urlquery | replace "+" "%20" }}@hcap-patroni.hcap-prod.svc:5432/hcap?sslmode=disable',
       );
       expect(es.spec.data).toEqual([
         { secretKey: 'password', remoteRef: { key: 'hcap-patroni', property: 'db-password' } },

@@ -23,8 +23,6 @@ describe('Spilo engine', () => {
           replicaCount: 5,
           credentials: { random: false, superuser: 'tea', admin: 'cola', standby: 'pinacolada' },
           kubernetes: { dcs: { enable: true }, configmaps: { enable: false } },
-          etcd: { enable: false, deployChart: false, host: null, discovery: null },
-          postgresql: { callbacks: { on_role_change: '/usr/share/container-scripts/postgresql/kill_pod_on_demote.sh' } },
           walE: {
             enable: false,
             scheduleCronJob: '00 01 * * *',
@@ -54,9 +52,21 @@ describe('Spilo engine', () => {
       ).toBe(true);
     });
 
+    test('refuses the DCS stores other than Kubernetes and the keys no template reads', () => {
+      for (const [key, value] of [
+        ['etcd', { enable: false, deployChart: false, host: null, discovery: null }],
+        ['zookeeper', { enable: false }],
+        ['consul', { hosts: 'consul:8500' }],
+        ['postgresql', { callbacks: { on_role_change: '/bin/true' } }],
+      ] as const) {
+        const r = patroniChartValues.safeParse({ [key]: value });
+        expect(r.error?.issues).toEqual([expect.objectContaining({ code: 'unrecognized_keys', keys: [key], path: [] })]);
+      }
+    });
+
     test('a clone without its prefix or scope is an error (Spilo would run initdb)', () => {
       expect(problems(good)).toEqual([]);
-      const { CLONE_WALG_GS_PREFIX: _p, ...noPrefix } = good.env!;
+      const { CLONE_WALG_GS_PREFIX: _p, CLONE_WALE_GS_PREFIX: _q, ...noPrefix } = good.env!;
       expect(problems({ ...good, env: noPrefix })).toEqual([
         "env.CLONE_WALG_GS_PREFIX: the source's WAL prefix: without it Spilo skips the clone and runs initdb",
       ]);
@@ -70,6 +80,9 @@ describe('Spilo engine', () => {
       expect(problems({ ...good, env: { ...good.env, CLONE_WALG_GS_PREFIX: `gs://${BUCKET}/wal/ciip-portal-r1/` } })[0]).toMatch(
         /^env.CLONE_WALG_GS_PREFIX: another prefix than this release's own archive/,
       );
+      expect(problems({ ...good, env: { ...good.env, CLONE_WALE_GS_PREFIX: `gs://${BUCKET}/wal/other` } })).toEqual([
+        `env.CLONE_WALE_GS_PREFIX: equal to CLONE_WALG_GS_PREFIX (gs://${BUCKET}/wal/ciip-portal-patroni): one source archive`,
+      ]);
       expect(problems({ ...good, env: { ...good.env, CLONE_TARGET_TIME: '2022-06-05 08:00:00' } })).toEqual([
         'env.CLONE_TARGET_TIME: a time with an explicit offset (Spilo refuses times without a zone)',
       ]);

@@ -49,6 +49,20 @@ describe('Spilo under the Pulumi program (runtime mocks)', () => {
     expect(live.inputs.values.walE.gcsBucketBackupLocation).toBe('wal/ciip-portal-patroni');
   });
 
+  test("each release is installed through pgfleet's post-renderer, by absolute path, and describes it", () => {
+    for (const r of releases()) {
+      expect(r.inputs.postrender).toBe(path.join(ROOT, 'bin', 'spilo-post-render.js'));
+      expect(path.isAbsolute(r.inputs.postrender)).toBe(true);
+      expect(r.inputs.description).toBe(
+        "livenessProbe of container patroni is httpGet /patroni :8008 (200 while Patroni answers) instead of the chart's httpGet /health, " +
+          'which fails while a clone, pg_upgrade or replica basebackup bootstraps',
+      );
+    }
+    // The values file in dist/ names the same post-render, so a change to it is reviewed.
+    const file = fs.readFileSync(path.join(ROOT, 'dist/cas-ciip-prod/helmrelease-ciip-portal-patroni.values.yaml'), 'utf8');
+    expect(file.split('\n')[2]).toBe(`# Post-rendered by bin/spilo-post-render.js: ${releases()[0].inputs.description}.`);
+  });
+
   test('the serving release is protected and retained on delete', () => {
     expect(releases()[0]).toMatchObject({ protect: true, retainOnDelete: true });
   });
@@ -62,6 +76,7 @@ describe('Spilo under the Pulumi program (runtime mocks)', () => {
       CLONE_SCOPE: 'ciip-portal-patroni',
       CLONE_TARGET_TIME: '2022-06-05 08:00:00-08:00',
       CLONE_WALG_GS_PREFIX: 'gs://wksv3k-prod-ciip-backups/wal/ciip-portal-patroni',
+      CLONE_WALE_GS_PREFIX: 'gs://wksv3k-prod-ciip-backups/wal/ciip-portal-patroni',
       PGVERSION: '12',
     });
     // Not serving yet: retained on delete, not protected (protection follows `serving`).

@@ -4,7 +4,7 @@
  */
 import { folderContains } from '../../lib/engines/spilo/spilo-schema';
 import { buildPlan, type Plan } from '../../lib/review/plan';
-import { change, type Config } from '../review/review-scenarios';
+import { change, summary, type Config } from '../review/review-scenarios';
 import { BUCKET, ciip, LIVE } from './spilo-stack';
 
 const R1 = 'ciip-portal-r1';
@@ -53,6 +53,19 @@ describe('Spilo plan', () => {
       serving: LIVE,
     });
     expect(() => change(before, after)).toThrow(/pgfleet:databases\[0\]\.backup\.location/);
+  });
+
+  test("a release first installed through pgfleet's post-renderer is a rolling restart of its scope", () => {
+    // The base as dist/ held it before the post-render existed: the same values without the line.
+    const { base } = change(ciip(), ciip());
+    const file = `helmrelease-${LIVE}.values.yaml`;
+    const older = new Map(base.files);
+    older.set(file, base.files.get(file)!.replace(/^# Post-rendered by .*\n/m, ''));
+    const { diff } = change(ciip(), ciip(), { base: older });
+    expect(summary(diff)).toEqual([`~ HelmValues/${LIVE} @postRender restart`]);
+    expect(diff.objects[0].changes[0].reasons[0].why).toBe(
+      "pgfleet's post-render of the chart changes the StatefulSet's pod template: the pods restart one at a time",
+    );
   });
 
   // RuleVars.database is the fleet entry (ciip-portal); the SQL database comes from spilo.reviewVars.

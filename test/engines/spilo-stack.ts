@@ -64,6 +64,7 @@ export const CLONE_FROM_LIVE = {
   CLONE_METHOD: 'CLONE_WITH_WALE',
   CLONE_SCOPE: LIVE,
   CLONE_WALG_GS_PREFIX: `gs://${BUCKET}/wal/${LIVE}`,
+  CLONE_WALE_GS_PREFIX: `gs://${BUCKET}/wal/${LIVE}`,
   CLONE_GOOGLE_APPLICATION_CREDENTIALS: '/etc/credentials/credentials.json',
   CLONE_USE_WALG_BACKUP: 'true',
   CLONE_USE_WALG_RESTORE: 'true',

@@ -41,6 +41,12 @@ describe('Spilo engine', () => {
           version: '0.21.4',
           repository: 'https://bcgov.github.io/cas-postgres/',
           values: expect.any(Object),
+          postRender: {
+            command: 'bin/spilo-post-render.js',
+            description:
+              "livenessProbe of container patroni is httpGet /patroni :8008 (200 while Patroni answers) instead of the chart's httpGet /health, " +
+              'which fails while a clone, pg_upgrade or replica basebackup bootstraps',
+          },
         },
       ]);
     });
@@ -96,7 +102,7 @@ describe('Spilo engine', () => {
       const es = find(r, 'ExternalSecret', 'cas-ciip-portal-database-url');
       expect(es.spec.data).toEqual([{ secretKey: 'password', remoteRef: { key: LIVE, property: 'password-admin' } }]);
       expect(es.spec.target.template.data).toEqual({
-        DATABASE_URL: `postgresql://admin:{{ .password | urlquery }}@${LIVE}.wksv3k-prod.svc:5432/ciip_portal`,
+        DATABASE_URL: `postgresql://admin:{{ .password | urlquery | replace "+" "%20" }}@${LIVE}.wksv3k-prod.svc:5432/ciip_portal?sslmode=require`,
       });
       expect(find(r, 'Role', 'ciip-portal-connections').rules[0].resourceNames).toEqual([LIVE]);
     });
@@ -171,8 +177,8 @@ describe('Spilo engine', () => {
   });
 
   describe('change rules', () => {
-    test("every values rule names a key of the chart's values", () => {
-      const keys = Object.keys((patroniChartValues as unknown as { shape: Record<string, unknown> }).shape);
+    test("every values rule names a key of the chart's values (or the post-render the review adds)", () => {
+      const keys = [...Object.keys((patroniChartValues as unknown as { shape: Record<string, unknown> }).shape), '@postRender'];
       for (const rule of spiloChangeRules.filter((x) => x.kind === 'pgfleet.io/v1 HelmValues' && x.path !== '')) {
         expect(keys).toContain(rule.path.split('.')[0]);
       }

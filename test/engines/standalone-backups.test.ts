@@ -2,9 +2,13 @@
  * Standalone engine: the nightly backups of the seed's server (pydis-prod): blackbox and pgfleet's
  * dump CronJob.
  */
-import { DUMP_SCRIPT, UPLOAD_SCRIPT } from '../../lib/engines/standalone/dump-scripts';
+import { BLACKBOX_FETCH_SCRIPT, DUMP_SCRIPT, IMPORT_SCRIPT, UPLOAD_SCRIPT } from '../../lib/engines/standalone/dump-scripts';
+import { diffRendered } from '../../lib/review/stack-diff';
 import { all, find, render } from '../helpers';
-import { dumpToPvc, dumpToS3, LIVE, pydis } from './standalone-stack';
+import { summary } from '../review/review-scenarios';
+import { dumpToPvc, dumpToS3, LIVE, pydis, restoringBlackbox } from './standalone-stack';
+
+const envOf = (container: any) => Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
 
 describe('standalone engine: blackbox with Vault credentials', () => {
   test('short-lived S3 keys from Vault reach blackbox through External Secrets, by reference only', () => {
@@ -135,5 +139,78 @@ describe('standalone engine: dump backups', () => {
     expect(find(r, 'CronJob', 'postgres-backup').spec.jobTemplate.spec.template.spec.containers[0].image).toBe(
       'docker.io/library/postgres:17-bookworm',
     );
+  });
+});
+
+describe('standalone engine: restore from blackbox', () => {
+  const r = render(restoringBlackbox());
+  const job = find(r, 'Job', 'postgres-restored-restore');
+  const pod = job.spec.template.spec;
+
+  test("rclone downloads the newest blackbox dump from the first storage target into the generation's dump PVC", () => {
+    expect(job.metadata.annotations['pgfleet.io/dump']).toBe(
+      's3://blackbox/(newest postgres_blackbox_*.sql.gz) at eu-central-1.linodeobjects.com (frankfurt_s3)',
+    );
+    const fetch = pod.initContainers[0];
+    expect([fetch.name, fetch.image, fetch.command, fetch.args]).toEqual([
+      'fetch',
+      'docker.io/rclone/rclone:1.68.2',
+      ['sh', '-c'],
+      [BLACKBOX_FETCH_SCRIPT],
+    ]);
+    expect(envOf(fetch)).toEqual({
+      HOME: '/tmp',
+      RCLONE_CONFIG: '/tmp/rclone.conf',
+      RCLONE_CONFIG_ARCHIVE_TYPE: 's3',
+      RCLONE_CONFIG_ARCHIVE_PROVIDER: 'Other',
+      RCLONE_CONFIG_ARCHIVE_ENV_AUTH: 'false',
+      RCLONE_CONFIG_ARCHIVE_ACCESS_KEY_ID: { secretKeyRef: { name: 'blackbox-env', key: 'AWS_ACCESS_KEY_ID' } },
+      RCLONE_CONFIG_ARCHIVE_SECRET_ACCESS_KEY: { secretKeyRef: { name: 'blackbox-env', key: 'AWS_SECRET_ACCESS_KEY' } },
+      RCLONE_CONFIG_ARCHIVE_ENDPOINT: 'https://eu-central-1.linodeobjects.com',
+      SRC: 'archive:blackbox',
+      DUMP_DIR: '/dump',
+      DUMP_PREFIX: 'postgres',
+    });
+    expect(find(r, 'PersistentVolumeClaim', 'postgres-restored-dump').spec.resources.requests.storage).toBe('25Gi');
+  });
+
+  test('the import checks what blackbox gives (no checksum: the gzip CRC) and imports into the new server', () => {
+    const main = pod.containers[0];
+    expect([main.name, main.image, main.args]).toEqual(['restore', 'ghcr.io/owl-corp/psql_extended:16', [IMPORT_SCRIPT]]);
+    expect(envOf(main)).toMatchObject({ PGHOST: 'postgres-restored-headless', DUMP_DIR: '/dump', DUMP_VERIFY: 'gzip' });
+    expect(envOf(main).DUMP_FILE).toBeUndefined();
+    expect(job.spec.backoffLimit).toBe(0);
+  });
+
+  test('a named dump reaches both containers; a restore of pgfleet dumps sets no DUMP_VERIFY', () => {
+    const named = find(
+      render(restoringBlackbox({ backupFile: 'postgres_blackbox_20_11_2026.sql.gz' })),
+      'Job',
+      'postgres-restored-restore',
+    );
+    const [fetch, main] = [named.spec.template.spec.initContainers[0], named.spec.template.spec.containers[0]];
+    expect([envOf(fetch).DUMP_FILE, envOf(main).DUMP_FILE]).toEqual([
+      'postgres_blackbox_20_11_2026.sql.gz',
+      'postgres_blackbox_20_11_2026.sql.gz',
+    ]);
+    expect(named.metadata.annotations['pgfleet.io/dump']).toBe(
+      's3://blackbox/postgres_blackbox_20_11_2026.sql.gz at eu-central-1.linodeobjects.com (frankfurt_s3)',
+    );
+    const dumps = find(render(restoringBlackbox({}, { backup: dumpToPvc })), 'Job', 'postgres-restored-restore');
+    expect(envOf(dumps.spec.template.spec.containers[0]).DUMP_VERIFY).toBeUndefined();
+  });
+
+  test('pgfleet diff: a new server beside the live one, and a restore Job that says what vouches for the dump', () => {
+    const d = diffRendered(render(pydis('prod')).files, r);
+    expect(summary(d).filter((l) => !l.endsWith(' safe'))).toEqual([
+      '+ PersistentVolumeClaim/postgres-restored-data new-cluster',
+      '+ StatefulSet/postgres-restored new-cluster',
+    ]);
+    const restore = d.objects.find((o) => o.file === 'job-postgres-restored-restore.yaml')!.changes[0];
+    expect(restore.reasons.map((x) => x.why)).toEqual([
+      "downloads blackbox's dump (its pgfleet.io/dump annotation says which) into postgres-restored-dump, checks its gzip CRC and " +
+        'that it ends as pg_dumpall ends (blackbox records no checksum), then imports it into the empty server postgres-restored ' +
+        'with ON_ERROR_STOP (any SQL error fails the Job, which is not retried)',
+    ]);
   });
 });

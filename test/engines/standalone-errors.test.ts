@@ -90,12 +90,19 @@ describe('standalone engine: errors', () => {
     expect(issues[0].fix).toContain('remove upgradeFrom from postgres-17 first');
   });
 
-  test('fails on restoreFrom with blackbox backups, and on targets dumps cannot reach', () => {
-    const blackbox = issuesOf(() =>
-      render(pydis('prod', { generations: [{ name: LIVE }, { name: 'r', restoreFrom: { generation: LIVE } }], serving: LIVE })),
-    );
-    expect(blackbox.map((i) => i.path)).toEqual([`${DB}.generations[1].restoreFrom`]);
-    expect(blackbox[0].fix).toContain('method: dump');
+  test('fails on a blackbox restore from a file blackbox does not write, and on targets dumps cannot reach', () => {
+    const restoreBlackbox = (backupFile: string) =>
+      pydis('prod', { generations: [{ name: LIVE }, { name: 'r', restoreFrom: { generation: LIVE, backupFile } }], serving: LIVE });
+    const blackbox = issuesOf(() => render(restoreBlackbox('postgres-20261120T150000Z.sql.gz')));
+    expect(blackbox).toEqual([
+      {
+        path: `${DB}.generations[1].restoreFrom.backupFile`,
+        value: 'postgres-20261120T150000Z.sql.gz',
+        allowed: 'a dump blackbox uploaded for postgres: postgres_blackbox_<DD_MM_YYYY>.sql.gz at the root of the bucket of frankfurt_s3',
+        fix: 'name one of its files (e.g. postgres_blackbox_20_11_2026.sql.gz), or remove backupFile for the newest',
+      },
+    ]);
+    expect(() => render(restoreBlackbox('postgres_blackbox_20_11_2026.sql.gz'))).not.toThrow();
     const time = issuesOf(() =>
       render(
         pydis('prod', {

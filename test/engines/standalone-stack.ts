@@ -61,4 +61,13 @@ export function restoring(restoreFrom: Record<string, unknown> = {}, db: Record<
   });
 }
 
+/** prod as committed (blackbox to three regions), with a restore of blackbox's dumps into a new server. */
+export function restoringBlackbox(restoreFrom: Record<string, unknown> = {}, db: Record<string, unknown> = {}): Config {
+  return pydis('prod', {
+    generations: [{ name: LIVE }, { name: 'postgres-restored', restoreFrom: { generation: LIVE, ...restoreFrom } }],
+    serving: LIVE,
+    ...db,
+  });
+}
+
 export { issuesOf } from '../helpers';

@@ -5,6 +5,8 @@
 import { DUMP_SCRIPT, FETCH_SCRIPT, IMPORT_SCRIPT } from '../../lib/engines/standalone/dump-scripts';
 import type { RenderedStack } from '../../lib/outputs/render-stack';
 import { diffRendered } from '../../lib/review/stack-diff';
+import { buildPlan } from '../../lib/review/plan';
+import { formatPlan } from '../../lib/review/format-plan';
 import { all, filesOf, find, render, stepLines } from '../helpers';
 import { gateSummary, summary } from '../review/review-scenarios';
 import { dumpToPvc, dumpToS3, issuesOf, LIVE, NEXT, pydis, restoring, upgrading } from './standalone-stack';
@@ -238,6 +240,16 @@ describe('standalone engine: major upgrade 16 → 17', () => {
     ]);
   });
 
+  test("the cutover plan prints the stack's own steps once, and calls the selector switch a reconnect, not an outage", () => {
+    const text = formatPlan(buildPlan(diffRendered(upgrade.files, cutover)), 'text');
+    expect(text).toContain("(the stack's upgrade.manualSteps.afterCutover)");
+    expect(text).not.toMatch(/its applications|seed step|pgfleet\.io\/manual-steps|will be offline|maintenance page of/);
+    // The outage started with the upgrade: that plan keeps the maintenance page up until this change.
+    expect(formatPlan(buildPlan(diffRendered(base.files, upgrade)), 'text')).toContain(
+      'stays offline until the follow-up change below is applied',
+    );
+  });
+
   test('removing upgradeFrom afterwards leaves the new server byte-identical (invariant 8)', () => {
     for (const f of serverFiles(NEXT)) expect(filesOf(settled)[f]).toBe(filesOf(cutover)[f]);
     expect(all(settled, 'Job')).toEqual([]);
@@ -277,15 +289,16 @@ describe('standalone engine: major upgrade 16 → 17', () => {
       '+ StatefulSet/postgres-17 new-cluster',
     ]);
     const down = stepLines(d1.objects.find((o) => o.file === 'job-postgres-17-writers-down.yaml')!.changes[0]);
+    // The stack's own steps outside Kubernetes, printed as they are written.
     expect(down).toContain(
-      'before: do the steps outside Kubernetes listed in the annotation pgfleet.io/manual-steps of job postgres-17-writers-down',
+      "before: Enable maintenance mode: add a worker route for pythondiscord.com/* to the maintenance Cloudflare worker. (the stack's upgrade.manualSteps.beforeDump)",
     );
 
     const d2 = diffRendered(upgrade.files, cutover);
     expect(summary(d2).sort()).toEqual([
       '+ Job/postgres-17-writers-up safe',
       '~ Service/postgres metadata.annotations.pgfleet.io/serving safe',
-      '~ Service/postgres spec.selector.pgfleet.io/generation downtime',
+      '~ Service/postgres spec.selector.pgfleet.io/generation restart',
     ]);
     const cutSteps = d2.objects.find((o) => o.file === 'service-postgres.yaml')!.changes.flatMap((c) => c.steps);
     // The engine's follow-up is removing upgradeFrom; retiring postgres is the plan's own later step, after a grace period.

@@ -16,6 +16,8 @@ const BIN = '/usr/lib/postgresql/15/bin';
 const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const SUPERUSER = 'pythondiscord';
 const PASSWORD = 'it-is-only-a-test';
+/** How every pg_dumpall output ends (printf text). */
+const CLOSING = '--\\n-- PostgreSQL database cluster dump complete\\n--\\n';
 
 /** Runs a command as the postgres OS user (PostgreSQL refuses root), with exactly `env`. */
 function run(cmd: string[], env: Record<string, string> = {}, input?: string) {
@@ -269,7 +271,7 @@ break');
       run([
         'bash',
         '-c',
-        `cd ${dir} && printf 'SELEC 1;\\nCREATE TABLE public.after_error (x int);\\n' | gzip -c > bad.sql.gz && sha512sum bad.sql.gz > bad.sql.gz.sha512`,
+        `cd ${dir} && printf 'SELEC 1;\\nCREATE TABLE public.after_error (x int);\\n${CLOSING}' | gzip -c > bad.sql.gz && sha512sum bad.sql.gz > bad.sql.gz.sha512`,
       ]),
       'bad dump',
     );
@@ -277,6 +279,28 @@ break');
     expect(failed.status).not.toBe(0);
     expect(failed.stderr).toMatch(/ERROR: {2}syntax error at or near "SELEC"/);
     expect(restored.sql('postgres', "select count(*) from pg_tables where tablename = 'after_error'")).toBe('0');
+  });
+
+  test("a cut-off dump with a valid checksum and valid gzip is refused: it lacks pg_dumpall's closing comment", () => {
+    const dir = path.join(root, 'cut');
+    ok(run(['mkdir', '-p', dir]), 'mkdir');
+    // The first half of a real dump, recompressed and checksummed: everything but its end is right.
+    ok(
+      run([
+        'bash',
+        '-c',
+        `set -o pipefail; cd ${dir} && gzip -dc < ${path.join(root, 'dump', 'postgres.sql.gz')} | sed -n '1,200p' | gzip -c > cut.sql.gz && sha512sum cut.sql.gz > cut.sql.gz.sha512`,
+      ]),
+      'cut dump',
+    );
+    const refused = runScript(restoreJob, restored, dir, { DUMP_FILE: 'cut.sql.gz' });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toBe(
+      "pgfleet: REFUSING TO IMPORT cut.sql.gz: it does not end with pg_dumpall's closing comment (a cut-off dump, or not made by pg_dumpall)\n",
+    );
+    expect(restored.sql('postgres', "select string_agg(datname, ',' order by datname) from pg_database")).toBe(
+      'postgres,template0,template1',
+    );
   });
 
   test('restore latest: the newest nightly dump of the source, verified and imported', () => {

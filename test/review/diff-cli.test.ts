@@ -124,8 +124,22 @@ describe('pgfleet diff / plan (CLI)', () => {
   test('a base that cannot be read: exit 2 with the reason', () => {
     const r = pgfleet(dir, 'diff', '--base', 'no-such-ref');
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('cannot read the base with git');
-    expect(r.stderr).toContain('--from DIR');
+    expect(r.stderr).toBe(
+      'no commit "no-such-ref" in this checkout: pass --base with an existing branch, tag or commit (git log --oneline shows them), or compare with a directory: --from DIR\n',
+    );
     expect(pgfleet(dir, 'plan').status).toBe(2);
+    const outside = tempDir('pgfleet-nogit-');
+    fs.mkdirSync(path.join(outside, 'stacks'));
+    fs.writeFileSync(path.join(outside, 'stacks/Pulumi.indigo-prod.yaml'), STACK);
+    expect(pgfleet(outside, 'diff').stderr).toMatch(/is not a git checkout, so there is no committed dist\/ to compare with/);
+  });
+
+  test('--json is --format json; --version prints the version; help shows no "(default: [])"', () => {
+    const fresh = checkout();
+    const json = pgfleet(fresh, 'diff', '--json');
+    expect(json.stderr).toBe('');
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, changed: false });
+    expect(pgfleet(dir, '--version').stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    for (const cmd of ['synth', 'diff', 'plan', 'validate']) expect(pgfleet(dir, cmd, '--help').stdout).not.toContain('(default: [])');
   });
 });

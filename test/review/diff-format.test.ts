@@ -65,7 +65,16 @@ describe('pgfleet diff output', () => {
     expect(formatDiff([d], 'text')).toBe(
       'test-prod (compared with HEAD:dist/test-prod)\n  no changes\n\nno changes: the stacks synthesize what HEAD:dist/test-prod holds\n',
     );
-    expect(formatDiff([d], 'markdown')).toContain('### test-prod: no changes');
+    expect(formatDiff([d], 'markdown')).toBe('## pgfleet diff\n\nNo changes in `test-prod`.\n');
     expect(JSON.parse(formatDiff([d], 'json'))).toMatchObject({ ok: true, changed: false });
+  });
+
+  test('markdown for a pull request: the stack that changes in full, the ten others in one line', () => {
+    const same = change(forgejo(), forgejo()).diff;
+    const changed = upgrade();
+    const others = Array.from({ length: 10 }, (_, i) => ({ ...same, stack: `other-${i}` }));
+    const md = formatDiff([changed, ...others], 'markdown');
+    expect(md.match(/^### /gm)).toHaveLength(1);
+    expect(md).toContain(`No changes in ${others.map((o) => `\`${o.stack}\``).join(', ')}.`);
   });
 });

@@ -67,8 +67,8 @@ export class CnpgDatabase extends Construct implements DatabaseEngine {
     }
   }
 
-  /** CloudNativePG writes `<cluster>-app` with a ready `uri`. */
+  /** CloudNativePG writes `<cluster>-app` with a ready `uri`; the server always has TLS (the operator's CA). */
   public connection(generation: ResolvedGeneration): Connection {
-    return { secretName: `${generation.name}-app`, uriKey: 'uri' };
+    return { secretName: `${generation.name}-app`, uriKey: 'uri', sslmode: 'require' };
   }
 }

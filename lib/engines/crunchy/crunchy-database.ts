@@ -54,8 +54,8 @@ export class CrunchyDatabase extends Construct implements DatabaseEngine {
     }
   }
 
-  /** PGO writes `<cluster>-pguser-<user>` with a ready `uri` (for the user's first database). */
+  /** PGO writes `<cluster>-pguser-<user>` with a ready `uri` (for the user's first database); its pg_hba wants TLS. */
   public connection(generation: ResolvedGeneration, user?: string): Connection {
-    return { secretName: userSecretName(generation.name, user ?? consumerUser(this.spec)), uriKey: 'uri' };
+    return { secretName: userSecretName(generation.name, user ?? consumerUser(this.spec)), uriKey: 'uri', sslmode: 'require' };
   }
 }

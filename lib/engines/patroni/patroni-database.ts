@@ -114,10 +114,11 @@ export class PatroniDatabase extends Construct implements DatabaseEngine {
     }
   }
 
-  /** The credentials Secret and the generation's leader Service. */
+  /** The credentials Secret and the generation's leader Service; the bcgov image serves no TLS. */
   public connection(generation: ResolvedGeneration): Connection {
     return {
       secretName: this.secret.secretName,
+      sslmode: 'disable',
       parts: {
         user: { key: this.secret.keys.appUsername },
         passwordKey: this.secret.keys.appPassword,

@@ -2,6 +2,8 @@
  * The values of bcgov/cas-postgres' `patroni` chart as a zod schema, written from the chart's
  * values.yaml and statefulset-patroni.yaml, so a misspelled key or a wrong type fails at synth
  * rather than at `helm install` (Helm accepts any values and ignores unknown keys silently).
+ * Every key here is read by a template: test/integration/spilo-chart.test.ts renders the chart
+ * with each one changed and checks that the output changes.
  *
  * `patroniChartValues` is the chart's own contract; `pgfleetPatroniValues` adds what pgfleet
  * insists on: no password in values, WAL-G on, and a complete clone.
@@ -35,12 +37,15 @@ export const patroniChartValues = strict({
   }),
   /** Passwords in the chart's Secret; `random` generates them at install. */
   credentials: strict({ random: z.boolean(), superuser: z.string(), admin: z.string(), standby: z.string() }),
+  /**
+   * Patroni's DCS: the Kubernetes API, in ConfigMaps or Endpoints. The chart's `etcd`, `zookeeper`
+   * and `consul` blocks are not accepted: pgfleet keeps every scope in the Kubernetes DCS (the
+   * state records configmaps or endpoints), and the chart would render those stores' variables
+   * beside the Kubernetes ones (PATRONI_CONSUL_HOST reaches Patroni directly) and install their
+   * subcharts with `deployChart`. values.yaml's `consul.hosts` and `postgresql.callbacks` are
+   * read by no template at all.
+   */
   kubernetes: strict({ dcs: dcsToggle, configmaps: dcsToggle }),
-  etcd: strict({ enable: z.boolean(), deployChart: z.boolean(), host: optionalText, discovery: optionalText }),
-  zookeeper: strict({ enable: z.boolean(), deployChart: z.boolean(), hosts: optionalText }),
-  // values.yaml documents `hosts`, the template reads `host`.
-  consul: strict({ enable: z.boolean(), deployChart: z.boolean(), hosts: optionalText, host: optionalText }),
-  postgresql: strict({ callbacks: z.record(z.string(), z.string()) }),
   /** Extra Spilo environment; the template upper-cases the names and quotes the values. */
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'an environment variable name' }), z.string()),
   walE: strict({
@@ -140,6 +145,8 @@ export const pgfleetPatroniValues = patroniChartValues.superRefine((v, ctx) => {
     if (own !== undefined && env[k].replace(/\/+$/, '') === own)
       problem(['env', k], `another prefix than this release's own archive (${own}): a clone must never write where it reads`);
   }
+  if (env.CLONE_WALG_GS_PREFIX && env.CLONE_WALE_GS_PREFIX && env.CLONE_WALE_GS_PREFIX !== env.CLONE_WALG_GS_PREFIX)
+    problem(['env', 'CLONE_WALE_GS_PREFIX'], `equal to CLONE_WALG_GS_PREFIX (${env.CLONE_WALG_GS_PREFIX}): one source archive`);
   if (env.CLONE_WALG_GS_PREFIX && !env.CLONE_GOOGLE_APPLICATION_CREDENTIALS)
     problem(['env', 'CLONE_GOOGLE_APPLICATION_CREDENTIALS'], 'the key file that can read the source prefix');
   if (env.CLONE_TARGET_TIME !== undefined && !TargetTime.parse(env.CLONE_TARGET_TIME)) {

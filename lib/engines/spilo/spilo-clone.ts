@@ -16,6 +16,10 @@ export interface CloneSource {
  *   08:00:00-08:00`): clone_with_wale.py parses it with dateutil and refuses a time without a
  *   zone, and it becomes `recovery_target_time`. No target = replay to the end of the archive.
  * - The clone reads the source bucket with the same mounted service-account key as the archive.
+ * - `CLONE_WALE_GS_PREFIX` repeats the prefix: without it configure_spilo.py writes a made-up
+ *   `WALE_GS_PREFIX=gs:///spilo/<scope>/wal/` (no bucket) into the clone envdir. WAL-G and
+ *   clone_with_wale.py read `WALG_GS_PREFIX` first, but nothing in the pod should name a bucket
+ *   that does not exist.
  * - `CLONE_USE_WALG_BACKUP/RESTORE` are explicit: without them Spilo inherits `USE_WALG` and would
  *   fall back to WAL-E (`--aws-instance-profile`), which cannot read GCS, if that ever changed.
  *
@@ -26,6 +30,7 @@ export function spiloCloneEnv(source: CloneSource, target?: TargetTime): Record<
     CLONE_METHOD: 'CLONE_WITH_WALE',
     CLONE_SCOPE: source.scope,
     CLONE_WALG_GS_PREFIX: source.walPrefix,
+    CLONE_WALE_GS_PREFIX: source.walPrefix,
     CLONE_GOOGLE_APPLICATION_CREDENTIALS: GCS_CREDENTIALS_FILE,
     CLONE_USE_WALG_BACKUP: 'true',
     CLONE_USE_WALG_RESTORE: 'true',

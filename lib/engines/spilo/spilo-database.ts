@@ -35,12 +35,14 @@ export class SpiloDatabase extends Construct implements DatabaseEngine {
 
   /**
    * The chart's Secret `<scope>` holds the passwords (no URI), its Service `<scope>` follows the
-   * Patroni leader: consumers get a URI assembled from those.
+   * Patroni leader: consumers get a URI assembled from those. Spilo's pg_hba rejects connections
+   * without TLS (`hostnossl all all all reject`) and its certificate is self-signed.
    */
   public connection(generation: ResolvedGeneration): Connection {
     const spec = this.database.spec;
     return {
       secretName: generation.name,
+      sslmode: 'require',
       parts: {
         user: { value: spec.consumerUser },
         passwordKey: PASSWORD_KEYS[spec.consumerUser],

@@ -7,6 +7,7 @@ import { HelmRelease } from '../../constructs/helm-release';
 import { PATRONI_CHART } from './spilo-chart';
 import { patroniValuesProblems, type PatroniChartValues } from './spilo-chart-values';
 import { spiloCloneEnv } from './spilo-clone';
+import { SPILO_POST_RENDER } from './spilo-post-render';
 import { SpiloNetworkPolicy } from './spilo-network-policy';
 
 export interface SpiloReleaseProps {
@@ -24,7 +25,8 @@ export interface SpiloReleaseProps {
  * One Spilo generation: a release of the Patroni chart whose name, `fullnameOverride` and
  * therefore Spilo `SCOPE` are the generation name, so a restore or upgrade is a new scope with
  * its own StatefulSet, PVCs (`storage-volume-<scope>-N`), DCS ConfigMaps and WAL-G prefix, next
- * to the live one; plus the NetworkPolicy of its pods.
+ * to the live one; plus the NetworkPolicy of its pods. The release is installed with pgfleet's
+ * post-renderer (spilo-post-render.ts), so the chart's liveness probe cannot kill a long bootstrap.
  *
  * `PGVERSION` is always set: for a restore it is the source's major (resolve refuses another),
  * so Spilo never pg_upgrades silently; for an upgrade it is the new major and Spilo pg_upgrades
@@ -55,6 +57,8 @@ export class SpiloRelease extends Construct {
       version: spec.chart.version,
       repository: spec.chart.repository,
       values: this.values as Record<string, unknown>,
+      // The chart's liveness probe would restart every clone and pg_upgrade mid-way.
+      postRender: SPILO_POST_RENDER,
     });
     // The release owns the StatefulSet and its PVCs: Pulumi protects it and retains it on delete.
     DataBearing.mark(this.release, gen.name);

@@ -9,6 +9,7 @@ const CLONE_KEYS = [
   'CLONE_METHOD',
   'CLONE_SCOPE',
   'CLONE_WALG_GS_PREFIX',
+  'CLONE_WALE_GS_PREFIX',
   'CLONE_GOOGLE_APPLICATION_CREDENTIALS',
   'CLONE_USE_WALG_BACKUP',
   'CLONE_USE_WALG_RESTORE',
@@ -283,6 +284,12 @@ export const spiloChangeRules: readonly ChangeRule<SpiloReviewVars>[] = [
   },
   { kind: VALUES, path: 'env', class: 'restart', why: (v) => `Spilo environment ${v.before} → ${v.after}: the pods restart one at a time` },
   { kind: VALUES, path: 'resources', class: 'restart', why: () => 'new requests/limits: the pods restart one at a time' },
+  {
+    kind: VALUES,
+    path: '@postRender',
+    class: 'restart',
+    why: () => "pgfleet's post-render of the chart changes the StatefulSet's pod template: the pods restart one at a time",
+  },
   {
     kind: VALUES,
     path: 'credentials',

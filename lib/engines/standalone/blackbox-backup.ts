@@ -2,8 +2,8 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { BlackboxBackupSpec, StandaloneDatabaseSpec } from './standalone-schema';
 import type { StackSpec } from '../../config/stack-spec';
-import { objectStoreCredentials } from '../../constructs/object-store-credentials';
-import { blackboxYaml, EnvRef, type BlackboxNotifier } from './blackbox-config';
+import { objectStoreCredentials, type S3SecretRef } from '../../constructs/object-store-credentials';
+import { blackboxDatabaseId, blackboxYaml, EnvRef, type BlackboxNotifier } from './blackbox-config';
 import { appServiceName, POSTGRES_PORT, STEP_LABEL } from './standalone-names';
 import { imagePullPolicy } from '../../constructs/image-pull-policy';
 import { containerSecurityContext, NOBODY } from '../../constructs/pod-security';
@@ -25,11 +25,14 @@ const CONFIG_DIR = '/blackbox/config_file';
  * from the stack (database, S3 targets, notifiers, retention) and a CronJob running the image
  * with that file. blackbox dumps through the application Service, so it follows the cutover;
  * the stack refuses a blackbox image whose pg_dumpall is older than the serving server.
+ * Proven with the pinned blackbox 3.0.2 in test/integration/standalone-blackbox.test.ts.
  *
  * @see https://github.com/lemonsaurus/blackbox
  */
 export class BlackboxBackup extends Construct {
   public readonly cronJob: k8s.KubeCronJob;
+  /** The keys of each storage target, by its id (a restore downloads with them). */
+  public readonly credentials: ReadonlyMap<string, S3SecretRef>;
 
   constructor(scope: Construct, id: string, props: BlackboxBackupProps) {
     super(scope, id);
@@ -44,6 +47,8 @@ export class BlackboxBackup extends Construct {
     const su = superuserSecret(spec, database);
     const pgUser = fromSecret('PGFLEET_PG_USER', su.name, su.userKey);
     const pgPassword = fromSecret('PGFLEET_PG_PASSWORD', su.name, su.passwordKey);
+    const credentials = new Map<string, S3SecretRef>();
+    this.credentials = credentials;
     const storage = backup.storage.map((s) => {
       const creds = objectStoreCredentials(this, `Credentials-${s.id}`, {
         credentials: s.credentials,
@@ -51,6 +56,7 @@ export class BlackboxBackup extends Construct {
         namespace,
         vault: props.vault,
       });
+      credentials.set(s.id, creds);
       const v = s.id.toUpperCase();
       return {
         id: s.id,
@@ -76,7 +82,7 @@ export class BlackboxBackup extends Construct {
       data: {
         'blackbox.yaml': blackboxYaml({
           postgres: {
-            id: database.replace(/-/g, '_'),
+            id: blackboxDatabaseId(database),
             username: pgUser,
             password: pgPassword,
             host: `${appServiceName(database)}.${namespace}.svc`,
@@ -112,7 +118,14 @@ export class BlackboxBackup extends Construct {
                     image: backup.image,
                     // The default `:main` is a branch: pulled at every run, so every node runs the current build.
                     imagePullPolicy: imagePullPolicy(backup.image),
-                    env: [{ name: 'BLACKBOX_CONFIG_PATH', value: `${CONFIG_DIR}/blackbox.yaml` }, { name: 'HOME', value: '/tmp' }, ...env],
+                    env: [
+                      { name: 'BLACKBOX_CONFIG_PATH', value: `${CONFIG_DIR}/blackbox.yaml` },
+                      { name: 'HOME', value: '/tmp' },
+                      // Read by botocore 1.36+ only (older ones send no such checksums): see backup.s3Checksums.
+                      { name: 'AWS_REQUEST_CHECKSUM_CALCULATION', value: backup.s3Checksums },
+                      { name: 'AWS_RESPONSE_CHECKSUM_VALIDATION', value: backup.s3Checksums },
+                      ...env,
+                    ],
                     resources: jobResources,
                     securityContext: containerSecurityContext(),
                     volumeMounts: [

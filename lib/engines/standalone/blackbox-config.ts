@@ -9,6 +9,13 @@ export class EnvRef {
 
 type Value = string | number | EnvRef;
 
+/**
+ * blackbox's id of the database (`databases.postgres.<id>`): its dump files are
+ * `<id>_blackbox_<DD_MM_YYYY>.sql.gz` (the default filename_format and date_format), and its
+ * rotation deletes only files named so.
+ */
+export const blackboxDatabaseId = (database: string) => database.replace(/-/g, '_');
+
 /** One blackbox `databases.postgres.<id>` entry. */
 export interface BlackboxPostgres {
   readonly id: string;
@@ -43,10 +50,21 @@ export interface BlackboxConfig {
 const SENTINEL = /"?__PGFLEET_ENV__([A-Z][A-Z0-9_]*)__"?/g;
 
 /**
+ * The Jinja macro every secret is written with, `{{ secret(VAR) }}`: the variable's value as a
+ * YAML double-quoted scalar, whatever it holds. Python's `unicode_escape` writes `\\`, `\n`,
+ * `\t`, `\xNN`, `\uNNNN` and `\UNNNNNNNN`, which are YAML escapes with the same meaning, and the
+ * one character it leaves alone that a double-quoted scalar cannot hold, `"`, becomes `\"`.
+ * (Jinja's `tojson` was not enough: it writes a character outside the BMP, an emoji, as a UTF-16
+ * surrogate pair, which YAML reads as two lone surrogates; blackbox 3.0.2 then crashed passing
+ * the password to pg_dumpall.)
+ */
+const SECRET_MACRO = `{% macro secret(value) %}"{{ value.encode('unicode_escape').decode().replace('"', '\\\\"') }}"{% endmacro %}`;
+
+/**
  * `blackbox.yaml` text. blackbox renders the file with Jinja before parsing it, filling
- * `{{ VAR }}` from its environment; each secret becomes `{{ VAR | tojson }}` (a JSON string is
- * a valid YAML scalar whatever the value contains) and its variable is set from a Secret in the
- * CronJob, so the ConfigMap never holds a secret value.
+ * `{{ VAR }}` from its environment (`get_yaml_config`, StrictUndefined: an unset variable fails
+ * the run); each secret becomes `{{ secret(VAR) }}` (see SECRET_MACRO), its variable set from a
+ * Secret in the CronJob, so the ConfigMap never holds a secret value.
  *
  * @see https://github.com/lemonsaurus/blackbox#configuration
  */
@@ -79,7 +97,12 @@ export function blackboxYaml(c: BlackboxConfig): string {
     ...(c.notifiers.length ? { notifiers } : {}),
     retention_days: c.retentionDays,
   };
-  const text = stringify(doc, { lineWidth: 0 }).replace(SENTINEL, (_m, name: string) => `{{ ${name} | tojson }}`);
-  // No braces in the comment: blackbox renders the whole file with Jinja (StrictUndefined).
-  return `# Rendered by pgfleet. blackbox fills the templated values from its environment (set from Secrets): no secret is in this file.\n${text}`;
+  const text = stringify(doc, { lineWidth: 0 }).replace(SENTINEL, (_m, name: string) => `{{ secret(${name}) }}`);
+  // No braces in the comments: blackbox renders the whole file with Jinja (StrictUndefined).
+  const header = [
+    '# Rendered by pgfleet. blackbox fills each secret from its environment (set from Secrets): no secret is in this file.',
+    '# The macro secret(VAR) writes the variable as a YAML double-quoted string, whatever characters it holds.',
+    SECRET_MACRO,
+  ];
+  return `${header.join('\n')}\n${text}`;
 }

@@ -17,6 +17,13 @@ export interface ImportJobProps extends DumpJobCommon {
   readonly fetch?: readonly ToolContainer[];
   /** More volumes for `fetch`. @default [] */
   readonly volumes?: readonly k8s.Volume[];
+  /**
+   * What vouches for the dump (IMPORT_SCRIPT's DUMP_VERIFY): `sha512`, the checksum pgfleet's dump
+   * recorded, or `gzip`, only the gzip CRC and length (blackbox's dumps). @default sha512
+   */
+  readonly verify?: 'sha512' | 'gzip';
+  /** The `pgfleet.io/dump` annotation: which dump. @default - the file, or "newest with a .sha512" */
+  readonly describeDump?: string;
 }
 
 /** DUMP_FILE when a file is named; without it the scripts take the newest dump. */
@@ -25,8 +32,9 @@ export function dumpFileEnv(file: string | undefined): k8s.EnvVar[] {
 }
 
 /**
- * Verifies a dump's sha512 and imports it into a new server (IMPORT_SCRIPT), once: no retries,
- * since a failed import leaves a half-filled server that must be looked at, not written again.
+ * Verifies a dump (its sha512, or for blackbox's dumps its gzip CRC) and imports it into a new
+ * server (IMPORT_SCRIPT), once: no retries, since a failed import leaves a half-filled server that
+ * must be looked at, not written again.
  */
 export class ImportJob extends Construct {
   public readonly job: k8s.KubeJob;
@@ -39,7 +47,7 @@ export class ImportJob extends Construct {
         name: props.name,
         namespace: props.namespace,
         labels: { [STEP_LABEL]: props.step },
-        annotations: { 'pgfleet.io/dump': `${loc.dir}/${props.file ?? '(newest *.sql.gz with a .sha512)'}` },
+        annotations: { 'pgfleet.io/dump': props.describeDump ?? `${loc.dir}/${props.file ?? '(newest *.sql.gz with a .sha512)'}` },
       },
       spec: {
         backoffLimit: 0,
@@ -52,7 +60,12 @@ export class ImportJob extends Construct {
             image: props.image,
             shell: 'bash',
             script: IMPORT_SCRIPT,
-            env: [...libpqEnv(props.spec, props.database, props.target), { name: 'DUMP_DIR', value: loc.dir }, ...dumpFileEnv(props.file)],
+            env: [
+              ...libpqEnv(props.spec, props.database, props.target),
+              { name: 'DUMP_DIR', value: loc.dir },
+              ...dumpFileEnv(props.file),
+              ...(props.verify === 'gzip' ? [{ name: 'DUMP_VERIFY', value: 'gzip' }] : []),
+            ],
             mounts: [{ name: loc.volume.name, mountPath: loc.mountPath, ...(loc.readOnly ? { readOnly: true } : {}) }],
           },
           volumes: [loc.volume, ...(props.volumes ?? [])],

@@ -3,11 +3,11 @@ import { type StandaloneFacts, standaloneFactsSchema, standaloneStateFormat1 } f
 import { standaloneDatabase } from './standalone-schema';
 import { StandaloneDatabase } from './standalone-database';
 import { standaloneModel } from './standalone-model';
-import { standaloneChangeRules } from './standalone-rules';
+import { standaloneChangeRules, type StandaloneReviewVars } from './standalone-rules';
 import type { StandaloneDatabaseSpec } from './standalone-schema';
 
 /** One PostgreSQL StatefulSet per generation with dump backups, blackbox or pg_dumpall (docs/standalone.md). */
-export const standalone: Engine<StandaloneDatabaseSpec, StandaloneFacts> = {
+export const standalone: Engine<StandaloneDatabaseSpec, StandaloneFacts, StandaloneReviewVars> = {
   name: 'standalone',
   schema: standaloneDatabase,
   factsSchema: standaloneFactsSchema,
@@ -15,4 +15,5 @@ export const standalone: Engine<StandaloneDatabaseSpec, StandaloneFacts> = {
   ...standaloneModel,
   construct: StandaloneDatabase,
   rules: standaloneChangeRules,
+  reviewVars: (db) => ({ beforeDump: db.spec.upgrade.manualSteps.beforeDump, afterCutover: db.spec.upgrade.manualSteps.afterCutover }),
 };

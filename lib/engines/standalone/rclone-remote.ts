@@ -7,6 +7,14 @@ type S3Target = Extract<DumpBackupSpec['target'], { s3: unknown }>['s3'];
 /** Name of the rclone remote defined by environment variables. */
 const REMOTE = 'archive';
 
+/** Where an rclone remote points: an endpoint URL (none: AWS S3) and a region. */
+export interface RcloneEndpoint {
+  /** @default - AWS S3 */
+  readonly endpoint?: string;
+  /** @default - the provider's default */
+  readonly region?: string;
+}
+
 /**
  * An rclone S3 remote defined entirely by environment variables (no config file, keys from the
  * credentials Secret), and the remote path of one generation's folder.
@@ -14,8 +22,16 @@ const REMOTE = 'archive';
  * @see https://rclone.org/docs/#config-file (RCLONE_CONFIG_<REMOTE>_<OPTION>)
  */
 export function rcloneRemote(s3: S3Target, creds: S3SecretRef, generation: string): { env: k8s.EnvVar[]; path: string } {
+  return { env: rcloneEnv(s3, creds), path: rclonePath(s3.bucket, `${s3.prefix}${generation}`) };
+}
+
+/** `archive:<bucket>/<path>`: a path in the remote `rcloneEnv` defines. */
+export const rclonePath = (bucket: string, path = '') => `${REMOTE}:${bucket}${path ? `/${path}` : ''}`;
+
+/** The environment that defines the remote `archive` (see rcloneRemote). */
+export function rcloneEnv(s3: RcloneEndpoint, creds: S3SecretRef): k8s.EnvVar[] {
   const v = (option: string) => `RCLONE_CONFIG_${REMOTE.toUpperCase()}_${option}`;
-  const env: k8s.EnvVar[] = [
+  return [
     // A config file that does not exist: rclone then reads only the environment.
     { name: 'RCLONE_CONFIG', value: '/tmp/rclone.conf' },
     { name: v('TYPE'), value: 's3' },
@@ -26,5 +42,4 @@ export function rcloneRemote(s3: S3Target, creds: S3SecretRef, generation: strin
     ...(s3.endpoint ? [{ name: v('ENDPOINT'), value: s3.endpoint }] : []),
     ...(s3.region ? [{ name: v('REGION'), value: s3.region }] : []),
   ];
-  return { env, path: `${REMOTE}:${s3.bucket}/${s3.prefix}${generation}` };
 }

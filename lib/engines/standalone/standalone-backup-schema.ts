@@ -59,8 +59,21 @@ const blackboxBackup = z
     storage: z.array(blackboxStorage).min(1, { message: 'at least one storage target' }),
     /** @default [] */
     notifiers: z.array(blackboxNotifier).default([]),
-    /** Space for one uncompressed dump in /tmp, where blackbox writes it (an emptyDir). @default 10Gi */
+    /**
+     * Space in /tmp (an emptyDir) for what blackbox writes there: the uncompressed dump plus, while
+     * uploading, two gzip copies of it. @default 10Gi
+     */
     scratchSize: quantity.default('10Gi'),
+    /**
+     * botocore's request checksums (AWS_REQUEST_CHECKSUM_CALCULATION / AWS_RESPONSE_CHECKSUM_VALIDATION).
+     * boto3 1.36 and later (the image has 1.43) send uploads as aws-chunked with a CRC32 trailer
+     * unless told `when_required`; S3-compatible stores without that support refuse the upload or
+     * store the chunk framing inside the object, while blackbox reports success. `when_supported`
+     * is botocore's own default, for stores that check those trailers (AWS S3). @default when_required
+     */
+    s3Checksums: z.enum(['when_required', 'when_supported']).default('when_required'),
+    /** rclone image of a restore's download from the first storage target. @default docker.io/rclone/rclone:1.68.2 */
+    rcloneImage: imageRef.default('docker.io/rclone/rclone:1.68.2'),
   })
   .strict();
 

@@ -54,7 +54,9 @@ export class StandaloneDatabase extends Construct implements DatabaseEngine {
     const backup = spec.backup;
     let credentials: S3SecretRef | undefined;
     if (backup.method === 'blackbox') {
-      new BlackboxBackup(this, 'Blackbox', { spec, backup, database: db.name, namespace: ns, vault: props.stack.vault });
+      const blackbox = new BlackboxBackup(this, 'Blackbox', { spec, backup, database: db.name, namespace: ns, vault: props.stack.vault });
+      // A restore downloads from the first storage target.
+      credentials = blackbox.credentials.get(backup.storage[0].id);
     } else {
       if ('s3' in backup.target) {
         credentials = objectStoreCredentials(this, 'BackupCredentials', {
@@ -97,7 +99,7 @@ export class StandaloneDatabase extends Construct implements DatabaseEngine {
         });
         upgrades.set(gen.name, u);
         fills.set(gen.name, u.importJob);
-      } else if (gen.bootstrap.kind === 'restore' && backup.method === 'dump') {
+      } else if (gen.bootstrap.kind === 'restore') {
         fills.set(
           gen.name,
           new StandaloneRestore(this, `Restore-${gen.name}`, {
@@ -156,6 +158,8 @@ export class StandaloneDatabase extends Construct implements DatabaseEngine {
     if (!secret) throw new Error(`${this.db.name}: consumers without connection.secret (checked in config)`);
     return {
       secretName: secret.name,
+      // The postgres image serves TLS only with the `ssl` parameter on (and certificates provided for it).
+      sslmode: /^(on|true|yes|1)$/i.test(String(spec.parameters.ssl ?? '').trim()) ? 'require' : 'disable',
       parts: {
         user: { key: secret.userKey },
         passwordKey: secret.passwordKey,

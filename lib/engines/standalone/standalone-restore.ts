@@ -1,20 +1,21 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import type { DumpBackupSpec, StandaloneDatabaseSpec } from './standalone-schema';
+import type { StandaloneBackupSpec, StandaloneDatabaseSpec } from './standalone-schema';
 import type { ResolvedGeneration } from '../../model/resolved';
 import type { S3SecretRef } from '../../constructs/object-store-credentials';
-import { FETCH_SCRIPT } from './dump-scripts';
+import { blackboxDatabaseId } from './blackbox-config';
+import { BLACKBOX_FETCH_SCRIPT, FETCH_SCRIPT } from './dump-scripts';
 import { dumpClaimLocation, type DumpLocation } from './dump-location';
 import { dumpFileEnv, ImportJob } from './import-job';
 import { backupClaimName, jobName } from './standalone-names';
-import { rcloneRemote } from './rclone-remote';
+import { rcloneEnv, rclonePath, rcloneRemote } from './rclone-remote';
 import { serverImage } from './server-image';
 import type { StandaloneServer } from './standalone-server';
 import type { ToolContainer } from './tool-pod';
 
 export interface StandaloneRestoreProps {
   readonly spec: StandaloneDatabaseSpec;
-  readonly backup: DumpBackupSpec;
+  readonly backup: StandaloneBackupSpec;
   readonly database: string;
   readonly namespace: string;
   /** The new generation (its server is `server`). */
@@ -22,16 +23,18 @@ export interface StandaloneRestoreProps {
   /** The generation whose nightly dumps are read. */
   readonly source: ResolvedGeneration;
   readonly server: StandaloneServer;
-  /** Object-store keys (target s3). */
+  /** Object-store keys: the dump target's (s3), or those of blackbox's first storage target. */
   readonly credentials?: S3SecretRef;
 }
 
 /**
- * Restore = the upgrade's import step fed from the source's nightly dumps: `restoreFrom.backupFile`
- * names one (e.g. `forgejo-20261120T150000Z.sql.gz`), no target means the newest. From a PVC the
- * Job mounts the source's claim `<source>-backups` read-only and reads its folder; from a bucket an rclone init container downloads the
- * dump and its checksum into a PVC `<gen>-dump` first. Either way the sha512 is verified before
- * anything reaches the new server, and the source keeps running untouched.
+ * Restore = the upgrade's import step fed from a nightly dump: `restoreFrom.backupFile` names one
+ * (e.g. `postgres-20261120T150000Z.sql.gz`, or blackbox's `postgres_blackbox_20_11_2026.sql.gz`),
+ * no target means the newest. From a PVC the Job mounts the source's claim `<source>-backups`
+ * read-only and reads its folder; from a bucket (pgfleet's dumps, or blackbox's first storage
+ * target) an rclone init container downloads the dump into a PVC `<gen>-dump` first. pgfleet's
+ * dumps are imported only if their sha512 matches, blackbox's (which have none) if their gzip CRC
+ * does; nothing reaches the new server before, and the source keeps running untouched.
  */
 export class StandaloneRestore extends Construct {
   public readonly importJob: k8s.KubeJob;
@@ -44,7 +47,30 @@ export class StandaloneRestore extends Construct {
 
     let location: DumpLocation;
     let fetch: ToolContainer[] = [];
-    if ('pvc' in backup.target) {
+    let describeDump: string | undefined;
+    if (backup.method === 'blackbox') {
+      // blackbox uploads `<id>_blackbox_<date>.sql.gz` to the root of each bucket; the first target is read.
+      location = dumpClaimLocation(this, { spec, generation: gen.name, namespace }).location;
+      const s = backup.storage[0];
+      const prefix = blackboxDatabaseId(props.database);
+      describeDump = `s3://${s.bucket}/${file ?? `(newest ${prefix}_blackbox_*.sql.gz)`} at ${s.endpoint} (${s.id})`;
+      fetch = [
+        {
+          name: 'fetch',
+          image: backup.rcloneImage,
+          shell: 'sh',
+          script: BLACKBOX_FETCH_SCRIPT,
+          env: [
+            ...rcloneEnv({ endpoint: `https://${s.endpoint}` }, props.credentials!),
+            { name: 'SRC', value: rclonePath(s.bucket) },
+            { name: 'DUMP_DIR', value: location.dir },
+            { name: 'DUMP_PREFIX', value: prefix },
+            ...dumpFileEnv(file),
+          ],
+          mounts: [{ name: 'dump', mountPath: '/dump' }],
+        },
+      ];
+    } else if ('pvc' in backup.target) {
       // The source's own claim, read-only: its nightly CronJob may write beside the restore, but only
       // to new files, and a dump counts once its checksum exists (see IMPORT_SCRIPT).
       location = {
@@ -79,6 +105,8 @@ export class StandaloneRestore extends Construct {
       step: 'restore',
       file,
       fetch,
+      verify: backup.method === 'blackbox' ? 'gzip' : 'sha512',
+      describeDump,
     }).job;
     this.importJob.node.addDependency(props.server.statefulSet);
   }

@@ -24,10 +24,13 @@ const step = (c: ChangeContext) => (c.after ?? c.before)?.metadata?.labels?.['pg
 const isStep = (name: string) => (_b: unknown, _a: unknown, c: ChangeContext) => step(c) === name;
 /** `retention_days` of a rendered blackbox config (ConfigMap data), or Infinity when it has none. */
 function retentionDays(data: unknown): number {
-  const text = data && typeof data === 'object' ? Object.values(data as Record<string, unknown>).join('\n') : '';
-  const m = /^\s*retention_days:\s*(\d+)\s*$/m.exec(text);
+  const m = /^\s*retention_days:\s*(\d+)\s*$/m.exec(Object.values((data ?? {}) as Record<string, unknown>).join('\n'));
   return m ? Number(m[1]) : Infinity;
 }
+
+/** DUMP_VERIFY of a Job's container (`gzip`: a blackbox dump, without checksum), or undefined. */
+const dumpVerify = (job: any): unknown =>
+  job?.spec?.template?.spec?.containers?.[0]?.env?.find((e: any) => e.name === 'DUMP_VERIFY')?.value;
 
 const jobDone = (timeout: string) =>
   planStep.wait(
@@ -59,7 +62,23 @@ const rerun = (what: string, klass: ChangeRule['class']): ChangeRule => ({
               `the import refuses a server that is not empty, so it fails unless the server was recreated`,
 });
 
-export const standaloneChangeRules: readonly ChangeRule[] = [
+/** What follows an import or restore Job, whatever vouched for its dump. */
+const importFollowUps = [
+  planStep.manual(
+    (v) =>
+      `if the Job failed, read its log; the new server may be half-filled: retire ${v.generation ?? '<generation>'} ` +
+      `and add a generation with a new name to try again (${v.source ?? '<source>'} is untouched)`,
+  ),
+  planStep.followUp((v) => `cut over with serving: ${v.generation ?? '<generation>'} (this moves the Service and scales the writers back)`),
+];
+
+/** What the stack lists to do by hand around an upgrade (`upgrade.manualSteps`), for the plan. */
+export interface StandaloneReviewVars {
+  readonly beforeDump: readonly string[];
+  readonly afterCutover: readonly string[];
+}
+
+export const standaloneChangeRules: readonly ChangeRule<StandaloneReviewVars>[] = [
   // --- StatefulSet: one server per generation -------------------------------------------------
   {
     kind: STATEFUL_SET,
@@ -180,9 +199,10 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
 
   // --- The application Service: cutover -------------------------------------------------------
   {
+    // Connections move; the writers' downtime (if any) started with the upgrade's writers-down Job.
     kind: SERVICE,
     path: 'spec.selector.pgfleet.io/generation',
-    class: 'downtime',
+    class: 'restart',
     why: (v) =>
       `cutover: Service ${v.name} moves from ${v.before} to ${v.after}; new connections reach ${v.after}, ` +
       `open ones to ${v.before} end when the application reconnects. Writes made to ${v.after} from now on are not on ${v.before}: ` +
@@ -225,14 +245,13 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     on: 'added',
     when: isStep('writers-down'),
     class: 'downtime',
+    // The writers stay down until the cutover, a later change.
+    outageContinues: true,
     why: (v) =>
       `the writers listed in its pgfleet.io/writers annotation are scaled to zero before the dump, ` +
       `and stay down until the cutover to ${v.generation ?? '<generation>'}`,
     steps: [
-      planStep.before(
-        (v) =>
-          `do the steps outside Kubernetes listed in the annotation pgfleet.io/manual-steps of job ${v.name} (e.g. the maintenance page)`,
-      ),
+      planStep.before((v) => (v.engine?.beforeDump ?? []).map((s) => `${s} (the stack's upgrade.manualSteps.beforeDump)`)),
       planStep.before(() => 'pause whatever would scale the writers back (Argo CD or Flux auto-sync, an HPA)'),
       jobDone('30m'),
       planStep.check(
@@ -264,6 +283,22 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
     kind: JOB,
     path: '',
     on: 'added',
+    when: (_b, a, c) => step(c) === 'restore' && dumpVerify(a) === 'gzip',
+    class: 'safe',
+    why: (v) =>
+      `downloads blackbox's dump (its pgfleet.io/dump annotation says which) into ${v.generation ?? '<generation>'}-dump, ` +
+      `checks its gzip CRC and that it ends as pg_dumpall ends (blackbox records no checksum), then imports it into the empty ` +
+      `server ${v.generation ?? '<generation>'} with ON_ERROR_STOP (any SQL error fails the Job, which is not retried)`,
+    steps: [
+      jobDone('6h'),
+      planStep.check((v) => `\`kubectl -n ${v.namespace} logs job/${v.name} --all-containers\` ends with "pgfleet: imported"`),
+      ...importFollowUps,
+    ],
+  },
+  {
+    kind: JOB,
+    path: '',
+    on: 'added',
     when: (_b, _a, c) => step(c) === 'import' || step(c) === 'restore',
     class: 'safe',
     why: (v) =>
@@ -274,14 +309,7 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
       planStep.check(
         (v) => `\`kubectl -n ${v.namespace} logs job/${v.name}\` shows "sha512 of … verified" and ends with "pgfleet: imported"`,
       ),
-      planStep.manual(
-        (v) =>
-          `if the Job failed, read its log; the new server may be half-filled: retire ${v.generation ?? '<generation>'} ` +
-          `and add a generation with a new name to try again (${v.source ?? '<source>'} is untouched)`,
-      ),
-      planStep.followUp(
-        (v) => `cut over with serving: ${v.generation ?? '<generation>'} (this moves the Service and scales the writers back)`,
-      ),
+      ...importFollowUps,
     ],
   },
   {
@@ -294,12 +322,9 @@ export const standaloneChangeRules: readonly ChangeRule[] = [
       `after the cutover to ${v.generation ?? '<generation>'}, the writers go back to the replicas in its pgfleet.io/writers annotation`,
     steps: [
       jobDone('30m'),
-      planStep.manual(
-        (v) =>
-          `do the steps in the annotation pgfleet.io/manual-steps of job ${v.name} (e.g. ` +
-          `remove the maintenance page) and resume the CD sync paused before the dump`,
-      ),
-      planStep.check(() => 'the applications reconnect and log no errors; performance is as before (seed step 17)'),
+      planStep.manual((v) => (v.engine?.afterCutover ?? []).map((s) => `${s} (the stack's upgrade.manualSteps.afterCutover)`)),
+      planStep.manual(() => 'resume whatever was paused before the dump (Argo CD or Flux auto-sync, an HPA)'),
+      planStep.check(() => 'the applications reconnect and log no errors; performance is as before'),
     ],
   },
   rerun('writers-down', 'downtime'),

@@ -11,6 +11,7 @@ import { backup, checkClientMajor } from './standalone-backup-schema';
 import { serverImageSettings } from './standalone-image-schema';
 import { network } from './standalone-network-schema';
 import { type GenerationInput, secretKey } from './standalone-schema-parts';
+import { blackboxDatabaseId } from './blackbox-config';
 import { upgrade, writer } from './standalone-upgrade-schema';
 
 const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, { message: 'a lower-case SQL identifier' });
@@ -204,13 +205,18 @@ export const standaloneDatabase = z
           ['writers'],
         );
       }
-      if (g.restoreFrom && db.backup.method === 'blackbox') {
-        issue(
-          ctx,
-          'restoreFrom with backup.method dump: blackbox writes no checksum, and pgfleet imports only verified dumps',
-          'switch backup to method: dump (target pvc or s3) and restore from its dumps, or clone a live generation with upgradeFrom',
-          ['generations', i, 'restoreFrom'],
-        );
+      const file = (g.restoreFrom as { backupFile?: string } | undefined)?.backupFile;
+      if (file !== undefined && db.backup.method === 'blackbox') {
+        // blackbox writes `<id>_blackbox_<date>.sql` and gzips it on upload (storage/s3.py), at the bucket's root.
+        const id = blackboxDatabaseId(db.name);
+        if (!new RegExp(`^${id}_blackbox_[^/]+\\.sql\\.gz$`).test(file)) {
+          issue(
+            ctx,
+            `a dump blackbox uploaded for ${db.name}: ${id}_blackbox_<DD_MM_YYYY>.sql.gz at the root of the bucket of ${db.backup.storage[0].id}`,
+            `name one of its files (e.g. ${id}_blackbox_20_11_2026.sql.gz), or remove backupFile for the newest`,
+            ['generations', i, 'restoreFrom', 'backupFile'],
+          );
+        }
       }
     });
     checkClientMajor(db, gens, ctx);
