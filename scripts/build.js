@@ -20,6 +20,7 @@ const ENTRIES = {
   'pulumi.js': 'lib/pulumi/main.ts',
   'spilo-post-render.js': 'lib/pulumi/spilo-post-render-main.ts',
   'bench.js': 'scripts/bench.ts',
+  'fuzz.js': 'scripts/fuzz.ts',
   'compile-validators.js': 'scripts/compile-validators.ts',
   'validators/validator-runtime.js': 'lib/outputs/validate/validator-runtime.ts',
 };

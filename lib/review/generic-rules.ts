@@ -57,6 +57,15 @@ export const genericChangeRules: readonly ChangeRule[] = [
       `${v.kind} ${v.name} moves to another namespace: Kubernetes creates a new, ` +
       `empty object there and the old one (with its data) is left behind (pgfleet refuses this for live generations)`,
   },
+  ...['spec.storageClassName', 'spec.accessModes', 'spec.volumeMode'].map((path): ChangeRule => ({
+    kind: 'v1 PersistentVolumeClaim',
+    path,
+    dataBearing: true,
+    class: 'destroys-data',
+    why: (v) =>
+      `${path.slice(5)} of claim ${v.name} cannot change (${v.before} → ${v.after}): Kubernetes refuses it, so Pulumi ` +
+      `replaces the claim, and ${v.generation ?? '<generation>'} would start on an empty volume`,
+  })),
   { kind: '*', path: 'metadata.labels', class: 'safe', why: () => 'labels only' },
   { kind: '*', path: 'metadata.annotations', dataBearing: false, class: 'safe', why: () => 'annotations of an object that holds no data' },
   {

@@ -134,7 +134,10 @@ describe('state file schema', () => {
     gens(s)['postgres-17'].engineFacts = { writers: [{ namespace: 'web', name: 'site', replicas: 'one' }], dcs: 'endpoints' };
     const at = 'databases.postgres.generations.postgres-17.engineFacts';
     expect(refusal(JSON.stringify(s))).toBe(
-      report(problem(`${at}.writers[0].replicas`, '"one"', 'a number'), problem(`${at}.dcs`, '"endpoints"', 'known keys here: writers')),
+      report(
+        problem(`${at}.writers[0].replicas`, '"one"', 'a number'),
+        problem(`${at}.dcs`, '"endpoints"', 'known keys here: writers, dumpSize'),
+      ),
     );
     const cnpg = JSON.parse(fs.readFileSync(path.join(ROOT, 'dist/indigo-prod', STATE_FILE), 'utf8'));
     cnpg.databases.forgejo.generations['forgejo-db'].engineFacts = { dcs: 'endpoints' };

@@ -47,6 +47,36 @@ function edited(stack: string, edit: (db: Record<string, any>) => void): Record<
 const issuesAfter = (stack: string, previous: StackState, edit: (db: Record<string, any>) => void) =>
   issuesOf(() => stackFrom(edited(stack, edit), { stack, previous })).map((i) => [i.path, i.value, i.allowed]);
 
+/**
+ * A format-2 state without what synth began to record after format 1 was frozen (format 1 never
+ * had it, so conversion cannot give it): Patroni's backup and verification volume sizes, the
+ * standalone dump volume's size and blackbox targets, a PGO one-off backup's id.
+ */
+function withoutLaterFacts(state: StackState): StackState {
+  const databases = Object.fromEntries(
+    Object.entries(state.databases).map(([name, d]) => {
+      const generations = Object.fromEntries(
+        Object.entries(d.generations).map(([g, s]) => {
+          const { backup: _b, verification: _v, ...volumes } = { ...s.volumes };
+          const { dumpSize: _d, manualBackup: _m, ...facts } = { ...(s.engineFacts as Record<string, unknown>) };
+          const { volumes: _vs, engineFacts: _f, ...rest } = s;
+          return [
+            g,
+            {
+              ...rest,
+              ...(s.volumes ? { volumes: d.engine === 'patroni' ? volumes : s.volumes } : {}),
+              archives: s.archives.filter((a) => !a.repo?.startsWith('blackbox:')),
+              ...(Object.keys(facts).length ? { engineFacts: facts } : {}),
+            },
+          ];
+        }),
+      );
+      return [name, { ...d, generations }];
+    }),
+  );
+  return { ...state, databases };
+}
+
 describe('state format 1', () => {
   test('the fixtures cover every committed stack, in format 1', () => {
     expect(STACKS).toEqual(expect.arrayContaining(COMMITTED));
@@ -54,13 +84,13 @@ describe('state format 1', () => {
   });
 
   test.each(STACKS)('%s reads as the state format 2 writes for the same stack', (stack) => {
-    expect(parseState(format1Text(stack), `${stack}.json`, ENGINES)).toEqual(stackState(loadStack(stackFile(stack))));
+    expect(parseState(format1Text(stack), `${stack}.json`, ENGINES)).toEqual(withoutLaterFacts(stackState(loadStack(stackFile(stack)))));
   });
 
   test.each(COMMITTED)('%s: the committed format-2 state equals the converted format 1', (stack) => {
     const committed = fs.readFileSync(path.join(ROOT, 'dist', stack, 'pgfleet-state.json'), 'utf8');
     expect(JSON.parse(committed).format).toBe(2);
-    expect(parseState(committed, stack, ENGINES)).toEqual(parseState(format1Text(stack), stack, ENGINES));
+    expect(withoutLaterFacts(parseState(committed, stack, ENGINES))).toEqual(parseState(format1Text(stack), stack, ENGINES));
   });
 
   test('the bootstrap text of format 1, every variant and target', () => {

@@ -181,7 +181,7 @@ describe('standalone engine: major upgrade 16 → 17', () => {
     expect(IMPORT_SCRIPT).toContain('set -euo pipefail');
   });
 
-  test('the state records the upgrade and the writers it scaled', () => {
+  test('the state records the upgrade, the writers it scaled and the size of its dump volume', () => {
     expect(upgrade.state.databases.postgres.generations[NEXT]).toEqual({
       postgresVersion: 17,
       volumes: { data: '25Gi', backups: '20Gi' },
@@ -194,6 +194,7 @@ describe('standalone engine: major upgrade 16 → 17', () => {
           { namespace: 'tooling', name: 'metabase', replicas: 1 },
           { namespace: 'tooling', name: 'bitwarden', replicas: 1 },
         ],
+        dumpSize: '25Gi',
       },
     });
   });

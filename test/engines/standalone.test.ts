@@ -216,7 +216,17 @@ describe('standalone engine: pydis-prod', () => {
   test('no upgrade Jobs without an upgrade, and the state records the generation', () => {
     expect(all(r, 'Job')).toEqual([]);
     expect(r.state.databases.postgres.generations).toEqual({
-      postgres: { postgresVersion: 16, volumes: { data: '25Gi' }, bootstrap: { kind: 'initdb' }, archives: [] },
+      postgres: {
+        postgresVersion: 16,
+        volumes: { data: '25Gi' },
+        bootstrap: { kind: 'initdb' },
+        // Each blackbox target holds a copy of the backups: dropping one is gated like any archive.
+        archives: ['frankfurt_s3', 'newark_s3', 'singapore_s3'].map((id) => ({
+          repo: `blackbox:${id}`,
+          kind: 's3',
+          url: 's3://blackbox/',
+        })),
+      },
     });
   });
 

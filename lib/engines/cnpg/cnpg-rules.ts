@@ -233,7 +233,8 @@ export const cnpgChangeRules: readonly ChangeRule[] = [
   {
     kind: CLUSTER,
     path: 'spec.backup.retentionPolicy',
-    when: (b, a) => retentionDays(a) < retentionDays(b),
+    // From the plugin, the window was the ObjectStore's (its removal is judged there), not "absent".
+    when: (b, a, c) => c.before?.spec?.backup?.barmanObjectStore !== undefined && retentionDays(a) < retentionDays(b),
     class: 'destroys-data',
     why: (v) =>
       `a shorter recovery window (${v.before} → ${v.after}): ` +

@@ -3,7 +3,7 @@ import { archiveOfUrl, type ArchiveLocation, type EngineStateSchema } from '../.
 
 /**
  * What a Crunchy generation records in the state file for later synths: the PGO major upgrade
- * in progress, whose phases may not be skipped, and the in-place restore it is set to. Its
+ * in progress, whose phases may not be skipped, the in-place restore and one-off backup it is set to. Its
  * volume repositories are its archives of kind `pvc`.
  */
 export const crunchyFactsSchema = z
@@ -15,6 +15,8 @@ export const crunchyFactsSchema = z
       .optional(),
     /** The generation's `restoreInPlace.id`. @default - none */
     restoreInPlace: z.string().min(1).optional(),
+    /** The id of the one-off backup (`backups.manual`) set on the generation. @default - none */
+    manualBackup: z.string().min(1).optional(),
   })
   .strict();
 

@@ -156,6 +156,20 @@ function transitions(db: CrunchyDb, gen: ResolvedGeneration, before: CrunchyStat
     });
   }
 
+  // PGO starts no backup Job while `shutdown: true` (the prepare phase): a one-off backup asked for then never runs.
+  if (
+    now.phase === 'prepare' &&
+    after.engineFacts?.manualBackup !== undefined &&
+    after.engineFacts.manualBackup !== before.engineFacts?.manualBackup
+  ) {
+    issues.push({
+      path: `${db.path}.backups.manual.id`,
+      value: after.engineFacts.manualBackup,
+      allowed: `a one-off backup of a running cluster: ${gen.name} is shut down for its PGUpgrade (upgrade.phase: prepare), and PGO takes no backup while it is`,
+      fix: `take the backup first: apply backups.manual alone and wait for its Job to complete, then set upgrade.phase: prepare in a later change`,
+    });
+  }
+
   // PGO deletes the PVC of a volume repository that leaves the spec (cleanupRepoResources).
   const volumeRepos = (e: CrunchyState) => e.archives.filter((a) => a.kind === 'pvc' && a.repo !== undefined).map((a) => a.repo!);
   const kept = new Set(volumeRepos(after));
@@ -195,10 +209,13 @@ export const crunchyModel: EngineModel<CrunchyDatabaseSpec, CrunchyFacts> = {
   volumes: (db) => crunchyVolumes(db),
   engineFacts: (db, gen) => {
     const g = generationSpecOf(db, gen);
-    if (!g?.upgrade && !g?.restoreInPlace) return undefined;
+    const manual = db.spec.backups.manual;
+    const manualBackup = manual && (manual.generation ?? db.serving.name) === gen.name ? manual.id : undefined;
+    if (!g?.upgrade && !g?.restoreInPlace && !manualBackup) return undefined;
     return {
-      ...(g.upgrade ? { upgrade: { phase: g.upgrade.phase, to: g.upgrade.to } } : {}),
-      ...(g.restoreInPlace ? { restoreInPlace: g.restoreInPlace.id } : {}),
+      ...(g?.upgrade ? { upgrade: { phase: g.upgrade.phase, to: g.upgrade.to } } : {}),
+      ...(g?.restoreInPlace ? { restoreInPlace: g.restoreInPlace.id } : {}),
+      ...(manualBackup ? { manualBackup } : {}),
     };
   },
   transitions,

@@ -79,7 +79,16 @@ function transitions(
  */
 export const patroniModel: EngineModel<PatroniDatabaseSpec, PatroniFacts> = {
   upgrade: 'new-generation',
-  archives: (db, gen) => [patroniArchive(db.namespace, gen)],
+  archives: (db, gen) => [
+    patroniArchive(db.namespace, gen),
+    // The S3 copy of every dump: dropping or moving it loses the off-cluster copy.
+    ...(db.spec.backup.s3 ? [{ repo: 's3-copy', kind: 's3' as const, url: `s3://${db.spec.backup.s3.bucket}/` }] : []),
+  ],
+  volumes: (db) => ({
+    data: { size: db.spec.storage.size, path: `${db.path}.storage.size` },
+    backup: { size: db.spec.backup.storage.size, path: `${db.path}.backup.storage.size` },
+    verification: { size: db.spec.backup.verification.storage.size, path: `${db.path}.backup.verification.storage.size` },
+  }),
   engineFacts: (db, gen) => {
     const ip = inPlaceRestoreOf(db.spec, gen);
     return { database: db.spec.database, ...(ip ? { inPlaceRestore: ip } : {}) };

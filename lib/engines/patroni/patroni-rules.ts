@@ -6,7 +6,7 @@
  * @see https://github.com/BCDevOps/backup-container#backup-strategies (retention and pruning)
  */
 import { step, type ChangeRule } from '../change-rule';
-import { bootstrapIs, KIND, lowered, raised } from '../rule-conditions';
+import { bootstrapIs, grows, KIND, lowered, raised, sizeChange } from '../rule-conditions';
 import { patroniJobRules } from './patroni-job-rules';
 
 const { statefulSet: STATEFUL_SET, service: SERVICE, cronJob: CRON_JOB, pvc: PVC, networkPolicy: NETWORK_POLICY } = KIND;
@@ -301,8 +301,23 @@ export const patroniChangeRules: readonly ChangeRule[] = [
   {
     kind: PVC,
     path: 'spec.resources.requests.storage',
+    when: grows,
     class: 'safe',
-    why: (v) => `the volume grows (${v.before} → ${v.after}) if its StorageClass allows expansion; volumes never shrink (synth refuses it)`,
+    why: (v) => `the volume grows (${v.before} → ${v.after}) if its StorageClass allows expansion`,
+  },
+  {
+    kind: PVC,
+    path: 'spec.resources.requests.storage',
+    when: (b, a) => sizeChange(b, a) === 'same',
+    class: 'no-op',
+    why: (v) => `the same size written another way (${v.before} → ${v.after})`,
+  },
+  {
+    kind: PVC,
+    path: 'spec.resources.requests.storage',
+    class: 'destroys-data',
+    why: (v) =>
+      `the volume would shrink (${v.before} → ${v.after}): Kubernetes refuses it, and a new claim of that size starts empty (synth refuses it)`,
   },
 
   // --- Jobs: one-off dumps, restores, upgrades (patroni-job-rules.ts) --------------------------

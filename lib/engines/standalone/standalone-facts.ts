@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { quantity } from '../../config/schema-parts';
 import { archiveOfUrl, type EngineStateSchema } from '../../config/stack-state';
 
 /**
  * What a standalone generation records in the state file: for an upgrade, the writers its Jobs
- * scale down and up, which may not change while it is cut over.
+ * scale down and up, which may not change while it is cut over, and the size of its dump volume.
  */
 export const standaloneFactsSchema = z
   .object({
@@ -11,6 +12,8 @@ export const standaloneFactsSchema = z
     writers: z
       .array(z.object({ namespace: z.string().min(1), name: z.string().min(1), replicas: z.number().int().nonnegative() }).strict())
       .optional(),
+    /** The size of the upgrade's dump volume (`upgrade.dumpSize`), which may not shrink. @default - not an upgrade */
+    dumpSize: quantity.optional(),
   })
   .strict();
 

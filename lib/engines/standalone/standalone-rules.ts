@@ -8,7 +8,7 @@
  */
 // `planStep` makes runbook steps; `step` below reads a Job's pgfleet.io/step label.
 import { step as planStep, type ChangeContext, type ChangeRule, type RuleText } from '../change-rule';
-import { grows, KIND } from '../rule-conditions';
+import { grows, KIND, lowered, sizeChange } from '../rule-conditions';
 
 const {
   statefulSet: STATEFUL_SET,
@@ -168,6 +168,13 @@ export const standaloneChangeRules: readonly ChangeRule<StandaloneReviewVars>[] 
           `prints ${v.after}; a FileSystemResizePending condition clears when the pod restarts`,
       ),
     ],
+  },
+  {
+    kind: PVC,
+    path: 'spec.resources.requests.storage',
+    when: (b, a) => sizeChange(b, a) === 'same',
+    class: 'no-op',
+    why: (v) => `the same size written another way (${v.before} → ${v.after})`,
   },
   {
     kind: PVC,
@@ -354,6 +361,15 @@ export const standaloneChangeRules: readonly ChangeRule<StandaloneReviewVars>[] 
     class: 'safe',
     why: (v) => `no more nightly dumps by ${v.name}; dumps already taken stay until deleted`,
   },
+  ...['containers', 'initContainers'].map((list): ChangeRule => ({
+    kind: CRON_JOB,
+    path: `spec.jobTemplate.spec.template.spec.${list}[*].env[name=RETENTION_DAYS].value`,
+    when: lowered,
+    class: 'destroys-data',
+    why: (v) =>
+      `dumps are kept fewer days (${v.before} → ${v.after}): the next run of ${v.name} deletes the dumps older than ` +
+      `${v.after} days; no restore can reach back further`,
+  })),
   {
     kind: CRON_JOB,
     path: 'spec',
