@@ -7,9 +7,11 @@
  *
  * @see https://github.com/cloudnative-pg/cloudnative-pg/blob/v1.30.0/internal/webhook/v1/cluster_webhook.go
  */
-import type { z } from 'zod';
 import { issue } from '../../config/schema-parts';
 import { quantityBytes } from '../../config/quantity';
+
+/** zod's refinement context, as `issue` takes it. */
+type Ctx = Parameters<typeof issue>[0];
 
 /** The fields of a database entry the webhook rules read. */
 interface AdmissionInput {
@@ -152,7 +154,7 @@ const WAL_LEVELS = ['logical', 'replica', 'minimal'];
 const WAL_SIZE_DEFAULTS = { min_wal_size: '80MB', max_wal_size: '1GB' } as const;
 
 /** validateConfiguration: parameter names, fixed parameters, wal_level, booleans, shared_buffers, wal_log_hints, WAL sizes. */
-function checkParameters(db: AdmissionInput, ctx: z.RefinementCtx): void {
+function checkParameters(db: AdmissionInput, ctx: Ctx): void {
   const p = db.parameters;
   for (const [key, value] of Object.entries(p)) {
     if (!PARAMETER_NAME.test(key)) {
@@ -232,7 +234,7 @@ function checkParameters(db: AdmissionInput, ctx: z.RefinementCtx): void {
 }
 
 /** `validateRecoveryTarget`: PostgreSQL's MAXFNAMELEN (64 bytes with the terminator) and no control characters. */
-function checkTargetName(name: string, ctx: z.RefinementCtx, path: (string | number)[]): void {
+function checkTargetName(name: string, ctx: Ctx, path: (string | number)[]): void {
   const bytes = Buffer.byteLength(name, 'utf8');
   if (bytes >= 64) {
     issue(
@@ -253,7 +255,7 @@ function checkTargetName(name: string, ctx: z.RefinementCtx, path: (string | num
 }
 
 /** Every rule of CloudNativePG's webhook that a pgfleet stack can break, on one database entry. */
-export function checkCnpgAdmission(db: AdmissionInput, ctx: z.RefinementCtx): void {
+export function checkCnpgAdmission(db: AdmissionInput, ctx: Ctx): void {
   // validateConfiguration: "Unsupported PostgreSQL version. Versions 13 or newer are supported".
   const versions: [number | undefined, (string | number)[]][] = [
     [db.postgresVersion, ['postgresVersion']],
