@@ -154,6 +154,20 @@ function overlaps(a: ArchiveLocation, b: ArchiveLocation): boolean {
 const retireStep = (d: DatabaseDiff, gen: string) =>
   `after a grace period in which ${gen} stays available to switch back to, retire it: add ${gen} to ${d.path}.retired`;
 
+/** What deleting a released data-bearing object takes with it, by kind. */
+function whatDeletionTakes(o: ObjectDiff, generation: string): string {
+  switch (o.kind) {
+    case 'StatefulSet':
+      return `deleting it stops ${generation}'s server, and its claims stay until you delete them (below)`;
+    case 'PersistentVolumeClaim':
+      return `deleting it deletes ${generation}'s data (a Retain storage class keeps the volume until you delete it too)`;
+    case 'HelmValues':
+      return `uninstalling the release stops ${generation}'s pods, and the claims of its StatefulSet stay until you delete them`;
+    default:
+      return `deleting it deletes ${generation}'s data (the operator deletes its volumes with it)`;
+  }
+}
+
 /** The steps that follow from generations appearing, serving moving and generations retiring. */
 function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t: string) => void): void {
   const objects = diff.objects.filter((o) => o.database === d.name);
@@ -241,7 +255,7 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
         add(
           'manual',
           `after the grace period, delete ${title(o)} by hand (\`kubectl -n ${o.namespace ?? d.namespace} delete ` +
-            `${o.kind.toLowerCase()} ${o.name}\`): Pulumi only let go of it, and deleting it deletes ${gen.name}'s data`,
+            `${o.kind.toLowerCase()} ${o.name}\`): Pulumi only let go of it; ${whatDeletionTakes(o, gen.name)}`,
         );
       }
     }

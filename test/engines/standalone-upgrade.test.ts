@@ -326,6 +326,15 @@ describe('standalone engine: major upgrade 16 → 17', () => {
       '- StatefulSet/postgres safe',
     ]);
     expect(gateSummary(d4)).toBe('passes: destroys-data:postgres by retired');
+    // The plan agrees with the diff: the StatefulSet's deletion stops the server, the claim's deletes the data.
+    const manual = buildPlan(d4).manual;
+    expect(manual).toContainEqual(
+      expect.stringMatching(/delete StatefulSet databases\/postgres by hand .*deleting it stops postgres's server, and its claims stay/),
+    );
+    expect(manual).toContainEqual(
+      expect.stringMatching(/delete PersistentVolumeClaim databases\/postgres-data by hand .*deleting it deletes postgres's data/),
+    );
+    expect(manual.join('\n')).not.toMatch(/StatefulSet databases\/postgres [^\n]*deletes postgres's data/);
   });
 
   test('pgfleet diff: a parameter change restarts the single server, a bigger volume grows online', () => {

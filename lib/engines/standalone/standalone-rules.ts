@@ -7,76 +7,21 @@
  * @see docs/standalone.md
  */
 // `planStep` makes runbook steps; `step` below reads a Job's pgfleet.io/step label.
-import { step as planStep, type ChangeContext, type ChangeRule, type RuleText } from '../change-rule';
+import { step as planStep, type ChangeRule } from '../change-rule';
 import { grows, KIND, lowered, sizeChange } from '../rule-conditions';
+import { standaloneJobRules } from './standalone-job-rules';
+import { isStep, restarted, retentionDays, serverReady, type StandaloneReviewVars } from './standalone-rule-parts';
+
+export type { StandaloneReviewVars } from './standalone-rule-parts';
 
 const {
   statefulSet: STATEFUL_SET,
   pvc: PVC,
   service: SERVICE,
-  job: JOB,
   cronJob: CRON_JOB,
   configMap: CONFIG_MAP,
   networkPolicy: NETWORK_POLICY,
 } = KIND;
-
-const step = (c: ChangeContext) => (c.after ?? c.before)?.metadata?.labels?.['pgfleet.io/step'] as string | undefined;
-const isStep = (name: string) => (_b: unknown, _a: unknown, c: ChangeContext) => step(c) === name;
-/** `retention_days` of a rendered blackbox config (ConfigMap data), or Infinity when it has none. */
-function retentionDays(data: unknown): number {
-  const m = /^\s*retention_days:\s*(\d+)\s*$/m.exec(Object.values((data ?? {}) as Record<string, unknown>).join('\n'));
-  return m ? Number(m[1]) : Infinity;
-}
-
-/** DUMP_VERIFY of a Job's container (`gzip`: a blackbox dump, without checksum), or undefined. */
-const dumpVerify = (job: any): unknown =>
-  job?.spec?.template?.spec?.containers?.[0]?.env?.find((e: any) => e.name === 'DUMP_VERIFY')?.value;
-
-const jobDone = (timeout: string) =>
-  planStep.wait(
-    (v) =>
-      `\`kubectl -n ${v.namespace} wait job/${v.name} --for=condition=Complete ` +
-      `--timeout=${timeout}\` succeeds (Pulumi waits for it too before the next step)`,
-  );
-const serverReady = (statefulSet: RuleText, what: string) =>
-  planStep.wait((v) => `\`kubectl -n ${v.namespace} rollout status statefulset/${statefulSet(v)} --timeout=30m\` succeeds: ${what}`);
-const restarted = serverReady((v) => v.generation ?? '<generation>', 'the server accepts connections again');
-
-/** A Job is immutable: a changed one is replaced and runs again. */
-const rerun = (what: string, klass: ChangeRule['class']): ChangeRule => ({
-  kind: JOB,
-  path: 'spec',
-  when: isStep(what),
-  class: klass,
-  why:
-    what === 'writers-down'
-      ? (v) =>
-          `a Job cannot change: Pulumi replaces ${v.name} and it scales the writers to ` +
-          `zero again (finish the upgrade, i.e. remove upgradeFrom, before editing writers)`
-      : what === 'writers-up'
-        ? (v) => `a Job cannot change: Pulumi replaces ${v.name} and it scales the writers to their replicas again`
-        : what === 'dump'
-          ? (v) => `a Job cannot change: Pulumi replaces ${v.name} and it dumps ${v.source ?? '<source>'} again over the previous dump file`
-          : (v) =>
-              `a Job cannot change: Pulumi replaces ${v.name} and it runs again; ` +
-              `the import refuses a server that is not empty, so it fails unless the server was recreated`,
-});
-
-/** What follows an import or restore Job, whatever vouched for its dump. */
-const importFollowUps = [
-  planStep.manual(
-    (v) =>
-      `if the Job failed, read its log; the new server may be half-filled: retire ${v.generation ?? '<generation>'} ` +
-      `and add a generation with a new name to try again (${v.source ?? '<source>'} is untouched)`,
-  ),
-  planStep.followUp((v) => `cut over with serving: ${v.generation ?? '<generation>'} (this moves the Service and scales the writers back)`),
-];
-
-/** What the stack lists to do by hand around an upgrade (`upgrade.manualSteps`), for the plan. */
-export interface StandaloneReviewVars {
-  readonly beforeDump: readonly string[];
-  readonly afterCutover: readonly string[];
-}
 
 export const standaloneChangeRules: readonly ChangeRule<StandaloneReviewVars>[] = [
   // --- StatefulSet: one server per generation -------------------------------------------------
@@ -245,107 +190,7 @@ export const standaloneChangeRules: readonly ChangeRule<StandaloneReviewVars>[] 
     why: (v) => `records the serving generation (${v.before} → ${v.after})`,
   },
 
-  // --- Upgrade and restore Jobs, in the order they run ------------------------------------------
-  {
-    kind: JOB,
-    path: '',
-    on: 'added',
-    when: isStep('writers-down'),
-    class: 'downtime',
-    // The writers stay down until the cutover, a later change.
-    outageContinues: true,
-    why: (v) =>
-      `the writers listed in its pgfleet.io/writers annotation are scaled to zero before the dump, ` +
-      `and stay down until the cutover to ${v.generation ?? '<generation>'}`,
-    steps: [
-      planStep.before((v) => (v.engine?.beforeDump ?? []).map((s) => `${s} (the stack's upgrade.manualSteps.beforeDump)`)),
-      planStep.before(() => 'pause whatever would scale the writers back (Argo CD or Flux auto-sync, an HPA)'),
-      jobDone('30m'),
-      planStep.check(
-        () =>
-          'every Deployment in the pgfleet.io/writers annotation shows 0/0 ' +
-          '(`kubectl -n <namespace> get deployment <name>`) and has no pod left',
-      ),
-    ],
-  },
-  {
-    kind: JOB,
-    path: '',
-    on: 'added',
-    when: isStep('dump'),
-    class: 'safe',
-    why: (v) =>
-      `pg_dumpall | gzip of ${v.source ?? '<source>'} and its sha512 onto the PVC ` +
-      `${v.generation ?? '<generation>'}-dump; ${v.source ?? '<source>'} is only read`,
-    steps: [
-      jobDone('6h'),
-      planStep.check(
-        (v) =>
-          `\`kubectl -n ${v.namespace} logs job/${v.name}\` ends with "pgfleet: ` +
-          `wrote /dump/${v.source ?? '<source>'}.sql.gz (<bytes> bytes) sha512 <sum>"`,
-      ),
-    ],
-  },
-  {
-    kind: JOB,
-    path: '',
-    on: 'added',
-    when: (_b, a, c) => step(c) === 'restore' && dumpVerify(a) === 'gzip',
-    class: 'safe',
-    why: (v) =>
-      `downloads blackbox's dump (its pgfleet.io/dump annotation says which) into ${v.generation ?? '<generation>'}-dump, ` +
-      `checks its gzip CRC and that it ends as pg_dumpall ends (blackbox records no checksum), then imports it into the empty ` +
-      `server ${v.generation ?? '<generation>'} with ON_ERROR_STOP (any SQL error fails the Job, which is not retried)`,
-    steps: [
-      jobDone('6h'),
-      planStep.check((v) => `\`kubectl -n ${v.namespace} logs job/${v.name} --all-containers\` ends with "pgfleet: imported"`),
-      ...importFollowUps,
-    ],
-  },
-  {
-    kind: JOB,
-    path: '',
-    on: 'added',
-    when: (_b, _a, c) => step(c) === 'import' || step(c) === 'restore',
-    class: 'safe',
-    why: (v) =>
-      `verifies the dump's sha512, then imports it into the empty server ${v.generation ?? '<generation>'} ` +
-      `with ON_ERROR_STOP (any SQL error fails the Job, which is not retried)`,
-    steps: [
-      jobDone('6h'),
-      planStep.check(
-        (v) => `\`kubectl -n ${v.namespace} logs job/${v.name}\` shows "sha512 of … verified" and ends with "pgfleet: imported"`,
-      ),
-      ...importFollowUps,
-    ],
-  },
-  {
-    kind: JOB,
-    path: '',
-    on: 'added',
-    when: isStep('writers-up'),
-    class: 'safe',
-    why: (v) =>
-      `after the cutover to ${v.generation ?? '<generation>'}, the writers go back to the replicas in its pgfleet.io/writers annotation`,
-    steps: [
-      jobDone('30m'),
-      planStep.manual((v) => (v.engine?.afterCutover ?? []).map((s) => `${s} (the stack's upgrade.manualSteps.afterCutover)`)),
-      planStep.manual(() => 'resume whatever was paused before the dump (Argo CD or Flux auto-sync, an HPA)'),
-      planStep.check(() => 'the applications reconnect and log no errors; performance is as before'),
-    ],
-  },
-  rerun('writers-down', 'downtime'),
-  rerun('writers-up', 'safe'),
-  rerun('dump', 'safe'),
-  rerun('import', 'safe'),
-  rerun('restore', 'safe'),
-  {
-    kind: JOB,
-    path: '',
-    on: 'removed',
-    class: 'safe',
-    why: (v) => `the record of a finished Job ${v.name} goes; nothing runs (a Job still running is stopped)`,
-  },
+  ...standaloneJobRules,
 
   // --- Backups, configuration, network --------------------------------------------------------
   {
