@@ -82,6 +82,27 @@ export function filesOf(r: RenderedStack): Record<string, string> {
   return Object.fromEntries(r.files);
 }
 
+/** The objects a rendered object must come after. */
+export function dependsOn(r: RenderedStack, file: string): string[] {
+  const o = r.objects.find((x) => x.file === file);
+  if (!o) throw new Error(`no ${file}`);
+  return [...new Set(o.dependsOn)].sort();
+}
+
+/** `a` runs after `b`, directly or through other dependencies. */
+export function runsAfter(r: RenderedStack, a: string, b: string, seen = new Set<string>()): boolean {
+  if (seen.has(a)) return false;
+  seen.add(a);
+  return dependsOn(r, a).some((d) => d === b || runsAfter(r, d, b, seen));
+}
+
+/** Files whose content differs between two renders (added and removed included). */
+export function changedFiles(a: RenderedStack, b: RenderedStack): string[] {
+  const fa = filesOf(a);
+  const fb = filesOf(b);
+  return [...new Set([...Object.keys(fa), ...Object.keys(fb)])].filter((f) => fa[f] !== fb[f]).sort();
+}
+
 /** A change's runbook steps as `section: text` lines, e.g. `check: no InvalidDataSource event: …`. */
 export function stepLines(change: { readonly steps: readonly PlanStep[] }): string {
   return change.steps.map((s) => `${s.section}: ${s.text}`).join('\n');

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../lib/config/config-error';
 import { RESTORE_SCRIPT, UPGRADE_SCRIPT } from '../../lib/engines/patroni/job-scripts';
-import { all, filesOf, find, render, renderAfter } from '../helpers';
-import { containerOf, dependsOn, envOf, envVar, generationFiles, hcap, issuesOf, restored } from './patroni-stack';
+import { all, dependsOn, filesOf, find, render, renderAfter } from '../helpers';
+import { containerOf, envOf, envVar, generationFiles, hcap, issuesOf, restored } from './patroni-stack';
 
 const LIVE_FILES = [
   'configmap-hcap-patroni-backup.yaml',

@@ -60,10 +60,3 @@ export function generationFiles(r: RenderedStack, generation: string): string[] 
     .map((o) => o.file)
     .sort();
 }
-
-/** The objects a rendered object must come after. */
-export function dependsOn(r: RenderedStack, file: string): string[] {
-  const o = r.objects.find((x) => x.file === file);
-  if (!o) throw new Error(`no ${file}`);
-  return [...new Set(o.dependsOn)].sort();
-}
