@@ -9,7 +9,10 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
     // Shell scripts imported as text (lib/text-imports.d.ts), as esbuild's text loader bundles them.
     '^.+\\.sh$': '<rootDir>/scripts/text-transform.js',
+    // The CEL evaluator ships as ES modules only; jest loads CommonJS (the build bundles it).
+    '/node_modules/@marcbachmann/cel-js/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!@marcbachmann/cel-js/)'],
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   testTimeout: 120000,
   // Real-tool suites mostly wait on PostgreSQL and friends: one worker more than the 2 cores.

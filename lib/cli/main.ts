@@ -12,7 +12,7 @@ import { registerReviewCommands } from './review-commands';
 import { GateError } from '../review/gate-refusal';
 import { InvalidManifestsError, synth } from './synth';
 import { UsageError } from './usage-error';
-import { validateDir } from './validate';
+import { fileAtRevision, validateDir } from './validate';
 import { listOf, repeatable } from './cli-options';
 
 /**
@@ -62,10 +62,11 @@ export function program(): Command {
 
   const validateCmd = cli
     .command('validate [dir]')
-    .description('validate every manifest below DIR (default: dist) against the CRDs and the Kubernetes schemas');
+    .description('validate every manifest below DIR (default: dist) against the CRDs (schemas and CEL rules) and the Kubernetes schemas');
   repeatable(validateCmd, '--crds <dir>', 'directory of CRDs, e.g. exported from your cluster (repeatable); default: the pinned CRDs');
-  validateCmd.action((dir: string | undefined, o: { crds?: string[] }) => {
-    const result = validateDir(dir ?? 'dist', validator(listOf(o.crds)));
+  validateCmd.option('--base <ref>', 'git revision whose files the CEL transition rules (oldSelf) compare with', 'HEAD');
+  validateCmd.action((dir: string | undefined, o: { crds?: string[]; base: string }) => {
+    const result = validateDir(dir ?? 'dist', validator(listOf(o.crds)), { previousFile: fileAtRevision(o.base) });
     if (!result.ok) {
       console.error(result.report);
       process.exitCode = 1;

@@ -12,6 +12,7 @@ import { diffRendered } from '../review/stack-diff';
 import { writeStack, writeStackFiles } from '../outputs/write-stack';
 import { formatManifestProblems } from '../outputs/validate/manifest-problems';
 import type { ManifestValidator } from '../outputs/validate/manifest-validator';
+import { previousIn } from '../outputs/validate/previous-objects';
 
 export interface SynthOptions {
   /** Stack names to synthesize. @default - every stack file in stacksDir */
@@ -54,7 +55,11 @@ export function synth(o: SynthOptions): RenderedStack[] {
       const resolved = resolveParsed(loadStackFile(file, { previous: stateOfFiles(base.files, o.engines, base.name), engines: o.engines }));
       const r = renderStack(resolved);
       const spec = resolved.spec;
-      const problems = o.validator.validate(r.objects.map((x) => x.manifest));
+      // Transition rules (`oldSelf`) compare each object with the one the previous synth wrote to its file.
+      const problems = o.validator.validate(
+        r.objects.map((x) => x.manifest),
+        { previous: (i) => previousIn(base.files.get(r.objects[i].file), r.objects[i].manifest) },
+      );
       if (problems.length) invalid.push(`${spec.stack}:\n${formatManifestProblems(problems)}`);
       const diff = diffRendered(base.files, r, { baseName: base.name });
       if (!diff.gate.ok) gated.push(diff);

@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { formatManifestProblems } from '../outputs/validate/manifest-problems';
 import type { ManifestValidator } from '../outputs/validate/manifest-validator';
+import { previousIn } from '../outputs/validate/previous-objects';
 import { UsageError } from './usage-error';
 
 /** Kubernetes manifests below `dir` (kustomization and Helm values files are not objects). */
@@ -14,8 +16,38 @@ export function manifestFiles(dir: string): string[] {
   });
 }
 
+/**
+ * The text a manifest file had at a git revision, for the CEL transition rules; undefined when
+ * the file is not in git there (a new object) or `dir` is not in a git checkout. Run per file,
+ * only for objects whose kind has a transition rule.
+ */
+export function fileAtRevision(ref: string): (file: string) => string | undefined {
+  if (ref.startsWith('-')) throw new UsageError(`--base ${ref}: a git revision such as HEAD or main, not an option`);
+  return (file) => {
+    try {
+      return execFileSync('git', ['show', `${ref}:./${path.basename(file)}`], {
+        cwd: path.dirname(file),
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        maxBuffer: 64 * 1024 * 1024,
+      });
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+export interface ValidateDirOptions {
+  /** The previous text of a manifest file (absolute path), for transition rules. @default - every object is new */
+  readonly previousFile?: (file: string) => string | undefined;
+}
+
 /** Validates every manifest below `dir`; returns the report and whether all passed. */
-export function validateDir(dir: string, validator: ManifestValidator): { ok: boolean; report: string; count: number } {
+export function validateDir(
+  dir: string,
+  validator: ManifestValidator,
+  options: ValidateDirOptions = {},
+): { ok: boolean; report: string; count: number } {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
     throw new UsageError(`${dir} is not a directory of manifests: pass the output of pgfleet synth, e.g. dist or dist/<stack>`);
   const objects: any[] = [];
@@ -25,11 +57,16 @@ export function validateDir(dir: string, validator: ManifestValidator): { ok: bo
       const obj = doc.toJS();
       if (obj) {
         objects.push(obj);
-        origin.push(path.relative(dir, f));
+        origin.push(f);
       }
     }
   }
-  const problems = validator.validate(objects);
-  const report = problems.length ? formatManifestProblems(problems.map((p) => ({ ...p, object: `${origin[p.index]}: ${p.object}` }))) : '';
+  const previousFile = options.previousFile;
+  const problems = validator.validate(objects, {
+    previous: previousFile ? (i) => previousIn(previousFile(path.resolve(origin[i])), objects[i]) : undefined,
+  });
+  const report = problems.length
+    ? formatManifestProblems(problems.map((p) => ({ ...p, object: `${path.relative(dir, origin[p.index])}: ${p.object}` })))
+    : '';
   return { ok: problems.length === 0, report, count: objects.length };
 }

@@ -30,10 +30,12 @@ export class ConfigError extends Error {
   public readonly source: string;
 
   constructor(source: string, issues: readonly ConfigIssue[]) {
-    super(formatIssues(source, issues));
+    // Two checks may find the same problem (a block parsed for each generation that uses it): report it once.
+    const unique = [...new Map(issues.map((i) => [JSON.stringify([i.path, i.value, i.allowed, i.fix]), i])).values()];
+    super(formatIssues(source, unique));
     this.name = 'ConfigError';
     this.source = source;
-    this.issues = issues;
+    this.issues = unique;
   }
 }
 

@@ -195,6 +195,11 @@ export const credentials = z.union([
 export type CredentialsSpec = z.output<typeof credentials>;
 export type VaultCredentialsSpec = z.output<typeof vaultCredentials>;
 
+/** A pgBackRest backup label, as `pgbackrest info` lists it: a full backup, or a differential or incremental one on top of it. */
+export const backupSet = z.string().regex(/^\d{8}-\d{6}F(_\d{8}-\d{6}[DI])?$/, {
+  message: 'a pgBackRest backup label such as 20261120-010003F or 20261120-010003F_20261121-010002I (`pgbackrest info`)',
+});
+
 /** Which recovery targets an engine's tool supports. */
 export type TargetKind = 'time' | 'lsn' | 'name' | 'latest' | 'backupFile';
 
@@ -209,7 +214,7 @@ const TARGET_FIELDS: Record<Exclude<TargetKind, 'latest'>, string> = {
  * `restoreFrom`: the generation whose backups a new generation starts from, and where to stop.
  * Only the target fields the engine's tool supports are accepted; none means "latest".
  */
-export function restoreFrom(kinds: readonly TargetKind[], options: { backupID?: boolean } = {}) {
+export function restoreFrom(kinds: readonly TargetKind[], options: { backupID?: boolean; backupSet?: boolean } = {}) {
   const fields: Record<string, z.ZodType> = {
     /** The generation (cluster name) whose backups are read. */
     generation: objectName(),
@@ -229,6 +234,8 @@ export function restoreFrom(kinds: readonly TargetKind[], options: { backupID?: 
       .string()
       .regex(/^\d{8}T\d{6}$/, { message: 'a Barman backup ID such as 20261120T000003' })
       .optional();
+  /** The pgBackRest backup set to start from (`--set`; needed with targetName). @default - pgBackRest's choice */
+  if (options.backupSet) fields.backupSet = backupSet.optional();
   const supported = kinds.map((k) => (k === 'latest' ? 'no target (latest)' : TARGET_FIELDS[k])).join(', ');
   return z
     .object(fields)
@@ -252,6 +259,7 @@ export interface RestoreFromInput {
   readonly targetName?: string;
   readonly backupFile?: string;
   readonly backupID?: string;
+  readonly backupSet?: string;
 }
 
 /** An application that reads the serving generation's connection string from a Secret of its own. */
@@ -306,7 +314,7 @@ export const upgradeFrom = z
  */
 export function generationBase<U extends boolean = false>(
   kinds: readonly TargetKind[],
-  options: { upgradeFrom?: U; backupID?: boolean } = {},
+  options: { upgradeFrom?: U; backupID?: boolean; backupSet?: boolean } = {},
 ) {
   const base = {
     /** Cluster name of this generation: explicit, never hashed, stable for its whole life. */

@@ -105,7 +105,11 @@ describe('Crunchy PGO engine: restores', () => {
           CLONE,
         ).spec.dataSource.postgresCluster;
       expect(ds({ targetLSN: '0/3000060' }).options).toEqual(['--type=lsn', '--target="0/3000060"']);
-      expect(ds({ targetName: 'before-migration-42' }).options).toEqual(['--type=name', '--target="before-migration-42"']);
+      expect(ds({ targetName: 'before-migration-42', backupSet: '20240206-020003F' }).options).toEqual([
+        '--type=name',
+        '--target="before-migration-42"',
+        '--set=20240206-020003F',
+      ]);
       expect(ds({})).toEqual({ clusterName: LIVE, repoName: 'repo1' });
     });
 
@@ -202,7 +206,11 @@ describe('Crunchy PGO engine: restores', () => {
           jobstore('prod', {
             generations: [
               { name: LIVE, restoreRepo: 'repo1' },
-              { name: CLONE, restoreFrom: { generation: LIVE, targetName: 'x"; rm -rf $PGDATA' }, restoreRepo: 'repo3' },
+              {
+                name: CLONE,
+                restoreFrom: { generation: LIVE, targetName: 'x"; rm -rf $PGDATA', backupSet: '20240206-020003F' },
+                restoreRepo: 'repo3',
+              },
             ],
             serving: LIVE,
           }),

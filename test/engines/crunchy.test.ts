@@ -280,7 +280,7 @@ describe('Crunchy PGO engine', () => {
         'pgfleet:databases[0].parameters.archive_command',
         'pgfleet:databases[0].parameters.recovery_target_time',
       ]);
-      expect(i[0].allowed).toContain('parameters PGO does not manage itself');
+      expect(i[0].allowed).toBe('a parameter PGO accepts: PGO archives WAL to the pgBackRest repositories itself');
     });
   });
 

@@ -27,7 +27,15 @@ function problems(config: Record<string, unknown>, previous?: ReturnType<typeof 
 describe('engine migration: refusals', () => {
   test('a live generation keeps its engine; the fix points to a migration generation', () => {
     const before = render(ciip()).state;
-    const moved = ciip({ engine: 'cnpg', ...cnpgBlock(), generations: [{ name: LIVE }], replicas: undefined, image: undefined });
+    // PostgreSQL 13: CloudNativePG runs no 12, and a refused entry gets no transition checks.
+    const moved = ciip({
+      engine: 'cnpg',
+      ...cnpgBlock(),
+      postgresVersion: 13,
+      generations: [{ name: LIVE }],
+      replicas: undefined,
+      image: undefined,
+    });
     const switched = issuesOf(() => stackFrom(JSON.parse(JSON.stringify(moved)), { previous: before })).filter((i) =>
       i.path.endsWith('.engine'),
     );
@@ -99,7 +107,16 @@ describe('engine migration: refusals', () => {
   });
 
   test('the copy runs the new major’s pg_dump: not below the source’s, and 17+ to leave Spilo’s extensions out', () => {
-    expect(problems(spiloToCnpg({ extensions: ['pgtap'] }, {}, { postgresVersion: 12 }))).toEqual([]);
+    expect(problems(spiloToCnpg({ extensions: ['pgtap'] }, {}, { postgresVersion: 13 }))).toEqual([]);
+    // The same major as the source is as far as pg_dump goes, but CloudNativePG 1.30 runs no 12 (reported once).
+    expect(problems(spiloToCnpg({ extensions: ['pgtap'] }, {}, { postgresVersion: 12 }))).toEqual([
+      [
+        `${at}.generations[1].postgresVersion`,
+        12,
+        'PostgreSQL 13 or newer: CloudNativePG 1.30 runs no older major',
+        'set postgresVersion 13 or newer (a generation migrated from another engine may take a newer major in the same step); data that must stay on 12 stays on another engine (crunchy, spilo, patroni or standalone)',
+      ],
+    ]);
     expect(problems(spiloToCnpg({}, {}, { postgresVersion: 16 }))).toEqual([
       [
         `${at}.generations[1].postgresVersion`,

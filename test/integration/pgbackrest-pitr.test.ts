@@ -11,12 +11,16 @@
  * the options PGO adds (internal/controller/postgrescluster/pgbackrest.go reconcileRestoreJob,
  * internal/pgbackrest/config.go RestoreCommand). The restored server must hold the rows before the
  * instant and none after it.
+ *
+ * A named restore point written before the newest backup is reached only from the backup set the
+ * stack names (`--set`): without it pgBackRest restores the newest set, and PostgreSQL stops with
+ * "recovery ended before configured recovery target was reached".
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describeWithTools, find, render, tempDir, freePort } from '../helpers';
-import { CLONE, withRestore } from '../engines/crunchy-stack';
+import { CLONE, LIVE, jobstore, withRestore } from '../engines/crunchy-stack';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 const asRoot = process.getuid?.() === 0;
@@ -169,5 +173,61 @@ describeWithTools(['pgbackrest', `${BIN}/initdb`, 'bash'], 'pgBackRest point-in-
       }
       expect(psql(p, "select id || '|' || batch from job order by id")).toBe(c.expected);
     }
+  });
+
+  /** Restores with the options of a PostgresCluster, as PGO's restore Job runs them, into a new data directory. */
+  function restore(options: readonly string[], name: string): string {
+    const data = path.join(dir, name);
+    mkdirForPostgres(data);
+    const opts = [...options, '--stanza=db', `--pg1-path=${data}`, '--repo=1', '--delta', '--target-action=promote'].join(' ');
+    run('bash', ['-ceu', '--', 'declare -r opts="$1"\nbash -xc "pgbackrest restore ${opts}"', '-', opts]);
+    return data;
+  }
+
+  test('a named restore point older than the newest backup: reached from the backup set the stack names, never without it', async () => {
+    const label = () => {
+      const info = JSON.parse(run('pgbackrest', ['--stanza=db', '--output=json', 'info'])) as { backup: { label: string }[] }[];
+      return info[0].backup[info[0].backup.length - 1].label;
+    };
+    psql(port, 'create table mark (id int primary key, batch text)');
+    run('pgbackrest', ['--stanza=db', '--type=full', 'backup']);
+    const before = label();
+    psql(port, "insert into mark values (1, 'n')");
+    psql(port, "select pg_create_restore_point('before-batch-m')");
+    psql(port, "insert into mark values (2, 'm')");
+    // A newer backup, after the restore point: the one pgBackRest takes when told no set.
+    run('pgbackrest', ['--stanza=db', '--type=full', 'backup']);
+    run('pgbackrest', ['--stanza=db', 'check']);
+
+    const stack = jobstore('prod', {
+      generations: [{ name: LIVE }, { name: CLONE, restoreFrom: { generation: LIVE, targetName: 'before-batch-m', backupSet: before } }],
+      serving: LIVE,
+    });
+    const options: string[] = find(render(stack), 'PostgresCluster', CLONE).spec.dataSource.postgresCluster.options;
+    expect(options).toEqual(['--type=name', '--target="before-batch-m"', `--set=${before}`]);
+
+    const data = restore(options, 'named');
+    const p = await freePort();
+    start(data, p, ['-c archive_mode=off']);
+    const deadline = Date.now() + 30_000;
+    while (psql(p, 'select pg_is_in_recovery()') !== 'f') {
+      if (Date.now() > deadline) throw new Error('recovery did not finish');
+      await sleep(200);
+    }
+    expect(psql(p, "select string_agg(id || '|' || batch, ',' order by id) from mark")).toBe('1|n');
+
+    // Without the set, pgBackRest starts from the newest backup, after the restore point: PostgreSQL never reaches it.
+    const latest = restore(options.slice(0, 2), 'named-latest');
+    const log = path.join(dir, 'named-latest.log');
+    const q = await freePort();
+    try {
+      start(latest, q, ['-c archive_mode=off']);
+    } catch {
+      // pg_ctl may see the server stop before it is ready, or only later: the log says why.
+    }
+    const logged = () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '');
+    const until = Date.now() + 30_000;
+    while (!logged().includes('FATAL') && Date.now() < until) await sleep(200);
+    expect(logged()).toContain('FATAL:  recovery ended before configured recovery target was reached');
   });
 });

@@ -324,8 +324,9 @@ describe('schema features (fixture CRDs)', () => {
     expect(check({ template: { status: {} } })).toEqual(['spec.template: unknown field "status"']);
   });
 
-  test('CEL rules are not evaluated', () => {
-    expect(check({ size: 0 })).toEqual([]);
+  test('CEL rules are evaluated, on the CEL types of the schema (int-or-string 0 is an int)', () => {
+    expect(check({ size: 0 })).toEqual(['spec: size must not be 0']);
+    expect(check({ size: 1 })).toEqual([]);
   });
 
   test('a missing CRD dir is an error at construction', () => {

@@ -85,7 +85,9 @@ export const cnpgBackupRules: readonly ChangeRule[] = [
     kind: BACKUP,
     path: 'spec',
     class: 'no-op',
-    why: () => 'a Backup runs once: editing it does nothing (change backup.onDemand.id to take another)',
+    why: () =>
+      'a Backup runs once and its spec is immutable: the API server refuses the edit (its CEL rule; synth refuses it too). ' +
+      'Change backup.onDemand.id to take another backup',
   },
 
   // --- The archive ---------------------------------------------------------------------------

@@ -1,6 +1,12 @@
 import { Construct } from 'constructs';
 import type { CnpgDatabaseSpec } from './cnpg-schema';
-import { Cluster, ClusterSpecExternalClusters, ClusterSpecPrimaryUpdateStrategy } from '../../../imports/cnpg-cluster-postgresql.cnpg.io';
+import {
+  Cluster,
+  type ClusterSpec,
+  type ClusterSpecBootstrapRecoveryRecoveryTarget,
+  type ClusterSpecExternalClusters,
+  ClusterSpecPrimaryUpdateStrategy,
+} from '../../../imports/cnpg-cluster-postgresql.cnpg.io';
 import {
   ScheduledBackup,
   ScheduledBackupSpecBackupOwnerReference,
@@ -10,8 +16,13 @@ import { cnpgServerName } from './cnpg-model';
 import type { ResolvedGeneration } from '../../model/resolved';
 import { DataBearing } from '../../constructs/data-bearing';
 import type { S3SecretRef } from '../../constructs/object-store-credentials';
-import { BARMAN_PLUGIN, barmanConfiguration } from './barman-archive';
+import { BARMAN_PLUGIN, inTreeArchive, inTreeSource } from './barman-archive';
 import { importBootstrap } from './cnpg-import';
+
+const PRIMARY_UPDATE_STRATEGY: Record<CnpgDatabaseSpec['primaryUpdateStrategy'], ClusterSpecPrimaryUpdateStrategy> = {
+  unsupervised: ClusterSpecPrimaryUpdateStrategy.UNSUPERVISED,
+  supervised: ClusterSpecPrimaryUpdateStrategy.SUPERVISED,
+};
 
 export interface CnpgClusterProps {
   readonly spec: CnpgDatabaseSpec;
@@ -53,26 +64,25 @@ export class CnpgCluster extends Construct {
           name: spec.imageCatalog.name,
           major: gen.postgresVersion,
         },
-        storage: { size: spec.storage.size, ...(spec.storage.storageClass ? { storageClass: spec.storage.storageClass } : {}) },
-        ...(Object.keys(spec.parameters).length ? { postgresql: { parameters: { ...spec.parameters } } } : {}),
+        storage: { size: spec.storage.size, storageClass: spec.storage.storageClass },
+        postgresql: Object.keys(spec.parameters).length ? { parameters: { ...spec.parameters } } : undefined,
         enableSuperuserAccess: spec.enableSuperuserAccess,
-        primaryUpdateStrategy: spec.primaryUpdateStrategy as ClusterSpecPrimaryUpdateStrategy,
-        ...(plugin
-          ? {
-              plugins: [
-                {
-                  name: BARMAN_PLUGIN,
-                  isWalArchiver: true,
-                  parameters: { barmanObjectName: props.objectStoreName, serverName: this.serverName },
-                },
-              ],
-            }
+        primaryUpdateStrategy: PRIMARY_UPDATE_STRATEGY[spec.primaryUpdateStrategy],
+        plugins: plugin
+          ? [
+              {
+                name: BARMAN_PLUGIN,
+                isWalArchiver: true,
+                parameters: { barmanObjectName: props.objectStoreName, serverName: this.serverName },
+              },
+            ]
+          : undefined,
+        backup: plugin
+          ? undefined
           : {
-              backup: {
-                barmanObjectStore: { ...barmanConfiguration(spec.backup, props.credentials), serverName: this.serverName },
-                retentionPolicy: spec.backup.retentionPolicy,
-              } as never,
-            }),
+              barmanObjectStore: inTreeArchive(spec.backup, props.credentials, this.serverName),
+              retentionPolicy: spec.backup.retentionPolicy,
+            },
         ...this.bootstrap(props),
       },
     });
@@ -86,30 +96,27 @@ export class CnpgCluster extends Construct {
         // A new archive folder has no base backup until the first one: take it right away.
         immediate: true,
         backupOwnerReference: ScheduledBackupSpecBackupOwnerReference.SELF,
-        ...(plugin
-          ? { method: ScheduledBackupSpecMethod.PLUGIN, pluginConfiguration: { name: BARMAN_PLUGIN } }
-          : { method: ScheduledBackupSpecMethod.BARMAN_OBJECT_STORE }),
+        method: plugin ? ScheduledBackupSpecMethod.PLUGIN : ScheduledBackupSpecMethod.BARMAN_OBJECT_STORE,
+        pluginConfiguration: plugin ? { name: BARMAN_PLUGIN } : undefined,
       },
     });
   }
 
   /** `bootstrap` and `externalClusters` for the generation's variant. */
-  private bootstrap(props: CnpgClusterProps) {
+  private bootstrap(props: CnpgClusterProps): Pick<ClusterSpec, 'bootstrap' | 'externalClusters'> {
     const { spec, generation: gen } = props;
     const b = gen.bootstrap;
     if (b.kind === 'migrate') return importBootstrap(spec, b.migration!);
     if (b.kind !== 'restore') return { bootstrap: { initdb: { database: spec.database, owner: spec.owner } } };
     const source = props.source!;
     const t = b.target!;
-    const restoreFrom = (spec.generations?.[gen.index]?.restoreFrom ?? {}) as { backupID?: string };
-    const recoveryTarget =
-      t.kind === 'time'
-        ? { targetTime: t.time!.rfc3339 }
-        : t.kind === 'lsn'
-          ? { targetLsn: t.value }
-          : t.kind === 'name'
-            ? { targetName: t.value }
-            : undefined;
+    const backupId = spec.generations?.[gen.index]?.restoreFrom?.backupID;
+    const recoveryTarget: ClusterSpecBootstrapRecoveryRecoveryTarget = {
+      targetTime: t.kind === 'time' ? t.time!.rfc3339 : undefined,
+      targetLsn: t.kind === 'lsn' ? t.value : undefined,
+      targetName: t.kind === 'name' ? t.value : undefined,
+      backupId,
+    };
     const external: ClusterSpecExternalClusters =
       spec.backup.method === 'plugin'
         ? {
@@ -118,11 +125,7 @@ export class CnpgCluster extends Construct {
           }
         : {
             name: source.name,
-            barmanObjectStore: {
-              ...barmanConfiguration(spec.backup, props.credentials),
-              serverName: cnpgServerName(source),
-              wal: { compression: spec.backup.compression, maxParallel: 8 },
-            } as never,
+            barmanObjectStore: inTreeSource(spec.backup, props.credentials, cnpgServerName(source)),
           };
     return {
       bootstrap: {
@@ -130,9 +133,7 @@ export class CnpgCluster extends Construct {
           source: source.name,
           database: spec.database,
           owner: spec.owner,
-          ...(recoveryTarget || restoreFrom.backupID
-            ? { recoveryTarget: { ...recoveryTarget, ...(restoreFrom.backupID ? { backupId: restoreFrom.backupID } : {}) } }
-            : {}),
+          recoveryTarget: Object.values(recoveryTarget).some((v) => v !== undefined) ? recoveryTarget : undefined,
         },
       },
       externalClusters: [external],

@@ -6,7 +6,7 @@ import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved'
 import type { Connection } from '../../constructs/connection';
 import { objectStoreCredentials } from '../../constructs/object-store-credentials';
 import type { DatabaseEngine, EngineProps } from '../engine';
-import { BARMAN_PLUGIN, barmanConfiguration } from './barman-archive';
+import { BARMAN_PLUGIN, objectStoreConfiguration } from './barman-archive';
 import { CnpgCluster } from './cnpg-cluster';
 
 /**
@@ -39,7 +39,7 @@ export class CnpgDatabase extends Construct implements DatabaseEngine {
     if (spec.backup.method === 'plugin') {
       new ObjectStore(this, 'ObjectStore', {
         metadata: { name: this.objectStoreName, namespace: db.namespace },
-        spec: { configuration: barmanConfiguration(spec.backup, credentials) as never, retentionPolicy: spec.backup.retentionPolicy },
+        spec: { configuration: objectStoreConfiguration(spec.backup, credentials), retentionPolicy: spec.backup.retentionPolicy },
       });
     }
 
@@ -60,9 +60,8 @@ export class CnpgDatabase extends Construct implements DatabaseEngine {
         metadata: { name: `${db.serving.name}-${spec.backup.onDemand.id}`, namespace: db.namespace },
         spec: {
           cluster: { name: db.serving.name },
-          ...(spec.backup.method === 'plugin'
-            ? { method: BackupSpecMethod.PLUGIN, pluginConfiguration: { name: BARMAN_PLUGIN } }
-            : { method: BackupSpecMethod.BARMAN_OBJECT_STORE }),
+          method: spec.backup.method === 'plugin' ? BackupSpecMethod.PLUGIN : BackupSpecMethod.BARMAN_OBJECT_STORE,
+          pluginConfiguration: spec.backup.method === 'plugin' ? { name: BARMAN_PLUGIN } : undefined,
         },
       });
     }

@@ -1,5 +1,6 @@
 /** Stack schema of a CloudNativePG database (engine `cnpg`). */
 import { z } from 'zod';
+import { checkCnpgAdmission } from './cnpg-admission';
 import { credentials, cron6, databaseBase, generationBase, httpUrl, issue, objectName, storage } from '../../config/schema-parts';
 
 const cnpgGeneration = z
@@ -97,6 +98,7 @@ export const cnpgDatabase = z
   })
   .strict()
   .superRefine((db, ctx) => {
+    checkCnpgAdmission(db, ctx);
     for (const [i, c] of db.consumers.entries()) {
       if (c.user !== undefined) {
         issue(ctx, 'no user: CloudNativePG publishes one application user, in <cluster>-app', 'remove user', ['consumers', i, 'user']);

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import {
   PostgresCluster,
   PostgresClusterSpecBackupsPgbackrestRepos,
+  type PostgresClusterSpecDataSource,
   PostgresClusterSpecBackupsPgbackrestReposVolumeVolumeClaimSpecResourcesRequests as RepoStorage,
   PostgresClusterSpecInstances,
   PostgresClusterSpecInstancesDataVolumeClaimSpecResourcesRequests as DataStorage,
@@ -18,6 +19,11 @@ import type { ResolvedGeneration } from '../../model/resolved';
 import { DataBearing } from '../../constructs/data-bearing';
 import { MajorUpgrade } from './major-upgrade';
 import { backupOptions, restoreOptions } from './pgbackrest-options';
+
+const PASSWORD_TYPE: Record<NonNullable<CrunchyDatabaseSpec['users'][number]['passwordType']>, PostgresClusterSpecUsersPasswordType> = {
+  ASCII: PostgresClusterSpecUsersPasswordType.ASCII,
+  AlphaNumeric: PostgresClusterSpecUsersPasswordType.ALPHA_NUMERIC,
+};
 
 /** A one-off backup to render on this cluster. */
 export interface ManualBackup {
@@ -95,7 +101,7 @@ export class CrunchyCluster extends Construct {
       metadata: { name: gen.name, namespace, labels: { 'pgfleet.io/generation': gen.name }, annotations },
       spec: {
         postgresVersion: this.postgresVersion,
-        ...(image ? { image } : {}),
+        image,
         // Explicit in every phase, so each upgrade phase is a one-line diff.
         shutdown: up?.phase === 'prepare',
         // PGO copies these labels onto every pod, PVC and Job of the cluster (NetworkPolicy selects them).
@@ -103,33 +109,31 @@ export class CrunchyCluster extends Construct {
         instances: this.instances(spec),
         users: spec.users.map((u): PostgresClusterSpecUsers => ({
           name: u.name,
-          ...(u.databases.length ? { databases: [...u.databases] } : {}),
-          ...(u.options ? { options: u.options } : {}),
-          ...(u.passwordType ? { password: { type: u.passwordType as PostgresClusterSpecUsersPasswordType } } : {}),
+          databases: u.databases.length ? [...u.databases] : undefined,
+          options: u.options,
+          password: u.passwordType ? { type: PASSWORD_TYPE[u.passwordType] } : undefined,
         })),
-        ...(Object.keys(spec.parameters).length
-          ? { patroni: { dynamicConfiguration: { postgresql: { parameters: { ...spec.parameters } } } } }
-          : {}),
+        patroni: Object.keys(spec.parameters).length
+          ? { dynamicConfiguration: { postgresql: { parameters: { ...spec.parameters } } } }
+          : undefined,
         backups: {
           pgbackrest: {
-            ...(props.repoCredentialsSecret ? { configuration: [{ secret: { name: props.repoCredentialsSecret } }] } : {}),
+            configuration: props.repoCredentialsSecret ? [{ secret: { name: props.repoCredentialsSecret } }] : undefined,
             global: this.global(spec, namespace),
             repos: spec.backups.repos.map((r) => this.repo(r)),
-            ...(props.manualBackup
-              ? { manual: { repoName: props.manualBackup.repoName, options: backupOptions(props.manualBackup.type) } }
-              : {}),
-            ...(g?.restoreInPlace
+            manual: props.manualBackup
+              ? { repoName: props.manualBackup.repoName, options: backupOptions(props.manualBackup.type) }
+              : undefined,
+            restore: g?.restoreInPlace
               ? {
-                  restore: {
-                    enabled: true,
-                    repoName: g.restoreInPlace.repoName ?? spec.backups.repos[0].name,
-                    options: restoreOptions(inPlaceTarget(g.restoreInPlace)),
-                  },
+                  enabled: true,
+                  repoName: g.restoreInPlace.repoName ?? spec.backups.repos[0].name,
+                  options: restoreOptions(inPlaceTarget(g.restoreInPlace), g.restoreInPlace.backupSet),
                 }
-              : {}),
+              : undefined,
           },
         },
-        ...this.dataSource(props),
+        dataSource: this.dataSource(props),
       },
     });
     DataBearing.mark(cluster, gen.name);
@@ -140,25 +144,24 @@ export class CrunchyCluster extends Construct {
   private instances(spec: CrunchyDatabaseSpec): PostgresClusterSpecInstances[] {
     return spec.instances.map((s) => {
       const volume = s.storage ?? spec.storage;
-      const requests = {
-        ...(s.requests?.cpu ? { cpu: Request.fromString(s.requests.cpu) } : {}),
-        ...(s.requests?.memory ? { memory: Request.fromString(s.requests.memory) } : {}),
+      // Only the quantities set: a resource map with an empty entry is refused.
+      const quantities = <Q>(q: typeof s.requests, of: (v: string) => Q): Record<string, Q> | undefined => {
+        const out: Record<string, Q> = {};
+        if (q?.cpu) out.cpu = of(q.cpu);
+        if (q?.memory) out.memory = of(q.memory);
+        return Object.keys(out).length ? out : undefined;
       };
-      const limits = {
-        ...(s.limits?.cpu ? { cpu: Limit.fromString(s.limits.cpu) } : {}),
-        ...(s.limits?.memory ? { memory: Limit.fromString(s.limits.memory) } : {}),
-      };
+      const requests = quantities(s.requests, (v) => Request.fromString(v));
+      const limits = quantities(s.limits, (v) => Limit.fromString(v));
       return {
         name: s.name,
         replicas: s.replicas,
         dataVolumeClaimSpec: {
           accessModes: ['ReadWriteOnce'],
-          ...(volume.storageClass ? { storageClassName: volume.storageClass } : {}),
+          storageClassName: volume.storageClass,
           resources: { requests: { storage: DataStorage.fromString(volume.size) } },
         },
-        ...(Object.keys(requests).length || Object.keys(limits).length
-          ? { resources: { ...(Object.keys(requests).length ? { requests } : {}), ...(Object.keys(limits).length ? { limits } : {}) } }
-          : {}),
+        resources: requests || limits ? { requests, limits } : undefined,
       };
     });
   }
@@ -177,43 +180,35 @@ export class CrunchyCluster extends Construct {
 
   private repo(r: CrunchyDatabaseSpec['backups']['repos'][number]): PostgresClusterSpecBackupsPgbackrestRepos {
     const s = r.schedules;
-    const schedules = {
-      ...(s.full ? { full: s.full } : {}),
-      ...(s.differential ? { differential: s.differential } : {}),
-      ...(s.incremental ? { incremental: s.incremental } : {}),
-    };
     return {
       name: r.name,
-      ...(Object.keys(schedules).length ? { schedules } : {}),
-      ...(r.volume
+      schedules:
+        s.full || s.differential || s.incremental ? { full: s.full, differential: s.differential, incremental: s.incremental } : undefined,
+      volume: r.volume
         ? {
-            volume: {
-              volumeClaimSpec: {
-                accessModes: ['ReadWriteOnce'],
-                storageClassName: r.volume.storageClass,
-                resources: { requests: { storage: RepoStorage.fromString(r.volume.size) } },
-              },
+            volumeClaimSpec: {
+              accessModes: ['ReadWriteOnce'],
+              storageClassName: r.volume.storageClass,
+              resources: { requests: { storage: RepoStorage.fromString(r.volume.size) } },
             },
           }
-        : {}),
-      ...(r.s3 ? { s3: { bucket: r.s3.bucket, endpoint: r.s3.endpoint, region: r.s3.region } } : {}),
-      ...(r.gcs ? { gcs: { bucket: r.gcs.bucket } } : {}),
-      ...(r.azure ? { azure: { container: r.azure.container } } : {}),
+        : undefined,
+      s3: r.s3 ? { bucket: r.s3.bucket, endpoint: r.s3.endpoint, region: r.s3.region } : undefined,
+      gcs: r.gcs ? { bucket: r.gcs.bucket } : undefined,
+      azure: r.azure ? { container: r.azure.container } : undefined,
     };
   }
 
   /** `dataSource.postgresCluster` for a generation restored from another one. */
-  private dataSource(props: CrunchyClusterProps) {
+  private dataSource(props: CrunchyClusterProps): PostgresClusterSpecDataSource | undefined {
     const b = props.generation.bootstrap;
-    if (b.kind !== 'restore') return {};
-    const options = restoreOptions(b.target!);
+    if (b.kind !== 'restore') return undefined;
+    const options = restoreOptions(b.target!, props.generationSpec?.restoreFrom?.backupSet);
     return {
-      dataSource: {
-        postgresCluster: {
-          clusterName: b.source!,
-          repoName: props.generationSpec?.restoreRepo ?? props.spec.backups.repos[0].name,
-          ...(options.length ? { options } : {}),
-        },
+      postgresCluster: {
+        clusterName: b.source!,
+        repoName: props.generationSpec?.restoreRepo ?? props.spec.backups.repos[0].name,
+        options: options.length ? options : undefined,
       },
     };
   }

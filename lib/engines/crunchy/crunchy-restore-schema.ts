@@ -5,7 +5,7 @@
  * @see https://access.crunchydata.com/documentation/postgres-operator/latest/tutorials/backups-disaster-recovery/disaster-recovery
  */
 import { z } from 'zod';
-import { issue, targetTime } from '../../config/schema-parts';
+import { backupSet, issue, targetTime } from '../../config/schema-parts';
 import { repoName } from './crunchy-repo-schema';
 
 /**
@@ -16,6 +16,15 @@ const SHELL_SAFE = /^[A-Za-z0-9 _.:+/-]+$/;
 
 /** Refuses a restore point name (`--target`) that PGO's restore Job would pass to a shell unquoted. */
 export function checkRestorePointName(ctx: z.RefinementCtx, name: string | undefined, path: (string | number)[]): void {
+  // PostgreSQL's MAXFNAMELEN: pg_create_restore_point() refuses longer names, so none can match.
+  if (name !== undefined && name.length >= 64) {
+    issue(
+      ctx,
+      `a restore point name of at most 63 characters (this one has ${name.length}): PostgreSQL creates no longer one`,
+      'use the name exactly as it was given to pg_create_restore_point()',
+      path,
+    );
+  }
   if (name !== undefined && !SHELL_SAFE.test(name)) {
     issue(
       ctx,
@@ -24,6 +33,26 @@ export function checkRestorePointName(ctx: z.RefinementCtx, name: string | undef
       path,
     );
   }
+}
+
+/**
+ * pgBackRest chooses the backup set itself only for time and LSN targets; for a restore point it
+ * takes the newest set, and a restore point written before that set ended is never reached
+ * (PostgreSQL stops with "recovery ended before configured recovery target was reached").
+ */
+export function checkBackupSetForName(
+  ctx: z.RefinementCtx,
+  r: { readonly targetName?: string; readonly backupSet?: string } | undefined,
+  source: string,
+  path: (string | number)[],
+): void {
+  if (r?.targetName === undefined || r.backupSet !== undefined) return;
+  issue(
+    ctx,
+    'a backupSet with targetName: pgBackRest starts a restore to a named restore point from the newest backup set, which may have ended after the restore point was written',
+    `add backupSet: the label of the newest backup of ${source} that ended before the restore point was created, as \`pgbackrest info\` in its database container lists it (e.g. 20261120-010003F)`,
+    [...path, 'backupSet'],
+  );
 }
 
 /** Which pgBackRest target kinds pgfleet renders (`--type=time|lsn|name`, or none for the end of WAL). */
@@ -50,8 +79,10 @@ export const restoreInPlace = z
       .string()
       .regex(/^[0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8}$/, { message: 'a WAL location such as 0/3000060' })
       .optional(),
-    /** Stop at this restore point. @default - none */
+    /** Stop at this restore point (needs backupSet). @default - none */
     targetName: z.string().min(1).optional(),
+    /** The backup set to restore (`--set`). @default - pgBackRest's choice: the newest before a time or LSN target */
+    backupSet: backupSet.optional(),
   })
   .strict()
   .superRefine((r, ctx) => {
@@ -59,4 +90,5 @@ export const restoreInPlace = z
     if (set.length > 1)
       issue(ctx, 'one recovery target at most: targetTime, targetLSN or targetName', `keep one of ${set.join(', ')}`, [set[1]]);
     checkRestorePointName(ctx, r.targetName, ['targetName']);
+    checkBackupSetForName(ctx, r, 'this generation', []);
   });

@@ -11,12 +11,13 @@ import { z } from 'zod';
 import { databaseBase, generationBase, issue, storage } from '../../config/schema-parts';
 import { instanceSet, user } from './crunchy-instance-schema';
 import { backups, repoName } from './crunchy-repo-schema';
-import { checkRestorePointName, restoreInPlace } from './crunchy-restore-schema';
+import { checkBackupSetForName, checkRestorePointName, restoreInPlace } from './crunchy-restore-schema';
 import { upgrade } from './crunchy-upgrade-schema';
+import { refusedBy } from './crunchy-parameters';
 
 const crunchyGeneration = z
   .object({
-    ...generationBase(['time', 'lsn', 'name', 'latest']),
+    ...generationBase(['time', 'lsn', 'name', 'latest'], { backupSet: true }),
     /** Repository of the source generation the restore reads. @default - the first repository */
     restoreRepo: repoName.optional(),
     /** PostgreSQL image. @default - PGO's RELATED_IMAGE_POSTGRES_<postgresVersion> */
@@ -29,6 +30,7 @@ const crunchyGeneration = z
   .strict()
   .superRefine((g, ctx) => {
     checkRestorePointName(ctx, g.restoreFrom?.targetName, ['restoreFrom', 'targetName']);
+    if (g.restoreFrom) checkBackupSetForName(ctx, g.restoreFrom, g.restoreFrom.generation, ['restoreFrom']);
     if (g.upgrade && g.restoreFrom) {
       issue(
         ctx,
@@ -81,10 +83,6 @@ const networkPolicy = z
   })
   .strict();
 
-/** postgresql.conf parameters that PGO owns (archiving, recovery, replication). */
-const PGO_PARAMETERS =
-  /^(archive_command|archive_mode|restore_command|recovery_target.*|primary_conninfo|primary_slot_name|hot_standby|data_directory|port|listen_addresses|unix_socket_.*|ssl.*)$/;
-
 /** A Crunchy PGO database: one PostgresCluster per live generation. */
 export const crunchyDatabase = z
   .object({
@@ -102,7 +100,7 @@ export const crunchyDatabase = z
       .default([{ name: 'instance1', replicas: 1 }]),
     /** Roles PGO creates. Required: PGO's default role is named after the cluster, which changes with every generation. */
     users: z.array(user).min(1).max(64),
-    /** postgresql.conf parameters (Patroni dynamic configuration). @default {} */
+    /** postgresql.conf parameters (Patroni dynamic configuration); the ones PGO's CRD refuses are refused. @default {} */
     parameters: z.record(z.string(), z.string()).default({}),
     /** pgBackRest repositories, options and one-off backups. */
     backups,
@@ -144,12 +142,14 @@ export const crunchyDatabase = z
       if (db.instances.findIndex((x) => x.name === s.name) !== i)
         issue(ctx, 'each instance set name once', 'rename one of them', ['instances', i, 'name']);
     });
-    for (const key of Object.keys(db.parameters)) {
-      if (PGO_PARAMETERS.test(key))
-        issue(ctx, 'parameters PGO does not manage itself (archiving, recovery, replication, TLS, listening)', `remove ${key}`, [
-          'parameters',
-          key,
-        ]);
+    // The CRD's rules on spec.config.parameters, for the parameters pgfleet passes through Patroni.
+    const oldest = Math.min(
+      ...gens.map((g) => (g.upgrade?.phase === 'complete' ? g.upgrade.to : (g.postgresVersion ?? db.postgresVersion))),
+    );
+    for (const [key, value] of Object.entries(db.parameters)) {
+      for (const rule of refusedBy(key, value, oldest)) {
+        issue(ctx, `a parameter PGO accepts: ${rule.message}`, rule.fix.replace(/^remove it/, `remove ${key}`), ['parameters', key]);
+      }
     }
 
     const manual = db.backups.manual;

@@ -3,6 +3,13 @@ import { PgUpgrade, PgUpgradeSpecTransferMethod } from '../../../imports/pgo-pgu
 import type { TRANSFER_METHODS } from './crunchy-upgrade-schema';
 import { pgUpgradeName } from './crunchy-model';
 
+const TRANSFER_METHOD: Record<(typeof TRANSFER_METHODS)[number], PgUpgradeSpecTransferMethod> = {
+  Copy: PgUpgradeSpecTransferMethod.COPY,
+  Link: PgUpgradeSpecTransferMethod.LINK,
+  Clone: PgUpgradeSpecTransferMethod.CLONE,
+  CopyFileRange: PgUpgradeSpecTransferMethod.COPY_FILE_RANGE,
+};
+
 export interface MajorUpgradeProps {
   /** The PostgresCluster to upgrade. */
   readonly cluster: string;
@@ -37,9 +44,9 @@ export class MajorUpgrade extends Construct {
         postgresClusterName: props.cluster,
         fromPostgresVersion: props.from,
         toPostgresVersion: props.to,
-        ...(props.image ? { image: props.image } : {}),
-        ...(props.transferMethod ? { transferMethod: props.transferMethod as PgUpgradeSpecTransferMethod } : {}),
-        ...(props.jobs !== undefined ? { jobs: props.jobs } : {}),
+        image: props.image,
+        transferMethod: props.transferMethod ? TRANSFER_METHOD[props.transferMethod] : undefined,
+        jobs: props.jobs,
       },
     });
   }

@@ -12,18 +12,24 @@ import type { RecoveryTarget } from '../../model/recovery-target';
  * PGO adds `--stanza`, `--pg1-path`, `--repo`, `--delta` and `--target-action=promote` itself and
  * refuses them here.
  *
+ * `set` is the backup set to start from (`--set`). Without it pgBackRest picks the newest set
+ * that ended before a time or LSN target, and the newest set of all for any other target: a
+ * named restore point older than the newest backup is then never reached (the schema requires a
+ * set with `targetName`).
+ *
  * @see https://pgbackrest.org/command.html#command-restore
  */
-export function restoreOptions(target: RecoveryTarget): string[] {
+export function restoreOptions(target: RecoveryTarget, set?: string): string[] {
+  const from = set !== undefined ? [`--set=${set}`] : [];
   switch (target.kind) {
     case 'time':
-      return ['--type=time', `--target="${target.time!.postgres}"`];
+      return ['--type=time', `--target="${target.time!.postgres}"`, ...from];
     case 'lsn':
-      return ['--type=lsn', `--target="${target.value}"`];
+      return ['--type=lsn', `--target="${target.value}"`, ...from];
     case 'name':
-      return ['--type=name', `--target="${target.value}"`];
+      return ['--type=name', `--target="${target.value}"`, ...from];
     case 'latest':
-      return [];
+      return from;
     default:
       throw new Error(`pgBackRest cannot restore to a ${target.kind} target (refused by the stack schema)`);
   }

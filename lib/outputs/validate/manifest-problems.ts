@@ -29,6 +29,17 @@ export function describeObject(obj: unknown, index: number): string {
   return `${str(obj.apiVersion)} ${str(obj.kind)} ${name}`;
 }
 
+/** Path segments as a dotted path: indices as `[i]`, odd keys quoted (`parameters["work mem"]`). */
+export function joinSegments(segments: readonly (string | number)[]): string {
+  let out = '';
+  for (const seg of segments) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
 /** A JSON pointer as a dotted path; array indices as `[i]` (decided by the data) and odd keys quoted. */
 function toPath(pointer: string, root: unknown): string {
   if (!pointer) return '';

@@ -1,7 +1,8 @@
 /**
  * Offline validation of rendered manifests, as the API server would admit them: custom resources
- * against their CRD's schema, built-in kinds with kubernetes-models, and the checks of our own
- * neither makes (names, labels, CronJob schedules).
+ * against their CRD's schema and its CEL rules (`x-kubernetes-validations`, transition rules
+ * against the previous object when there is one), built-in kinds with kubernetes-models, and the
+ * checks of our own neither makes (names, labels, CronJob schedules).
  */
 import * as path from 'node:path';
 import type { ValidateFunction } from 'ajv';
@@ -9,7 +10,9 @@ import { projectRoot } from '../../config/project-root';
 import { CrdCatalog } from './crd-catalog';
 import { coreCheck, type KindCheck } from './core-kinds';
 import { kubernetesAjv } from './kubernetes-ajv';
-import { ajvProblems, describeObject, isPlainObject, type ManifestProblem } from './manifest-problems';
+import { ajvProblems, describeObject, isPlainObject, joinSegments, type ManifestProblem } from './manifest-problems';
+import { celFailures } from './cel-check';
+import { celPlanOf, type CelPlan } from './cel-plan';
 import { checkCronJob, checkMetadata } from './object-checks';
 import { collectFormats, prepareSchema } from './openapi-schema';
 import { PrecompiledValidators } from './precompiled-validators';
@@ -26,26 +29,39 @@ export interface ManifestValidatorProps {
 
 type Lookup = KindCheck | { readonly served: readonly string[] } | undefined;
 
+export interface ValidateOptions {
+  /**
+   * The object that the object at `index` replaces (same kind, namespace and name), for the CEL
+   * transition rules (`oldSelf`); called only when one needs it. @default - every object is new
+   */
+  readonly previous?: (index: number) => unknown;
+}
+
 /**
  * Validates Kubernetes manifest objects offline. Custom resources are checked against the served
  * version's `openAPIV3Schema`, unknown fields rejected wherever the schema does not preserve them;
- * CEL rules are checked separately. Built-in kinds are checked with `kubernetes-models` (no
+ * then against its CEL rules. Built-in kinds are checked with `kubernetes-models` (no
  * unknown-field check). Schemas are compiled once per kind and validator.
  */
 export class ManifestValidator {
   private readonly findCrd: (apiVersion: string, kind: string) => Lookup;
+  private readonly findCel: (apiVersion: string, kind: string) => CelPlan | undefined;
   private readonly checks = new Map<string, Lookup>();
+  private readonly celPlans = new Map<string, CelPlan | undefined>();
 
   /** Lists CRD files (nothing is parsed yet); throws when a given directory does not exist. */
   constructor(props: ManifestValidatorProps = {}) {
     const root = props.projectRoot ?? projectRoot();
-    if (props.crdDirs) {
-      this.findCrd = compiling(new CrdCatalog(props.crdDirs));
-    } else {
+    const catalog = (c: CrdCatalog) => ({ crd: compiling(c), cel: celFromCatalog(c) });
+    let found: { crd: ManifestValidator['findCrd']; cel: ManifestValidator['findCel'] };
+    if (props.crdDirs) found = catalog(new CrdCatalog(props.crdDirs));
+    else {
       const crds = path.join(root, 'crds');
       const pre = PrecompiledValidators.load(path.join(root, 'build', 'validators'), crds);
-      this.findCrd = pre ? (v, k) => pre.find(v, k) : compiling(new CrdCatalog([crds]));
+      found = pre ? { crd: (v, k) => pre.find(v, k), cel: (v, k) => pre.celPlan(v, k) } : catalog(new CrdCatalog([crds]));
     }
+    this.findCrd = found.crd;
+    this.findCel = found.cel;
   }
 
   /** Whether the validator has a schema for this apiVersion and kind. */
@@ -54,7 +70,7 @@ export class ManifestValidator {
   }
 
   /** Every problem of every object (empty when all are valid), in input order. */
-  public validate(objects: readonly unknown[]): ManifestProblem[] {
+  public validate(objects: readonly unknown[], options: ValidateOptions = {}): ManifestProblem[] {
     const problems: ManifestProblem[] = [];
     objects.forEach((obj, index) => {
       const object = describeObject(obj, index);
@@ -83,7 +99,13 @@ export class ManifestValidator {
         add('', `no schema for ${apiVersion} ${kind} (${hint})`);
         return;
       }
-      for (const p of ajvProblems(check(obj), obj)) add(p.path, p.message);
+      const schemaProblems = ajvProblems(check(obj), obj);
+      for (const p of schemaProblems) add(p.path, p.message);
+      // CEL rules read fields as the schema types them: only objects that match it get there.
+      const plan = schemaProblems.length ? undefined : this.celFor(apiVersion, kind);
+      if (plan) {
+        for (const f of celFailures(plan, obj, () => options.previous?.(index))) add(joinSegments(f.path), f.message);
+      }
       if (kind === 'CronJob' && apiVersion.startsWith('batch/')) {
         const cron = checkCronJob(obj);
         if (cron) add(...cron);
@@ -92,12 +114,29 @@ export class ManifestValidator {
     return problems;
   }
 
+  /** The CEL plan of a custom resource kind (built-in kinds have none here). */
+  private celFor(apiVersion: string, kind: string): CelPlan | undefined {
+    const key = `${apiVersion}|${kind}`;
+    if (!this.celPlans.has(key)) this.celPlans.set(key, coreCheck(apiVersion, kind) ? undefined : this.findCel(apiVersion, kind));
+    return this.celPlans.get(key);
+  }
+
   /** Built-in kinds first (a cheap module lookup), then CRDs. */
   private checkFor(apiVersion: string, kind: string): Lookup {
     const key = `${apiVersion}|${kind}`;
     if (!this.checks.has(key)) this.checks.set(key, coreCheck(apiVersion, kind) ?? this.findCrd(apiVersion, kind));
     return this.checks.get(key);
   }
+}
+
+/** The CEL plans of a catalog's kinds, extracted on first use. */
+function celFromCatalog(catalog: CrdCatalog): (apiVersion: string, kind: string) => CelPlan | undefined {
+  return (apiVersion, kind) => {
+    const slash = apiVersion.indexOf('/');
+    if (slash <= 0) return undefined;
+    const found = catalog.find(apiVersion.slice(0, slash), apiVersion.slice(slash + 1), kind);
+    return found && !('served' in found) ? celPlanOf(found.group, found.version, found.kind, found.schema) : undefined;
+  };
 }
 
 /** Looks kinds up in a catalog and compiles their schema on first use. */

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import type { KindCheck } from './core-kinds';
+import type { CelPlan } from './cel-plan';
 
 /** `build/validators/index.json`. */
 export interface PrecompiledIndex {
@@ -18,6 +19,8 @@ export interface PrecompiledIndex {
   readonly kinds: Readonly<Record<string, string>>;
   /** Served versions of kinds whose other versions are not served, by `group|Kind`. */
   readonly served: Readonly<Record<string, readonly string[]>>;
+  /** The CEL plan (`x-kubernetes-validations`, see cel-plan.ts) of each kind that has rules, by `group/version|Kind`. */
+  readonly cel: Readonly<Record<string, string>>;
 }
 
 export const INDEX_FILE = 'index.json';
@@ -69,5 +72,12 @@ export class PrecompiledValidators {
       validate ??= this.require(path.join(this.dir, file)) as StandaloneValidate;
       return validate(obj) ? [] : [...(validate.errors ?? [])];
     };
+  }
+
+  /** The CEL plan of `apiVersion` `kind`, read on first use; undefined when the kind has no rules. */
+  public celPlan(apiVersion: string, kind: string): CelPlan | undefined {
+    const file = this.index.cel?.[`${apiVersion}|${kind}`];
+    if (!file) return undefined;
+    return JSON.parse(fs.readFileSync(path.join(this.dir, file), 'utf8')) as CelPlan;
   }
 }

@@ -49,6 +49,11 @@ export function sameInJavaScript(pattern: string, flags: string): RegExp | undef
 function compilePattern(pattern: string, flags: string): Pattern {
   const js = sameInJavaScript(pattern, flags);
   if (js) return js;
+  // `(?i:…)` around the whole pattern (a CEL rule's `matches("(?i:PASSWORD)")`) is JavaScript's i
+  // flag; the inner part parses on its own only when the group really spans the pattern.
+  const ci = /^\(\?i:(.*)\)$/s.exec(pattern);
+  const insensitive = ci ? sameInJavaScript(ci[1], `${flags}i`) : undefined;
+  if (insensitive) return insensitive;
   try {
     // Loaded on first need: most manifests never meet a pattern JavaScript cannot run.
     const { RE2 } = require('re2-wasm') as typeof import('re2-wasm');
