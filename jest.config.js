@@ -5,7 +5,12 @@ module.exports = {
   testEnvironmentOptions: { globalsCleanup: 'off' },
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
+    // lib/**/*.sh imported as text, as the esbuild bundle does (scripts/build.js, lib/text-imports.d.ts).
+    '^.+\\.sh$': '<rootDir>/scripts/jest-text-transform.js',
+  },
+  moduleFileExtensions: ['ts', 'js', 'json', 'sh'],
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   testTimeout: 120000,
   // Real-tool suites mostly wait on PostgreSQL and friends: one worker more than the 2 cores.

@@ -82,6 +82,9 @@ function bundle() {
     external: EXTERNAL,
     metafile: true,
     logLevel: 'error',
+    // Shell scripts the rendered Jobs run live as lib/**/*.sh and are imported as text (see
+    // lib/text-imports.d.ts); jest loads them the same way (scripts/jest-text-transform.js).
+    loader: { '.sh': 'text' },
     // No keepNames: its helper runs on every closure created and cost 10% of a large synth.
   });
   const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/'));
