@@ -11,7 +11,14 @@ import { render } from '../helpers';
 import type { RenderedStack } from '../../lib/outputs/render-stack';
 import { PostgresServer } from '../real-postgres';
 import { hcap } from '../engines/patroni-stack';
-import { BackupContainerImage, type BackupContainerVersion, type PodRunOptions, runPod, type PodRun, volumeDir } from './backup-container-pod';
+import {
+  BackupContainerImage,
+  type BackupContainerVersion,
+  type PodRunOptions,
+  runPod,
+  type PodRun,
+  volumeDir,
+} from './backup-container-pod';
 import { tempDir } from '../helpers';
 
 export const SECRET = {
@@ -39,7 +46,11 @@ export class Fleet {
     let i = 10;
     for (const gen of generations) {
       const address = `${net}.${i++}`;
-      const server = await PostgresServer.start({ password: SECRET['superuser-password'], port: 5432, settings: { listen_addresses: address } });
+      const server = await PostgresServer.start({
+        password: SECRET['superuser-password'],
+        port: 5432,
+        settings: { listen_addresses: address },
+      });
       server.sql(`CREATE ROLE replication REPLICATION LOGIN PASSWORD '${SECRET['replication-password']}'`);
       server.sql(`CREATE ROLE hcap LOGIN PASSWORD '${SECRET['db-password']}'`);
       server.sql('CREATE DATABASE hcap OWNER hcap');
@@ -79,14 +90,16 @@ export class Fleet {
     const manifest = r.objects.find((o) => o.manifest.kind === kind && o.manifest.metadata.name === name)?.manifest;
     if (!manifest) throw new Error(`no ${kind} ${name}`);
     const configMaps = Object.fromEntries(
-      r.objects.filter((o) => o.manifest.kind === 'ConfigMap').map((o) => [o.manifest.metadata.name, o.manifest.data as Record<string, string>]),
+      r.objects
+        .filter((o) => o.manifest.kind === 'ConfigMap')
+        .map((o) => [o.manifest.metadata.name, o.manifest.data as Record<string, string>]),
     );
     return runPod(this.image, manifest, {
       claims: this.claims,
       configMaps,
-      secrets: { 'hcap-patroni': SECRET },
       hosts: this.hosts,
       ...options,
+      secrets: { 'hcap-patroni': SECRET, ...options.secrets },
     });
   }
 

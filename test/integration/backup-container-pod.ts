@@ -33,7 +33,6 @@ export const VERSIONS: readonly BackupContainerVersion[] = ['2.3.3', '2.13.0'];
 export const POD_TOOLS = ['/usr/lib/x86_64-linux-gnu/libnss_wrapper.so', '/usr/bin/envsubst', '/usr/bin/column', '/usr/bin/python3'];
 export const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 
-
 /** Makes a tree readable by everyone and writable by no one (the image's read-only `/`). */
 function readOnly(dir: string): void {
   spawnSync('chmod', ['-R', 'a+rX,a-w', dir]);
@@ -51,7 +50,8 @@ export class BackupContainerImage {
       if (!f.startsWith('backup.') && f !== 'webhook-template.json') continue;
       let text = fs.readFileSync(path.join(docker, f), 'utf8');
       // The plugin's one path constant: the scratch server's data directory (the verification volume).
-      if (f === 'backup.postgres.plugin') text = text.replace('export serverDataDirectory="/var/lib/pgsql/data"', `export serverDataDirectory="${verificationDir}"`);
+      if (f === 'backup.postgres.plugin')
+        text = text.replace('export serverDataDirectory="/var/lib/pgsql/data"', `export serverDataDirectory="${verificationDir}"`);
       fs.writeFileSync(path.join(dir, f), text, { mode: f === 'backup.sh' ? 0o755 : 0o644 });
     }
     const sclorg = path.join(upstreamDir('sclorg-postgresql-container-804ef01')!, 'src', 'root', 'usr');
@@ -160,7 +160,12 @@ export function runPod(image: BackupContainerImage, manifest: Record<string, any
   };
 
   const hostsFile = path.join(scratch, 'hosts');
-  fs.writeFileSync(hostsFile, Object.entries(options.hosts).map(([n, ip]) => `${ip} ${n}\n`).join(''));
+  fs.writeFileSync(
+    hostsFile,
+    Object.entries(options.hosts)
+      .map(([n, ip]) => `${ip} ${n}\n`)
+      .join(''),
+  );
   const appData = path.join(scratch, 'app-root');
   fs.mkdirSync(path.join(appData, 'src', 'postgresql-cfg'), { recursive: true });
   fs.writeFileSync(path.join(appData, 'src', 'postgresql-cfg', 'pgfleet-test.conf'), `unix_socket_directories = '${host('/tmp')}'\n`);
@@ -195,7 +200,10 @@ export function runPod(image: BackupContainerImage, manifest: Record<string, any
   }
   Object.assign(env, options.env ?? {});
   const [cmd, ...args] = container.command as string[];
-  const r = runAsPostgres([cmd, ...args], env, { cwd: container.workingDir === '/' ? image.dir : host(container.workingDir), timeoutMs: 300_000 });
+  const r = runAsPostgres([cmd, ...args], env, {
+    cwd: container.workingDir === '/' ? image.dir : host(container.workingDir),
+    timeoutMs: 300_000,
+  });
   return { ...r, out: `${r.stdout}${r.stderr}`, host };
 }
 

@@ -8,7 +8,7 @@ aliases = json.load(open(conf)) if os.path.exists(conf) else {}
 def client(alias):
     a = aliases[alias]
     return boto3.client("s3", endpoint_url=a["url"], aws_access_key_id=a["key"], aws_secret_access_key=a["secret"],
-                        region_name="us-east-1", config=botocore.config.Config(s3={"addressing_style": "path"}))
+                        region_name="us-east-1", config=botocore.config.Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2}))
 def target(arg):
     alias, _, rest = arg.partition("/")
     bucket, _, key = rest.partition("/")

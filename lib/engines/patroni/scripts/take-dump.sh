@@ -5,6 +5,8 @@
 # created on the backup volume itself: the dump's time and the marker's both come from the
 # volume's file server, so the node's clock cannot make a good dump look old.
 #
+# With S3_ENDPOINT, the dump's S3 copy must exist too (backup.sh ignores a failed upload).
+#
 # A dump without role definitions (backup-container before 2.9.0 runs pg_dump only) gets them
 # appended here, as 2.10.2 and later append theirs: `pg_dumpall --roles-only --no-role-passwords`
 # of the same server, so a restore can create the roles the dump's grants and owners name.
@@ -54,6 +56,11 @@ take_dump() {
     fail "backup.sh wrote $new, but its pg_dump did not finish (no \"-- PostgreSQL database dump complete\"); the file is removed so no restore picks it"
   fi
   [[ "$parts" == *roles ]] || append_roles "$new"
+  # backup.sh copies the dump with mc (alias minio_s3) and ignores a failed copy.
+  if [[ -n "${S3_ENDPOINT:-}" ]]; then
+    mc stat "minio_s3/$S3_BUCKET/${new##*/}" >/dev/null 2>&1 || fail "backup.sh wrote $new, but its S3 copy s3://$S3_BUCKET/${new##*/} at $S3_ENDPOINT is missing (backup.sh ignores a failed mc cp; see its output above)"
+    log "copied to s3://$S3_BUCKET/${new##*/}"
+  fi
   log "wrote $new"
   printf '%s\n' "$new"
 }
