@@ -250,7 +250,10 @@ describe('Patroni restore, upgrade and in-place restore', () => {
 
     test("fails when the live generation's major is raised in place", () => {
       const issues = issuesOf(() =>
-        renderAfter(hcap({}, current), hcap({ postgresVersion: 15, images: { '15': 'registry.example/patroni-postgres:15.8-1' } }, current)),
+        renderAfter(
+          hcap({}, current),
+          hcap({ postgresVersion: 15, images: { '15': 'registry.example/patroni-postgres:15.8-1' } }, current),
+        ),
       );
       expect(issues).toEqual([expect.objectContaining({ path: 'pgfleet:databases[0].postgresVersion', value: 15 })]);
       expect(issues[0].fix).toContain('upgradeFrom');

@@ -96,11 +96,7 @@ export class DumpRestoreJob extends Construct {
       backupConf: fresh ? { configMap: patroniNames.backupConfig(props.source), key: `${props.sqlDatabase}.conf` } : undefined,
       // Exactly what the script (and, for the upgrade's dump, backup.sh -1) reads.
       env: fresh
-        ? [
-            ...backupShEnv({ spec, secret, backupDir: `${BACKUP_MOUNT}upgrade-${props.target}/`, retention: 'keep' }),
-            dumpPrefix,
-            ...target,
-          ]
+        ? [...backupShEnv({ spec, secret, backupDir: `${BACKUP_MOUNT}upgrade-${props.target}/`, retention: 'keep' }), dumpPrefix, ...target]
         : [{ name: 'BACKUP_DIR', value: BACKUP_MOUNT }, dumpPrefix, ...props.selection.env(), ...target, ...superuserEnv(secret)],
     });
     this.job = new k8s.KubeJob(this, 'Resource', {

@@ -21,6 +21,7 @@
  */
 import backupJob from './scripts/backup-job.sh';
 import common from './scripts/common.sh';
+import dumpPart from './scripts/dump-part.sh';
 import restore from './scripts/restore.sh';
 import restoreJob from './scripts/restore-job.sh';
 import selectDump from './scripts/select-dump.sh';
@@ -34,13 +35,13 @@ const compose = (...parts: string[]): string => parts.map((p) => (p.endsWith('\n
 export const BACKUP_SCRIPT = compose(common, takeDump, backupJob);
 
 /** Restore Job: pick a dump of the source generation and load it into the target. */
-export const RESTORE_SCRIPT = compose(common, selectDump, restore, restoreJob);
+export const RESTORE_SCRIPT = compose(common, dumpPart, selectDump, restore, restoreJob);
 
 /** Upgrade Job: a fresh dump of the source generation, loaded into the new generation. */
-export const UPGRADE_SCRIPT = compose(common, takeDump, restore, upgradeJob);
+export const UPGRADE_SCRIPT = compose(common, dumpPart, takeDump, restore, upgradeJob);
 
 /** Verification CronJob: every database's newest dump restores in the image's scratch server. */
-export const VERIFY_SCRIPT = compose(common, verifyJob);
+export const VERIFY_SCRIPT = compose(common, dumpPart, verifyJob);
 
 /** Every script a Job runs, by name (tests run shellcheck over them). */
 export const JOB_SCRIPTS = { backup: BACKUP_SCRIPT, restore: RESTORE_SCRIPT, upgrade: UPGRADE_SCRIPT, verify: VERIFY_SCRIPT } as const;
