@@ -99,7 +99,7 @@ export interface PodRunOptions {
   readonly secrets: Record<string, Record<string, string>>;
   /** Host name → loopback address. */
   readonly hosts: Record<string, string>;
-  /** Runs at this wall clock (libfaketime, `YYYY-MM-DD hh:mm:ss`). @default - now */
+  /** `date` tells this wall clock (libfaketime, `YYYY-MM-DD hh:mm:ss`). @default - now */
   readonly fakeTime?: string;
   /** Extra environment of the test (never of the pod). @default {} */
   readonly env?: Record<string, string>;
@@ -159,6 +159,18 @@ export function runPod(image: BackupContainerImage, manifest: Record<string, any
     return best ? mounts.get(best)! + p.slice(best.length) : p;
   };
 
+  // Simulated nights: `date`, which backup.sh names folders and files by and picks daily, weekly or
+  // monthly with, runs under libfaketime; everything else keeps the real clock.
+  let clock: string | undefined;
+  if (options.fakeTime) {
+    clock = path.join(scratch, 'clock');
+    fs.mkdirSync(clock);
+    fs.writeFileSync(
+      path.join(clock, 'date'),
+      `#!/bin/sh\nLD_PRELOAD="${FAKETIME_LIB} $LD_PRELOAD" FAKETIME="@${options.fakeTime}" exec /bin/date "$@"\n`,
+      { mode: 0o755 },
+    );
+  }
   const hostsFile = path.join(scratch, 'hosts');
   fs.writeFileSync(
     hostsFile,
@@ -178,14 +190,20 @@ export function runPod(image: BackupContainerImage, manifest: Record<string, any
     APP_DATA: appData,
     CONTAINER_SCRIPTS_PATH: path.join(image.dir, 'usr', 'share', 'container-scripts', 'postgresql'),
     TZ: 'PST8PDT',
-    PATH: [path.join(image.dir, 'usr', 'bin'), path.join(image.dir, 'stand-ins'), PG_BIN, '/usr/bin', '/bin'].join(':'),
+    PATH: [
+      ...(clock ? [clock] : []),
+      path.join(image.dir, 'usr', 'bin'),
+      path.join(image.dir, 'stand-ins'),
+      PG_BIN,
+      '/usr/bin',
+      '/bin',
+    ].join(':'),
     TMPDIR: host('/tmp'),
     // The scratch server's port and socket (the image's default is 5432 and /var/run/postgresql).
     PGPORT: String(20000 + Math.floor(Math.random() * 10000)),
     PGHOST: host('/tmp'),
-    LD_PRELOAD: [...(options.fakeTime ? [FAKETIME_LIB] : []), 'libnss_wrapper.so'].join(' '),
+    LD_PRELOAD: 'libnss_wrapper.so',
     NSS_WRAPPER_HOSTS: hostsFile,
-    ...(options.fakeTime ? { FAKETIME: `@${options.fakeTime}`, FAKETIME_DONT_FAKE_MONOTONIC: '1' } : {}),
     BACKUP_SH: path.join(image.dir, 'backup.sh'),
     POLL_SECONDS: '1',
   };

@@ -37,7 +37,7 @@ export function retentionSuite(version: BackupContainerVersion): void {
         const nights = Array.from({ length: 40 }, (_, i) => new Date(Date.UTC(2026, 9, 1 + i)).toISOString().slice(0, 10));
         for (const night of nights) {
           const run = fleet.run(r, 'CronJob', 'hcap-patroni-backup-hcap', { fakeTime: `${night} 02:00:00` });
-          if (run.status !== 0) throw new Error(`${night}: ${run.out}`);
+          if (run.status !== 0) throw new Error(`${night} (exit ${run.status}): ${run.out.slice(-3000)}`);
         }
         // backup.sh's rule: the last day of a month is monthly (when kept), a Sunday weekly, else daily.
         const typeOf = (d: string) => {
