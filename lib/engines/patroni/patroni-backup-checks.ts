@@ -3,8 +3,10 @@
  * (what its `backup.sh` supports) and on how `backup.sh` finds a database's dumps (by a substring
  * of their paths).
  */
-import type { z } from 'zod';
 import { issue } from '../../config/schema-parts';
+
+/** The refinement context the schema's checks report into. */
+type Ctx = Parameters<typeof issue>[0];
 import {
   firstReleaseDumping,
   firstReleaseWith,
@@ -24,7 +26,7 @@ interface BackupFields {
 const IMAGE_EXAMPLE = 'docker.io/bcgovimages/backup-container:2.13.0';
 
 /** The release `backup` runs, with an issue when it cannot be known or is not supported. */
-export function backupRelease(backup: BackupFields, ctx: z.RefinementCtx): BackupContainerRelease | undefined {
+export function backupRelease(backup: BackupFields, ctx: Ctx): BackupContainerRelease | undefined {
   const version = backup.imageVersion ?? versionOfImage(backup.image);
   const lastSegment = backup.image.slice(backup.image.lastIndexOf('/') + 1);
   // An image without a tag or digest has an issue of its own.
@@ -62,7 +64,7 @@ export function checkBackupRelease(
   release: BackupContainerRelease,
   version: string,
   majors: readonly number[],
-  ctx: z.RefinementCtx,
+  ctx: Ctx,
 ): void {
   if (backup.s3 && !release.s3) {
     const first = firstReleaseWith((r) => r.s3);
@@ -99,7 +101,7 @@ export function checkBackupRelease(
  * backup.sh finds (and prunes) a database's dumps by `grep <host>-<db>` over their paths, so the
  * dumps of `hcap_audit` (`…-hcap_audit_<stamp>`) count as `hcap`'s: pruning `hcap` deletes them.
  */
-export function checkDumpPrefixes(generations: readonly string[], dbs: readonly string[], ctx: z.RefinementCtx): void {
+export function checkDumpPrefixes(generations: readonly string[], dbs: readonly string[], ctx: Ctx): void {
   for (const gen of generations) {
     dbs.forEach((d, i) => {
       const other = dbs.find((o) => o !== d && patroniNames.dumpPrefix(gen, o).includes(patroniNames.dumpPrefix(gen, d)));
