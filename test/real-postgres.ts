@@ -63,8 +63,13 @@ export interface PostgresServerOptions {
   readonly superuser?: string;
   /** Superuser password for TCP connections (scram). @default - trust everywhere */
   readonly password?: string;
-  /** Extra `-c name=value` settings. @default {} */
+  /** Extra `-c name=value` settings (e.g. `listen_addresses`). @default {} */
   readonly settings?: Record<string, string>;
+  /**
+   * The port, e.g. 5432 on an address of its own in 127.0.0.0/8 (`settings.listen_addresses`), for
+   * a client that connects where rendered config says. @default - a free port
+   */
+  readonly port?: number;
 }
 
 /** One running server: its port, socket directory and data directory. */
@@ -72,7 +77,7 @@ export class PostgresServer {
   /** Starts a fresh cluster (initdb) on a free loopback port. */
   public static async start(options: PostgresServerOptions = {}): Promise<PostgresServer> {
     const root = postgresDir();
-    const server = new PostgresServer(root, await freePort(), options.superuser ?? 'postgres', options.password);
+    const server = new PostgresServer(root, options.port ?? (await freePort()), options.superuser ?? 'postgres', options.password);
     const auth = options.password
       ? ['--auth-host=scram-sha-256', '--auth-local=trust', `--pwfile=${path.join(root, 'pwfile')}`]
       : ['--auth=trust'];

@@ -9,7 +9,11 @@ import * as ts from 'typescript';
 import { ROOT } from '../helpers';
 
 const ENGINES = fs.readdirSync(path.join(ROOT, 'lib/engines')).filter((e) => fs.existsSync(path.join(ROOT, 'lib/engines', e, 'index.ts')));
-const engineFiles = (e: string) => fs.readdirSync(path.join(ROOT, 'lib/engines', e)).map((f) => `lib/engines/${e}/${f}`);
+const engineFiles = (e: string) =>
+  fs
+    .readdirSync(path.join(ROOT, 'lib/engines', e))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => `lib/engines/${e}/${f}`);
 const SCHEMA_FILE = /\/[a-z0-9-]*schema[a-z0-9-]*\.ts$/;
 
 const FILES = [

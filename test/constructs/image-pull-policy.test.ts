@@ -40,7 +40,10 @@ describe('image pull policy', () => {
 
   test('both engines follow it: a moving tag is pulled Always in Patroni and standalone pods alike', () => {
     const patroni = render(
-      hcap({ images: { '12': 'registry.example/patroni-postgres:stable' } }, { image: 'registry.example/backup:main' }),
+      hcap(
+        { images: { '12': 'registry.example/patroni-postgres:stable' } },
+        { image: 'registry.example/backup:main', imageVersion: '2.13.0' },
+      ),
     );
     expect(containerOf(find(patroni, 'StatefulSet', 'hcap-patroni')).imagePullPolicy).toBe('Always');
     expect(containerOf(find(patroni, 'CronJob', 'hcap-patroni-backup-hcap')).imagePullPolicy).toBe('Always');

@@ -175,7 +175,9 @@ export const PATRONI: EngineCoverage = {
           platform: 'openshift',
           network: { clients: [{ matchLabels: { name: 'hcap-server' } }] },
           backup: {
-            image: 'docker.io/bcgovimages/backup-container:2.3.3',
+            // S3 copies need backup-container 2.7.0 or later.
+            image: 'registry.example/backup-container:site-1',
+            imageVersion: '2.13.0',
             strategy: 'rolling',
             schedule: '0 2 * * *',
             timeZone: 'America/Vancouver',
@@ -234,7 +236,7 @@ export const PATRONI: EngineCoverage = {
             timeZone: 'Etc/UTC',
             retention: { total: 31 },
             storage: { size: '5Gi' },
-            s3: { endpoint: 'https://s3.example:9000', bucket: 'hcap-dumps', credentials: secret },
+            s3: { endpoint: 'https://s3.example:9000', bucket: 'hcap-dumps', credentials: secret, prune: true },
           },
           inPlaceRestore: {
             generation: 'hcap-patroni',
@@ -274,7 +276,12 @@ export const PATRONI: EngineCoverage = {
       if (!db.backup.databases) Object.assign(db, JSON.parse(JSON.stringify(db).split('-hcap_').join('-hcapx_')));
     },
   },
-  consumed: { ...SHARED_CONSUMED, ...tokenTtl('credentials<1>', 'backup.s3.credentials<0>') },
+  consumed: {
+    ...SHARED_CONSUMED,
+    ...tokenTtl('credentials<1>', 'backup.s3.credentials<0>'),
+    'backup.imageVersion':
+      "the image's release, read by pgfleet's checks only (S3 copies, pruning, pg_dump's major): every supported release runs the same Jobs",
+  },
   lost: {
     'consumers[].user': 'accepted, but every consumer gets the application user of credentials.keys (appUsername/appPassword)',
   },

@@ -33,11 +33,14 @@ const scenarios: Record<string, Record<string, unknown>> = {
       scaleDown: [{ kind: 'DeploymentConfig', name: 'hcap-server' }],
     },
   }),
-  upgrade: hcap({
-    images: { ...images, '15': 'registry.example.org/hcap/patroni-postgres:15.8-1' },
-    serving: 'hcap-patroni',
-    generations: [{ name: 'hcap-patroni' }, { name: 'hcap-pg15', postgresVersion: 15, upgradeFrom: { generation: 'hcap-patroni' } }],
-  }),
+  upgrade: hcap(
+    {
+      images: { ...images, '15': 'registry.example.org/hcap/patroni-postgres:15.8-1' },
+      serving: 'hcap-patroni',
+      generations: [{ name: 'hcap-patroni' }, { name: 'hcap-pg15', postgresVersion: 15, upgradeFrom: { generation: 'hcap-patroni' } }],
+    },
+    { image: 'docker.io/bcgovimages/backup-container:2.13.0' },
+  ),
 };
 
 function output(command: string, scenario: string): string[] {

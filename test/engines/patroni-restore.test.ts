@@ -71,10 +71,24 @@ describe('Patroni restore, upgrade and in-place restore', () => {
         persistentVolumeClaim: { claimName: 'hcap-patroni-backup' },
       });
       expect(containerOf(job).command).toEqual(['/bin/bash', '-c', RESTORE_SCRIPT]);
-      expect(envOf(job)).toMatchObject({
+      // Exactly what the restore script reads: no backup.sh settings (it does not run backup.sh), no time zone.
+      expect(containerOf(job).env.map((e: any) => e.name)).toEqual([
+        'BACKUP_DIR',
+        'DUMP_PREFIX',
+        'SELECT',
+        'TARGET_STAMP',
+        'TARGET_HOST',
+        'TARGET_PORT',
+        'DATABASE',
+        'APP_USER',
+        'RESTORE_MARKER',
+        'DATABASE_USER',
+        'DATABASE_PASSWORD',
+      ]);
+      expect(envOf(job)).toEqual({
+        BACKUP_DIR: '/backups/',
         DUMP_PREFIX: 'hcap-patroni-hcap',
         SELECT: 'before',
-        TARGET_TIME: '2026-11-20T09:30:00+00:00',
         // 09:30 UTC is 01:30 in Vancouver (PST, UTC-8): the backup-container names dumps in that clock.
         TARGET_STAMP: '2026-11-20_01-30-00',
         TARGET_HOST: 'hcap-patroni-r1',
@@ -82,9 +96,10 @@ describe('Patroni restore, upgrade and in-place restore', () => {
         DATABASE: 'hcap',
         RESTORE_MARKER: 'pgfleet:hcap-prod/hcap-patroni-r1-restore-hcap',
       });
-      expect(envVar(job, 'ADMIN_PASSWORD')!.valueFrom.secretKeyRef).toEqual({ name: 'hcap-patroni', key: 'superuser-password' });
-      expect(envVar(job, 'PGUSER')!.valueFrom.secretKeyRef).toEqual({ name: 'hcap-patroni', key: 'superuser-username' });
+      expect(envVar(job, 'DATABASE_PASSWORD')!.valueFrom.secretKeyRef).toEqual({ name: 'hcap-patroni', key: 'superuser-password' });
+      expect(envVar(job, 'DATABASE_USER')!.valueFrom.secretKeyRef).toEqual({ name: 'hcap-patroni', key: 'superuser-username' });
       expect(envVar(job, 'APP_USER')!.valueFrom.secretKeyRef).toEqual({ name: 'hcap-patroni', key: 'db-username' });
+      expect(job.spec.template.spec.volumes.map((v: any) => v.name)).toEqual(['backup', 'tmp', 'home']);
       expect(job.spec.template.metadata.labels['pgfleet.io/backup']).toBe('hcap');
     });
 
@@ -156,16 +171,21 @@ describe('Patroni restore, upgrade and in-place restore', () => {
   });
 
   describe('upgradeFrom: dump and restore into a new cluster on the newer image', () => {
-    const upgrade = hcap({
-      images: {
-        '12': 'image-registry.openshift-image-registry.svc:5000/bcgov/patroni-postgres:2.0.1-12.4-latest',
-        '15': 'registry.example/patroni-postgres:15.8-1',
+    // backup-container 2.3.3's pg_dump (12) cannot dump the new generation: the image moves first.
+    const current = { image: 'docker.io/bcgovimages/backup-container:2.13.0' };
+    const upgrade = hcap(
+      {
+        images: {
+          '12': 'image-registry.openshift-image-registry.svc:5000/bcgov/patroni-postgres:2.0.1-12.4-latest',
+          '15': 'registry.example/patroni-postgres:15.8-1',
+        },
+        generations: [{ name: 'hcap-patroni' }, { name: 'hcap-pg15', postgresVersion: 15, upgradeFrom: { generation: 'hcap-patroni' } }],
+        serving: 'hcap-patroni',
       },
-      generations: [{ name: 'hcap-patroni' }, { name: 'hcap-pg15', postgresVersion: 15, upgradeFrom: { generation: 'hcap-patroni' } }],
-      serving: 'hcap-patroni',
-    });
-    const before = render(hcap());
-    const r = renderAfter(hcap(), upgrade);
+      current,
+    );
+    const before = render(hcap({}, current));
+    const r = renderAfter(hcap({}, current), upgrade);
 
     test('the new cluster runs the image of the new major', () => {
       expect(containerOf(find(r, 'StatefulSet', 'hcap-pg15')).image).toBe('registry.example/patroni-postgres:15.8-1');
@@ -183,14 +203,34 @@ describe('Patroni restore, upgrade and in-place restore', () => {
       const job = find(r, 'Job', 'hcap-pg15-upgrade-hcap');
       expect(dependsOn(r, 'job-hcap-pg15-upgrade-hcap.yaml')).toContain('statefulset-hcap-pg15.yaml');
       expect(containerOf(job).command).toEqual(['/bin/bash', '-c', UPGRADE_SCRIPT]);
-      expect(envOf(job)).toMatchObject({
+      // What backup.sh -1 reads (keeping every dump of its own folder), then what the restore reads.
+      expect(containerOf(job).env.map((e: any) => e.name)).toEqual([
+        'TZ',
+        'BACKUP_DIR',
+        'BACKUP_STRATEGY',
+        'NUM_BACKUPS',
+        'BACKUP_CONF',
+        'DATABASE_USER',
+        'DATABASE_PASSWORD',
+        'DUMP_PREFIX',
+        'TARGET_HOST',
+        'TARGET_PORT',
+        'DATABASE',
+        'APP_USER',
+        'RESTORE_MARKER',
+      ]);
+      expect(envOf(job)).toEqual({
+        TZ: 'America/Vancouver',
         BACKUP_DIR: '/backups/upgrade-hcap-pg15/',
+        BACKUP_STRATEGY: 'daily',
+        NUM_BACKUPS: '100000',
         BACKUP_CONF: '/etc/pgfleet/backup.conf',
         DUMP_PREFIX: 'hcap-patroni-hcap',
         TARGET_HOST: 'hcap-pg15',
+        TARGET_PORT: '5432',
         DATABASE: 'hcap',
+        RESTORE_MARKER: 'pgfleet:hcap-prod/hcap-pg15-upgrade-hcap',
       });
-      expect(envOf(job).SELECT).toBeUndefined();
       expect(job.spec.template.spec.volumes).toContainEqual({
         name: 'config',
         configMap: { name: 'hcap-patroni-backup', items: [{ key: 'hcap.conf', path: 'backup.conf' }] },
@@ -210,7 +250,10 @@ describe('Patroni restore, upgrade and in-place restore', () => {
 
     test("fails when the live generation's major is raised in place", () => {
       const issues = issuesOf(() =>
-        renderAfter(hcap(), hcap({ postgresVersion: 15, images: { '15': 'registry.example/patroni-postgres:15.8-1' } })),
+        renderAfter(
+          hcap({}, current),
+          hcap({ postgresVersion: 15, images: { '15': 'registry.example/patroni-postgres:15.8-1' } }, current),
+        ),
       );
       expect(issues).toEqual([expect.objectContaining({ path: 'pgfleet:databases[0].postgresVersion', value: 15 })]);
       expect(issues[0].fix).toContain('upgradeFrom');
@@ -219,7 +262,27 @@ describe('Patroni restore, upgrade and in-place restore', () => {
     test('fails without an image for the new major', () => {
       const issues = issuesOf(() =>
         render(
+          hcap(
+            {
+              generations: [
+                { name: 'hcap-patroni' },
+                { name: 'hcap-pg15', postgresVersion: 15, upgradeFrom: { generation: 'hcap-patroni' } },
+              ],
+              serving: 'hcap-patroni',
+            },
+            current,
+          ),
+        ),
+      );
+      expect(issues).toEqual([expect.objectContaining({ path: 'pgfleet:databases[0].images' })]);
+      expect(issues[0].fix).toContain('images."15"');
+    });
+
+    test("fails when the backup-container's pg_dump is older than the new major (hcap's 2.3.3 ships pg_dump 12)", () => {
+      const issues = issuesOf(() =>
+        render(
           hcap({
+            images: { '12': 'registry.example/patroni-postgres:12.4', '15': 'registry.example/patroni-postgres:15.8-1' },
             generations: [
               { name: 'hcap-patroni' },
               { name: 'hcap-pg15', postgresVersion: 15, upgradeFrom: { generation: 'hcap-patroni' } },
@@ -228,8 +291,15 @@ describe('Patroni restore, upgrade and in-place restore', () => {
           }),
         ),
       );
-      expect(issues).toEqual([expect.objectContaining({ path: 'pgfleet:databases[0].images' })]);
-      expect(issues[0].fix).toContain('images."15"');
+      expect(issues).toEqual([
+        {
+          path: 'pgfleet:databases[0].backup.image',
+          value: 'docker.io/bcgovimages/backup-container:2.3.3',
+          allowed:
+            "a backup-container whose pg_dump (2.3.3: PostgreSQL 12) is at least every generation's major (15): pg_dump refuses to dump a newer server, so every backup would fail",
+          fix: 'set backup.image to a release from 2.9.0 on, e.g. docker.io/bcgovimages/backup-container:2.13.0 (pg_dump 18)',
+        },
+      ]);
     });
   });
 
@@ -291,13 +361,14 @@ describe('Patroni restore, upgrade and in-place restore', () => {
       expect(find(r, 'CronJob', 'hcap-patroni-backup-verify').spec.suspend).toBe(false);
     });
 
-    test('the pre-restore dump goes to a folder of its own, outside the rolling retention', () => {
+    test('the pre-restore dump goes to a folder of its own, outside the pruned trees, and prunes nothing', () => {
       const pre = find(r, 'Job', 'hcap-patroni-pre-restore-hcap-20261121');
-      expect(envOf(pre).BACKUP_DIR).toBe('/backups/pre-restore-20261121/');
       const { env: preEnv, ...preRest } = containerOf(pre);
       const { env: cronEnv, ...cronRest } = containerOf(find(r, 'CronJob', 'hcap-patroni-backup-hcap'));
       expect(preRest).toEqual(cronRest);
-      expect(preEnv.filter((e: any) => e.name !== 'BACKUP_DIR')).toEqual(cronEnv.filter((e: any) => e.name !== 'BACKUP_DIR'));
+      const retention = ['BACKUP_DIR', 'BACKUP_STRATEGY', 'DAILY_BACKUPS', 'WEEKLY_BACKUPS', 'MONTHLY_BACKUPS', 'NUM_BACKUPS'];
+      expect(envOf(pre)).toMatchObject({ BACKUP_DIR: '/backups/pre-restore-20261121/', BACKUP_STRATEGY: 'daily', NUM_BACKUPS: '100000' });
+      expect(preEnv.filter((e: any) => !retention.includes(e.name))).toEqual(cronEnv.filter((e: any) => !retention.includes(e.name)));
     });
 
     test('the scale-down Job may only read and scale the listed workloads', () => {

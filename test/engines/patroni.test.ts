@@ -221,6 +221,10 @@ describe('Patroni engine', () => {
         WEEKLY_BACKUPS: undefined,
         MONTHLY_BACKUPS: undefined,
       });
+      // The daily strategy prunes everything under its root: the root is /backups/daily/, so the
+      // safety dumps (/backups/pre-restore-<id>/, /backups/upgrade-<generation>/) stay out of it.
+      expect(envOf(find(daily, 'CronJob', 'hcap-patroni-backup-hcap')).BACKUP_DIR).toBe('/backups/daily/');
+      expect(envOf(find(prod, 'CronJob', 'hcap-patroni-backup-hcap')).BACKUP_DIR).toBe('/backups/');
       const defaults = render(hcap({}, { retention: {} }));
       expect(envOf(find(defaults, 'CronJob', 'hcap-patroni-backup-hcap'))).toMatchObject({
         DAILY_BACKUPS: '6',
@@ -274,11 +278,23 @@ describe('Patroni engine', () => {
       });
       expect(find(dev, 'CronJob', 'hcap-patroni-backup-verify').spec.schedule).toBe('0 5 * * *');
       expect(containerOf(prodVerify).command).toEqual(['/bin/bash', '-c', VERIFY_SCRIPT]);
-      expect(VERIFY_SCRIPT).toContain('"${BACKUP_SH:-/backup.sh}" -I -s -v "$spec"');
-      expect(envOf(prodVerify)).toMatchObject({
+      // One call per database with the file pgfleet prepared; no -I (2.3.3 has none, and it would replay past errors).
+      expect(VERIFY_SCRIPT).toContain('"${BACKUP_SH:-/backup.sh}" -s -v "$spec" -f "$file"');
+      expect(VERIFY_SCRIPT).not.toMatch(/backup\.sh\}?"? [^\n]*-I/);
+      // Exactly what the script and backup.sh -v read: no retention, no time zone.
+      expect(containerOf(prodVerify).env.map((e: any) => e.name)).toEqual([
+        'BACKUP_DIR',
+        'BACKUP_CONF',
+        'DATABASE_USER',
+        'DATABASE_PASSWORD',
+        'DATABASE_SPECS',
+        'MAX_AGE_MINUTES',
+      ]);
+      expect(envOf(prodVerify)).toEqual({
+        BACKUP_DIR: '/backups/',
+        BACKUP_CONF: '/etc/pgfleet/backup.conf',
         DATABASE_SPECS: 'postgres=hcap-patroni:5432/hcap',
         MAX_AGE_MINUTES: '2880',
-        BACKUP_CONF: '/etc/pgfleet/backup.conf',
       });
       // backup.sh runs "-s" only when its config has a cron line.
       expect(find(prod, 'ConfigMap', 'hcap-patroni-backup').data['verify.conf']).toBe(
@@ -293,16 +309,16 @@ describe('Patroni engine', () => {
     });
 
     test('several databases: one backup CronJob each, one verification for all', () => {
-      const r = render(hcap({}, { databases: ['hcap', 'hcap_audit'] }));
+      const r = render(hcap({}, { databases: ['hcap', 'audit_log'] }));
       expect(
         all(r, 'CronJob')
           .map((c) => c.metadata.name)
           .sort(),
-      ).toEqual(['hcap-patroni-backup-hcap', 'hcap-patroni-backup-hcap-audit', 'hcap-patroni-backup-verify']);
-      expect(envOf(find(r, 'CronJob', 'hcap-patroni-backup-hcap-audit')).DUMP_PREFIX).toBe('hcap-patroni-hcap_audit');
-      expect(find(r, 'ConfigMap', 'hcap-patroni-backup').data['hcap_audit.conf']).toBe('postgres=hcap-patroni:5432/hcap_audit\n');
+      ).toEqual(['hcap-patroni-backup-audit-log', 'hcap-patroni-backup-hcap', 'hcap-patroni-backup-verify']);
+      expect(envOf(find(r, 'CronJob', 'hcap-patroni-backup-audit-log')).DUMP_PREFIX).toBe('hcap-patroni-audit_log');
+      expect(find(r, 'ConfigMap', 'hcap-patroni-backup').data['audit_log.conf']).toBe('postgres=hcap-patroni:5432/audit_log\n');
       expect(envOf(find(r, 'CronJob', 'hcap-patroni-backup-verify')).DATABASE_SPECS).toBe(
-        'postgres=hcap-patroni:5432/hcap postgres=hcap-patroni:5432/hcap_audit',
+        'postgres=hcap-patroni:5432/hcap postgres=hcap-patroni:5432/audit_log',
       );
     });
 
@@ -319,11 +335,12 @@ describe('Patroni engine', () => {
       for (const f of Object.keys(without).filter((x) => x !== 'kustomization.yaml')) expect(withJob[f]).toBe(without[f]);
     });
 
-    test('an S3 copy: endpoint and bucket in env, the keys from a Secret', () => {
+    test('an S3 copy (backup-container 2.7.0 and later): endpoint and bucket in env, the keys from a Secret', () => {
       const r = render(
         hcap(
           {},
           {
+            image: 'docker.io/bcgovimages/backup-container:2.13.0',
             s3: {
               endpoint: 'https://s3.ca-central-1.amazonaws.com',
               bucket: 'hcap-backups',
@@ -336,6 +353,9 @@ describe('Patroni engine', () => {
       expect(envOf(cj)).toMatchObject({ S3_ENDPOINT: 'https://s3.ca-central-1.amazonaws.com', S3_BUCKET: 'hcap-backups' });
       expect(envVar(cj, 'S3_USER')!.valueFrom.secretKeyRef).toEqual({ name: 'hcap-s3', key: 'access_key' });
       expect(envVar(cj, 'S3_PASSWORD')!.valueFrom.secretKeyRef).toEqual({ name: 'hcap-s3', key: 'secret_key' });
+      expect(envOf(cj).S3_PRUNE_BACKUPS).toBeUndefined();
+      // The verification and the restore never upload.
+      expect(envOf(find(r, 'CronJob', 'hcap-patroni-backup-verify')).S3_ENDPOINT).toBeUndefined();
     });
   });
 

@@ -294,7 +294,9 @@ function editRepos(db: Json, e: Edit): string {
         bucket: `copy-${e.c % 3}`,
         credentials: { existingSecret: { name: 'backup-s3' } },
       };
-      return 'added backup.s3';
+      // S3 copies need backup-container 2.7.0 or later.
+      db.backup.image = 'docker.io/bcgovimages/backup-container:2.13.0';
+      return 'added backup.s3 (backup-container 2.13.0)';
     case 'cnpg':
       db.backup.method = db.backup.method === 'barmanObjectStore' ? 'plugin' : 'barmanObjectStore';
       return `backup.method ${db.backup.method}`;

@@ -49,10 +49,12 @@ describe('refused: volumes other than the data volume shrinking', () => {
 describe('gated as destroys-data: what passed as safe or restart', () => {
   test('dropping the S3 copy of Patroni dumps (backup.s3)', () => {
     const copy = { endpoint: 'https://s3.example.com', bucket: 'hcap-copy', credentials: { existingSecret: { name: 'backup-s3' } } };
-    const first = step('hcap-prod', (db) => (db.backup.s3 = copy));
+    // S3 copies need backup-container 2.7.0 or later (hcap runs 2.3.3).
+    const image = 'docker.io/bcgovimages/backup-container:2.13.0';
+    const first = step('hcap-prod', (db) => Object.assign(db.backup, { image, s3: copy }));
     expect(summary(first)).toBe('accepted');
     const withCopy = { config: structuredClone(load('hcap-prod')), files: (first as Extract<StepOutcome, { kind: 'accepted' }>).files };
-    withCopy.config['pgfleet:databases'][0].backup.s3 = copy;
+    Object.assign(withCopy.config['pgfleet:databases'][0].backup, { image, s3: copy });
     expect(summary(step('hcap-prod', (db) => delete db.backup.s3, withCopy))).toBe('gate: destroys-data:hcap-patroni');
     expect(summary(step('hcap-prod', (db) => (db.backup.s3 = { ...copy, bucket: 'elsewhere' }), withCopy))).toBe(
       'gate: destroys-data:hcap-patroni',

@@ -5,7 +5,8 @@ import { backedUpDatabases, type PatroniDatabaseSpec } from './patroni-schema';
 import { patroniNames } from './patroni-names';
 import { DataBearing } from '../../constructs/data-bearing';
 import type { S3SecretRef } from '../../constructs/object-store-credentials';
-import { backupPodTemplate } from './backup-pod';
+import { BACKUP_CONF, BACKUP_MOUNT, backupPodTemplate, backupShEnv, scheduledBackupDir } from './backup-pod';
+import { fromSecret } from './patroni-credentials';
 import { BACKUP_SCRIPT, VERIFY_SCRIPT } from './job-scripts';
 import type { PatroniSecret } from './patroni-credentials';
 import { POSTGRES_PORT } from './patroni-env';
@@ -130,10 +131,12 @@ export class BackupSchedule extends Construct {
         backupPvc: this.backupPvcName,
         backupConf: { configMap: this.configName, key: 'verify.conf' },
         verificationPvc: verification,
-        secret: props.secret,
-        // The scratch server creates this user and database; the application user owns the dump's objects.
-        connectAs: 'app',
         env: [
+          { name: 'BACKUP_DIR', value: BACKUP_MOUNT },
+          { name: 'BACKUP_CONF', value: BACKUP_CONF },
+          // The scratch server creates this user and its database (run-postgresql); the dump's objects belong to it.
+          { name: 'DATABASE_USER', valueFrom: fromSecret(props.secret, 'appUsername') },
+          { name: 'DATABASE_PASSWORD', valueFrom: fromSecret(props.secret, 'appPassword') },
           { name: 'DATABASE_SPECS', value: specs.join(' ') },
           { name: 'MAX_AGE_MINUTES', value: String(Math.round(durationSeconds(b.verification.maxAge)! / 60)) },
         ],
@@ -144,11 +147,12 @@ export class BackupSchedule extends Construct {
 
   /**
    * The pod template of `database`'s backup CronJob. A one-off backup uses it unchanged; with
-   * `backupDir`, the dump goes to a folder of its own, where the rolling retention of the regular
-   * dumps does not prune it (and it prunes none of them).
+   * `safetyDir` (a folder of its own, outside the trees backup.sh prunes), the dump is a safety
+   * dump: nothing prunes it, and it prunes none of the regular dumps.
    */
-  public podTemplate(database: string, backupDir?: string): k8s.PodTemplateSpec {
+  public podTemplate(database: string, safetyDir?: string): k8s.PodTemplateSpec {
     const { spec, generation: gen } = this.props;
+    const s3 = this.props.s3 && spec.backup.s3 ? { ...spec.backup.s3, credentials: this.props.s3 } : undefined;
     return backupPodTemplate({
       spec,
       database: this.props.database,
@@ -156,26 +160,28 @@ export class BackupSchedule extends Construct {
       component: 'backup',
       script: BACKUP_SCRIPT,
       backupPvc: this.backupPvcName,
-      backupDir,
       backupConf: { configMap: this.configName, key: `${database}.conf` },
-      secret: this.props.secret,
-      connectAs: 'superuser',
-      s3:
-        this.props.s3 && spec.backup.s3
-          ? { endpoint: spec.backup.s3.endpoint, bucket: spec.backup.s3.bucket, credentials: this.props.s3 }
-          : undefined,
-      env: [{ name: 'DUMP_PREFIX', value: patroniNames.dumpPrefix(gen, database) }],
+      env: [
+        ...backupShEnv({
+          spec,
+          secret: this.props.secret,
+          backupDir: safetyDir ?? scheduledBackupDir(spec),
+          retention: safetyDir ? 'keep' : 'schedule',
+          s3,
+        }),
+        { name: 'DUMP_PREFIX', value: patroniNames.dumpPrefix(gen, database) },
+      ],
     });
   }
 
   /** A Job that runs `database`'s backup once (on-demand or before a restore). */
-  public job(scope: Construct, id: string, name: string, database: string, backupDir?: string): k8s.KubeJob {
+  public job(scope: Construct, id: string, name: string, database: string, safetyDir?: string): k8s.KubeJob {
     return new k8s.KubeJob(scope, id, {
       metadata: { name, namespace: this.props.namespace, labels: { 'pgfleet.io/generation': this.props.generation } },
       spec: {
         backoffLimit: 0,
         activeDeadlineSeconds: this.props.spec.backup.deadlineSeconds,
-        template: this.podTemplate(database, backupDir),
+        template: this.podTemplate(database, safetyDir),
       },
     });
   }

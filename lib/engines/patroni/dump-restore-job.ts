@@ -2,7 +2,7 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import type { PatroniDatabaseSpec } from './patroni-schema';
 import { patroniNames } from './patroni-names';
-import { backupPodTemplate } from './backup-pod';
+import { BACKUP_MOUNT, backupPodTemplate, backupShEnv, superuserEnv } from './backup-pod';
 import { RESTORE_SCRIPT, UPGRADE_SCRIPT } from './job-scripts';
 import { fromSecret, type PatroniSecret } from './patroni-credentials';
 import { POSTGRES_PORT } from './patroni-env';
@@ -14,12 +14,9 @@ export class DumpSelection {
     return new DumpSelection('file', [{ name: 'BACKUP_FILE', value: path }]);
   }
 
-  /** The newest dump whose name stamp (`stamp`, wall clock of the backup time zone) is at or before `time`. */
-  public static before(time: string, stamp: string): DumpSelection {
-    return new DumpSelection('before', [
-      { name: 'TARGET_TIME', value: time },
-      { name: 'TARGET_STAMP', value: stamp },
-    ]);
+  /** The newest dump whose name stamp (`stamp`: the target time's wall clock in the backup time zone) is at or before it. */
+  public static before(stamp: string): DumpSelection {
+    return new DumpSelection('before', [{ name: 'TARGET_STAMP', value: stamp }]);
   }
 
   public static latest(): DumpSelection {
@@ -64,14 +61,15 @@ export interface DumpRestoreJobProps {
 
 /**
  * A Job that loads one database's dump into a generation, in a backup-container pod (its psql and
- * the backup volume), with the steps of the image's own restore (`backup.sh -r`: drop, create,
- * replay) but keeping the target's roles (see RESTORE in job-scripts.ts). The script picks the
- * dump, checks it is complete, waits for the target's leader, refuses to run while sessions use
- * the database, gives the database back to the application user, and marks it with the Job's
- * name, so a Job that is re-created later finds the mark and leaves the data alone.
+ * the backup volume), with pgfleet's restore rather than `backup.sh -r` (scripts/restore.sh): the
+ * script picks the dump, checks it is whole, waits for the target's leader, creates the roles the
+ * dump defines and the target lacks, loads roles and data into a staging database in one
+ * transaction, and only then swaps it in for the target's database (refusing while sessions use
+ * it), owned by the application user and marked with the Job's name, so a Job that is re-created
+ * later finds the mark and leaves the data alone. A failed load changes nothing.
  *
  * For an upgrade the Job first dumps the source (to a folder of its own on the source's backup
- * volume, outside the retention of the regular dumps) and loads that dump.
+ * volume, outside the trees the regular dumps' retention prunes) and loads that dump.
  */
 export class DumpRestoreJob extends Construct {
   public readonly job: k8s.KubeJob;
@@ -80,6 +78,14 @@ export class DumpRestoreJob extends Construct {
     super(scope, id);
     const { spec, secret } = props;
     const fresh = props.selection.kind === 'fresh';
+    const target = [
+      { name: 'TARGET_HOST', value: props.target },
+      { name: 'TARGET_PORT', value: String(POSTGRES_PORT) },
+      { name: 'DATABASE', value: props.sqlDatabase },
+      { name: 'APP_USER', valueFrom: fromSecret(secret, 'appUsername') },
+      { name: 'RESTORE_MARKER', value: `pgfleet:${props.namespace}/${props.name}` },
+    ];
+    const dumpPrefix = { name: 'DUMP_PREFIX', value: patroniNames.dumpPrefix(props.source, props.sqlDatabase) };
     const template = backupPodTemplate({
       spec,
       database: props.database,
@@ -87,21 +93,11 @@ export class DumpRestoreJob extends Construct {
       component: fresh ? 'upgrade' : 'restore',
       script: fresh ? UPGRADE_SCRIPT : RESTORE_SCRIPT,
       backupPvc: patroniNames.backupPvc(props.source),
-      backupDir: fresh ? `/backups/upgrade-${props.target}/` : undefined,
       backupConf: fresh ? { configMap: patroniNames.backupConfig(props.source), key: `${props.sqlDatabase}.conf` } : undefined,
-      secret,
-      connectAs: 'superuser',
-      env: [
-        { name: 'DUMP_PREFIX', value: patroniNames.dumpPrefix(props.source, props.sqlDatabase) },
-        ...props.selection.env(),
-        { name: 'TARGET_HOST', value: props.target },
-        { name: 'TARGET_PORT', value: String(POSTGRES_PORT) },
-        { name: 'DATABASE', value: props.sqlDatabase },
-        { name: 'PGUSER', valueFrom: fromSecret(secret, 'superuserUsername') },
-        { name: 'ADMIN_PASSWORD', valueFrom: fromSecret(secret, 'superuserPassword') },
-        { name: 'APP_USER', valueFrom: fromSecret(secret, 'appUsername') },
-        { name: 'RESTORE_MARKER', value: `pgfleet:${props.namespace}/${props.name}` },
-      ],
+      // Exactly what the script (and, for the upgrade's dump, backup.sh -1) reads.
+      env: fresh
+        ? [...backupShEnv({ spec, secret, backupDir: `${BACKUP_MOUNT}upgrade-${props.target}/`, retention: 'keep' }), dumpPrefix, ...target]
+        : [{ name: 'BACKUP_DIR', value: BACKUP_MOUNT }, dumpPrefix, ...props.selection.env(), ...target, ...superuserEnv(secret)],
     });
     this.job = new k8s.KubeJob(this, 'Resource', {
       metadata: {

@@ -61,7 +61,7 @@ export class InPlaceRestore extends Construct {
     const selection =
       r.backupFile !== undefined
         ? DumpSelection.file(r.backupFile)
-        : DumpSelection.before(r.targetTime!, dumpStamp(TargetTime.parse(r.targetTime!)!, spec.backup.timeZone));
+        : DumpSelection.before(dumpStamp(TargetTime.parse(r.targetTime!)!, spec.backup.timeZone));
     this.restoreJobs = dbs.map((d) => {
       const job = new DumpRestoreJob(this, `Restore-${d}`, {
         spec,

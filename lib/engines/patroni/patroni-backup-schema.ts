@@ -75,14 +75,28 @@ const s3Target = z
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'an S3 bucket name' }),
     /** Where the access key comes from. */
     credentials,
+    /**
+     * Remove the S3 copy of each dump the retention prunes (`S3_PRUNE_BACKUPS`, backup-container
+     * 2.13.0 and later). @default false - copies stay; expire them with a bucket lifecycle rule
+     */
+    prune: z.boolean().default(false),
   })
   .strict();
 
 /** Dumps with the backup-container, their verification and one-off dumps. */
 export const backup = z
   .object({
-    /** The backup-container image (BCDevOps); its pg_dump major must be ≥ every generation's. */
+    /**
+     * The backup-container image (BCDevOps/bcgov). Its tag names the release, which decides what
+     * is rendered (docs/patroni.md: what each release supports); its pg_dump major must be ≥ every
+     * generation's.
+     */
     image,
+    /** The release of `image` when its tag does not say (a digest, a tag of your own), e.g. `"2.13.0"`. @default - from the tag */
+    imageVersion: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/, { message: 'a release such as 2.13.0' })
+      .optional(),
     /** @default rolling */
     strategy: z.enum(['rolling', 'daily']).default('rolling'),
     /** When each database is dumped, in `timeZone`. @default "0 2 * * *" */

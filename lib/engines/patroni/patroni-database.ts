@@ -133,7 +133,7 @@ export class PatroniDatabase extends Construct implements DatabaseEngine {
   private selection(gen: ResolvedGeneration): DumpSelection {
     const t = gen.bootstrap.target!;
     if (t.kind === 'backupFile') return DumpSelection.file(t.value!);
-    if (t.kind === 'time') return DumpSelection.before(t.time!.rfc3339, dumpStamp(t.time!, this.db.spec.backup.timeZone));
+    if (t.kind === 'time') return DumpSelection.before(dumpStamp(t.time!, this.db.spec.backup.timeZone));
     return DumpSelection.latest();
   }
 }

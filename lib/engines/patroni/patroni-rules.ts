@@ -96,7 +96,8 @@ export const patroniChangeRules: readonly ChangeRule[] = [
           `the upgrade copies ${v.source ?? '<source>'} as of the dump`,
       ),
       step.before(
-        () => "the backup-container image's pg_dump must be at least the newer major (pg_dump refuses a newer server, psql loads into one)",
+        () =>
+          "the backup-container image's pg_dump must be at least the newer major (pg_dump refuses a newer server): synth checks backup.image's release (2.3.3 ships pg_dump 12, 2.12.0 and later 18)",
       ),
       leaderUp,
       step.wait(

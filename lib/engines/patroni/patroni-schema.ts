@@ -8,6 +8,8 @@
 import { z } from 'zod';
 import { databaseBase, generationBase, issue, storage } from '../../config/schema-parts';
 import { backup } from './patroni-backup-schema';
+import { backupRelease, checkBackupRelease, checkDumpPrefixes } from './patroni-backup-checks';
+import { versionOfImage } from './backup-container-releases';
 import { patroniCredentials } from './patroni-credentials-schema';
 import { patroniNames } from './patroni-names';
 import { checkBackupFile, inPlaceRestore } from './patroni-restore-schema';
@@ -107,6 +109,10 @@ function checkDatabase(db: z.output<typeof patroniDatabaseFields>, ctx: z.Refine
       );
     }
   }
+
+  const release = backupRelease(db.backup, ctx);
+  if (release) checkBackupRelease(db.backup, release, db.backup.imageVersion ?? versionOfImage(db.backup.image)!, [...majors], ctx);
+  checkDumpPrefixes(names, dbs, ctx);
 
   const seenKeys = new Map<string, string>();
   dbs.forEach((d, i) => {
