@@ -15,6 +15,7 @@ import { RecoveryTarget } from './recovery-target';
 import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
 import type { ResolvedStack } from './resolved-stack';
 import { checkTransitions } from './transitions';
+import { checkObjectives } from './recovery';
 
 interface GenerationInput {
   readonly name: string;
@@ -44,7 +45,9 @@ export function resolveStack<E extends ModelEngine>(spec: StackSpec, engines: re
     const r = resolveDatabase(spec, db, i, issues);
     if (r) {
       databases.push(r);
-      issues.push(...(engineNamed(engines, r.engine).check?.(r) ?? []));
+      const engine = engineNamed(engines, r.engine);
+      issues.push(...(engine.check?.(r) ?? []));
+      if (engine.recovery) issues.push(...checkObjectives(r, (g) => engine.recovery!(r, g)));
     }
   });
   checkNamesAcrossDatabases(databases, issues);

@@ -5,6 +5,7 @@
 import { engineNamed } from '../config/stack-schema';
 import { type DatabaseState, type GenerationState, STATE_FORMAT, type StackState } from '../config/stack-state';
 import type { ModelEngine } from './engine-model';
+import { recoveryState } from './recovery';
 import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
 import type { ResolvedStack } from './resolved-stack';
 
@@ -37,6 +38,7 @@ export function stateOf(
     const generations: Record<string, GenerationState> = {};
     for (const g of db.generations) {
       const engineFacts = model.engineFacts?.(db, g);
+      const recovery = model.recovery?.(db, g);
       const volumes = Object.entries(sizedVolumes(db, g, engines));
       generations[g.name] = {
         postgresVersion: g.postgresVersion,
@@ -44,6 +46,7 @@ export function stateOf(
         bootstrap: g.bootstrap.toState(),
         archives: model.archives?.(db, g) ?? [],
         ...(engineFacts ? { engineFacts } : {}),
+        ...(recovery ? { recovery: recoveryState(recovery) } : {}),
       };
     }
     const previouslyRetired = previous?.databases[db.name]?.retired ?? [];

@@ -109,7 +109,8 @@ export function buildPlan(diff: StackDiff): Plan {
     });
   }
 
-  for (const o of ordered) {
+  // A generation record's steps (a worse recovery guarantee) come before the apply, like any other.
+  for (const o of [...ordered, ...diff.objects.filter(isGenerationRecord)]) {
     for (const c of o.changes) {
       const hasBefore = c.steps.some((s) => s.section === 'before');
       for (const step of c.steps) add(step.section, step.text);

@@ -86,7 +86,7 @@ const crunchy: Row[] = [
     name: 'shorter retention',
     before: jobstore(),
     after: withRepo({ retention: { full: 14, type: 'time' } }),
-    notSafe: [`~ PostgresCluster/${LIVE} spec.backups.pgbackrest.global destroys-data`],
+    notSafe: [`~ Generation/${LIVE} recovery.window destroys-data`, `~ PostgresCluster/${LIVE} spec.backups.pgbackrest.global destroys-data`],
     gate: `fails: destroys-data:${LIVE}`,
   },
   { name: 'longer retention', before: jobstore(), after: withRepo({ retention: { full: 60, type: 'time' } }), notSafe: [], gate: 'passes' },
@@ -190,7 +190,7 @@ const spilo: Row[] = [
     name: 'shorter retention: Spilo deletes older base backups',
     before: cas(),
     after: cas({ backup: { ...casDb().backup, retain: 30 } }),
-    notSafe: [`~ HelmValues/${G} walE.retainBackups destroys-data+restart`],
+    notSafe: [`~ HelmValues/${G} walE.retainBackups destroys-data+restart`, `~ Generation/${G} recovery.window destroys-data`],
     gate: `fails: destroys-data:${G}`,
   },
   {
@@ -271,6 +271,7 @@ const patroni: Row[] = [
     notSafe: [
       `~ CronJob/${H}-backup-hcap spec.jobTemplate.spec.template.spec.containers[name=backup].env[name=DAILY_BACKUPS].value destroys-data`,
       `~ CronJob/${H}-backup-verify spec.jobTemplate.spec.template.spec.containers[name=verify].env[name=DAILY_BACKUPS].value destroys-data`,
+      `~ Generation/${H} recovery.window destroys-data`,
     ],
     gate: `fails: destroys-data:${H}`,
   },
@@ -359,7 +360,7 @@ const standalone: Row[] = [
     name: 'shorter retention: blackbox deletes older dumps',
     before: pydis(),
     after: pydis('prod', { backup: { ...pydisDb().backup, retentionDays: 3 } }),
-    notSafe: ['~ ConfigMap/postgres-blackbox data destroys-data'],
+    notSafe: ['~ ConfigMap/postgres-blackbox data destroys-data', `~ Generation/${P} recovery.window destroys-data`],
     gate: `fails: destroys-data:${P}`,
   },
   {

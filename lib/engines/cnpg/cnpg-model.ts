@@ -1,6 +1,7 @@
 import type { CnpgDatabaseSpec } from './cnpg-schema';
 import type { EngineModel } from '../../model/engine-model';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
+import { cnpgRecovery } from './cnpg-recovery';
 
 /**
  * The Barman `serverName` a CloudNativePG generation archives under. It carries the major
@@ -17,4 +18,5 @@ export const cnpgModel: EngineModel<CnpgDatabaseSpec> = {
   archives: (db: ResolvedDatabase<CnpgDatabaseSpec>, gen) => [
     { kind: 's3', url: `${db.spec.backup.destinationPath}${cnpgServerName(gen)}/` },
   ],
+  recovery: (db, gen) => cnpgRecovery(db, gen, cnpgModel.archives!(db, gen)),
 };

@@ -233,7 +233,10 @@ export const cnpgChangeRules: readonly ChangeRule[] = [
   {
     kind: CLUSTER,
     path: 'spec.backup.retentionPolicy',
-    when: (b, a) => retentionDays(a) < retentionDays(b),
+    // Gated once, on the generation's recovery.window (lib/review/recovery-changes.ts); here only
+    // when the previous state recorded no window. A policy that appears (plugin → in-tree) is no
+    // shorter window.
+    when: (b, a, ctx) => b !== undefined && retentionDays(a) < retentionDays(b) && ctx.state.before?.recovery === undefined,
     class: 'destroys-data',
     why: (v) =>
       `a shorter recovery window (${v.before} → ${v.after}): ` +

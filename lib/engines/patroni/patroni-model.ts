@@ -7,6 +7,7 @@ import { type ArchiveLocation, type GenerationState, sameBootstrap, sameTarget }
 import { describeBootstrap, describeTarget } from '../../config/state-text';
 import { TargetTime } from '../../config/target-time';
 import type { PatroniFacts } from './patroni-facts';
+import { patroniRecovery } from './patroni-recovery';
 
 /**
  * Where a Patroni generation's dumps live: its own backup volume. A restored or upgraded
@@ -79,6 +80,7 @@ function transitions(
  */
 export const patroniModel: EngineModel<PatroniDatabaseSpec, PatroniFacts> = {
   upgrade: 'new-generation',
+  recovery: patroniRecovery,
   archives: (db, gen) => [patroniArchive(db.namespace, gen)],
   engineFacts: (db, gen) => {
     const ip = inPlaceRestoreOf(db.spec, gen);

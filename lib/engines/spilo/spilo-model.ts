@@ -6,6 +6,7 @@ import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved'
 import { type GenerationState, sameBootstrap } from '../../config/stack-state';
 import { describeBootstrap } from '../../config/state-text';
 import type { SpiloFacts } from './spilo-facts';
+import { spiloRecovery } from './spilo-recovery';
 
 type GenerationRef = Pick<ResolvedGeneration, 'name' | 'index'>;
 
@@ -137,6 +138,7 @@ function transitions(
  */
 export const spiloModel: EngineModel<SpiloDatabaseSpec, SpiloFacts> = {
   upgrade: 'new-generation',
+  recovery: (db, gen) => spiloRecovery(db, gen, spiloModel.archives!(db, gen)),
   archives: (db, gen) => [{ kind: 'gs', url: spiloWalPrefix(db.spec, gen) }],
   engineFacts: (db) => ({ dcs: dcsOf(db.spec) }),
   transitions,

@@ -133,6 +133,14 @@ const spiloBackup = z
      * while keeping at least this many. @default 90
      */
     retain: z.number().int().min(2, { message: 'at least 2: Spilo never keeps fewer' }).max(1000).default(90),
+    /**
+     * `archive_timeout` of every member (through SPILO_CONFIGURATION): a WAL file is archived at
+     * least this often, so a total loss loses at most this much. Spilo's own is 1800s. @default 5min
+     */
+    archiveTimeout: z
+      .string()
+      .regex(/^[1-9][0-9]*(s|min|h)?$/, { message: 'a PostgreSQL time above zero such as 300s, 5min or 1h' })
+      .default('5min'),
   })
   .strict()
   .superRefine((b, ctx) => {

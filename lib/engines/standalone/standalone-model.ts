@@ -6,6 +6,7 @@ import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved'
 import { type ArchiveLocation, sameBootstrap } from '../../config/stack-state';
 import { describeBootstrap } from '../../config/state-text';
 import { type StandaloneFacts, writersText } from './standalone-facts';
+import { standaloneRecovery } from './standalone-recovery';
 
 /**
  * The PVC of the `dump` backup method with target `pvc`: one per generation, so every
@@ -46,6 +47,7 @@ function writersOf(db: ResolvedDatabase<StandaloneDatabaseSpec>): NonNullable<St
 export const standaloneModel: EngineModel<StandaloneDatabaseSpec, StandaloneFacts> = {
   // A data directory cannot change major in place: a newer major is a new server filled by dump/import.
   upgrade: 'new-generation',
+  recovery: (db, gen) => standaloneRecovery(db, gen, standaloneArchives(db, gen)),
   archives: standaloneArchives,
   volumes: standaloneVolumes,
   check: consumerAccessIssues,
