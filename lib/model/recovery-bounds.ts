@@ -62,10 +62,12 @@ export function archiveTimeoutBound(p: ArchiveTimeoutProps): RecoveryBound {
  */
 export function dumpScheduleBound(schedule: string, path: string, zone = 'UTC'): RecoveryBound {
   const gaps = cronGaps(schedule, { every: true });
-  const longest = gaps?.longest ?? null;
+  // cronGaps counts in UTC; in a zone with daylight saving time a gap across the change is an hour longer.
+  const dst = !/^(UTC|Etc\/.*|GMT)$/.test(zone) && gaps !== undefined && gaps.longest >= 3_600;
+  const longest = gaps === undefined ? null : gaps.longest + (dst ? 3_600 : 0);
   return {
     seconds: longest,
-    source: `dumps on "${schedule}" (${zone}): up to ${formatSpan(longest)} between two dumps, and no WAL in between`,
+    source: `dumps on "${schedule}" (${zone}): up to ${formatSpan(longest)} between two dumps${dst ? ' (across a daylight-saving change)' : ''}, and no WAL in between`,
     path,
     value: schedule,
     fix: (target) =>
