@@ -32,12 +32,19 @@ export function reportRows(o: { stacks?: readonly string[]; files?: readonly str
 
 const pad = (cells: readonly string[][]): string[] => {
   const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  return cells.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+  return cells.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd(),
+  );
 };
 
 const drillCell = (r: RecoveryRow) => (r.drill ? `${r.drill.cronJob} "${r.drill.schedule}"` : 'none');
 const objectiveCell = (r: RecoveryRow) =>
-  r.objectives ? [r.objectives.rpo && `rpo ≤ ${r.objectives.rpo}`, r.objectives.window && `window ≥ ${r.objectives.window}`].filter(Boolean).join(', ') : '-';
+  r.objectives
+    ? [r.objectives.rpo && `rpo ≤ ${r.objectives.rpo}`, r.objectives.window && `window ≥ ${r.objectives.window}`].filter(Boolean).join(', ')
+    : '-';
 
 function text(rows: readonly RecoveryRow[]): string {
   const out: string[] = [];
@@ -65,7 +72,9 @@ function text(rows: readonly RecoveryRow[]): string {
       out.push(`    window ${r.window.text}: ${r.window.source}`);
       out.push(`    a restore uses ${r.restoreUses}`);
       if (r.drill) {
-        out.push(`    drill: CronJob ${r.drill.cronJob} "${r.drill.schedule}", check ${r.drill.check}; outcome in ConfigMap ${r.drill.configMap}`);
+        out.push(
+          `    drill: CronJob ${r.drill.cronJob} "${r.drill.schedule}", check ${r.drill.check}; outcome in ConfigMap ${r.drill.configMap}`,
+        );
         out.push(`    last successful drill: not knowable from the stack; alert on ${r.drill.alert}`);
       } else out.push('    drill: none (add drill: {schedule, check} to prove the backups restore)');
     }

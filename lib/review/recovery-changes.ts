@@ -58,7 +58,13 @@ export function recoveryChanges(gen: string, before: GenerationState, after: Gen
             `a shorter recovery window for ${gen} (${b} → ${a}): retention deletes the backups older than ${a} at its next run; no restore can reach back further`,
             `if a restore to a point older than ${a} might still be needed, restore it (or copy those backups) first, or keep the longer window until it is not`,
           )
-        : change('recovery.window', b, a, 'safe', `a longer recovery window for ${gen} (${b} → ${a}): older backups are kept longer (more storage)`),
+        : change(
+            'recovery.window',
+            b,
+            a,
+            'safe',
+            `a longer recovery window for ${gen} (${b} → ${a}): older backups are kept longer (more storage)`,
+          ),
     );
   }
   if (now.method !== was.method) {

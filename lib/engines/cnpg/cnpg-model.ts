@@ -2,6 +2,7 @@ import type { CnpgDatabaseSpec } from './cnpg-schema';
 import type { EngineModel } from '../../model/engine-model';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
 import { cnpgRecovery } from './cnpg-recovery';
+import { cnpgDrillIssues } from './cnpg-drill-issues';
 
 /**
  * The Barman `serverName` a CloudNativePG generation archives under. It carries the major
@@ -19,4 +20,5 @@ export const cnpgModel: EngineModel<CnpgDatabaseSpec> = {
     { kind: 's3', url: `${db.spec.backup.destinationPath}${cnpgServerName(gen)}/` },
   ],
   recovery: (db, gen) => cnpgRecovery(db, gen, cnpgModel.archives!(db, gen)),
+  check: cnpgDrillIssues,
 };

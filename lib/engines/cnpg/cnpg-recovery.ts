@@ -20,7 +20,11 @@ export function recoveryWindowSeconds(policy: string): number {
 }
 
 /** `archives`: the generation's folder (EngineModel.archives). */
-export function cnpgRecovery(db: ResolvedDatabase<CnpgDatabaseSpec>, gen: ResolvedGeneration, archives: readonly ArchiveLocation[]): RecoveryGuarantee {
+export function cnpgRecovery(
+  db: ResolvedDatabase<CnpgDatabaseSpec>,
+  gen: ResolvedGeneration,
+  archives: readonly ArchiveLocation[],
+): RecoveryGuarantee {
   const b = db.spec.backup;
   const window = recoveryWindowSeconds(b.retentionPolicy);
   const folder = archives[0]?.url ?? `${b.destinationPath}${gen.name}`;
