@@ -21,7 +21,7 @@ export function spanSeconds(text: string): number | undefined {
   return Number(text.slice(0, -1)) * SPAN_UNITS.find(([u]) => u === unit)![1];
 }
 
-/** A number of seconds in the largest unit that divides it below weeks (`300` → `5m`, `90000` → `25h`, `604800` → `7d`); `null` is `unbounded`. */
+/** Seconds in the largest unit below weeks that divides them (`300` → `5m`, `90000` → `25h`, `604800` → `7d`); `null` is `unbounded`. */
 export function formatSpan(seconds: number | null): string {
   if (seconds === null) return 'unbounded';
   const whole = Math.round(seconds);

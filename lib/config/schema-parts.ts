@@ -81,6 +81,9 @@ export const httpUrl = z
     }
   });
 
+/** A positive PostgreSQL time setting in postgresql.conf form: `300s`, `5min`, `1h`, `300` (seconds). */
+export const pgTime = z.string().regex(/^[1-9][0-9]*(s|min|h)?$/, { message: 'a PostgreSQL time such as 300s or 5min' });
+
 export const duration = z.string().regex(DURATION_PATTERN, { message: 'a Go duration such as 12h, 30m or 1h30m' });
 
 export const postgresMajor = z
@@ -301,32 +304,18 @@ const drillCheck = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    const fix = c.atLeast === undefined ? 'add atLeast: <n>, e.g. a row count the data always has' : 'keep one of atLeast and equals';
     if ((c.atLeast === undefined) === (c.equals === undefined))
-      issue(
-        ctx,
-        'one expected result: atLeast (a number the value must reach) or equals (the exact text)',
-        c.atLeast === undefined ? 'add atLeast: <n>, e.g. a row count the data always has' : 'keep one of atLeast and equals',
-      );
+      issue(ctx, 'one expected result: atLeast (a number the value must reach) or equals (the exact text)', fix);
   });
 
 /** Credentials a drill reads the archive with: S3-style keys (Vault or a Secret), or a Secret holding a key file. */
 export const drillCredentials = z.union([
   z.object({ vault: vaultCredentials }).strict(),
   z.object({ existingSecret: existingS3Secret }).strict(),
-  z
-    .object({
-      keyFileSecret: z
-        .object({
-          name: objectName(253),
-          /** @default credentials.json */
-          key: z.string().min(1).default('credentials.json'),
-        })
-        .strict(),
-    })
-    .strict(),
+  /** A service-account key file (GCS); `key` defaults to credentials.json. */
+  z.object({ keyFileSecret: z.object({ name: objectName(253), key: z.string().min(1).default('credentials.json') }).strict() }).strict(),
 ]);
-
-export type DrillCredentialsSpec = z.output<typeof drillCredentials>;
 
 /**
  * A restore drill: on a schedule, restore each live generation's newest backup into a scratch
@@ -338,10 +327,7 @@ export const drill = z
     /** When the drill runs, five fields (a CronJob). */
     schedule: cron5,
     check: drillCheck,
-    /**
-     * Credentials that can only read the archive (a separate Vault role, a read-only key).
-     * @default - the backup's own credentials (read-write: give read-only ones where the store allows)
-     */
+    /** Keys that can only read the archive (a separate Vault role, a read-only key). @default - the backup's own (read-write) */
     credentials: drillCredentials.optional(),
     /** Image with the restore tool and PostgreSQL of the generation's major. @default - per engine (docs/<engine>.md) */
     image: z.string().min(1).optional(),

@@ -31,7 +31,7 @@ DRILL_BACKUP="" RESTORED_TO="" started=""
 cleanup() {
   local code=$?
   if [ -n "$started" ]; then pg_ctl stop -D "$PGDATA" -m immediate -w > /dev/null 2>&1 || true; fi
-  rm -rf -- "$PGDATA" "$SOCKET" "$DRILL_SCRATCH/work" 2> /dev/null || true
+  rm -rf -- "$PGDATA" "$SOCKET" "$DRILL_SCRATCH/work" "$DRILL_SCRATCH/fetch" 2> /dev/null || true
   if [ "$code" -ne 0 ]; then echo "pgfleet drill: the restored copy is removed; the live generation and its archive were only read" >&2; fi
   exit "$code"
 }

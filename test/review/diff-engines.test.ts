@@ -86,7 +86,10 @@ const crunchy: Row[] = [
     name: 'shorter retention',
     before: jobstore(),
     after: withRepo({ retention: { full: 14, type: 'time' } }),
-    notSafe: [`~ Generation/${LIVE} recovery.window destroys-data`, `~ PostgresCluster/${LIVE} spec.backups.pgbackrest.global destroys-data`],
+    notSafe: [
+      `~ Generation/${LIVE} recovery.window destroys-data`,
+      `~ PostgresCluster/${LIVE} spec.backups.pgbackrest.global destroys-data`,
+    ],
     gate: `fails: destroys-data:${LIVE}`,
   },
   { name: 'longer retention', before: jobstore(), after: withRepo({ retention: { full: 60, type: 'time' } }), notSafe: [], gate: 'passes' },

@@ -8,6 +8,7 @@ import { describeBootstrap, describeTarget } from '../../config/state-text';
 import { TargetTime } from '../../config/target-time';
 import type { PatroniFacts } from './patroni-facts';
 import { patroniRecovery } from './patroni-recovery';
+import { patroniDrillIssues } from './patroni-drill-issues';
 
 /**
  * Where a Patroni generation's dumps live: its own backup volume. A restored or upgraded
@@ -81,6 +82,7 @@ function transitions(
 export const patroniModel: EngineModel<PatroniDatabaseSpec, PatroniFacts> = {
   upgrade: 'new-generation',
   recovery: patroniRecovery,
+  check: patroniDrillIssues,
   archives: (db, gen) => [patroniArchive(db.namespace, gen)],
   engineFacts: (db, gen) => {
     const ip = inPlaceRestoreOf(db.spec, gen);

@@ -4,7 +4,7 @@
  * the Patroni scope; see docs/spilo.md.
  */
 import { z } from 'zod';
-import { cron5, databaseBase, generationBase, issue, postgresMajor, quantity, storage } from '../../config/schema-parts';
+import { cron5, databaseBase, generationBase, issue, pgTime, postgresMajor, quantity, storage } from '../../config/schema-parts';
 
 /** A folder inside a bucket: `wal`, `wal/cas-ciip-portal-patroni`; no leading/trailing "/", no "." or ".." segments. */
 export const bucketFolder = z.string().regex(/^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, {
@@ -133,14 +133,8 @@ const spiloBackup = z
      * while keeping at least this many. @default 90
      */
     retain: z.number().int().min(2, { message: 'at least 2: Spilo never keeps fewer' }).max(1000).default(90),
-    /**
-     * `archive_timeout` of every member (through SPILO_CONFIGURATION): a WAL file is archived at
-     * least this often, so a total loss loses at most this much. Spilo's own is 1800s. @default 5min
-     */
-    archiveTimeout: z
-      .string()
-      .regex(/^[1-9][0-9]*(s|min|h)?$/, { message: 'a PostgreSQL time above zero such as 300s, 5min or 1h' })
-      .default('5min'),
+    /** `archive_timeout` (SPILO_CONFIGURATION): the RPO; Spilo's own is 1800s. @default 5min */
+    archiveTimeout: pgTime.default('5min'),
   })
   .strict()
   .superRefine((b, ctx) => {

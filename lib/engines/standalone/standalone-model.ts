@@ -7,6 +7,7 @@ import { type ArchiveLocation, sameBootstrap } from '../../config/stack-state';
 import { describeBootstrap } from '../../config/state-text';
 import { type StandaloneFacts, writersText } from './standalone-facts';
 import { standaloneRecovery } from './standalone-recovery';
+import { standaloneDrillIssues } from './standalone-drill-issues';
 
 /**
  * The PVC of the `dump` backup method with target `pvc`: one per generation, so every
@@ -50,7 +51,7 @@ export const standaloneModel: EngineModel<StandaloneDatabaseSpec, StandaloneFact
   recovery: (db, gen) => standaloneRecovery(db, gen, standaloneArchives(db, gen)),
   archives: standaloneArchives,
   volumes: standaloneVolumes,
-  check: consumerAccessIssues,
+  check: (db) => [...consumerAccessIssues(db), ...standaloneDrillIssues(db)],
   // The writers an upgrade scales, so a later synth can refuse editing them mid-cutover.
   engineFacts: (db, gen) => (gen.bootstrap.kind === 'upgrade' ? { writers: writersOf(db) } : undefined),
   transitions(db, gen, before, after, path): ConfigIssue[] {

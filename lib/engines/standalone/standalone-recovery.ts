@@ -28,9 +28,7 @@ export function standaloneRecovery(
   const keptFor = b.method === 'dump' ? (b.retentionDays + 1) * DAY : b.retentionDays * DAY;
   const seconds = Math.max(0, keptFor - gap);
   const where =
-    b.method === 'dump'
-      ? (archives[0]?.url ?? gen.name)
-      : `blackbox's storage (${b.storage.map((s) => `s3://${s.bucket}`).join(', ')})`;
+    b.method === 'dump' ? (archives[0]?.url ?? gen.name) : `blackbox's storage (${b.storage.map((s) => `s3://${s.bucket}`).join(', ')})`;
   return {
     method: 'dump',
     rpo,
