@@ -15,7 +15,7 @@ info=$(pgbackrest info) || fail "cannot read repo$PGBACKREST_REPO of stanza $PGB
 DRILL_BACKUP=$(printf '%s\\n' "$info" | awk '$2 == "backup:" && ($1 == "full" || $1 == "diff" || $1 == "incr") { b = $3 } END { print b }')
 [ -n "$DRILL_BACKUP" ] || fail "no backup in repo$PGBACKREST_REPO of stanza $PGBACKREST_STANZA"
 say "restoring backup set $DRILL_BACKUP of stanza $PGBACKREST_STANZA from repo$PGBACKREST_REPO"
-mkdir -m 700 -p -- "$PGDATA"
+mkdir -m 700 -- "$PGDATA"
 pgbackrest restore --set="$DRILL_BACKUP" --type=default --archive-mode=off || fail "pgbackrest restore of $DRILL_BACKUP failed"
 RESTORE_COMMAND="pgbackrest --stanza=$PGBACKREST_STANZA --repo=$PGBACKREST_REPO archive-get %f \\"%p\\""
 start_restored
