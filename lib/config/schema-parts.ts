@@ -275,7 +275,6 @@ export const consumer = z
   })
   .strict();
 
-/** A span of time in a recovery objective: `30s`, `5m`, `1h`, `7d`, `4w`. */
 const span = z.string().regex(SPAN_PATTERN, { message: 'a span of time: a whole number and s, m, h, d or w, e.g. 5m or 7d' });
 
 /** What a database must be able to recover: synth refuses settings that cannot meet it (`pgfleet report` prints what they give). */
@@ -288,13 +287,14 @@ export const recoveryObjectives = z
   })
   .strict();
 
-const sqlIdentifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, { message: 'a database name: letters, digits, "_" or "$"' });
-
 /** What a restore drill runs on the restored copy: one query and the answer it must give. */
 const drillCheck = z
   .object({
     /** Database the query runs in. @default - the engine's application database */
-    database: sqlIdentifier.optional(),
+    database: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, { message: 'a database name: letters, digits, "_" or "$"' })
+      .optional(),
     /** SQL returning one value, e.g. `select count(*) from repository`. */
     query: z.string().min(1),
     /** The value is a number of at least this. @default - none (then `equals`) */
@@ -309,19 +309,23 @@ const drillCheck = z
       issue(ctx, 'one expected result: atLeast (a number the value must reach) or equals (the exact text)', fix);
   });
 
+/** A Secret holding a service-account key file (GCS). */
+const keyFileSecret = z
+  .object({
+    name: objectName(253),
+    /** @default credentials.json */
+    key: z.string().min(1).default('credentials.json'),
+  })
+  .strict();
+
 /** Credentials a drill reads the archive with: S3-style keys (Vault or a Secret), or a Secret holding a key file. */
 export const drillCredentials = z.union([
   z.object({ vault: vaultCredentials }).strict(),
   z.object({ existingSecret: existingS3Secret }).strict(),
-  /** A service-account key file (GCS); `key` defaults to credentials.json. */
-  z.object({ keyFileSecret: z.object({ name: objectName(253), key: z.string().min(1).default('credentials.json') }).strict() }).strict(),
+  z.object({ keyFileSecret }).strict(),
 ]);
 
-/**
- * A restore drill: on a schedule, restore each live generation's newest backup into a scratch
- * volume the Job owns, run `check` on it, record the outcome (Job status, the ConfigMap
- * `<generation>-drill`, logs) and remove the copy. It only reads the archive.
- */
+/** A restore drill: each live generation's newest backup restored onto scratch, checked, recorded, removed (docs/recovery.md). */
 export const drill = z
   .object({
     /** When the drill runs, five fields (a CronJob). */
@@ -337,8 +341,6 @@ export const drill = z
     deadlineSeconds: z.number().int().min(300).default(3600),
   })
   .strict();
-
-export type DrillSpec = z.output<typeof drill>;
 
 /** Fields every engine's database entry has. */
 export const databaseBase = {

@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import type { DrillSpec } from '../config/schema-parts';
-import { drillName } from '../model/recovery-report';
+import { drillName, type DrillSpec } from '../model/recovery-report';
 import { imagePullPolicy } from './image-pull-policy';
 import { containerSecurityContext, type ImageUser, podSecurityContext } from './pod-security';
 

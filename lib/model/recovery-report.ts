@@ -5,12 +5,16 @@
  * alert on instead (kube-state-metrics' CronJob and Job metrics, and the drill's ConfigMap).
  */
 import { cronGaps } from '../config/cron';
-import type { DrillSpec } from '../config/schema-parts';
+import type { z } from 'zod';
+import type { drill } from '../config/schema-parts';
 import { engineNamed } from '../config/stack-schema';
 import { formatSpan } from '../config/recovery-span';
 import type { ModelEngine } from './engine-model';
 import type { ResolvedDatabase } from './resolved';
 import type { ResolvedStack } from './resolved-stack';
+
+/** A database's `drill` as parsed. */
+export type DrillSpec = z.output<typeof drill>;
 
 /** The CronJob and ConfigMap of a generation's restore drill. */
 export const drillName = (generation: string) => `${generation}-drill`;

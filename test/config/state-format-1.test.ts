@@ -28,6 +28,13 @@ function stackFile(stack: string): string {
   return fs.existsSync(own) ? own : path.join(ROOT, 'stacks', `Pulumi.${stack}.yaml`);
 }
 
+/** A state without the recovery guarantees, which pgfleet began recording after format 1. */
+function withoutRecovery(state: StackState): StackState {
+  const copy = structuredClone(state) as { databases: Record<string, { generations: Record<string, { recovery?: unknown }> }> };
+  for (const db of Object.values(copy.databases)) for (const g of Object.values(db.generations)) delete g.recovery;
+  return copy as unknown as StackState;
+}
+
 const format1Text = (stack: string) => fs.readFileSync(path.join(FIXTURES, `${stack}.json`), 'utf8');
 
 /** The previous state as read from format 1, and as read from the format 2 a synth of the same stack writes. */
@@ -54,13 +61,13 @@ describe('state format 1', () => {
   });
 
   test.each(STACKS)('%s reads as the state format 2 writes for the same stack', (stack) => {
-    expect(parseState(format1Text(stack), `${stack}.json`, ENGINES)).toEqual(stackState(loadStack(stackFile(stack))));
+    expect(parseState(format1Text(stack), `${stack}.json`, ENGINES)).toEqual(withoutRecovery(stackState(loadStack(stackFile(stack)))));
   });
 
   test.each(COMMITTED)('%s: the committed format-2 state equals the converted format 1', (stack) => {
     const committed = fs.readFileSync(path.join(ROOT, 'dist', stack, 'pgfleet-state.json'), 'utf8');
     expect(JSON.parse(committed).format).toBe(2);
-    expect(parseState(committed, stack, ENGINES)).toEqual(parseState(format1Text(stack), stack, ENGINES));
+    expect(withoutRecovery(parseState(committed, stack, ENGINES))).toEqual(parseState(format1Text(stack), stack, ENGINES));
   });
 
   test('the bootstrap text of format 1, every variant and target', () => {
