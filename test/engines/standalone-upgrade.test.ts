@@ -193,6 +193,7 @@ describe('standalone engine: major upgrade 16 → 17', () => {
           { namespace: 'tooling', name: 'bitwarden', replicas: 1 },
         ],
       },
+      recovery: { method: 'dump', rpoSeconds: 86_400, windowSeconds: 7 * 86_400 },
     });
   });
 

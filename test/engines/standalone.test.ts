@@ -192,7 +192,14 @@ describe('standalone engine: pydis-prod', () => {
   test('no upgrade Jobs without an upgrade, and the state records the generation', () => {
     expect(all(r, 'Job')).toEqual([]);
     expect(r.state.databases.postgres.generations).toEqual({
-      postgres: { postgresVersion: 16, volumes: { data: '25Gi' }, bootstrap: { kind: 'initdb' }, archives: [] },
+      postgres: {
+        postgresVersion: 16,
+        volumes: { data: '25Gi' },
+        bootstrap: { kind: 'initdb' },
+        archives: [],
+        // Daily blackbox dumps kept 7 days: up to a day lost, 6 days sure to be kept.
+        recovery: { method: 'dump', rpoSeconds: 86_400, windowSeconds: 6 * 86_400 },
+      },
     });
   });
 
