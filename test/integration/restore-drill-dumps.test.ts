@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { describeWithTools, find, render } from '../helpers';
-import { drillContainer, runDrill } from '../drill-helpers';
+import { drillContainer, type LocalS3, runDrill, startLocalS3 } from '../drill-helpers';
 import { PG_BIN, POSTGRES_TOOLS, PostgresServer, postgresDir, runAsPostgres, ok } from '../real-postgres';
 import { hcap } from '../engines/patroni-stack';
 import { dumpToPvc, pydis } from '../engines/standalone-stack';
@@ -146,6 +146,71 @@ describeWithTools([...POSTGRES_TOOLS, `${PG_BIN}/pg_dump`, 'gzip'], 'restore dri
         new RegExp(`pgfleet drill: FAILED: ${file.replace(/\./g, '\\.')}: its sha512 is [0-9a-f]{128} but the dump recorded`),
       );
       expect(r.patch).toBeUndefined();
+    });
+  });
+
+  describeWithTools(['rclone'], 'standalone (blackbox dumps, downloaded with rclone from a local S3)', () => {
+    let s3: LocalS3;
+    beforeAll(async () => {
+      s3 = await startLocalS3(['blackbox']);
+    });
+    afterAll(() => s3?.stop());
+
+    test('the fetch step downloads the newest blackbox dump; the drill loads it and passes the check', async () => {
+      const cronJob = find(
+        render(
+          pydis('prod', {
+            drill: { schedule: '0 18 * * 1', check: { database: 'hcap', query: 'select count(*) from applicant', atLeast: 40 } },
+          }),
+        ),
+        'CronJob',
+        'postgres-drill',
+      );
+      const fetch = drillContainer(cronJob, 'fetch');
+      expect(fetch.env).toMatchObject({
+        SRC: 'archive:blackbox',
+        RCLONE_CONFIG_ARCHIVE_ENDPOINT: 'https://eu-central-1.linodeobjects.com',
+      });
+      // The rendered remote, pointed at the local server, with the keys the Secret would give.
+      const remote = {
+        ...fetch.env,
+        RCLONE_CONFIG_ARCHIVE_ENDPOINT: s3.endpoint,
+        RCLONE_CONFIG_ARCHIVE_ACCESS_KEY_ID: 'S3RVER',
+        RCLONE_CONFIG_ARCHIVE_SECRET_ACCESS_KEY: 'S3RVER',
+      };
+      const upload = postgresDir('pgfleet-blackbox-');
+      const all = ok(runAsPostgres([`${PG_BIN}/pg_dumpall`], server.libpq()), 'pg_dumpall');
+      fs.writeFileSync(path.join(upload, 'postgres_blackbox_29_11_2026.sql'), 'select 1;\n');
+      ok(
+        runAsPostgres(
+          ['rclone', 'copyto', path.join(upload, 'postgres_blackbox_29_11_2026.sql'), 'archive:blackbox/postgres_blackbox_29_11_2026.sql'],
+          { ...remote, HOME: upload },
+        ),
+        'upload old',
+      );
+      await new Promise((r) => setTimeout(r, 1100));
+      // Newest by upload time, though its name (day first) sorts before the older one.
+      fs.writeFileSync(path.join(upload, 'postgres_blackbox_06_12_2026.sql'), all);
+      ok(
+        runAsPostgres(
+          ['rclone', 'copyto', path.join(upload, 'postgres_blackbox_06_12_2026.sql'), 'archive:blackbox/postgres_blackbox_06_12_2026.sql'],
+          { ...remote, HOME: upload },
+        ),
+        'upload new',
+      );
+
+      const scratchRoot = postgresDir('pgfleet-fetched-');
+      const fetched = path.join(scratchRoot, 'fetch');
+      const f = runAsPostgres(['sh', '-c', fetch.script], { ...remote, HOME: scratchRoot, DUMP_DIR: fetched });
+      // rclone notes that the config file (deliberately absent: the remote is all env) is missing.
+      expect(f.stderr.split('\n').filter((l) => l && !l.includes('NOTICE: Config file "/tmp/rclone.conf" not found'))).toEqual([]);
+      expect(f.status).toBe(0);
+      expect(f.stdout).toBe('pgfleet drill: fetched archive:blackbox/postgres_blackbox_06_12_2026.sql\n');
+      const { script, env } = drillContainer(cronJob);
+      const r = await runDrill(script, { ...env, DUMP_DIR: fetched });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.patch?.data).toMatchObject({ backup: 'postgres_blackbox_06_12_2026.sql', checkValue: '40' });
     });
   });
 });
