@@ -15,7 +15,7 @@ describe('pgfleet report', () => {
     expect(r.stdout.split('\n').slice(0, 7)).toEqual([
       'indigo-prod',
       '  database  engine  generation  serving  method  RPO  window  objectives  drill',
-      '  forgejo   cnpg    forgejo-db  yes      WAL     30m  10d     -           none',
+      '  forgejo   cnpg    forgejo-db  yes      WAL     30m  10d     -           forgejo-db-drill "0 4 * * 0"',
       '  forgejo/forgejo-db',
       '    RPO 30m: WAL archived at least every 30m: archive_timeout 30min (parameters.archive_timeout)',
       '    window 10d: retentionPolicy 10d: Barman keeps the base backups and WAL to reach any point of the last 10d',
@@ -29,12 +29,12 @@ describe('pgfleet report', () => {
   test('--json: the rows, and for a drill the alert to set (the last success is only known in the cluster)', () => {
     const dir = tempDir();
     const file = path.join(dir, 'Pulumi.indigo-qa.yaml');
-    const stack = fs.readFileSync(path.join(ROOT, 'stacks/Pulumi.indigo-prod.yaml'), 'utf8');
+    const stack = fs.readFileSync(path.join(ROOT, 'stacks/Pulumi.indigo-dev.yaml'), 'utf8');
     fs.writeFileSync(
       file,
       stack.replace(
         '      consumers:',
-        '      recovery: {rpo: 30m, window: 7d}\n      drill:\n        schedule: "0 4 * * 0"\n        check: {query: select count(*) from repository, atLeast: 1}\n      consumers:',
+        '      recovery: {rpo: 30m, window: 3d}\n      drill:\n        schedule: "0 4 * * 0"\n        check: {query: select count(*) from repository, atLeast: 1}\n      consumers:',
       ),
     );
     const r = pgfleet('--file', file, '--json');
@@ -45,8 +45,8 @@ describe('pgfleet report', () => {
       generation: 'forgejo-db',
       method: 'wal',
       rpo: { seconds: 1800, text: '30m' },
-      window: { seconds: 864000, text: '10d' },
-      objectives: { rpo: '30m', window: '7d' },
+      window: { seconds: 3 * 86400, text: '3d' },
+      objectives: { rpo: '30m', window: '3d' },
       drill: {
         schedule: '0 4 * * 0',
         cronJob: 'forgejo-db-drill',
@@ -57,14 +57,14 @@ describe('pgfleet report', () => {
       },
     });
     expect(row.drill.alert).toBe(
-      'time() - kube_cronjob_status_last_successful_time{namespace="forgejo",cronjob="forgejo-db-drill"} > 1216800' +
-        ' or absent(kube_cronjob_status_last_successful_time{namespace="forgejo",cronjob="forgejo-db-drill"})' +
-        ' or kube_job_status_failed{namespace="forgejo",job_name=~"forgejo-db-drill-.*"} > 0',
+      'time() - kube_cronjob_status_last_successful_time{namespace="forgejo-dev",cronjob="forgejo-db-drill"} > 1216800' +
+        ' or absent(kube_cronjob_status_last_successful_time{namespace="forgejo-dev",cronjob="forgejo-db-drill"})' +
+        ' or kube_job_status_failed{namespace="forgejo-dev",job_name=~"forgejo-db-drill-.*"} > 0',
     );
     const md = pgfleet('--file', file, '--format', 'markdown').stdout;
     expect(md.split('\n')[0]).toBe('| stack | database | generation | engine | RPO | window | objectives | drill | a restore uses |');
     expect(md).toContain('| indigo-qa | forgejo | forgejo-db (serving) | cnpg | 30m (');
-    expect(md).toContain('| rpo ≤ 30m, window ≥ 7d | forgejo-db-drill "0 4 * * 0" |');
+    expect(md).toContain('| rpo ≤ 30m, window ≥ 3d | forgejo-db-drill "0 4 * * 0" |');
   });
 
   test('a stack whose settings miss its objectives is refused, as synth refuses it', () => {
