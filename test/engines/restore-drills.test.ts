@@ -166,6 +166,30 @@ describe('restore drills: the objects', () => {
   });
 });
 
+describe('restore drills never touch the live generation', () => {
+  const stacks: Record<string, Record<string, unknown>> = {
+    cnpg: forgejo({ drill }),
+    spilo: ciip({ drill }),
+    patroni: hcap({ drill }),
+    standalone: pydis('prod', { backup: dumpToPvc, drill }),
+  };
+  test.each(Object.keys(stacks))('%s: no connection to a server, claims only read-only or its own scratch', (engine) => {
+    const r = render(stacks[engine]);
+    for (const job of all(r, 'CronJob').filter((c) => c.metadata.name.endsWith('-drill'))) {
+      const spec = pod(job);
+      const env = [...spec.initContainers, ...spec.containers].flatMap((c: Record<string, any>) => c.env ?? []);
+      expect(env.filter((e: { name: string }) => ['PGHOST', 'PGPASSWORD', 'DATABASE_URL'].includes(e.name))).toEqual([]);
+      for (const v of spec.volumes.filter((x: Record<string, any>) => x.persistentVolumeClaim))
+        expect(v.persistentVolumeClaim.readOnly).toBe(true);
+      for (const c of [...spec.initContainers, ...spec.containers])
+        for (const m of c.volumeMounts.filter(
+          (x: { name: string }) => spec.volumes.find((v: Record<string, any>) => v.name === x.name)?.persistentVolumeClaim,
+        ))
+          expect(m.readOnly).toBe(true);
+    }
+  });
+});
+
 describe('restore drills: what synth refuses', () => {
   test('a check needs exactly one expected result', () => {
     expect(issuesOf(() => render(forgejo({ drill: { ...drill, check: { query: 'select 1', atLeast: 1, equals: '1' } } })))).toEqual([

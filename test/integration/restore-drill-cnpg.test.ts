@@ -48,11 +48,12 @@ describeWithTools([...POSTGRES_TOOLS, ...BARMAN], 'restore drill (cnpg): barman-
 
     server = await PostgresServer.start({ settings: { wal_level: 'replica', archive_mode: 'on' } });
     // archive_command is reloadable; the keys go inline (the server's environment holds none).
+    expect(env.BARMAN_DESTINATION).toBe(destination);
     const keys = Object.entries(KEYS)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
     server.sql(
-      `alter system set archive_command = '${keys} barman-cloud-wal-archive --endpoint-url ${endpoint} ${destination} ${serverName} %p'`,
+      `alter system set archive_command = '${keys} barman-cloud-wal-archive --gzip --endpoint-url ${endpoint} ${destination} ${serverName} %p'`,
     );
     server.sql('select pg_reload_conf()');
     server.sql('create database app');
@@ -61,6 +62,8 @@ describeWithTools([...POSTGRES_TOOLS, ...BARMAN], 'restore drill (cnpg): barman-
     const backup = runAsPostgres(
       [
         'barman-cloud-backup',
+        // gzip, as the stack's backup.compression (default) has the plugin compress data and WAL.
+        '--gzip',
         '--immediate-checkpoint',
         '--endpoint-url',
         endpoint,
