@@ -112,7 +112,8 @@ describeWithTools([...POSTGRES_TOOLS, 'pgbackrest'], 'restore drill (crunchy): p
     const saved = fs.readFileSync(victim);
     fs.writeFileSync(victim, saved.subarray(0, 100));
     try {
-      const r = await runDrill(drillContainer(cronJob).script, env);
+      // No retries of the damaged file (pgBackRest retries a failed job after 0 s and 15 s).
+      const r = await runDrill(drillContainer(cronJob).script, { ...env, PGBACKREST_JOB_RETRY: '0' });
       expect(r.status).toBe(1);
       expect(r.stderr).toContain(`pgfleet drill: FAILED: pgbackrest restore of ${label} failed`);
       expect(r.patch).toBeUndefined();
