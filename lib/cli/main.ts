@@ -8,6 +8,7 @@ import { stackFileJsonSchema } from '../config/json-schema';
 import { projectRoot } from '../config/project-root';
 import { ENGINES } from '../engines';
 import { ManifestValidator } from '../outputs/validate/manifest-validator';
+import { registerReportCommand } from './report-command';
 import { registerReviewCommands } from './review-commands';
 import { GateError } from '../review/gate-refusal';
 import { InvalidManifestsError, synth } from './synth';
@@ -27,7 +28,7 @@ function validator(crds: string[]): ManifestValidator {
 export function program(): Command {
   const version = (JSON.parse(fs.readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   const cli = new Command('pgfleet')
-    .description('PostgreSQL databases on Kubernetes as typed stack files: synth, validate, diff and plan')
+    .description('PostgreSQL databases on Kubernetes as typed stack files: synth, validate, diff, plan and report')
     .version(version, '-V, --version', 'print the pgfleet version')
     .showHelpAfterError();
 
@@ -79,6 +80,7 @@ export function program(): Command {
     .action(() => console.log(JSON.stringify(stackFileJsonSchema(ENGINES), null, 2)));
 
   registerReviewCommands(cli, ENGINES);
+  registerReportCommand(cli, ENGINES);
   return cli;
 }
 

@@ -111,3 +111,72 @@ export function isCron5(expr: string): boolean {
 export function isCron6(expr: string): boolean {
   return cronProblem(expr, { seconds: true }) === undefined;
 }
+
+const MACROS: Readonly<Record<string, string>> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+};
+
+/** The spacing of a schedule's runs, in seconds. */
+export interface CronGaps {
+  /** The longest time between two runs (the worst case a dump schedule loses). */
+  readonly longest: number;
+  /** The shortest time between two runs. */
+  readonly shortest: number;
+}
+
+/**
+ * The longest and shortest time between two runs of a valid schedule, over nine years of
+ * calendar from 2025 (two leap days, every weekday/month-day combination), in UTC:
+ * a schedule in a zone with daylight saving time runs an hour earlier or later twice a year.
+ * Day-of-month and day-of-week combine as robfig/cron does: both must match when either is `*`,
+ * else either. Undefined for an invalid expression.
+ */
+export function cronGaps(expr: string, options: CronOptions = {}): CronGaps | undefined {
+  if (cronProblem(expr, options) !== undefined) return undefined;
+  const s = expr.trim();
+  const every = /^@every\s+(\S+)$/.exec(s);
+  if (every) {
+    const seconds = durationOf(every[1]);
+    return { longest: seconds, shortest: seconds };
+  }
+  const text = MACROS[s] ?? s;
+  const fields = options.seconds && !MACROS[s] ? [SECONDS, ...FIVE] : FIVE;
+  const parts = text.split(/\s+/).filter((p) => p !== '');
+  const values = parts.map((p, i) => [...(fieldValues(p, fields[i]) as Set<number>)].sort((a, b) => a - b));
+  const [secs, mins, hours, dom, month, dow] = fields.length === 6 ? values : [[0], ...values];
+  const star = (p: string) => p.startsWith('*') || p.startsWith('?');
+  const both = star(parts[parts.length - 3]) || star(parts[parts.length - 1]);
+  const offsets = hours.flatMap((h) => mins.flatMap((m) => secs.map((x) => h * 3600 + m * 60 + x)));
+  let shortest = Infinity;
+  for (let i = 1; i < offsets.length; i++) shortest = Math.min(shortest, offsets[i] - offsets[i - 1]);
+  let longest = shortest === Infinity ? 0 : Math.max(...offsets.slice(1).map((o, i) => o - offsets[i]));
+  const start = Date.UTC(2025, 0, 1);
+  let previousDay: number | undefined;
+  for (let day = 0; day < 9 * 366; day++) {
+    const d = new Date(start + day * 86_400_000);
+    const domHit = dom.includes(d.getUTCDate());
+    const dowHit = dow.includes(d.getUTCDay());
+    if (!month.includes(d.getUTCMonth() + 1) || !(both ? domHit && dowHit : domHit || dowHit)) continue;
+    if (previousDay !== undefined) {
+      const gap = (day - previousDay) * 86_400 - offsets[offsets.length - 1] + offsets[0];
+      longest = Math.max(longest, gap);
+      shortest = Math.min(shortest, gap);
+    }
+    previousDay = day;
+  }
+  return { longest, shortest };
+}
+
+/** Seconds in a Go duration (`@every 90m`). */
+function durationOf(text: string): number {
+  const unit: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, μs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+  let total = 0;
+  for (const m of text.matchAll(/([0-9.]+)(ns|us|µs|μs|ms|s|m|h)/g)) total += Number(m[1]) * unit[m[2]];
+  return total;
+}

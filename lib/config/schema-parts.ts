@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { isCron5, isCron6 } from './cron';
 import { DURATION_PATTERN, durationSeconds } from './duration';
 import { QUANTITY_PATTERN, quantityBytes } from './quantity';
+import { SPAN_PATTERN } from './recovery-span';
 import { TargetTime } from './target-time';
 
 /** Adds an issue whose message carries what is allowed and, in `params.fix`, what to change. */
@@ -79,6 +80,9 @@ export const httpUrl = z
       );
     }
   });
+
+/** A positive PostgreSQL time setting in postgresql.conf form: `300s`, `5min`, `1h`, `300` (seconds). */
+export const pgTime = z.string().regex(/^[1-9][0-9]*(s|min|h)?$/, { message: 'a PostgreSQL time such as 300s or 5min' });
 
 export const duration = z.string().regex(DURATION_PATTERN, { message: 'a Go duration such as 12h, 30m or 1h30m' });
 
@@ -279,6 +283,73 @@ export const consumer = z
   })
   .strict();
 
+const span = z.string().regex(SPAN_PATTERN, { message: 'a span of time: a whole number and s, m, h, d or w, e.g. 5m or 7d' });
+
+/** What a database must be able to recover: synth refuses settings that cannot meet it (`pgfleet report` prints what they give). */
+export const recoveryObjectives = z
+  .object({
+    /** The most data a total loss of the cluster may lose, e.g. `5m`. @default - no objective */
+    rpo: span.optional(),
+    /** How far back a restore must be able to reach, e.g. `7d`. @default - no objective */
+    window: span.optional(),
+  })
+  .strict();
+
+/** What a restore drill runs on the restored copy: one query and the answer it must give. */
+const drillCheck = z
+  .object({
+    /** Database the query runs in. @default - the engine's application database */
+    database: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, { message: 'a database name: letters, digits, "_" or "$"' })
+      .optional(),
+    /** SQL returning one value, e.g. `select count(*) from repository`. */
+    query: z.string().min(1),
+    /** The value is a number of at least this. @default - none (then `equals`) */
+    atLeast: z.number().optional(),
+    /** The value is exactly this text. @default - none (then `atLeast`) */
+    equals: z.string().optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const fix = c.atLeast === undefined ? 'add atLeast: <n>, e.g. a row count the data always has' : 'keep one of atLeast and equals';
+    if ((c.atLeast === undefined) === (c.equals === undefined))
+      issue(ctx, 'one expected result: atLeast (a number the value must reach) or equals (the exact text)', fix);
+  });
+
+/** A Secret holding a service-account key file (GCS). */
+const keyFileSecret = z
+  .object({
+    name: objectName(253),
+    /** @default credentials.json */
+    key: z.string().min(1).default('credentials.json'),
+  })
+  .strict();
+
+/** Credentials a drill reads the archive with: S3-style keys (Vault or a Secret), or a Secret holding a key file. */
+export const drillCredentials = z.union([
+  z.object({ vault: vaultCredentials }).strict(),
+  z.object({ existingSecret: existingS3Secret }).strict(),
+  z.object({ keyFileSecret }).strict(),
+]);
+
+/** A restore drill: each live generation's newest backup restored onto scratch, checked, recorded, removed (docs/recovery.md). */
+export const drill = z
+  .object({
+    /** When the drill runs, five fields (a CronJob). */
+    schedule: cron5,
+    check: drillCheck,
+    /** Keys that can only read the archive (a separate Vault role, a read-only key). @default - the backup's own (read-write) */
+    credentials: drillCredentials.optional(),
+    /** Image with the restore tool and PostgreSQL of the generation's major. @default - per engine (docs/<engine>.md) */
+    image: z.string().min(1).optional(),
+    /** Size of the scratch volume the backup is restored onto. @default - the database's storage size */
+    scratchSize: quantity.optional(),
+    /** The drill Job is stopped (and fails) after this long. @default 3600 */
+    deadlineSeconds: z.number().int().min(300).default(3600),
+  })
+  .strict();
+
 /** Fields every engine's database entry has. */
 export const databaseBase = {
   /** Database name in the fleet; prefixes every object pgfleet creates for it. */
@@ -298,36 +369,8 @@ export const databaseBase = {
    * (e.g. `irreversible:forgejo-db`). @default []
    */
   acknowledge: z.array(z.string().min(1)).default([]),
+  /** Recovery objectives (`{rpo: 5m, window: 7d}`) the settings must meet. @default - none: the guarantees are reported, not enforced */
+  recovery: recoveryObjectives.optional(),
+  /** A scheduled restore drill of every live generation. @default - none */
+  drill: drill.optional(),
 };
-
-/** `upgradeFrom`: a blue/green major upgrade starts a new generation from a live one's data. */
-export const upgradeFrom = z
-  .object({
-    /** The live generation whose data the new major version starts from. */
-    generation: objectName(),
-  })
-  .strict();
-
-/**
- * Fields every generation has; engines extend it. Engines that upgrade by starting a new
- * generation (Spilo, Patroni, standalone) pass `{ upgradeFrom: true }`.
- */
-export function generationBase<U extends boolean = false>(
-  kinds: readonly TargetKind[],
-  options: { upgradeFrom?: U; backupID?: boolean; backupSet?: boolean } = {},
-) {
-  const base = {
-    /** Cluster name of this generation: explicit, never hashed, stable for its whole life. */
-    name: objectName(),
-    /** @default - the database's postgresVersion (a restore defaults to its source's) */
-    postgresVersion: postgresMajor.optional(),
-    /** Start from another generation's backups (restore / point-in-time recovery). @default - an empty cluster (initdb) */
-    restoreFrom: restoreFrom(kinds, options).optional(),
-  };
-  const withUpgrade = {
-    ...base,
-    /** Start from another generation's data on a newer major. @default - an empty cluster (initdb) */
-    upgradeFrom: upgradeFrom.optional(),
-  };
-  return (options.upgradeFrom ? withUpgrade : base) as U extends true ? typeof withUpgrade : typeof base;
-}

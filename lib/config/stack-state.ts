@@ -52,6 +52,19 @@ export interface ArchiveLocation {
 /** Facts an engine records per generation and checks later synths against; each engine types its own. */
 export type EngineFacts = { readonly [key: string]: unknown };
 
+/**
+ * What a generation can lose and how far back it can go (the model's RecoveryGuarantee as data),
+ * so a diff can gate a guarantee that gets worse.
+ */
+export interface RecoveryState {
+  /** `wal`: continuous WAL archiving; `dump`: scheduled dumps. */
+  readonly method: 'wal' | 'dump';
+  /** Worst-case data loss in seconds; `null` is unbounded. */
+  readonly rpoSeconds: number | null;
+  /** How far back a restore is sure to reach, in seconds. */
+  readonly windowSeconds: number;
+}
+
 export interface GenerationState<F = EngineFacts> {
   /** The engine it runs on, when not the database's (an engine migration). @default - the database's `engine` */
   readonly engine?: string;
@@ -63,6 +76,8 @@ export interface GenerationState<F = EngineFacts> {
   readonly archives: readonly ArchiveLocation[];
   /** What its engine checks later synths against (e.g. a PGO upgrade phase). @default - none */
   readonly engineFacts?: F;
+  /** Its recovery guarantee (RPO and window). @default - none recorded (states written before pgfleet recorded them) */
+  readonly recovery?: RecoveryState;
 }
 
 export interface DatabaseState<F = EngineFacts> {
@@ -148,6 +163,14 @@ const bootstrapStateSchema: z.ZodType<BootstrapState> = z.discriminatedUnion('ki
   z.object({ kind: z.literal('migrate'), source: nonEmpty, method: z.enum(['import', 'dump']) }).strict(),
 ]);
 
+const recoveryStateSchema: z.ZodType<RecoveryState> = z
+  .object({
+    method: z.enum(['wal', 'dump']),
+    rpoSeconds: z.number().nonnegative().nullable(),
+    windowSeconds: z.number().nonnegative(),
+  })
+  .strict();
+
 const archiveLocationSchema: z.ZodType<ArchiveLocation> = z
   .object({ repo: nonEmpty.optional(), kind: z.enum(['s3', 'gs', 'azure', 'pvc']), url: nonEmpty })
   .strict()
@@ -188,6 +211,7 @@ export function stackStateSchema(engines: readonly EngineStateSchema[]): z.ZodTy
         archives: z.array(archiveLocationSchema),
         engineFacts: z.record(z.string(), z.unknown()).optional(),
         engine: z.enum(engines.map((e) => e.name) as [string, ...string[]]).optional(),
+        recovery: recoveryStateSchema.optional(),
       })
       .strict();
     const database = z.object({ ...databaseBaseFields(engines), generations: z.record(z.string(), generation) }).strict();

@@ -1,6 +1,7 @@
 import type { DatabaseSpec, EngineSchema } from '../config/stack-schema';
 import type { StackSpec } from '../config/stack-spec';
 import type { ConfigIssue } from '../config/config-error';
+import type { RecoveryGuarantee } from './recovery';
 import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
 import type { ArchiveLocation, EngineFacts, EngineStateSchema, GenerationState } from '../config/stack-state';
 import type { MigrationSource } from './migration';
@@ -26,6 +27,12 @@ export interface EngineModel<D extends DatabaseSpec = DatabaseSpec, F extends En
    * path of that size: a later synth refuses to shrink any of them. @default - the database's `storage.size` as `data`
    */
   volumes?(db: ResolvedDatabase<D>, gen: ResolvedGeneration): Record<string, { readonly size: string; readonly path: string }>;
+  /**
+   * What a live generation can lose (RPO) and how far back a restore can reach (window), from
+   * its settings alone; checked against the database's `recovery` objectives, recorded in the
+   * state file, printed by `pgfleet report`. @default - none (the engine states no guarantee)
+   */
+  recovery?(db: ResolvedDatabase<D>, gen: ResolvedGeneration): RecoveryGuarantee;
   /** Rules over one resolved database (e.g. that its consumers can reach it), with config paths. */
   check?(db: ResolvedDatabase<D>): ConfigIssue[];
   /** Rules across the whole stack (e.g. two databases sharing an archive), checked once per engine. */

@@ -14,9 +14,10 @@ import type { ModelEngine } from './engine-model';
 import { entryPath, type GenerationInput, generationInputs, viewsOf } from './engine-views';
 import { resolveMigration } from './migration-resolve';
 import { RecoveryTarget } from './recovery-target';
-import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
+import { type ResolvedDatabase, type ResolvedGeneration, viewOf } from './resolved';
 import type { ResolvedStack } from './resolved-stack';
 import { checkTransitions } from './transitions';
+import { checkObjectives } from './recovery';
 
 function targetOf(r: RestoreFromInput): RecoveryTarget {
   if (r.targetTime !== undefined) return RecoveryTarget.time(TargetTime.parse(r.targetTime)!);
@@ -37,6 +38,8 @@ export function resolveStack<E extends ModelEngine>(spec: StackSpec, engines: re
       for (const view of r.views) {
         for (const i of engineNamed(engines, view.engine).check?.(view) ?? []) issues.push({ ...i, path: entryPath(view, r, i.path) });
       }
+      // The database's objectives hold for every generation, each judged by its own engine.
+      issues.push(...checkObjectives(r, (g) => engineNamed(engines, g.engine).recovery?.(viewOf(r, g), g)));
     }
   });
   checkNamesAcrossDatabases(databases, issues);

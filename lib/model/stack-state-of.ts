@@ -5,6 +5,7 @@
 import { engineNamed } from '../config/stack-schema';
 import { type DatabaseState, type GenerationState, STATE_FORMAT, type StackState } from '../config/stack-state';
 import type { ModelEngine } from './engine-model';
+import { recoveryState } from './recovery';
 import { type ResolvedDatabase, type ResolvedGeneration, viewOf } from './resolved';
 import type { ResolvedStack } from './resolved-stack';
 
@@ -39,6 +40,7 @@ export function stateOf(
       const model = engineNamed(engines, g.engine);
       const view = viewOf(db, g);
       const engineFacts = model.engineFacts?.(view, g);
+      const recovery = model.recovery?.(view, g);
       const volumes = Object.entries(sizedVolumes(db, g, engines));
       generations[g.name] = {
         // Recorded only for a generation on another engine than its database's (engine migration).
@@ -48,6 +50,7 @@ export function stateOf(
         bootstrap: g.bootstrap.toState(),
         archives: model.archives?.(view, g) ?? [],
         ...(engineFacts ? { engineFacts } : {}),
+        ...(recovery ? { recovery: recoveryState(recovery) } : {}),
       };
     }
     const previouslyRetired = previous?.databases[db.name]?.retired ?? [];

@@ -11,6 +11,7 @@ import { projectRoot } from '../config/project-root';
 import { DataBearing } from '../constructs/data-bearing';
 import type { HelmRelease } from '../constructs/helm-release';
 import type { ResolvedDatabase } from '../model/resolved';
+import type { RecoveryRow } from '../model/recovery-report';
 import type { RenderedObject } from '../outputs/render-stack';
 
 export interface DatabaseComponentArgs {
@@ -20,6 +21,8 @@ export interface DatabaseComponentArgs {
   readonly releases: readonly HelmRelease[];
   /** What the state records of the database (generations, archives). */
   readonly state: DatabaseState;
+  /** Each live generation's recovery guarantee and drill, as `pgfleet report` prints them. @default [] */
+  readonly recovery?: readonly RecoveryRow[];
   /** Resources created before the database's own (objects of other databases it depends on). @default {} */
   readonly created?: ReadonlyMap<string, pulumi.Resource>;
 }
@@ -78,6 +81,11 @@ export interface DatabaseOutputs {
   readonly connectionSecrets: Readonly<Record<string, string>>;
   /** Where each generation writes its backups. */
   readonly archives: Readonly<Record<string, unknown>>;
+  /**
+   * Each live generation's recovery guarantee (RPO, window, their sources, what a restore uses)
+   * and restore drill, by generation, as `pgfleet report --json` gives them.
+   */
+  readonly recovery: Readonly<Record<string, Omit<RecoveryRow, 'stack' | 'database' | 'engine' | 'namespace' | 'generation'>>>;
 }
 
 export class DatabaseComponent extends pulumi.ComponentResource {
@@ -144,6 +152,9 @@ export class DatabaseComponent extends pulumi.ComponentResource {
       connectionSecrets: Object.fromEntries(db.spec.consumers.map((c) => [c.app, c.secretName])),
       archives: Object.fromEntries(
         Object.entries(args.state.generations).flatMap(([g, s]) => (s.archives.length ? [[g, s.archives]] : [])),
+      ),
+      recovery: Object.fromEntries(
+        (args.recovery ?? []).map(({ stack: _s, database: _d, engine: _e, namespace: _n, generation, ...row }) => [generation, row]),
       ),
     };
     this.serving = pulumi.output(serving);

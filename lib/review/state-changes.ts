@@ -7,6 +7,8 @@
 import { STATE_FILE, type ArchiveLocation, type GenerationState } from '../config/stack-state';
 import type { Change } from './classify';
 import type { DatabaseDiff, ObjectDiff } from './diff-types';
+import { recoveryChanges } from './recovery-changes';
+import { severity } from './classify';
 
 /** `apiVersion kind` of the generation records these changes are attached to. */
 export const GENERATION_KIND = 'pgfleet.io/v1 Generation';
@@ -74,7 +76,11 @@ export function stateChanges(databases: readonly DatabaseDiff[]): ObjectDiff[] {
   for (const d of databases) {
     for (const g of d.generations) {
       if (g.status !== 'kept' || !g.before || !g.after) continue;
-      const changes = [...archiveChanges(g.name, g.before, g.after), ...volumeChanges(g.name, g.before, g.after)];
+      const changes = [
+        ...archiveChanges(g.name, g.before, g.after),
+        ...volumeChanges(g.name, g.before, g.after),
+        ...recoveryChanges(g.name, g.before, g.after),
+      ];
       if (!changes.length) continue;
       out.push({
         file: `${STATE_FILE}#${g.name}`,
@@ -87,7 +93,7 @@ export function stateChanges(databases: readonly DatabaseDiff[]): ObjectDiff[] {
         dataBearing: true,
         op: 'changed',
         changes: changes.map((c) => ({ ...c, acknowledgements: [] })),
-        class: 'destroys-data',
+        class: changes.reduce((worst, c) => (severity(c.class) > severity(worst) ? c.class : worst), changes[0].class),
         dependsOn: [],
       });
     }

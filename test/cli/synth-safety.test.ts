@@ -151,9 +151,12 @@ describe('the gate on synth', () => {
     const r = run(dir, 'synth');
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('indigo-prod: synth refuses (nothing written): 1 change not acknowledged (compared with dist/indigo-prod)');
-    expect(r.stderr).toContain('  - destroys-data:forgejo\n      ObjectStore forgejo/forgejo-backups: a shorter recovery window');
+    // Gated once, on the generation's recorded recovery window (not again on the shared ObjectStore).
     expect(r.stderr).toContain(
-      '  if you mean it, add to pgfleet:databases[0].acknowledge in the stack file:\n      acknowledge:\n        - destroys-data:forgejo',
+      '  - destroys-data:forgejo-db\n      Generation forgejo/forgejo-db: a shorter recovery window for forgejo-db (10d → 2d)',
+    );
+    expect(r.stderr).toContain(
+      '  if you mean it, add to pgfleet:databases[0].acknowledge in the stack file:\n      acknowledge:\n        - destroys-data:forgejo-db',
     );
     expect(tree(path.join(dir, 'dist'))).toEqual(before);
 
@@ -161,7 +164,7 @@ describe('the gate on synth', () => {
       file,
       STACK.replace(/retentionPolicy: \S+/, 'retentionPolicy: 2d').replace(
         'engine: cnpg',
-        'engine: cnpg\n      acknowledge: [destroys-data:forgejo]',
+        'engine: cnpg\n      acknowledge: [destroys-data:forgejo-db]',
       ),
     );
     const ok = run(dir, 'synth');

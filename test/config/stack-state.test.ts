@@ -73,7 +73,7 @@ describe('state file schema', () => {
     const s = good();
     gens(s).postgres = { postgresVersion: 16, bootstrap: 'initdb', archive: 'pvc://postgres-backups/postgres/' };
     const at = 'databases.postgres.generations.postgres';
-    const keys = 'known keys here: postgresVersion, volumes, bootstrap, archives, engineFacts, engine';
+    const keys = 'known keys here: postgresVersion, volumes, bootstrap, archives, engineFacts, engine, recovery';
     expect(refusal(JSON.stringify(s))).toBe(
       report(
         problem(`${at}.bootstrap`, '"initdb"', 'a mapping'),
@@ -96,6 +96,15 @@ describe('state file schema', () => {
         problem(`${at}.generations`, '(missing)', 'a mapping'),
       ),
     );
+  });
+
+  test('fails for a recovery guarantee that is not one', () => {
+    const s = good();
+    gens(s).postgres.recovery = { method: 'pitr', rpoSeconds: -5, windowSeconds: 86400 };
+    const at = 'databases.postgres.generations.postgres.recovery';
+    const message = refusal(JSON.stringify(s));
+    expect(message).toContain(`${at}.method: found "pitr"`);
+    expect(message).toContain(`${at}.rpoSeconds: found -5`);
   });
 
   test('fails for a volume size that is not a quantity', () => {

@@ -50,7 +50,7 @@ const issuesAfter = (stack: string, previous: StackState, edit: (db: Record<stri
 /**
  * A format-2 state without what synth began to record after format 1 was frozen (format 1 never
  * had it, so conversion cannot give it): Patroni's backup and verification volume sizes, the
- * standalone dump volume's size and blackbox targets, a PGO one-off backup's id.
+ * standalone dump volume's size and blackbox targets, a PGO one-off backup's id, recovery guarantees.
  */
 function withoutLaterFacts(state: StackState): StackState {
   const databases = Object.fromEntries(
@@ -59,7 +59,7 @@ function withoutLaterFacts(state: StackState): StackState {
         Object.entries(d.generations).map(([g, s]) => {
           const { backup: _b, verification: _v, ...volumes } = { ...s.volumes };
           const { dumpSize: _d, manualBackup: _m, ...facts } = { ...(s.engineFacts as Record<string, unknown>) };
-          const { volumes: _vs, engineFacts: _f, ...rest } = s;
+          const { volumes: _vs, engineFacts: _f, recovery: _r, ...rest } = s;
           return [
             g,
             {

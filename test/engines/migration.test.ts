@@ -89,6 +89,8 @@ describe('engine migration: Spilo to CloudNativePG', () => {
       volumes: { data: '10Gi' },
       bootstrap: { kind: 'migrate', source: SPILO_LIVE, method: 'import' },
       archives: [{ kind: 's3', url: `s3://wksv3k-prod-ciip-backups/cnpg/${TARGET}-pg17/` }],
+      // CloudNativePG's own archive_timeout (5min) and the block's retention (30d).
+      recovery: { method: 'wal', rpoSeconds: 300, windowSeconds: 30 * 86_400 },
     });
     expect(db.generations[SPILO_LIVE]).toEqual(render(ciip()).state.databases['ciip-portal'].generations[SPILO_LIVE]);
   });

@@ -1,6 +1,6 @@
 /** Spilo engine: bad input is refused at synth, naming the field, what is allowed and the fix. */
 import { render, renderAfter, issuesOf } from '../helpers';
-import { BUCKET, ciip, LIVE, valuesOf } from './spilo-stack';
+import { ARCHIVE_TIMEOUT_ENV, BUCKET, ciip, LIVE, valuesOf } from './spilo-stack';
 
 describe('Spilo engine', () => {
   describe('bad input', () => {
@@ -67,6 +67,7 @@ describe('Spilo engine', () => {
       expect(valuesOf(render(ciip({ env: { PATRONI_LOG_LEVEL: 'DEBUG' } })), LIVE).env).toEqual({
         PATRONI_LOG_LEVEL: 'DEBUG',
         PGVERSION: '12',
+        ...ARCHIVE_TIMEOUT_ENV,
       });
     });
 

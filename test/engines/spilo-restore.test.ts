@@ -1,7 +1,7 @@
 /** Spilo engine: point-in-time recovery into a new scope, cutover, and what is refused. */
 import { DataBearing } from '../../lib/constructs/data-bearing';
 import { all, filesOf, find, render, renderAfter, issuesOf } from '../helpers';
-import { BUCKET, ciip, CLONE_FROM_LIVE, LIVE, restored, valuesOf } from './spilo-stack';
+import { ARCHIVE_TIMEOUT_ENV, BUCKET, ciip, CLONE_FROM_LIVE, LIVE, restored, valuesOf } from './spilo-stack';
 
 describe('Spilo engine', () => {
   describe('point-in-time recovery', () => {
@@ -12,7 +12,12 @@ describe('Spilo engine', () => {
       expect(r.files.get('helmrelease-ciip-portal-r1.values.yaml')).toMatchSnapshot();
       const v = valuesOf(r, 'ciip-portal-r1');
       expect(v.fullnameOverride).toBe('ciip-portal-r1');
-      expect(v.env).toEqual({ ...CLONE_FROM_LIVE, CLONE_TARGET_TIME: '2022-06-05 08:00:00-08:00', PGVERSION: '12' });
+      expect(v.env).toEqual({
+        ...CLONE_FROM_LIVE,
+        CLONE_TARGET_TIME: '2022-06-05 08:00:00-08:00',
+        PGVERSION: '12',
+        ...ARCHIVE_TIMEOUT_ENV,
+      });
       expect(r.state.databases['ciip-portal'].generations['ciip-portal-r1'].bootstrap).toEqual({
         kind: 'restore',
         source: LIVE,
@@ -58,7 +63,7 @@ describe('Spilo engine', () => {
     });
 
     test('the latest point sets no CLONE_TARGET_TIME; a Z target gets a numeric offset', () => {
-      expect(valuesOf(render(restored({})), 'ciip-portal-r1').env).toEqual({ ...CLONE_FROM_LIVE, PGVERSION: '12' });
+      expect(valuesOf(render(restored({})), 'ciip-portal-r1').env).toEqual({ ...CLONE_FROM_LIVE, PGVERSION: '12', ...ARCHIVE_TIMEOUT_ENV });
       expect(valuesOf(render(restored({ targetTime: '2022-06-05T16:00:00Z' })), 'ciip-portal-r1').env?.CLONE_TARGET_TIME).toBe(
         '2022-06-05 16:00:00+00:00',
       );
@@ -78,7 +83,7 @@ describe('Spilo engine', () => {
         ciip({ generations: [{ name: LIVE }, { name: 'ciip-portal-r1' }], serving: 'ciip-portal-r1' }),
       );
       const v = valuesOf(done, 'ciip-portal-r1');
-      expect(v.env).toEqual({ PGVERSION: '12' });
+      expect(v.env).toEqual({ PGVERSION: '12', ...ARCHIVE_TIMEOUT_ENV });
       expect(v.fullnameOverride).toBe('ciip-portal-r1');
       expect(v.walE?.gcsBucketBackupLocation).toBe('wal/ciip-portal-r1');
       expect(DataBearing.generationOf(done.helmReleases[1])).toBe('ciip-portal-r1');

@@ -6,6 +6,8 @@ import type { RenderedStack } from '../../lib/outputs/render-stack';
 export const LIVE = 'ciip-portal-patroni';
 export const BUCKET = 'wksv3k-prod-ciip-backups';
 export const KEY_SECRET = 'gcp-wksv3k-prod-ciip-backups-service-account-key';
+/** The env pgfleet sets on every release for an RPO of 5 minutes (backup.archiveTimeout; Spilo's own is 1800s). */
+export const ARCHIVE_TIMEOUT_ENV = { SPILO_CONFIGURATION: '{"postgresql":{"parameters":{"archive_timeout":"300s"}}}' };
 
 /** The CIIP portal database, as in stacks/Pulumi.cas-ciip-prod.yaml, with overrides. */
 export function ciip(db: Record<string, unknown> = {}, backup: Record<string, unknown> = {}) {

@@ -1,6 +1,6 @@
 /** Spilo engine: major upgrade by a blue/green clone onto the new PGVERSION. */
 import { filesOf, find, render, renderAfter, issuesOf } from '../helpers';
-import { BUCKET, ciip, CLONE_FROM_LIVE, LIVE, upgraded, valuesOf } from './spilo-stack';
+import { ARCHIVE_TIMEOUT_ENV, BUCKET, ciip, CLONE_FROM_LIVE, LIVE, upgraded, valuesOf } from './spilo-stack';
 
 describe('Spilo engine', () => {
   describe('major upgrade (blue/green)', () => {
@@ -10,7 +10,7 @@ describe('Spilo engine', () => {
     test('a new scope clones the live one onto the new PGVERSION, into its own prefix', () => {
       expect(r.files.get('helmrelease-ciip-portal-pg14.values.yaml')).toMatchSnapshot();
       const v = valuesOf(r, 'ciip-portal-pg14');
-      expect(v.env).toEqual({ ...CLONE_FROM_LIVE, PGVERSION: '14' });
+      expect(v.env).toEqual({ ...CLONE_FROM_LIVE, PGVERSION: '14', ...ARCHIVE_TIMEOUT_ENV });
       expect(v.walE?.gcsBucketBackupLocation).toBe('wal/ciip-portal-pg14');
       const gens = r.state.databases['ciip-portal'].generations;
       expect(gens['ciip-portal-pg14']).toMatchObject({

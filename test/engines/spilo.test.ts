@@ -11,7 +11,7 @@ import { spiloChangeRules } from '../../lib/engines/spilo/spilo-rules';
 import { DataBearing } from '../../lib/constructs/data-bearing';
 import { renderStack } from '../../lib/outputs/render-stack';
 import { filesOf, find, loadStack, render, ROOT, validator } from '../helpers';
-import { BUCKET, ciip, KEY_SECRET, LIVE, valuesOf } from './spilo-stack';
+import { ARCHIVE_TIMEOUT_ENV, BUCKET, ciip, KEY_SECRET, LIVE, valuesOf } from './spilo-stack';
 
 describe('Spilo engine', () => {
   describe('a live database (CAS CIIP portal)', () => {
@@ -82,11 +82,12 @@ describe('Spilo engine', () => {
         bootstrap: { kind: 'initdb' },
         archives: [{ kind: 'gs', url: `gs://${BUCKET}/wal/${LIVE}` }],
         engineFacts: { dcs: 'configmaps' },
+        recovery: { method: 'wal', rpoSeconds: 300, windowSeconds: 90 * 86_400 },
       });
     });
 
     test('PGVERSION is pinned and no clone variable is set', () => {
-      expect(valuesOf(r, LIVE).env).toEqual({ PGVERSION: '12' });
+      expect(valuesOf(r, LIVE).env).toEqual({ PGVERSION: '12', ...ARCHIVE_TIMEOUT_ENV });
     });
 
     test("the values pass the chart schema and pgfleet's rules", () => {
@@ -154,7 +155,7 @@ describe('Spilo engine', () => {
       );
       expect(v.resources).toEqual({ requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '2Gi' } });
       expect(v.walE).toMatchObject({ scheduleCronJob: '30 2 * * *', retainBackups: 14 });
-      expect(v.env).toEqual({ ALLOW_NOSSL: 'true', PGVERSION: '12' });
+      expect(v.env).toEqual({ ALLOW_NOSSL: 'true', PGVERSION: '12', ...ARCHIVE_TIMEOUT_ENV });
       expect(v.kubernetes?.configmaps).toEqual({ enable: false });
     });
 

@@ -179,6 +179,7 @@ describe('standalone engine: major upgrade 16 → 17', () => {
         ],
         dumpSize: '25Gi',
       },
+      recovery: { method: 'dump', rpoSeconds: 86_400, windowSeconds: 7 * 86_400 },
     });
   });
 

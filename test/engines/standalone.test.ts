@@ -226,6 +226,8 @@ describe('standalone engine: pydis-prod', () => {
           kind: 's3',
           url: 's3://blackbox/',
         })),
+        // Daily blackbox dumps kept 7 days: up to a day lost, 6 days sure to be kept.
+        recovery: { method: 'dump', rpoSeconds: 86_400, windowSeconds: 6 * 86_400 },
       },
     });
   });

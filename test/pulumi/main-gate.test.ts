@@ -20,7 +20,7 @@ test('the Pulumi program applies the gate against what the stack last deployed',
     'indigo-prod: pulumi refuses (nothing deployed): 1 change not acknowledged (compared with the last deployment of indigo-prod)',
   );
   await expect(run).rejects.toThrow(
-    /- destroys-data:forgejo\n\s+ObjectStore forgejo\/forgejo-backups: a shorter recovery window \(10d → 2d\)/,
+    /- destroys-data:forgejo-db\n\s+Generation forgejo\/forgejo-db: a shorter recovery window for forgejo-db \(10d → 2d\)/,
   );
   expect(created.filter((c) => !c.startsWith('pulumi:pulumi:StackReference'))).toEqual([]);
 });

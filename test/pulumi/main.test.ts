@@ -56,5 +56,12 @@ describe('Pulumi entry point', () => {
     const databases = await new Promise<Record<string, any>>((resolve) => outputs.databases.apply(resolve));
     expect(databases.forgejo).toMatchObject({ serving: 'forgejo-db', connectionSecrets: { forgejo: 'forgejo-database-url' } });
     expect(databases.forgejo.generations['forgejo-db'].postgresVersion).toBe(18);
+    // The recovery guarantee, as `pgfleet report --json` gives it.
+    expect(databases.forgejo.recovery['forgejo-db']).toMatchObject({
+      serving: true,
+      method: 'wal',
+      rpo: { seconds: 1800, text: '30m' },
+      window: { seconds: 864000, text: '10d' },
+    });
   });
 });

@@ -64,30 +64,34 @@ describe('pgfleet diff / plan (CLI)', () => {
     edit(dir, 'retentionPolicy: 10d', 'retentionPolicy: 7d');
     const r = pgfleet(dir, 'diff', '--stack', 'indigo-prod');
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('~ ObjectStore forgejo/forgejo-backups (objectstore-forgejo-backups.yaml)');
-    expect(r.stdout).toContain('destroys-data  spec.retentionPolicy: 10d → 7d');
+    expect(r.stdout).toContain('~ Generation forgejo/forgejo-db (pgfleet-state.json#forgejo-db)');
+    expect(r.stdout).toContain('destroys-data  recovery.window: 10d → 7d');
+    expect(r.stdout).toContain('safe  spec.retentionPolicy: 10d → 7d');
     expect(r.stdout).toContain('gate: FAILS: 1 change not acknowledged');
     expect(r.stdout).toContain(
-      'to accept, add to pgfleet:databases[0].acknowledge in the stack file:\n        acknowledge:\n          - destroys-data:forgejo',
+      'to accept, add to pgfleet:databases[0].acknowledge in the stack file:\n        acknowledge:\n          - destroys-data:forgejo-db',
     );
     expect(r.stdout).not.toMatch(/\u001b\[/);
 
     const md = pgfleet(dir, 'diff', '--format', 'markdown');
     expect(md.status).toBe(1);
     expect(md.stdout).toContain('### indigo-prod: **gate fails**');
-    expect(md.stdout).toContain('| ~ | `ObjectStore forgejo/forgejo-backups` | `spec.retentionPolicy`: `10d` → `7d` | **destroys-data** |');
+    expect(md.stdout).toContain('| ~ | `Generation forgejo/forgejo-db` | `recovery.window`: `10d` → `7d` | **destroys-data** |');
 
     const json = JSON.parse(pgfleet(dir, 'diff', '--format', 'json').stdout);
     expect(json.ok).toBe(false);
-    expect(json.stacks[0].gate.missing.map((a: { name: string }) => a.name)).toEqual(['destroys-data:forgejo']);
+    expect(json.stacks[0].gate.missing.map((a: { name: string }) => a.name)).toEqual(['destroys-data:forgejo-db']);
 
-    edit(dir, '      consumers:', '      acknowledge:\n        - destroys-data:forgejo\n      consumers:');
+    edit(dir, '      consumers:', '      acknowledge:\n        - destroys-data:forgejo-db\n      consumers:');
     const ok = pgfleet(dir, 'diff', '--color');
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/\u001b\[1m\u001b\[31mdestroys-data/);
     const plan = pgfleet(dir, 'plan', '--stack', 'indigo-prod');
     expect(plan.status).toBe(0);
-    expect(plan.stdout).toContain('update ObjectStore forgejo/forgejo-backups [destroys-data]');
+    expect(plan.stdout).toContain('update ObjectStore forgejo/forgejo-backups [safe]');
+    expect(plan.stdout).toContain(
+      '1. if a restore to a point older than 7d might still be needed, restore it (or copy those backups) first, or keep the longer window until it is not',
+    );
     restore(dir);
   });
 

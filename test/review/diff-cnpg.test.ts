@@ -85,15 +85,16 @@ const scenarios: readonly Scenario[] = [
     name: 'longer retention: keeps backups longer',
     before: forgejo(),
     after: forgejo({ backup: backup({ retentionPolicy: '4w' }) }),
-    changes: ['~ ObjectStore/forgejo-backups spec.retentionPolicy safe'],
+    changes: ['~ ObjectStore/forgejo-backups spec.retentionPolicy safe', '~ Generation/forgejo-db recovery.window safe'],
     gate: 'passes',
   },
   {
     name: 'shorter retention: deletes old backups, gated',
     before: forgejo(),
     after: forgejo({ backup: backup({ retentionPolicy: '7d' }) }),
-    changes: ['~ ObjectStore/forgejo-backups spec.retentionPolicy destroys-data'],
-    gate: 'fails: destroys-data:forgejo',
+    // Gated once, on the generation's recovery window, not again on the shared ObjectStore.
+    changes: ['~ Generation/forgejo-db recovery.window destroys-data', '~ ObjectStore/forgejo-backups spec.retentionPolicy safe'],
+    gate: 'fails: destroys-data:forgejo-db',
   },
   {
     name: 'schedule change',
@@ -155,7 +156,11 @@ const scenarios: readonly Scenario[] = [
     name: 'a postmaster parameter restarts, a reloadable one does not',
     before: forgejo(),
     after: forgejo({ parameters: { archive_timeout: '5min', shared_buffers: '2GB', work_mem: '64MB' } }),
-    changes: ['~ Cluster/forgejo-db spec.postgresql.parameters.shared_buffers restart', '~ Cluster/forgejo-db spec.postgresql safe'],
+    changes: [
+      '~ Cluster/forgejo-db spec.postgresql.parameters.shared_buffers restart',
+      '~ Cluster/forgejo-db spec.postgresql safe',
+      '~ Generation/forgejo-db recovery.rpo safe',
+    ],
     gate: 'passes',
   },
 ];

@@ -86,7 +86,10 @@ const crunchy: Row[] = [
     name: 'shorter retention',
     before: jobstore(),
     after: withRepo({ retention: { full: 14, type: 'time' } }),
-    notSafe: [`~ PostgresCluster/${LIVE} spec.backups.pgbackrest.global destroys-data`],
+    notSafe: [
+      `~ Generation/${LIVE} recovery.window destroys-data`,
+      `~ PostgresCluster/${LIVE} spec.backups.pgbackrest.global destroys-data`,
+    ],
     gate: `fails: destroys-data:${LIVE}`,
   },
   { name: 'longer retention', before: jobstore(), after: withRepo({ retention: { full: 60, type: 'time' } }), notSafe: [], gate: 'passes' },
@@ -190,7 +193,7 @@ const spilo: Row[] = [
     name: 'shorter retention: Spilo deletes older base backups',
     before: cas(),
     after: cas({ backup: { ...casDb().backup, retain: 30 } }),
-    notSafe: [`~ HelmValues/${G} walE.retainBackups destroys-data+restart`],
+    notSafe: [`~ HelmValues/${G} walE.retainBackups destroys-data+restart`, `~ Generation/${G} recovery.window destroys-data`],
     gate: `fails: destroys-data:${G}`,
   },
   {
@@ -275,6 +278,7 @@ const patroni: Row[] = [
     notSafe: [
       // The verification pod carries no retention (backup.sh -v prunes nothing).
       `~ CronJob/${H}-backup-hcap spec.jobTemplate.spec.template.spec.containers[name=backup].env[name=DAILY_BACKUPS].value destroys-data`,
+      `~ Generation/${H} recovery.window destroys-data`,
     ],
     gate: `fails: destroys-data:${H}`,
   },
@@ -363,7 +367,7 @@ const standalone: Row[] = [
     name: 'shorter retention: blackbox deletes older dumps',
     before: pydis(),
     after: pydis('prod', { backup: { ...pydisDb().backup, retentionDays: 3 } }),
-    notSafe: ['~ ConfigMap/postgres-blackbox data destroys-data'],
+    notSafe: ['~ ConfigMap/postgres-blackbox data destroys-data', `~ Generation/${P} recovery.window destroys-data`],
     gate: `fails: destroys-data:${P}`,
   },
   {

@@ -18,30 +18,30 @@ export function retentionDays(policy: unknown): number {
   return Number(m[1]) * { d: 1, w: 7, m: 31 }[m[2] as 'd' | 'w' | 'm'];
 }
 
-const retention: readonly ChangeRule[] = ['spec.retentionPolicy'].flatMap((path) => [
+/**
+ * A retention change on the ObjectStore shared by the database's generations. It is not gated
+ * here: pgfleet compares each generation's recovery window in the state file (recovery.window,
+ * lib/review/recovery-changes.ts) and gates a shorter one there, once per generation, whatever
+ * object the window comes from (so a switch between the plugin and in-tree barmanObjectStore,
+ * which moves retentionPolicy from the ObjectStore to the Cluster, is no shorter window).
+ */
+const retention: readonly ChangeRule[] = [
   {
     kind: OBJECT_STORE,
-    path,
+    path: 'spec.retentionPolicy',
     when: (b: unknown, a: unknown) => retentionDays(a) < retentionDays(b),
-    class: 'destroys-data' as const,
+    class: 'safe' as const,
     why: (v) =>
       `a shorter recovery window (${v.before} → ${v.after}): the plugin deletes base backups and WAL older than ` +
-      `${v.after} at its next maintenance run, for every generation archiving here; no restore can reach back further`,
-    steps: [
-      step.before(
-        (v) =>
-          `if a restore to an older point might still be needed, copy the backups that would go ` +
-          `(\`kubectl -n ${v.namespace} get backups\`) or keep the longer window until it is no longer needed`,
-      ),
-    ],
+      `${v.after} at its next maintenance run, for every generation archiving here (gated on each generation's recovery.window)`,
   },
   {
     kind: OBJECT_STORE,
-    path,
+    path: 'spec.retentionPolicy',
     class: 'safe' as const,
     why: (v) => `a longer or equal recovery window (${v.before} → ${v.after}): older backups are kept longer (more object storage)`,
   },
-]);
+];
 
 export const cnpgBackupRules: readonly ChangeRule[] = [
   {

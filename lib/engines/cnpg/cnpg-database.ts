@@ -8,6 +8,7 @@ import { objectStoreCredentials } from '../../constructs/object-store-credential
 import type { DatabaseEngine, EngineProps } from '../engine';
 import { BARMAN_PLUGIN, objectStoreConfiguration } from './barman-archive';
 import { CnpgCluster } from './cnpg-cluster';
+import { CnpgDrill } from './cnpg-drill';
 
 /**
  * A CloudNativePG database: object-store credentials, one Barman Cloud `ObjectStore` shared by
@@ -54,6 +55,8 @@ export class CnpgDatabase extends Construct implements DatabaseEngine {
           credentials,
         }),
     );
+
+    if (spec.drill) new CnpgDrill(this, 'Drill', { database: db, stack: props.stack, backupCredentials: credentials });
 
     if (spec.backup.onDemand) {
       new Backup(this, 'OnDemandBackup', {

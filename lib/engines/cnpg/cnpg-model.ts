@@ -3,6 +3,8 @@ import type { EngineModel } from '../../model/engine-model';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
 import type { ConfigIssue } from '../../config/config-error';
 import type { GenerationState } from '../../config/stack-state';
+import { cnpgRecovery } from './cnpg-recovery';
+import { cnpgDrillIssues } from './cnpg-drill-issues';
 
 /**
  * The Barman `serverName` a CloudNativePG generation archives under. It carries the major
@@ -44,4 +46,6 @@ export const cnpgModel: EngineModel<CnpgDatabaseSpec> = {
   archives: (db: ResolvedDatabase<CnpgDatabaseSpec>, gen) => [
     { kind: 's3', url: `${db.spec.backup.destinationPath}${cnpgServerName(gen)}/` },
   ],
+  recovery: (db, gen) => cnpgRecovery(db, gen, cnpgModel.archives!(db, gen)),
+  check: cnpgDrillIssues,
 };

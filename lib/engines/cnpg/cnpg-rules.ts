@@ -233,8 +233,13 @@ export const cnpgChangeRules: readonly ChangeRule[] = [
   {
     kind: CLUSTER,
     path: 'spec.backup.retentionPolicy',
-    // From the plugin, the window was the ObjectStore's (its removal is judged there), not "absent".
-    when: (b, a, c) => c.before?.spec?.backup?.barmanObjectStore !== undefined && retentionDays(a) < retentionDays(b),
+    // Gated once, on the generation's recovery.window (lib/review/recovery-changes.ts); here only
+    // when the previous state recorded no window. From the plugin, the window was the
+    // ObjectStore's (its removal is judged there), not "absent".
+    when: (b, a, c) =>
+      c.before?.spec?.backup?.barmanObjectStore !== undefined &&
+      retentionDays(a) < retentionDays(b) &&
+      c.state.before?.recovery === undefined,
     class: 'destroys-data',
     why: (v) =>
       `a shorter recovery window (${v.before} → ${v.after}): ` +

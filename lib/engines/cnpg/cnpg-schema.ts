@@ -1,7 +1,8 @@
 /** Stack schema of a CloudNativePG database (engine `cnpg`). */
 import { z } from 'zod';
 import { checkCnpgAdmission } from './cnpg-admission';
-import { credentials, cron6, databaseBase, generationBase, httpUrl, issue, objectName, storage } from '../../config/schema-parts';
+import { generationBase } from '../../config/generation-base';
+import { credentials, cron6, databaseBase, httpUrl, issue, objectName, storage } from '../../config/schema-parts';
 
 const cnpgGeneration = z
   .object({

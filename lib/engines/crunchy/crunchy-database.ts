@@ -5,6 +5,7 @@ import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved'
 import type { Connection } from '../../constructs/connection';
 import type { DatabaseEngine, EngineProps } from '../engine';
 import { CrunchyCluster } from './crunchy-cluster';
+import { CrunchyDrill } from './crunchy-drill';
 import { CrunchyNetworkPolicy } from './crunchy-network-policy';
 import { RepoCredentials } from './repo-credentials';
 
@@ -48,6 +49,8 @@ export class CrunchyDatabase extends Construct implements DatabaseEngine {
               : undefined,
         }),
     );
+
+    if (spec.drill) new CrunchyDrill(this, 'Drill', { database: db, stack: props.stack, repoCredentialsSecret: credentials?.secretName });
 
     if (spec.networkPolicy) {
       new CrunchyNetworkPolicy(this, 'NetworkPolicy', { database: db.name, namespace: db.namespace, clients: spec.networkPolicy.clients });

@@ -4,6 +4,8 @@ import type { EngineModel } from '../../model/engine-model';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
 import type { ArchiveLocation, GenerationState } from '../../config/stack-state';
 import type { CrunchyFacts } from './crunchy-facts';
+import { crunchyRecovery } from './crunchy-recovery';
+import { crunchyDrillIssues } from './crunchy-drill-issues';
 
 /** Annotations PGO acts on (`internal/naming/annotations.go`). */
 export const PGO_ANNOTATIONS = {
@@ -205,6 +207,8 @@ export function crunchyVolumes(db: CrunchyDb): Record<string, { readonly size: s
 
 export const crunchyModel: EngineModel<CrunchyDatabaseSpec, CrunchyFacts> = {
   upgrade: 'in-place',
+  recovery: (db, gen) => crunchyRecovery(db, gen, crunchyModel.archives!(db, gen)),
+  check: crunchyDrillIssues,
   archives: (db, gen) => db.spec.backups.repos.map((r) => repoLocation(db.namespace, gen.name, r)),
   volumes: (db) => crunchyVolumes(db),
   engineFacts: (db, gen) => {

@@ -8,7 +8,8 @@
  * @see https://access.crunchydata.com/documentation/postgres-operator/latest/references/crd/5.8.x/postgrescluster
  */
 import { z } from 'zod';
-import { databaseBase, generationBase, issue, storage } from '../../config/schema-parts';
+import { generationBase } from '../../config/generation-base';
+import { databaseBase, issue, storage } from '../../config/schema-parts';
 import { instanceSet, user } from './crunchy-instance-schema';
 import { backups, repoName } from './crunchy-repo-schema';
 import { checkBackupSetForName, checkRestorePointName, restoreInPlace } from './crunchy-restore-schema';

@@ -10,6 +10,7 @@ import { BackupSchedule } from './backup-schedule';
 import { DumpRestoreJob, DumpSelection } from './dump-restore-job';
 import { InPlaceRestore } from './in-place-restore';
 import { PatroniCluster } from './patroni-cluster';
+import { PatroniDrill } from './patroni-drill';
 import { patroniCredentials, type PatroniSecret } from './patroni-credentials';
 import { POSTGRES_PORT } from './patroni-env';
 
@@ -94,6 +95,8 @@ export class PatroniDatabase extends Construct implements DatabaseEngine {
         job.job.node.addDependency(clusters.get(gen.name)!);
       }
     }
+
+    if (spec.drill) new PatroniDrill(this, 'Drill', { database: db });
 
     const onDemand = spec.backup.onDemand;
     if (onDemand) {

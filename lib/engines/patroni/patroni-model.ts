@@ -7,6 +7,8 @@ import { type ArchiveLocation, type GenerationState, sameBootstrap, sameTarget }
 import { describeBootstrap, describeTarget } from '../../config/state-text';
 import { TargetTime } from '../../config/target-time';
 import type { PatroniFacts } from './patroni-facts';
+import { patroniRecovery } from './patroni-recovery';
+import { patroniDrillIssues } from './patroni-drill-issues';
 
 /**
  * Where a Patroni generation's dumps live: its own backup volume. A restored or upgraded
@@ -79,6 +81,8 @@ function transitions(
  */
 export const patroniModel: EngineModel<PatroniDatabaseSpec, PatroniFacts> = {
   upgrade: 'new-generation',
+  recovery: patroniRecovery,
+  check: patroniDrillIssues,
   archives: (db, gen) => [
     patroniArchive(db.namespace, gen),
     // The S3 copy of every dump: dropping or moving it loses the off-cluster copy.

@@ -6,7 +6,8 @@
  * @see https://github.com/BCDevOps/backup-container
  */
 import { z } from 'zod';
-import { databaseBase, generationBase, issue, storage } from '../../config/schema-parts';
+import { generationBase } from '../../config/generation-base';
+import { databaseBase, issue, storage } from '../../config/schema-parts';
 import { backup } from './patroni-backup-schema';
 import { backupRelease, checkBackupRelease, checkDumpPrefixes } from './patroni-backup-checks';
 import { versionOfImage } from './backup-container-releases';

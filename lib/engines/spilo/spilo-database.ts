@@ -4,6 +4,7 @@ import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved'
 import type { Connection } from '../../constructs/connection';
 import type { DatabaseEngine, EngineProps } from '../engine';
 import { PASSWORD_KEYS, POSTGRES_PORT } from './spilo-chart';
+import { SpiloDrill } from './spilo-drill';
 import { SpiloRelease } from './spilo-release';
 
 /**
@@ -31,6 +32,7 @@ export class SpiloDatabase extends Construct implements DatabaseEngine {
           source: gen.bootstrap.source ? db.generations.find((g) => g.name === gen.bootstrap.source) : undefined,
         }),
     );
+    if (db.spec.drill) new SpiloDrill(this, 'Drill', { database: db });
   }
 
   /**

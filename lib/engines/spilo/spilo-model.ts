@@ -6,6 +6,8 @@ import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved'
 import { type GenerationState, sameBootstrap } from '../../config/stack-state';
 import { describeBootstrap } from '../../config/state-text';
 import type { SpiloFacts } from './spilo-facts';
+import { spiloRecovery } from './spilo-recovery';
+import { spiloDrillIssues } from './spilo-drill-issues';
 
 type GenerationRef = Pick<ResolvedGeneration, 'name' | 'index'>;
 
@@ -137,6 +139,8 @@ function transitions(
  */
 export const spiloModel: EngineModel<SpiloDatabaseSpec, SpiloFacts> = {
   upgrade: 'new-generation',
+  recovery: (db, gen) => spiloRecovery(db, gen, spiloModel.archives!(db, gen)),
+  check: spiloDrillIssues,
   archives: (db, gen) => [{ kind: 'gs', url: spiloWalPrefix(db.spec, gen) }],
   engineFacts: (db) => ({ dcs: dcsOf(db.spec) }),
   transitions,

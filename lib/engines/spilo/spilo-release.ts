@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { SpiloDatabaseSpec } from './spilo-schema';
 import { spiloBackupLocation, spiloWalPrefix } from './spilo-model';
 import type { ResolvedGeneration } from '../../model/resolved';
+import { spiloConfiguration } from './spilo-recovery';
 import { DataBearing } from '../../constructs/data-bearing';
 import { HelmRelease } from '../../constructs/helm-release';
 import { PATRONI_CHART } from './spilo-chart';
@@ -72,7 +73,7 @@ export class SpiloRelease extends Construct {
     const backup = spec.backup!;
     const b = gen.bootstrap;
     const clone = source ? spiloCloneEnv({ scope: source.name, walPrefix: spiloWalPrefix(spec, source) }, b.target?.time) : {};
-    const env: Record<string, string> = { ...spec.env, ...clone, PGVERSION: String(gen.postgresVersion) };
+    const env: Record<string, string> = { ...spec.env, ...clone, PGVERSION: String(gen.postgresVersion), ...spiloConfiguration(backup) };
     const resources = spec.resources
       ? Object.fromEntries(
           Object.entries(spec.resources)

@@ -4,7 +4,8 @@
  * the Patroni scope; see docs/spilo.md.
  */
 import { z } from 'zod';
-import { cron5, databaseBase, generationBase, issue, postgresMajor, quantity, storage } from '../../config/schema-parts';
+import { generationBase } from '../../config/generation-base';
+import { cron5, databaseBase, issue, pgTime, postgresMajor, quantity, storage } from '../../config/schema-parts';
 
 /** A folder inside a bucket: `wal`, `wal/cas-ciip-portal-patroni`; no leading/trailing "/", no "." or ".." segments. */
 export const bucketFolder = z.string().regex(/^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, {
@@ -133,6 +134,8 @@ const spiloBackup = z
      * while keeping at least this many. @default 90
      */
     retain: z.number().int().min(2, { message: 'at least 2: Spilo never keeps fewer' }).max(1000).default(90),
+    /** `archive_timeout` (SPILO_CONFIGURATION): the RPO; Spilo's own is 1800s. @default 5min */
+    archiveTimeout: pgTime.default('5min'),
   })
   .strict()
   .superRefine((b, ctx) => {

@@ -11,6 +11,7 @@ import { backupClaim } from './backup-claim';
 import { DumpBackup } from './dump-backup';
 import { appServiceName, jobName, POSTGRES_PORT } from './standalone-names';
 import { ServerNetworkPolicy } from './server-network-policy';
+import { StandaloneDrill } from './standalone-drill';
 import { StandaloneRestore } from './standalone-restore';
 import { StandaloneServer } from './standalone-server';
 import { StandaloneUpgrade } from './standalone-upgrade';
@@ -81,6 +82,8 @@ export class StandaloneDatabase extends Construct implements DatabaseEngine {
         if (claim) cron.node.addDependency(claim);
       }
     }
+
+    if (spec.drill) new StandaloneDrill(this, 'Drill', { database: db, stack: props.stack, backupCredentials: credentials });
 
     // Generations created from another one.
     const fills = new Map<string, k8s.KubeJob>();

@@ -7,6 +7,8 @@ import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved'
 import { type ArchiveLocation, sameBootstrap } from '../../config/stack-state';
 import { describeBootstrap } from '../../config/state-text';
 import { type StandaloneFacts, writersText } from './standalone-facts';
+import { standaloneRecovery } from './standalone-recovery';
+import { standaloneDrillIssues } from './standalone-drill-issues';
 
 /**
  * The PVC of the `dump` backup method with target `pvc`: one per generation, so every
@@ -50,9 +52,10 @@ function writersOf(db: ResolvedDatabase<StandaloneDatabaseSpec>): NonNullable<St
 export const standaloneModel: EngineModel<StandaloneDatabaseSpec, StandaloneFacts> = {
   // A data directory cannot change major in place: a newer major is a new server filled by dump/import.
   upgrade: 'new-generation',
+  recovery: (db, gen) => standaloneRecovery(db, gen, standaloneArchives(db, gen)),
   archives: standaloneArchives,
   volumes: standaloneVolumes,
-  check: consumerAccessIssues,
+  check: (db) => [...consumerAccessIssues(db), ...standaloneDrillIssues(db)],
   // The writers an upgrade scales, so a later synth can refuse editing them mid-cutover, and the
   // size of the dump volume of a generation loaded from a dump (an upgrade, or a restore that downloads one).
   engineFacts: (db, gen) => {

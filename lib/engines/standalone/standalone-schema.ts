@@ -6,7 +6,8 @@
  * @see docs/standalone.md
  */
 import { z } from 'zod';
-import { databaseBase, generationBase, issue, objectName, quantity, storage, vaultCredentials } from '../../config/schema-parts';
+import { generationBase } from '../../config/generation-base';
+import { databaseBase, issue, objectName, quantity, storage, vaultCredentials } from '../../config/schema-parts';
 import { backup, checkClientMajor } from './standalone-backup-schema';
 import { serverImageSettings } from './standalone-image-schema';
 import { network } from './standalone-network-schema';

@@ -1,0 +1,128 @@
+/**
+ * The restore drill of a standalone database (`drill`): per live generation, a CronJob that loads
+ * the newest dump into a scratch server, runs the check and records the outcome
+ * (lib/constructs/restore-drill.ts). pgfleet's dumps are read from the generation's claim
+ * (mounted read-only) or downloaded from its bucket folder with rclone, their sha512 verified;
+ * blackbox's newest dump is downloaded from its first storage target. It runs in the
+ * generation's server image.
+ */
+import { Construct } from 'constructs';
+import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import type { StackSpec } from '../../config/stack-spec';
+import { DRILL_PRELUDE } from '../../constructs/drill-scripts';
+import { DUMP_DRILL_FUNCTIONS } from '../../constructs/dump-drill-scripts';
+import { objectStoreCredentials, type S3SecretRef } from '../../constructs/object-store-credentials';
+import { type DrillContainer, RestoreDrill } from '../../constructs/restore-drill';
+import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
+import { FETCH_SCRIPT } from './dump-scripts';
+import { rcloneRemote } from './rclone-remote';
+import { serverImage } from './server-image';
+import { backupClaimName } from './standalone-model';
+import { BLACKBOX_FETCH_SCRIPT, STANDALONE_DRILL_SCRIPT } from './standalone-drill-script';
+import type { StandaloneDatabaseSpec } from './standalone-schema';
+
+export interface StandaloneDrillProps {
+  readonly database: ResolvedDatabase<StandaloneDatabaseSpec>;
+  readonly stack: StackSpec;
+  /** The keys of the dumps' bucket (target s3), used when the drill names none. @default - none */
+  readonly backupCredentials?: S3SecretRef;
+}
+
+const FETCHED = '/scratch/fetch';
+
+export class StandaloneDrill extends Construct {
+  constructor(scope: Construct, id: string, props: StandaloneDrillProps) {
+    super(scope, id);
+    const db = props.database;
+    const { spec, namespace } = db;
+    const drill = spec.drill!;
+    const b = spec.backup;
+    const c = drill.credentials;
+    const own =
+      c && !('keyFileSecret' in c)
+        ? objectStoreCredentials(this, 'Credentials', {
+            credentials: c,
+            name: `${db.name}-drill-creds`,
+            namespace,
+            vault: props.stack.vault,
+          })
+        : undefined;
+
+    for (const gen of db.generations) {
+      const where = this.source(db, gen, own ?? props.backupCredentials);
+      new RestoreDrill(this, gen.name, {
+        generation: gen.name,
+        namespace,
+        drill,
+        database: 'postgres',
+        user: { uid: spec.image.runAsUser, gid: spec.image.runAsUser },
+        scratchSize: spec.storage.size,
+        storageClass: spec.storage.storageClass,
+        volumes: where.volumes,
+        fetch: where.fetch,
+        restore: {
+          name: 'restore',
+          image: drill.image ?? serverImage(spec, gen.postgresVersion),
+          shell: 'bash',
+          script: `${DRILL_PRELUDE}${DUMP_DRILL_FUNCTIONS}${STANDALONE_DRILL_SCRIPT}`,
+          env: [
+            { name: 'DUMP_DIR', value: where.dir },
+            { name: 'DUMP_PATTERN', value: b.method === 'dump' ? `${gen.name}-*.sql.gz` : '*_blackbox_*.sql' },
+            // The superuser of the scratch server: pg_dumpall's roles section creates the live one beside it.
+            { name: 'DRILL_SUPERUSER', value: 'postgres' },
+          ],
+          mounts: where.mounts,
+        },
+      });
+    }
+  }
+
+  /** Where the drill finds the newest dump of a generation: its claim, or a download into the scratch volume. */
+  private source(db: ResolvedDatabase<StandaloneDatabaseSpec>, gen: ResolvedGeneration, creds: S3SecretRef | undefined) {
+    const b = db.spec.backup;
+    const none = { volumes: [] as k8s.Volume[], mounts: [] as k8s.VolumeMount[], fetch: [] as DrillContainer[] };
+    if (b.method === 'dump' && 'pvc' in b.target) {
+      return {
+        ...none,
+        dir: `/backups/${gen.name}`,
+        volumes: [{ name: 'backups', persistentVolumeClaim: { claimName: backupClaimName(gen.name), readOnly: true } }],
+        mounts: [{ name: 'backups', mountPath: '/backups', readOnly: true }],
+      };
+    }
+    if (b.method === 'dump' && 's3' in b.target) {
+      const remote = rcloneRemote(b.target.s3, creds!, gen.name);
+      const fetch: DrillContainer = {
+        name: 'fetch',
+        image: b.target.s3.rcloneImage,
+        shell: 'sh',
+        script: FETCH_SCRIPT,
+        env: [...remote.env, { name: 'SRC', value: remote.path }, { name: 'DUMP_DIR', value: FETCHED }],
+      };
+      return { ...none, dir: FETCHED, fetch: [fetch] };
+    }
+    // blackbox: the first storage target, with the drill's keys or that target's own.
+    const target = (b as Extract<typeof b, { method: 'blackbox' }>).storage[0];
+    const keys =
+      creds ??
+      ('existingSecret' in target.credentials
+        ? {
+            secretName: target.credentials.existingSecret.name,
+            accessKeyIdKey: target.credentials.existingSecret.accessKeyIdKey,
+            secretAccessKeyKey: target.credentials.existingSecret.secretAccessKeyKey,
+          }
+        : {
+            secretName: `${db.name}-blackbox-${target.id.replace(/_/g, '-')}`,
+            accessKeyIdKey: 'access_key',
+            secretAccessKeyKey: 'secret_key',
+          });
+    const remote = rcloneRemote({ bucket: target.bucket, prefix: '', endpoint: `https://${target.endpoint}` } as never, keys, '');
+    const fetch: DrillContainer = {
+      name: 'fetch',
+      image: 'docker.io/rclone/rclone:1.68.2',
+      shell: 'sh',
+      script: BLACKBOX_FETCH_SCRIPT,
+      env: [...remote.env, { name: 'SRC', value: `${remote.path.replace(/\/$/, '')}` }, { name: 'DUMP_DIR', value: FETCHED }],
+    };
+    return { ...none, dir: FETCHED, fetch: [fetch] };
+  }
+}
