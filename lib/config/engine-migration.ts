@@ -98,7 +98,7 @@ export const migrateFromSchema = z
 /** Keys of the database entry every engine's view shares (the block may not set them). */
 const SHARED_KEYS = ['name', 'namespace', 'consumers', 'recovery'] as const;
 /** Keys that belong to the database entry alone. */
-export const ENTRY_KEYS = ['engine', 'generations', 'retired', 'serving', 'acknowledge', ...SHARED_KEYS];
+export const ENTRY_KEYS = ['engine', 'generations', 'retired', 'serving', 'acknowledge', 'decommission', ...SHARED_KEYS];
 
 /** One entry split by engine, before parsing. */
 export interface SplitEntry {

@@ -373,4 +373,10 @@ export const databaseBase = {
   recovery: recoveryObjectives.optional(),
   /** A scheduled restore drill of every live generation. @default - none */
   drill: drill.optional(),
+  /**
+   * Delete the database on purpose, in three reviewed changes: `true` (with no consumers) lifts
+   * Pulumi's protection; then every generation in `retired`; then the entry goes (README,
+   * "Decommission a database"). @default false
+   */
+  decommission: z.boolean().default(false),
 };

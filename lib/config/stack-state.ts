@@ -85,6 +85,8 @@ export interface DatabaseState<F = EngineFacts> {
   readonly namespace: string;
   readonly serving: string;
   readonly retired: readonly string[];
+  /** Set while the database is being decommissioned: Pulumi no longer protects its generations. @default - not */
+  readonly decommission?: true;
   readonly generations: Readonly<Record<string, GenerationState<F>>>;
 }
 
@@ -192,6 +194,7 @@ export function databaseBaseFields(engines: readonly EngineStateSchema[]) {
     namespace: nonEmpty,
     serving: nonEmpty,
     retired: z.array(nonEmpty),
+    decommission: z.literal(true).optional(),
   };
 }
 
