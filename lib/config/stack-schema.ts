@@ -4,7 +4,7 @@
  * entries; the config layer knows engines only through {@link EngineSchema}.
  */
 import { z } from 'zod';
-import { databaseBase, httpUrl, labelMap, objectName, type RestoreFromInput } from './schema-parts';
+import { databaseBase, httpUrl, issue, labelMap, objectName, type RestoreFromInput } from './schema-parts';
 
 /** What the config layer needs of an engine: its name and the schema of its database entries. */
 export interface EngineSchema {
@@ -50,7 +50,16 @@ export function stackSchemaOf(engines: readonly EngineSchema[]): { readonly stac
   let s = schemas.get(engines);
   if (!s) {
     const database = z.discriminatedUnion('engine', engines.map((e) => e.schema) as [z.ZodObject, ...z.ZodObject[]]);
-    const stack = z.object({ ...stackFields, databases: z.array(database).min(1, { message: 'at least one database' }) }).strict();
+    const databases = z.array(database).superRefine((d, ctx) => {
+      // A stack left without databases would delete all of them: that takes a decommission each.
+      if (!d.length)
+        issue(
+          ctx,
+          'at least one database',
+          'list a database; to delete the last one, decommission it (README, "Decommission a database") and then remove the stack file',
+        );
+    });
+    const stack = z.object({ ...stackFields, databases }).strict();
     s = { stack, database };
     schemas.set(engines, s);
   }

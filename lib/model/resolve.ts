@@ -14,7 +14,7 @@ import type { ModelEngine } from './engine-model';
 import { entryPath, type GenerationInput, generationInputs, viewsOf } from './engine-views';
 import { resolveMigration } from './migration-resolve';
 import { RecoveryTarget } from './recovery-target';
-import { type ResolvedDatabase, type ResolvedGeneration, viewOf } from './resolved';
+import { type DecommissionedDatabase, type ResolvedDatabase, type ResolvedGeneration, viewOf } from './resolved';
 import type { ResolvedStack } from './resolved-stack';
 import { checkTransitions } from './transitions';
 import { checkObjectives } from './recovery';
@@ -31,8 +31,9 @@ function targetOf(r: RestoreFromInput): RecoveryTarget {
 export function resolveStack<E extends ModelEngine>(spec: StackSpec, engines: readonly E[]): ResolvedStack<E> {
   const issues: ConfigIssue[] = [];
   const databases: ResolvedDatabase[] = [];
+  const decommissioned: DecommissionedDatabase[] = [];
   spec.databases.forEach((db, i) => {
-    const r = resolveDatabase(spec, db, i, engines, issues);
+    const r = resolveDatabase(spec, db, i, engines, issues, decommissioned);
     if (r) {
       databases.push(r);
       for (const view of r.views) {
@@ -48,7 +49,7 @@ export function resolveStack<E extends ModelEngine>(spec: StackSpec, engines: re
   spec.databases.forEach((db, i) => checkVaultServers(spec, db, `pgfleet:databases[${i}]`, issues));
   if (spec.previous) checkTransitions(spec.previous, databases, engines, issues, new Set(spec.databases.map((d) => d.name)));
   if (issues.length) throw new ConfigError(spec.source, issues);
-  return Object.freeze({ spec, databases: Object.freeze(databases), engines });
+  return Object.freeze({ spec, databases: Object.freeze(databases), decommissioned: Object.freeze(decommissioned), engines });
 }
 
 /**
@@ -82,6 +83,7 @@ function resolveDatabase(
   index: number,
   engines: readonly ModelEngine[],
   issues: ConfigIssue[],
+  decommissioned: DecommissionedDatabase[],
 ): ResolvedDatabase | undefined {
   const path = `pgfleet:databases[${index}]`;
   const at = (...segs: (string | number)[]) => joinPath([path, ...segs]);
@@ -115,13 +117,42 @@ function resolveDatabase(
 
   const live = listed.filter((g) => !retired.has(g.name));
   const liveNames = live.map((g) => g.name);
-  if (live.length === 0) {
+  const previous = spec.previous?.databases[db.name];
+  if (db.decommission && db.consumers.length) {
     issues.push({
-      path: at('retired'),
-      value: db.retired,
-      allowed: 'at least one live generation',
-      fix: 'keep a generation, or remove the whole database entry once its data is no longer needed',
+      path: at('consumers'),
+      value: db.consumers.map((c) => c.app),
+      allowed: 'no consumers: a database being decommissioned serves no application',
+      fix: `move the applications off ${db.name} and remove its consumers first, or drop decommission`,
     });
+  }
+  if (live.length === 0) {
+    const retiredAll = { path: at('retired'), value: db.retired };
+    if (!db.decommission) {
+      issues.push({
+        ...retiredAll,
+        allowed: 'at least one live generation',
+        fix: `keep a generation; to delete ${db.name}, set decommission: true first (README, "Decommission a database")`,
+      });
+    } else if (previous && !previous.decommission) {
+      issues.push({
+        ...retiredAll,
+        allowed: `a live generation until decommission: true has been applied: Pulumi still protects ${previous.serving}`,
+        fix: `first apply decommission: true alone with pulumi up (it lifts the protection); retire the generations in a later change`,
+      });
+    } else {
+      decommissioned.push(
+        Object.freeze({
+          spec: db,
+          name: db.name,
+          engine: db.engine,
+          namespace: db.namespace ?? spec.namespace,
+          path,
+          retired: Object.freeze([...db.retired]),
+          serving: previous?.serving ?? db.serving ?? db.retired[0],
+        }),
+      );
+    }
     return undefined;
   }
 

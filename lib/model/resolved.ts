@@ -56,3 +56,18 @@ export interface ResolvedDatabase<D extends DatabaseSpec = DatabaseSpec> {
 export function viewOf(db: ResolvedDatabase, gen: Pick<ResolvedGeneration, 'engine'>): ResolvedDatabase {
   return db.views.find((v) => v.engine === gen.engine) ?? db;
 }
+
+/**
+ * A database being deleted on purpose (`decommission: true`, every generation retired): nothing
+ * is rendered for it, and its state records only what was retired until the entry goes.
+ */
+export interface DecommissionedDatabase<D extends DatabaseSpec = DatabaseSpec> {
+  readonly spec: D;
+  readonly name: string;
+  readonly engine: D['engine'];
+  readonly namespace: string;
+  readonly path: string;
+  readonly retired: readonly string[];
+  /** The generation that served last (kept in state for the review). */
+  readonly serving: string;
+}

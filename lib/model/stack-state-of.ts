@@ -6,7 +6,7 @@ import { engineNamed } from '../config/stack-schema';
 import { type DatabaseState, type GenerationState, STATE_FORMAT, type StackState } from '../config/stack-state';
 import type { ModelEngine } from './engine-model';
 import { recoveryState } from './recovery';
-import { type ResolvedDatabase, type ResolvedGeneration, viewOf } from './resolved';
+import { type DecommissionedDatabase, type ResolvedDatabase, type ResolvedGeneration, viewOf } from './resolved';
 import type { ResolvedStack } from './resolved-stack';
 
 /** Every sized volume of a generation: its engine's list, else its view's `storage.size` as `data`. */
@@ -24,7 +24,7 @@ export function sizedVolumes(
 
 /** Generation-level facts for the state file. */
 export function stackState(stack: ResolvedStack): StackState {
-  return stateOf(stack.spec.stack, stack.databases, stack.engines, stack.spec.previous);
+  return stateOf(stack.spec.stack, stack.databases, stack.engines, stack.spec.previous, stack.decommissioned);
 }
 
 export function stateOf(
@@ -32,8 +32,21 @@ export function stateOf(
   resolved: readonly ResolvedDatabase[],
   engines: readonly ModelEngine[],
   previous: StackState | undefined,
+  decommissioned: readonly DecommissionedDatabase[] = [],
 ): StackState {
   const databases: Record<string, DatabaseState> = {};
+  const entry = (
+    db: ResolvedDatabase | DecommissionedDatabase,
+    serving: string,
+    generations: Record<string, GenerationState>,
+  ): DatabaseState => ({
+    engine: db.engine,
+    namespace: db.namespace,
+    serving,
+    retired: [...new Set([...(previous?.databases[db.name]?.retired ?? []), ...db.retired])].sort(),
+    ...(db.spec.decommission ? { decommission: true as const } : {}),
+    generations,
+  });
   for (const db of resolved) {
     const generations: Record<string, GenerationState> = {};
     for (const g of db.generations) {
@@ -53,14 +66,9 @@ export function stateOf(
         ...(recovery ? { recovery: recoveryState(recovery) } : {}),
       };
     }
-    const previouslyRetired = previous?.databases[db.name]?.retired ?? [];
-    databases[db.name] = {
-      engine: db.engine,
-      namespace: db.namespace,
-      serving: db.serving.name,
-      retired: [...new Set([...previouslyRetired, ...db.retired])].sort(),
-      generations,
-    };
+    databases[db.name] = entry(db, db.serving.name, generations);
   }
+  // Nothing of these is rendered any more; what they retired stays recorded until the entry goes.
+  for (const db of decommissioned) databases[db.name] = entry(db, db.serving, {});
   return { format: STATE_FORMAT, stack: stackName, databases };
 }

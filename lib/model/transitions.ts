@@ -47,7 +47,7 @@ export function checkTransitions(
           allowed: `generation ${dbName}/${genName} (${before.engine}, holding data) stays listed until it is retired`,
           fix: db
             ? `add ${genName} back, or list it under ${db.path}.retired to delete it on purpose`
-            : `add database ${dbName} back, or first retire its generations by name`,
+            : `add database ${dbName} back; to delete it, decommission it in three changes: decommission: true, then every generation in retired, then remove the entry (README, "Decommission a database")`,
         });
         continue;
       }

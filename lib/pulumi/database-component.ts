@@ -31,11 +31,12 @@ export interface DatabaseComponentArgs {
  * Options of a data-bearing resource: never deleted from the cluster by Pulumi
  * (`retainOnDelete`), and protected while it serves consumers, so a stray change cannot delete or
  * replace it. Protection follows `serving`: after a cutover the old generation is unprotected,
- * and retiring it (a later change) only drops it from Pulumi's state.
+ * and retiring it (a later change) only drops it from Pulumi's state. A database being
+ * decommissioned protects none (`serving` undefined), so that its last generation can be retired.
  */
-export function dataOptions(generation: string | undefined, serving: string): pulumi.CustomResourceOptions {
+export function dataOptions(generation: string | undefined, serving: string | undefined): pulumi.CustomResourceOptions {
   if (generation === undefined) return {};
-  return { retainOnDelete: true, protect: generation === serving };
+  return { retainOnDelete: true, protect: serving !== undefined && generation === serving };
 }
 
 /**
@@ -100,6 +101,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
     super('pgfleet:index:Database', name, {}, opts);
     const db = args.database;
     const serving = db.serving.name;
+    const protectedGeneration = db.spec.decommission ? undefined : serving;
     const resources = new Map<string, pulumi.Resource>();
     const created = (file: string) => resources.get(file) ?? args.created?.get(file);
     for (const o of args.objects) {
@@ -108,7 +110,7 @@ export class DatabaseComponent extends pulumi.ComponentResource {
         objectResource(resourceName(o), o.manifest, {
           parent: this,
           dependsOn: o.dependsOn.map((d) => created(d)).filter((r): r is pulumi.Resource => r !== undefined),
-          ...dataOptions(o.dataBearing, serving),
+          ...dataOptions(o.dataBearing, protectedGeneration),
           ...awaitOptions(o.manifest),
           // pgfleet < 0.2 registered each object inside a ConfigGroup named after its file.
           aliases: [
@@ -139,7 +141,11 @@ export class DatabaseComponent extends pulumi.ComponentResource {
             ...(p.postRender ? { postrender: path.join(projectRoot(), p.postRender.command), description: p.postRender.description } : {}),
           },
           // pgfleet < 0.2 registered releases at the top of the stack.
-          { parent: this, ...dataOptions(DataBearing.generationOf(h), serving), aliases: [{ parent: pulumi.rootStackResource }] },
+          {
+            parent: this,
+            ...dataOptions(DataBearing.generationOf(h), protectedGeneration),
+            aliases: [{ parent: pulumi.rootStackResource }],
+          },
         ),
       );
     }

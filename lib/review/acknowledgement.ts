@@ -7,7 +7,8 @@
  * Retiring a generation by name (`retired: [x]`) is itself the acknowledgement of deleting x's
  * objects, as the design requires, except when x was the serving generation until this change:
  * switching consumers away and deleting the data in one step leaves no way back, so that needs
- * `destroys-data:x` as well.
+ * `destroys-data:x` as well — unless the database was already being decommissioned (its
+ * consumers gone, Pulumi's protection lifted in an earlier change).
  */
 import type { RenderedStack } from '../outputs/render-stack';
 import { GATED_CLASSES } from '../engines/change-rule';
@@ -20,7 +21,7 @@ export function gateOf(
   next: RenderedStack,
 ): { gate: Gate; objects: ObjectDiff[] } {
   const required = new Map<string, Acknowledgement>();
-  const listed = new Map(next.resolved.databases.map((d) => [d.name, d.spec.acknowledge]));
+  const listed = new Map([...next.resolved.databases, ...next.resolved.decommissioned].map((d) => [d.name, d.spec.acknowledge]));
   const withAcks = objects.map((o) => {
     const db = databases.find((d) => d.name === o.database);
     const subject = o.generation ?? o.database ?? o.name;
@@ -32,7 +33,7 @@ export function gateOf(
         const acknowledgements = classes.map((k): Acknowledgement => {
           const name = `${k}:${subject}`;
           const byList = o.database !== undefined && (listed.get(o.database) ?? []).includes(name);
-          const byRetire = k === 'destroys-data' && retiredNow && db?.serving.before !== o.generation;
+          const byRetire = k === 'destroys-data' && retiredNow && (db?.serving.before !== o.generation || db.decommission.before);
           const ack: Acknowledgement = {
             name,
             class: k,

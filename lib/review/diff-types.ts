@@ -43,6 +43,8 @@ export interface DatabaseDiff {
   readonly generations: readonly GenerationDiff[];
   /** Applications wired to the serving generation. */
   readonly consumers: readonly { readonly app: string; readonly secretName: string }[];
+  /** `decommission` before and after: while set, Pulumi protects no generation and the last may be retired. */
+  readonly decommission: { readonly before: boolean; readonly after: boolean };
 }
 
 export interface StackDiff {

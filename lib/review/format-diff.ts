@@ -41,6 +41,10 @@ export function databaseLines(d: DatabaseDiff): string[] {
       ? `serving ${d.serving.after}`
       : `serving ${d.serving.before} → ${d.serving.after} (cutover)`;
   lines.push(`${d.name} (${d.engine}, namespace ${d.namespace}): ${serving}`);
+  const live = d.generations.filter((g) => g.after).length;
+  if (d.decommission.after && live)
+    lines.push(`  decommissioning: Pulumi protects none of its generations; retiring the last one is allowed from the next change`);
+  else if (d.decommission.after) lines.push(`  decommissioned: every generation retired, nothing of it is deployed; remove the entry next`);
   for (const g of d.generations) {
     if (g.status === 'new')
       lines.push(

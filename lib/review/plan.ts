@@ -255,6 +255,7 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
 
   const fold = foldStep(d);
   if (fold) add('follow-up', fold);
+  decommissionSteps(d, add);
 
   const allLiveArchives = diff.databases.flatMap((x) => x.generations.flatMap((g) => (g.status !== 'retired' && g.after?.archives) || []));
   for (const gen of d.generations.filter((x) => x.status === 'retired')) {
@@ -283,5 +284,22 @@ function databaseSteps(diff: StackDiff, d: DatabaseDiff, add: (s: PlanSection, t
     } else {
       add('manual', `delete the archive of ${gen.name} (${archive}) once its backups are no longer needed: pgfleet never deletes archives`);
     }
+  }
+}
+
+/** The three changes of a decommission: protection lifted, every generation retired, the entry removed. */
+function decommissionSteps(d: DatabaseDiff, add: (s: PlanSection, t: string) => void): void {
+  if (!d.decommission.after) return;
+  const live = d.generations.filter((g) => g.after).map((g) => g.name);
+  if (live.length) {
+    if (!d.decommission.before)
+      add('check', `after \`pulumi up\`, \`pulumi stack export\` shows no \`"protect": true\` on ${d.name}'s resources`);
+    add(
+      'follow-up',
+      `once \`pulumi up\` has lifted the protection, retire every generation: add ${live.join(', ')} to ${d.path}.retired, synth, ` +
+        `review \`pgfleet diff\`, \`pulumi up\``,
+    );
+  } else {
+    add('follow-up', `once the objects and archives above are deleted (or kept on purpose), remove the entry ${d.path} from the stack`);
   }
 }

@@ -162,9 +162,10 @@ export function diffRendered(base: ReadonlyMap<string, string>, next: RenderedSt
 
 function databaseDiffs(next: RenderedStack, beforeState: StackState | undefined): DatabaseDiff[] {
   const out: DatabaseDiff[] = [];
-  for (const db of next.resolved.databases) {
+  for (const db of [...next.resolved.databases, ...next.resolved.decommissioned]) {
     const before = beforeState?.databases[db.name];
     const after = next.state.databases[db.name];
+    const live = 'generations' in db ? db.generations : [];
     const names = [...new Set([...Object.keys(before?.generations ?? {}), ...Object.keys(after.generations)])];
     out.push({
       name: db.name,
@@ -175,7 +176,7 @@ function databaseDiffs(next: RenderedStack, beforeState: StackState | undefined)
       generations: names.map((name): GenerationDiff => {
         const b = before?.generations[name];
         const a = after.generations[name];
-        const g = db.generations.find((x) => x.name === name);
+        const g = live.find((x) => x.name === name);
         return {
           name,
           status: !b ? 'new' : !a ? 'retired' : 'kept',
@@ -186,6 +187,7 @@ function databaseDiffs(next: RenderedStack, beforeState: StackState | undefined)
         };
       }),
       consumers: db.spec.consumers.map((c) => ({ app: c.app, secretName: c.secretName })),
+      decommission: { before: before?.decommission === true, after: db.spec.decommission },
     });
   }
   return out;
