@@ -5,6 +5,8 @@ import {
   SHARED_CONSUMED,
   VAULT,
   common,
+  drillOf,
+  refusedDrillCredentials,
   rename,
   renamed,
   secret,
@@ -24,7 +26,7 @@ const cnpgBackup = {
   onDemand: { id: 'pre-upgrade' },
 };
 
-const cnpg = (backup: Db, restores: Db[]) => ({
+const cnpg = (backup: Db, restores: Db[], drill: Db) => ({
   'pgfleet:namespace': 'forgejo',
   'pgfleet:vault': VAULT,
   'pgfleet:databases': [
@@ -43,6 +45,7 @@ const cnpg = (backup: Db, restores: Db[]) => ({
       enableSuperuserAccess: true,
       primaryUpdateStrategy: 'supervised',
       backup: { ...cnpgBackup, ...backup },
+      drill,
     },
   ],
 });
@@ -69,7 +72,7 @@ const repos = (s3Credentials: unknown, gcsCredentials: unknown, azureCredentials
   { name: 'repo4', retention: { full: 4 }, azure: { container: 'jobstore-az', credentials: azureCredentials, pathPrefix: '/pg1' } },
 ];
 
-const crunchy = (generations: Db[], acknowledge: string[], repoList: Db[]) => ({
+const crunchy = (generations: Db[], acknowledge: string[], repoList: Db[], drill: Db, manualRepo = 'repo2') => ({
   'pgfleet:namespace': 'f3c07a-prod',
   'pgfleet:vault': VAULT,
   'pgfleet:databases': [
@@ -101,22 +104,34 @@ const crunchy = (generations: Db[], acknowledge: string[], repoList: Db[]) => ({
       backups: {
         repos: repoList,
         global: { 'compress-type': 'lz4' },
-        manual: { id: 'before-1', type: 'diff', repoName: 'repo2', generation: 'api-alpha' },
+        manual: { id: 'before-1', type: 'diff', repoName: manualRepo, generation: 'api-alpha' },
       },
       networkPolicy: { clients: [{ name: 'api' }] },
+      drill,
     },
   ],
 });
 
 export const CNPG: EngineCoverage = {
   bases: {
-    plugin: cnpg({}, [
-      { name: 'forgejo-db-r1', restoreFrom: { generation: 'forgejo-db', targetTime: '2026-11-20T08:00:00Z', backupID: '20261120T000003' } },
-    ]),
-    inTree: cnpg({ method: 'barmanObjectStore', credentials: secret }, [
-      { name: 'forgejo-db-r1', restoreFrom: { generation: 'forgejo-db', targetLSN: '0/3000060' } },
-      { name: 'forgejo-db-r2', restoreFrom: { generation: 'forgejo-db', targetName: 'before-migration', backupID: '20261120T000003' } },
-    ]),
+    plugin: cnpg(
+      {},
+      [
+        {
+          name: 'forgejo-db-r1',
+          restoreFrom: { generation: 'forgejo-db', targetTime: '2026-11-20T08:00:00Z', backupID: '20261120T000003' },
+        },
+      ],
+      drillOf('forgejo', 'atLeast', vault('/aws/creds/forgejo-drill')),
+    ),
+    inTree: cnpg(
+      { method: 'barmanObjectStore', credentials: secret },
+      [
+        { name: 'forgejo-db-r1', restoreFrom: { generation: 'forgejo-db', targetLSN: '0/3000060' } },
+        { name: 'forgejo-db-r2', restoreFrom: { generation: 'forgejo-db', targetName: 'before-migration', backupID: '20261120T000003' } },
+      ],
+      drillOf('forgejo', 'equals', { existingSecret: { name: 'drill-keys', accessKeyIdKey: 'ro-id', secretAccessKeyKey: 'ro-secret' } }),
+    ),
   },
   markers: {
     'generations[].restoreFrom.generation': (db: Db) => {
@@ -126,8 +141,9 @@ export const CNPG: EngineCoverage = {
   },
   consumed: {
     ...SHARED_CONSUMED,
-    ...tokenTtl('backup.credentials<0>'),
+    ...tokenTtl('backup.credentials<0>', 'drill.credentials<0>'),
     'consumers[].user': 'refused: CloudNativePG publishes one application user, in <cluster>-app',
+    ...refusedDrillCredentials(['keyFileSecret'], 'barman-cloud reads the S3 archive at backup.destinationPath with an access key'),
   },
 };
 
@@ -162,6 +178,8 @@ export const CRUNCHY: EngineCoverage = {
       ],
       ['destroys-data:api-alpha'],
       repos(vault('/aws/creds/jobstore'), vault('/gcp/key/jobstore'), secret),
+      // The drill restores from repo2, the first repository in object storage (S3: S3 keys).
+      drillOf('api', 'atLeast', vault('/aws/creds/jobstore-drill')),
     ),
     secrets: crunchy(
       [
@@ -180,6 +198,15 @@ export const CRUNCHY: EngineCoverage = {
       ],
       ['destroys-data:api-alpha', 'destroys-data:api-epsilon'],
       repos(secret, { existingSecret: { name: 'gcs-key', key: 'key.json' } }, vault('/azure/creds/jobstore')),
+      drillOf('api', 'equals', { existingSecret: { name: 'drill-keys', accessKeyIdKey: 'ro-id', secretAccessKeyKey: 'ro-secret' } }),
+    ),
+    // No S3 repository: the drill restores from repo3 (GCS), read with a key file.
+    gcs: crunchy(
+      [{ name: 'api-alpha' }, { name: 'api-b' }, { name: 'api-old' }],
+      [],
+      repos(secret, { existingSecret: { name: 'gcs-key', key: 'key.json' } }, secret).filter((r) => r.name !== 'repo2'),
+      drillOf('api', 'atLeast', { keyFileSecret: { name: 'gcs-drill-key', key: 'reader.json' } }),
+      'repo3',
     ),
   },
   markers: {
@@ -198,6 +225,11 @@ export const CRUNCHY: EngineCoverage = {
     ...SHARED_CONSUMED,
     'generations[].upgrade.postgresImage@vault': 'read in phase complete only (base secrets): the prepare phase still runs the old image',
     'generations[].image@secrets': 'read until phase complete: from then on upgrade.postgresImage runs (base vault)',
-    ...tokenTtl('backups.repos[].s3.credentials<0>', 'backups.repos[].gcs.credentials<0>', 'backups.repos[].azure.credentials<0>'),
+    ...tokenTtl(
+      'backups.repos[].s3.credentials<0>',
+      'backups.repos[].gcs.credentials<0>',
+      'backups.repos[].azure.credentials<0>',
+      'drill.credentials<0>',
+    ),
   },
 };

@@ -7,6 +7,8 @@ import {
   SHARED_CONSUMED,
   VAULT,
   common,
+  drillOf,
+  refusedDrillCredentials,
   rename,
   renameIn,
   renamed,
@@ -20,7 +22,7 @@ const restoreFile = (method: string, source: string, database = 'pydis') =>
   method === 'blackbox' ? `${database}_blackbox_20_11_2026.sql.gz` : `${source}-20261120T150000Z.sql.gz`;
 
 const SUPERUSER = { secretName: 'postgres-env', userKey: 'POSTGRES_USER', passwordKey: 'POSTGRES_PASSWORD' };
-const standalone = (backup: Db, superuser: Db = SUPERUSER, serving = 'postgres') => ({
+const standalone = (backup: Db, superuser: Db = SUPERUSER, serving = 'postgres', drill?: Db) => ({
   'pgfleet:namespace': 'databases',
   'pgfleet:vault': VAULT,
   'pgfleet:databases': [
@@ -62,51 +64,62 @@ const standalone = (backup: Db, superuser: Db = SUPERUSER, serving = 'postgres')
         manualSteps: { beforeDump: ['Enable maintenance mode.'], afterCutover: ['Check the site.'] },
       },
       backup,
+      ...(drill ? { drill } : {}),
     },
   ],
 });
 
+/** The Spilo base: WAL-G to GCS, a restore, an upgrade; the drill reads with its own key file. */
+const SPILO_FULL = {
+  'pgfleet:namespace': 'wksv3k-prod',
+  'pgfleet:databases': [
+    {
+      ...common('ciip-portal', ['ciip-portal-patroni']),
+      engine: 'spilo',
+      postgresVersion: 12,
+      generations: [
+        { name: 'ciip-portal-patroni', backupLocation: 'wal' },
+        { name: 'ciip-portal-r1', restoreFrom: { generation: 'ciip-portal-patroni', targetTime: '2022-06-05T08:00:00Z' } },
+        { name: 'ciip-portal-pg14', postgresVersion: 14, upgradeFrom: { generation: 'ciip-portal-patroni' } },
+        { name: 'ciip-portal-old' },
+      ],
+      retired: ['ciip-portal-old'],
+      replicas: 3,
+      image: {
+        repository: 'ghcr.io/bcgov/cas-postgres',
+        tag: '9a6cd902e167dfc53e9588fa661a7ea03fc4729d',
+        pullPolicy: 'IfNotPresent',
+        maxPostgresVersion: 14,
+      },
+      chart: { repository: 'https://bcgov.github.io/cas-postgres', version: '0.21.4' },
+      storage: { size: '10Gi', storageClass: 'netapp-block-standard' },
+      dcs: { configMaps: true },
+      credentials: 'generated',
+      backup: {
+        bucket: 'wksv3k-prod-ciip-backups',
+        location: 'walg',
+        serviceAccountKeySecret: 'gcp-key',
+        schedule: '0 1 * * *',
+        retain: 90,
+        archiveTimeout: '2min',
+      },
+      database: 'ciip_portal',
+      consumerUser: 'admin',
+      resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
+      env: { LOG_LEVEL: 'info' },
+      allowFrom: [{ 'app.kubernetes.io/name': 'cas-ciip-portal' }],
+      drill: drillOf('ciip_portal', 'atLeast', { keyFileSecret: { name: 'gcs-drill-key', key: 'reader.json' } }),
+    },
+  ],
+};
+
 export const SPILO: EngineCoverage = {
   bases: {
-    full: {
-      'pgfleet:namespace': 'wksv3k-prod',
-      'pgfleet:databases': [
-        {
-          ...common('ciip-portal', ['ciip-portal-patroni']),
-          engine: 'spilo',
-          postgresVersion: 12,
-          generations: [
-            { name: 'ciip-portal-patroni', backupLocation: 'wal' },
-            { name: 'ciip-portal-r1', restoreFrom: { generation: 'ciip-portal-patroni', targetTime: '2022-06-05T08:00:00Z' } },
-            { name: 'ciip-portal-pg14', postgresVersion: 14, upgradeFrom: { generation: 'ciip-portal-patroni' } },
-            { name: 'ciip-portal-old' },
-          ],
-          retired: ['ciip-portal-old'],
-          replicas: 3,
-          image: {
-            repository: 'ghcr.io/bcgov/cas-postgres',
-            tag: '9a6cd902e167dfc53e9588fa661a7ea03fc4729d',
-            pullPolicy: 'IfNotPresent',
-            maxPostgresVersion: 14,
-          },
-          chart: { repository: 'https://bcgov.github.io/cas-postgres', version: '0.21.4' },
-          storage: { size: '10Gi', storageClass: 'netapp-block-standard' },
-          dcs: { configMaps: true },
-          credentials: 'generated',
-          backup: {
-            bucket: 'wksv3k-prod-ciip-backups',
-            location: 'walg',
-            serviceAccountKeySecret: 'gcp-key',
-            schedule: '0 1 * * *',
-            retain: 90,
-          },
-          database: 'ciip_portal',
-          consumerUser: 'admin',
-          resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
-          env: { LOG_LEVEL: 'info' },
-          allowFrom: [{ 'app.kubernetes.io/name': 'cas-ciip-portal' }],
-        },
-      ],
+    full: SPILO_FULL,
+    // The check by exact text, and the backup's own key (no drill.credentials).
+    backupKey: {
+      ...SPILO_FULL,
+      'pgfleet:databases': SPILO_FULL['pgfleet:databases'].map((db) => ({ ...db, drill: drillOf('ciip_portal', 'equals') })),
     },
   },
   markers: {
@@ -120,7 +133,53 @@ export const SPILO: EngineCoverage = {
     credentials: 'one value only ("generated": the chart generates the passwords): nothing to choose',
     'consumers[].user': 'refused: the chart publishes the admin and postgres passwords only (consumerUser chooses)',
     'image.maxPostgresVersion': 'the newest major the image ships: pgfleet refuses generations above it; the chart does not read it',
+    ...refusedDrillCredentials(['vault', 'existingSecret'], 'WAL-G reads the GCS prefix with a service-account key file (keyFileSecret)'),
   },
+};
+
+/** The Patroni base with credentials from Vault, a daily strategy and an in-place restore from one file. */
+const PATRONI_VAULT = {
+  'pgfleet:namespace': 'hcap-prod',
+  'pgfleet:vault': VAULT,
+  'pgfleet:databases': [
+    {
+      ...common('hcap', ['hcap-patroni']),
+      acknowledge: ['destroys-data:hcap-patroni'],
+      engine: 'patroni',
+      postgresVersion: 12,
+      generations: [{ name: 'hcap-patroni' }, { name: 'hcap-b' }],
+      images: { '12': 'registry.example/patroni-postgres:12.4', '13': 'registry.example/patroni-postgres:13.1' },
+      storage: { size: '5Gi' },
+      database: 'hcap',
+      network: { clients: [{ matchLabels: { name: 'hcap-app' } }] },
+      credentials: {
+        ...vault('/kv/hcap'),
+        keys: {
+          superuserUsername: 'su-user',
+          superuserPassword: 'su-pass',
+          replicationUsername: 'repl-user',
+          replicationPassword: 'repl-pass',
+          appUsername: 'app-user',
+          appPassword: 'app-pass',
+        },
+      },
+      backup: {
+        image: 'docker.io/bcgovimages/backup-container:2.13.0',
+        strategy: 'daily',
+        timeZone: 'Etc/UTC',
+        retention: { total: 31 },
+        storage: { size: '5Gi' },
+        s3: { endpoint: 'https://s3.example:9000', bucket: 'hcap-dumps', credentials: secret, prune: true },
+      },
+      inPlaceRestore: {
+        generation: 'hcap-patroni',
+        id: '20261122',
+        backupFile: '/backups/daily/2026-11-20/hcap-patroni-hcap_2026-11-20_02-00-00.sql.gz',
+      },
+      // The check runs in the application database (the default).
+      drill: drillOf(undefined, 'equals'),
+    },
+  ],
 };
 
 export const PATRONI: EngineCoverage = {
@@ -205,46 +264,16 @@ export const PATRONI: EngineCoverage = {
         },
       ],
     },
-    vault: {
-      'pgfleet:namespace': 'hcap-prod',
-      'pgfleet:vault': VAULT,
-      'pgfleet:databases': [
-        {
-          ...common('hcap', ['hcap-patroni']),
-          acknowledge: ['destroys-data:hcap-patroni'],
-          engine: 'patroni',
-          postgresVersion: 12,
-          generations: [{ name: 'hcap-patroni' }, { name: 'hcap-b' }],
-          images: { '12': 'registry.example/patroni-postgres:12.4', '13': 'registry.example/patroni-postgres:13.1' },
-          storage: { size: '5Gi' },
-          database: 'hcap',
-          network: { clients: [{ matchLabels: { name: 'hcap-app' } }] },
-          credentials: {
-            ...vault('/kv/hcap'),
-            keys: {
-              superuserUsername: 'su-user',
-              superuserPassword: 'su-pass',
-              replicationUsername: 'repl-user',
-              replicationPassword: 'repl-pass',
-              appUsername: 'app-user',
-              appPassword: 'app-pass',
-            },
-          },
-          backup: {
-            image: 'docker.io/bcgovimages/backup-container:2.13.0',
-            strategy: 'daily',
-            timeZone: 'Etc/UTC',
-            retention: { total: 31 },
-            storage: { size: '5Gi' },
-            s3: { endpoint: 'https://s3.example:9000', bucket: 'hcap-dumps', credentials: secret, prune: true },
-          },
-          inPlaceRestore: {
-            generation: 'hcap-patroni',
-            id: '20261122',
-            backupFile: '/backups/daily/2026-11-20/hcap-patroni-hcap_2026-11-20_02-00-00.sql.gz',
-          },
-        },
-      ],
+    vault: PATRONI_VAULT,
+    // Two databases dumped (no restore from one file then): the drill checks the second.
+    databases: {
+      ...PATRONI_VAULT,
+      'pgfleet:databases': PATRONI_VAULT['pgfleet:databases'].map(({ inPlaceRestore: _, ...db }) => ({
+        ...db,
+        acknowledge: [],
+        backup: { ...db.backup, databases: ['hcap', 'reports'] },
+        drill: drillOf('reports', 'atLeast'),
+      })),
     },
   },
   markers: {
@@ -262,10 +291,12 @@ export const PATRONI: EngineCoverage = {
     },
     'backup.timeZone': 'Europe/Berlin',
     'backup.databases': (db: Db) => {
-      db.backup.databases = ['hcapx'];
+      db.backup.databases = db.backup.databases.map((d: string) => (d === 'hcap' ? 'hcapx' : d));
       Object.assign(db, JSON.parse(JSON.stringify(db).split('-hcap_').join('-hcapx_')));
     },
     'backup.onDemand.generation': 'hcap-b',
+    // Another database the backup-container dumps: the drill checks only those.
+    'drill.check.database': 'hcap',
     'inPlaceRestore.generation': (db: Db) => {
       renameIn(db.inPlaceRestore, db.inPlaceRestore.generation, 'hcap-b');
       db.acknowledge = ['destroys-data:hcap-b'];
@@ -281,6 +312,10 @@ export const PATRONI: EngineCoverage = {
     ...tokenTtl('credentials<1>', 'backup.s3.credentials<0>'),
     'backup.imageVersion':
       "the image's release, read by pgfleet's checks only (S3 copies, pruning, pg_dump's major): every supported release runs the same Jobs",
+    ...refusedDrillCredentials(
+      ['vault', 'existingSecret', 'keyFileSecret'],
+      'the drill reads the dumps from the backup volume, mounted read-only: no credentials',
+    ),
   },
   lost: {
     'consumers[].user': 'accepted, but every consumer gets the application user of credentials.keys (appUsername/appPassword)',
@@ -289,24 +324,30 @@ export const PATRONI: EngineCoverage = {
 
 export const STANDALONE: EngineCoverage = {
   bases: {
-    blackbox: standalone({
-      method: 'blackbox',
-      schedule: '0 15 * * *',
-      image: 'ghcr.io/lemonsaurus/blackbox:v3.0.2',
-      clientMajor: 17,
-      retentionDays: 7,
-      storage: [
-        { id: 'frankfurt_s3', type: 's3', bucket: 'blackbox', endpoint: 'eu-central-1.linodeobjects.com', credentials: secret },
-        { id: 'newark_s3', bucket: 'blackbox', endpoint: 'us-east-1.linodeobjects.com', credentials: vault('/aws/creds/blackbox') },
-      ],
-      notifiers: [
-        { type: 'discord', id: 'dev_ops', webhook: { name: 'blackbox-env', key: 'DEVOPS_WEBHOOK' } },
-        { type: 'telegram', id: 'ops', token: { name: 'blackbox-env', key: 'TELEGRAM_TOKEN' }, chatId: '-1001234' },
-      ],
-      scratchSize: '5Gi',
-      s3Checksums: 'when_required',
-      rcloneImage: 'docker.io/rclone/rclone:1.68.2',
-    }),
+    blackbox: standalone(
+      {
+        method: 'blackbox',
+        schedule: '0 15 * * *',
+        image: 'ghcr.io/lemonsaurus/blackbox:v3.0.2',
+        clientMajor: 17,
+        retentionDays: 7,
+        storage: [
+          { id: 'frankfurt_s3', type: 's3', bucket: 'blackbox', endpoint: 'eu-central-1.linodeobjects.com', credentials: secret },
+          { id: 'newark_s3', bucket: 'blackbox', endpoint: 'us-east-1.linodeobjects.com', credentials: vault('/aws/creds/blackbox') },
+        ],
+        notifiers: [
+          { type: 'discord', id: 'dev_ops', webhook: { name: 'blackbox-env', key: 'DEVOPS_WEBHOOK' } },
+          { type: 'telegram', id: 'ops', token: { name: 'blackbox-env', key: 'TELEGRAM_TOKEN' }, chatId: '-1001234' },
+        ],
+        scratchSize: '5Gi',
+        s3Checksums: 'when_required',
+        rcloneImage: 'docker.io/rclone/rclone:1.68.2',
+      },
+      SUPERUSER,
+      'postgres',
+      // From the first storage target, with the drill's own read-only keys.
+      drillOf('site', 'atLeast', { existingSecret: { name: 'drill-keys', accessKeyIdKey: 'ro-id', secretAccessKeyKey: 'ro-secret' } }),
+    ),
     pvc: standalone(
       {
         method: 'dump',
@@ -317,22 +358,30 @@ export const STANDALONE: EngineCoverage = {
         clientMajor: 17,
       },
       { vault: vault('/kv/postgres').vault, userKey: 'POSTGRES_USER', passwordKey: 'POSTGRES_PASSWORD' },
+      'postgres',
+      // From the claim: no credentials.
+      drillOf('site', 'equals'),
     ),
-    s3: standalone({
-      method: 'dump',
-      schedule: '0 3 * * *',
-      target: {
-        s3: {
-          bucket: 'pydis-backups',
-          prefix: 'postgres/',
-          endpoint: 'https://eu-central-1.linodeobjects.com',
-          region: 'eu-central-1',
-          credentials: vault('/aws/creds/pydis'),
-          rcloneImage: 'docker.io/rclone/rclone:1.68.2',
-          scratchSize: '10Gi',
+    s3: standalone(
+      {
+        method: 'dump',
+        schedule: '0 3 * * *',
+        target: {
+          s3: {
+            bucket: 'pydis-backups',
+            prefix: 'postgres/',
+            endpoint: 'https://eu-central-1.linodeobjects.com',
+            region: 'eu-central-1',
+            credentials: vault('/aws/creds/pydis'),
+            rcloneImage: 'docker.io/rclone/rclone:1.68.2',
+            scratchSize: '10Gi',
+          },
         },
       },
-    }),
+      SUPERUSER,
+      'postgres',
+      drillOf('site', 'atLeast', vault('/aws/creds/pydis-drill')),
+    ),
     // The cutover to the upgraded generation: the writers are scaled back.
     cutover: standalone({ method: 'dump', target: { pvc: { size: '20Gi' } } }, SUPERUSER, 'postgres-17'),
     s3secret: standalone({
@@ -373,6 +422,10 @@ export const STANDALONE: EngineCoverage = {
       "blackbox's dumps belong to the database entry (<database>_blackbox_<date>.sql.gz in the first storage target), not to a generation: any live source reads the same file",
     'writers[].replicas@blackbox,pvc,s3,s3secret': 'read at the cutover only, to scale the writers back (base cutover)',
     'upgrade.manualSteps.afterCutover@blackbox,pvc,s3,s3secret': 'printed at the cutover only (base cutover)',
-    ...tokenTtl('superuser<1>', 'backup<0>.storage[].credentials<0>', 'backup<1>.target<1>.s3.credentials<0>'),
+    ...tokenTtl('superuser<1>', 'backup<0>.storage[].credentials<0>', 'backup<1>.target<1>.s3.credentials<0>', 'drill.credentials<0>'),
+    ...refusedDrillCredentials(
+      ['keyFileSecret'],
+      'the dumps are read from a bucket with S3 keys (vault or existingSecret), or from the claim with none',
+    ),
   },
 };

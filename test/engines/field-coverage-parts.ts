@@ -69,6 +69,45 @@ export const common = (name: string, live: string[]) => ({
 export const SHARED_CONSUMED = {
   engine: 'selects the engine: another value is another schema',
   acknowledge: "pgfleet's gate reads it (pgfleet diff, synth): the operator never sees it",
+  'recovery.rpo':
+    "pgfleet checks it against each live generation's guarantee (synth refuses settings that miss it) and records it in state and pgfleet report; no manifest carries it",
+  'recovery.window':
+    "pgfleet checks it against each live generation's guarantee (synth refuses settings that miss it) and records it in state and pgfleet report; no manifest carries it",
+  decommission: "pgfleet reads it (lifts Pulumi's protect, allows retiring the last generation): the operator never sees it",
+};
+
+/**
+ * A restore drill (`drill`): the check gives its expected result as `atLeast` or as `equals` (one of
+ * the two), in the named database (else the engine's default), with the drill's own credentials or the backup's.
+ */
+export const drillOf = (database: string | undefined, expect: 'atLeast' | 'equals', credentials?: unknown) => ({
+  schedule: '30 5 * * 0',
+  check: {
+    ...(database ? { database } : {}),
+    query: 'select count(*) from pg_class',
+    ...(expect === 'atLeast' ? { atLeast: 10 } : { equals: '42' }),
+  },
+  ...(credentials ? { credentials } : {}),
+  image: 'registry.example/drill:17.2',
+  scratchSize: '20Gi',
+  deadlineSeconds: 1800,
+});
+
+/** The drill credentials branches an engine refuses, as consumed fields, with why. */
+export const refusedDrillCredentials = (branches: readonly ('vault' | 'existingSecret' | 'keyFileSecret')[], why: string) => {
+  const leaves = {
+    vault: [
+      '<0>.vault.path',
+      '<0>.vault.role',
+      '<0>.vault.refreshInterval',
+      '<0>.vault.tokenTtl',
+      '<0>.vault.server',
+      '<0>.vault.mountPath',
+    ],
+    existingSecret: ['<1>.existingSecret.name', '<1>.existingSecret.accessKeyIdKey', '<1>.existingSecret.secretAccessKeyKey'],
+    keyFileSecret: ['<2>.keyFileSecret.name', '<2>.keyFileSecret.key'],
+  };
+  return Object.fromEntries(branches.flatMap((b) => leaves[b].map((l) => [`drill.credentials${l}`, `refused: ${why}`])));
 };
 
 export const CLIENT_MAJOR =
