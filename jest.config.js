@@ -17,4 +17,5 @@ module.exports = {
   testTimeout: 120000,
   // Real-tool suites mostly wait on PostgreSQL and friends: one worker more than the 2 cores.
   maxWorkers: 3,
+  testSequencer: '<rootDir>/scripts/test-sequencer.js',
 };

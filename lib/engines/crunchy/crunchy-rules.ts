@@ -76,7 +76,7 @@ function sizeRules(path: string, what: string, grow: 'grow' | 'grows', growSteps
       'destroys-data',
       (v) =>
         `${what} would shrink (${v.before} → ${v.after}): Kubernetes refuses to shrink a PersistentVolumeClaim, ` +
-        `and a smaller volume is a new, empty one; keep ${v.before}, or restore into a new generation with smaller volumes (pgfleet ` +
+        `and a smaller volume is a new, empty one; keep ${v.before}, or restore into a new database entry with smaller volumes (pgfleet ` +
         `refuses this at synth)`,
     ),
     rule('same', 'no-op', (v) => `${what}: the same size written differently (${v.before} → ${v.after})`),
