@@ -9,8 +9,6 @@
 import { Construct } from 'constructs';
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { StackSpec } from '../../config/stack-spec';
-import { DRILL_PRELUDE } from '../../constructs/drill-scripts';
-import { DUMP_DRILL_FUNCTIONS } from '../../constructs/dump-drill-scripts';
 import { objectStoreCredentials, type S3SecretRef } from '../../constructs/object-store-credentials';
 import { type DrillContainer, RestoreDrill } from '../../constructs/restore-drill';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
@@ -64,7 +62,7 @@ export class StandaloneDrill extends Construct {
           name: 'restore',
           image: drill.image ?? serverImage(spec, gen.postgresVersion),
           shell: 'bash',
-          script: `${DRILL_PRELUDE}${DUMP_DRILL_FUNCTIONS}${STANDALONE_DRILL_SCRIPT}`,
+          script: STANDALONE_DRILL_SCRIPT,
           env: [
             { name: 'DUMP_DIR', value: where.dir },
             { name: 'DUMP_PATTERN', value: b.method === 'dump' ? `${gen.name}-*.sql.gz` : '*_blackbox_*.sql' },
