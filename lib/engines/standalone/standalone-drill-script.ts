@@ -19,4 +19,4 @@ export const STANDALONE_DRILL_SCRIPT = dumpDrillScript(PART);
  * Downloads the newest blackbox dump (`*_blackbox_*.sql`, newest by upload time: blackbox's
  * date format need not sort) of an rclone remote path (SRC) into DUMP_DIR. POSIX sh (rclone image).
  */
-export const BLACKBOX_FETCH_SCRIPT = shellScript(BLACKBOX_FETCH);
+export const DRILL_BLACKBOX_FETCH_SCRIPT = shellScript(BLACKBOX_FETCH);

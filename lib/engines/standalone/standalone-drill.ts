@@ -16,7 +16,7 @@ import { FETCH_SCRIPT } from './dump-scripts';
 import { rcloneRemote } from './rclone-remote';
 import { serverImage } from './server-image';
 import { backupClaimName } from './standalone-model';
-import { BLACKBOX_FETCH_SCRIPT, STANDALONE_DRILL_SCRIPT } from './standalone-drill-script';
+import { DRILL_BLACKBOX_FETCH_SCRIPT, STANDALONE_DRILL_SCRIPT } from './standalone-drill-script';
 import type { StandaloneDatabaseSpec } from './standalone-schema';
 
 export interface StandaloneDrillProps {
@@ -118,7 +118,7 @@ export class StandaloneDrill extends Construct {
       name: 'fetch',
       image: 'docker.io/rclone/rclone:1.68.2',
       shell: 'sh',
-      script: BLACKBOX_FETCH_SCRIPT,
+      script: DRILL_BLACKBOX_FETCH_SCRIPT,
       env: [...remote.env, { name: 'SRC', value: `${remote.path.replace(/\/$/, '')}` }, { name: 'DUMP_DIR', value: FETCHED }],
     };
     return { ...none, dir: FETCHED, fetch: [fetch] };
