@@ -56,3 +56,6 @@ export interface ResolvedDatabase<D extends DatabaseSpec = DatabaseSpec> {
 export function viewOf(db: ResolvedDatabase, gen: Pick<ResolvedGeneration, 'engine'>): ResolvedDatabase {
   return db.views.find((v) => v.engine === gen.engine) ?? db;
 }
+
+/** True for the view of another engine than the database's own (engine migration): its settings are the entry's block of that engine. */
+export const isBlockView = (view: Pick<ResolvedDatabase, 'path' | 'engine'>): boolean => view.path.endsWith(`.${view.engine}`);

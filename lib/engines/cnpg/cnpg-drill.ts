@@ -11,7 +11,7 @@
 import { Construct } from 'constructs';
 import type { StackSpec } from '../../config/stack-spec';
 import { objectStoreCredentials, type S3SecretRef } from '../../constructs/object-store-credentials';
-import { RestoreDrill } from '../../constructs/restore-drill';
+import { drillCredentialsName, RestoreDrill } from '../../constructs/restore-drill';
 import type { ResolvedDatabase } from '../../model/resolved';
 import { CNPG_DRILL_SCRIPT } from './cnpg-drill-script';
 import { cnpgServerName } from './cnpg-model';
@@ -38,7 +38,7 @@ export class CnpgDrill extends Construct {
       c && !('keyFileSecret' in c)
         ? objectStoreCredentials(this, 'Credentials', {
             credentials: c,
-            name: `${db.name}-drill-creds`,
+            name: drillCredentialsName(db),
             namespace: db.namespace,
             vault: props.stack.vault,
           })

@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { StackSpec } from '../../config/stack-spec';
 import { objectStoreCredentials } from '../../constructs/object-store-credentials';
-import { RestoreDrill } from '../../constructs/restore-drill';
+import { drillCredentialsName, RestoreDrill } from '../../constructs/restore-drill';
 import type { ResolvedDatabase } from '../../model/resolved';
 import { drillRepo } from './crunchy-drill-issues';
 import { CRUNCHY_DRILL_SCRIPT } from './crunchy-drill-script';
@@ -51,7 +51,7 @@ export class CrunchyDrill extends Construct {
     } else if (c) {
       const ref = objectStoreCredentials(this, 'Credentials', {
         credentials: c,
-        name: `${db.name}-drill-creds`,
+        name: drillCredentialsName(db),
         namespace,
         vault: props.stack.vault,
       });

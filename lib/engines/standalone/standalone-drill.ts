@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { StackSpec } from '../../config/stack-spec';
 import { objectStoreCredentials, type S3SecretRef } from '../../constructs/object-store-credentials';
-import { type DrillContainer, RestoreDrill } from '../../constructs/restore-drill';
+import { type DrillContainer, drillCredentialsName, RestoreDrill } from '../../constructs/restore-drill';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
 import { FETCH_SCRIPT } from './dump-scripts';
 import { rcloneRemote } from './rclone-remote';
@@ -40,7 +40,7 @@ export class StandaloneDrill extends Construct {
       c && !('keyFileSecret' in c)
         ? objectStoreCredentials(this, 'Credentials', {
             credentials: c,
-            name: `${db.name}-drill-creds`,
+            name: drillCredentialsName(db),
             namespace,
             vault: props.stack.vault,
           })
