@@ -10,7 +10,7 @@ import { JOB_SCRIPTS } from '../../lib/engines/patroni/job-scripts';
 import { PATRONI_DRILL_SCRIPT } from '../../lib/engines/patroni/patroni-drill-script';
 import { SPILO_DRILL_SCRIPT } from '../../lib/engines/spilo/spilo-drill-script';
 import * as dumpScripts from '../../lib/engines/standalone/dump-scripts';
-import { DRILL_BLACKBOX_FETCH_SCRIPT, STANDALONE_DRILL_SCRIPT } from '../../lib/engines/standalone/standalone-drill-script';
+import { STANDALONE_DRILL_SCRIPT } from '../../lib/engines/standalone/standalone-drill-script';
 
 describe('shellScript', () => {
   test('drops the lines that are only shellcheck directives, wherever they are, and keeps every other line', () => {
@@ -47,11 +47,10 @@ describe('shellScript', () => {
       SPILO_DRILL_SCRIPT,
       PATRONI_DRILL_SCRIPT,
       STANDALONE_DRILL_SCRIPT,
-      DRILL_BLACKBOX_FETCH_SCRIPT,
       ...JOB_SCRIPTS,
       ...dumpScripts,
     };
-    expect(Object.keys(scripts)).toHaveLength(16);
+    expect(Object.keys(scripts)).toHaveLength(15);
     const withDirectives = Object.entries(scripts).filter(([, s]) => /^[ \t]*#[ \t]*shellcheck[ \t]+[a-z-]+=/m.test(s));
     expect(withDirectives.map(([name]) => name)).toEqual([]);
     // The drill parts follow the prelude whole.
