@@ -24,6 +24,10 @@
  * database's own (its keys, its generations) and one per other engine (the block, the shared
  * keys `name`, `namespace`, `postgresVersion`, `consumers`, and that engine's generations), each
  * parsed with its engine's own schema; problems are reported at the paths the user wrote.
+ *
+ * The entry's `drill` drills every live generation, each with its own engine's drill: a block
+ * without a `drill` of its own gets the entry's (INHERITED_KEYS), parsed and checked by that
+ * engine as if written in the block, its problems reported at the entry's `drill`.
  */
 import { z } from 'zod';
 import { type ConfigIssue, joinPath } from './config-error';
@@ -97,6 +101,11 @@ export const migrateFromSchema = z
 
 /** Keys of the database entry every engine's view shares (the block may not set them). */
 const SHARED_KEYS = ['name', 'namespace', 'consumers', 'recovery'] as const;
+/**
+ * Keys of the database entry an engine's view takes when its block does not set them: what the
+ * entry says of every generation, which a block may say differently for its engine's.
+ */
+export const INHERITED_KEYS = ['drill'] as const;
 /** Keys that belong to the database entry alone. */
 export const ENTRY_KEYS = ['engine', 'generations', 'retired', 'serving', 'acknowledge', 'decommission', ...SHARED_KEYS];
 
@@ -112,6 +121,8 @@ export interface SplitEntry {
     readonly migrateFrom: readonly unknown[];
     /** Where each top-level key of `entry` came from, relative to the database entry. */
     readonly origin: Readonly<Record<string, readonly Segment[]>>;
+    /** INHERITED_KEYS `entry` took from the database entry (its block sets none of its own). */
+    readonly inherited: readonly string[];
   }[];
   readonly issues: readonly ConfigIssue[];
 }
@@ -246,6 +257,11 @@ export function splitEntry(raw: unknown, engines: readonly EngineSchema[], path:
       entry[k] = v;
       origin[k] = [engine, k];
     }
+    const inherited = INHERITED_KEYS.filter((k) => raw[k] !== undefined && !(k in block));
+    for (const k of inherited) {
+      entry[k] = raw[k];
+      origin[k] = [k];
+    }
     if (!('postgresVersion' in block)) {
       // The major of its generations that do not set one: the first one's, else the database's.
       const firstOwn = e.gens.findIndex((g) => 'postgresVersion' in g);
@@ -260,7 +276,7 @@ export function splitEntry(raw: unknown, engines: readonly EngineSchema[], path:
     entry.generations = e.gens;
     origin.generations = ['generations'];
     origin.engine = ['generations', e.positions[0], 'engine'];
-    others.push({ engine, entry, positions: e.positions, migrateFrom: e.migrateFrom, origin });
+    others.push({ engine, entry, positions: e.positions, migrateFrom: e.migrateFrom, origin, inherited });
   }
   const engineKeys = names.filter((n) => n !== own);
   return { own: { ...withoutKeys(raw, engineKeys), ...(gens ? { generations: ownGens } : {}) }, ownPositions, others, issues };
@@ -314,6 +330,7 @@ export function parseOtherEngines(
         path: joinPath([path, o.engine]),
         positions: o.positions,
         migrateFrom,
+        inherited: o.inherited,
       });
     }
   }

@@ -96,6 +96,11 @@ export interface EngineSettings {
   readonly positions: readonly number[];
   /** `migrateFrom` of each of `spec.generations`, when set. */
   readonly migrateFrom: readonly (MigrateFromSpec | undefined)[];
+  /**
+   * Keys of `spec` taken from the database entry, its block setting none (`drill`: the entry's
+   * drill, drilling this engine's generations too); their problems belong at the entry's keys.
+   */
+  readonly inherited: readonly string[];
 }
 
 /** What a database entry holds on engines other than its own (engine migration), once parsed. */

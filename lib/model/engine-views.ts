@@ -3,7 +3,7 @@
  * migration): the config layer parsed the generations on other engines with those engines'
  * schemas (`DatabaseSpec.otherEngines`); here they are put back into stack order and grouped.
  */
-import { joinPath } from '../config/config-error';
+import { type ConfigIssue, joinPath } from '../config/config-error';
 import type { RestoreFromInput } from '../config/schema-parts';
 import type { DatabaseSpec, MigrateFromSpec } from '../config/stack-schema';
 import type { ResolvedDatabase, ResolvedGeneration } from './resolved';
@@ -83,12 +83,44 @@ export function viewsOf(database: Omit<ResolvedDatabase, 'views'>): ResolvedData
 /** Keys of a view's spec that are the database entry's (the block of another engine cannot hold them). */
 const ENTRY_KEYS = /^\.(name|namespace|consumers|retired|serving|acknowledge|generations|postgresVersion)\b/;
 
+/** The INHERITED_KEYS (lib/config/engine-migration.ts) a view took from the database entry. */
+const inheritedOf = (view: Pick<ResolvedDatabase, 'path'>, database: Pick<ResolvedDatabase, 'spec'>): readonly string[] =>
+  database.spec.otherEngines?.settings.find((s) => s.path === view.path)?.inherited ?? [];
+
+/** The top-level key a path below the view's settings names (`.drill.credentials` → `drill`). */
+const keyBelow = (view: Pick<ResolvedDatabase, 'path'>, path: string): string | undefined =>
+  path.startsWith(view.path) ? /^\.([A-Za-z]+)/.exec(path.slice(view.path.length))?.[1] : undefined;
+
 /**
  * An engine's issue path for its view, as the user wrote the stack: keys the view shares with the
- * database entry (consumers, name, ...) are the entry's, not the engine block's.
+ * database entry (consumers, name, ...) and keys it took from it (the entry's drill) are the
+ * entry's, not the engine block's.
  */
-export function entryPath(view: Pick<ResolvedDatabase, 'path'>, database: Pick<ResolvedDatabase, 'path'>, path: string): string {
+export function entryPath(view: Pick<ResolvedDatabase, 'path'>, database: Pick<ResolvedDatabase, 'path' | 'spec'>, path: string): string {
   if (view.path === database.path || !path.startsWith(view.path)) return path;
   const rest = path.slice(view.path.length);
+  if (inheritedOf(view, database).includes(keyBelow(view, path)!)) return `${database.path}${rest}`;
   return ENTRY_KEYS.test(rest) && !/^\.postgresVersion\b/.test(rest) ? `${database.path}${rest}` : path;
+}
+
+/**
+ * An engine's issue on its view, as the user wrote the stack (entryPath). A problem with a key the
+ * view took from the entry (the entry's drill, on another engine's generations) says which
+ * generations it concerns and that the block may set its own.
+ */
+export function entryIssue(
+  view: Pick<ResolvedDatabase, 'path' | 'engine' | 'generations'>,
+  database: Pick<ResolvedDatabase, 'path' | 'spec'>,
+  issue: ConfigIssue,
+): ConfigIssue {
+  const path = entryPath(view, database, issue.path);
+  const key = keyBelow(view, issue.path);
+  if (view.path === database.path || key === undefined || !inheritedOf(view, database).includes(key)) return { ...issue, path };
+  const gens = view.generations.map((g) => g.name).join(', ');
+  return {
+    ...issue,
+    path,
+    allowed: `for ${gens} on ${view.engine}: ${issue.allowed}`,
+    fix: `${issue.fix}; or give the ${view.engine} block a ${key} of its own for ${gens} (the entry's ${key} applies to every engine's generations whose block sets none)`,
+  };
 }

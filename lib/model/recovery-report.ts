@@ -10,7 +10,7 @@ import type { drill } from '../config/schema-parts';
 import { engineNamed } from '../config/stack-schema';
 import { formatSpan } from '../config/recovery-span';
 import type { ModelEngine } from './engine-model';
-import type { ResolvedDatabase } from './resolved';
+import { type ResolvedDatabase, viewOf } from './resolved';
 import type { ResolvedStack } from './resolved-stack';
 
 /** A database's `drill` as parsed. */
@@ -79,30 +79,38 @@ function drillRow(namespace: string, generation: string, d: DrillSpec): DrillRow
   };
 }
 
-/** The rows of one database: one per live generation whose engine states a guarantee. */
-export function databaseRecovery(stack: string, db: ResolvedDatabase, engine: ModelEngine): RecoveryRow[] {
-  if (!engine.recovery) return [];
-  const spec = db.spec as { recovery?: { rpo?: string; window?: string }; drill?: DrillSpec };
-  return db.generations.map((gen) => {
-    const g = engine.recovery!(db, gen);
-    return {
-      stack,
-      database: db.name,
-      engine: db.engine,
-      namespace: db.namespace,
-      generation: gen.name,
-      serving: gen.serving,
-      method: g.method,
-      rpo: { seconds: g.rpo.seconds, text: formatSpan(g.rpo.seconds), source: g.rpo.source },
-      window: { seconds: g.window.seconds, text: formatSpan(g.window.seconds ?? 0), source: g.window.source },
-      restoreUses: g.restoreUses,
-      ...(spec.recovery ? { objectives: { ...spec.recovery } } : {}),
-      ...(spec.drill ? { drill: drillRow(db.namespace, gen.name, spec.drill) } : {}),
-    };
+/**
+ * The rows of one database: one per live generation whose engine states a guarantee, each from its
+ * own engine's view (a migration's generations on another engine: that engine's settings and drill).
+ */
+export function databaseRecovery(stack: string, db: ResolvedDatabase, engines: readonly ModelEngine[]): RecoveryRow[] {
+  const objectives = (db.spec as { recovery?: { rpo?: string; window?: string } }).recovery;
+  return db.generations.flatMap((gen) => {
+    const engine = engineNamed(engines, gen.engine);
+    if (!engine.recovery) return [];
+    const view = viewOf(db, gen);
+    const g = engine.recovery(view, gen);
+    const drill = (view.spec as { drill?: DrillSpec }).drill;
+    return [
+      {
+        stack,
+        database: db.name,
+        engine: gen.engine,
+        namespace: db.namespace,
+        generation: gen.name,
+        serving: gen.serving,
+        method: g.method,
+        rpo: { seconds: g.rpo.seconds, text: formatSpan(g.rpo.seconds), source: g.rpo.source },
+        window: { seconds: g.window.seconds, text: formatSpan(g.window.seconds ?? 0), source: g.window.source },
+        restoreUses: g.restoreUses,
+        ...(objectives ? { objectives: { ...objectives } } : {}),
+        ...(drill ? { drill: drillRow(db.namespace, gen.name, drill) } : {}),
+      },
+    ];
   });
 }
 
 /** Every row of a stack, in stack order. */
 export function recoveryReport(stack: ResolvedStack): RecoveryRow[] {
-  return stack.databases.flatMap((db) => databaseRecovery(stack.spec.stack, db, engineNamed(stack.engines, db.engine)));
+  return stack.databases.flatMap((db) => databaseRecovery(stack.spec.stack, db, stack.engines));
 }

@@ -11,7 +11,7 @@ import type { StackSpec } from '../config/stack-spec';
 import { TargetTime } from '../config/target-time';
 import { Bootstrap } from './bootstrap';
 import type { ModelEngine } from './engine-model';
-import { entryPath, type GenerationInput, generationInputs, viewsOf } from './engine-views';
+import { entryIssue, type GenerationInput, generationInputs, viewsOf } from './engine-views';
 import { resolveMigration } from './migration-resolve';
 import { RecoveryTarget } from './recovery-target';
 import { type DecommissionedDatabase, type ResolvedDatabase, type ResolvedGeneration, viewOf } from './resolved';
@@ -37,7 +37,7 @@ export function resolveStack<E extends ModelEngine>(spec: StackSpec, engines: re
     if (r) {
       databases.push(r);
       for (const view of r.views) {
-        for (const i of engineNamed(engines, view.engine).check?.(view) ?? []) issues.push({ ...i, path: entryPath(view, r, i.path) });
+        for (const i of engineNamed(engines, view.engine).check?.(view) ?? []) issues.push(entryIssue(view, r, i));
       }
       // The database's objectives hold for every generation, each judged by its own engine.
       issues.push(...checkObjectives(r, (g) => engineNamed(engines, g.engine).recovery?.(viewOf(r, g), g)));
@@ -46,7 +46,14 @@ export function resolveStack<E extends ModelEngine>(spec: StackSpec, engines: re
   checkNamesAcrossDatabases(databases, issues);
   for (const engine of new Set(spec.databases.map((d) => engineNamed(engines, d.engine))))
     issues.push(...(engine.checkStack?.(spec) ?? []));
-  spec.databases.forEach((db, i) => checkVaultServers(spec, db, `pgfleet:databases[${i}]`, issues));
+  spec.databases.forEach((db, i) => {
+    const { otherEngines, ...own } = db;
+    checkVaultServers(spec, own, `pgfleet:databases[${i}]`, issues);
+    // Another engine's settings at its block; what its view took from the entry is checked there.
+    for (const s of otherEngines?.settings ?? [])
+      for (const [k, v] of Object.entries(s.spec))
+        if (k !== 'generations' && !s.inherited.includes(k)) checkVaultServers(spec, v, `${s.path}.${k}`, issues);
+  });
   if (spec.previous) checkTransitions(spec.previous, databases, engines, issues, new Set(spec.databases.map((d) => d.name)));
   if (issues.length) throw new ConfigError(spec.source, issues);
   return Object.freeze({ spec, databases: Object.freeze(databases), decommissioned: Object.freeze(decommissioned), engines });

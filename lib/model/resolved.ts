@@ -71,3 +71,6 @@ export interface DecommissionedDatabase<D extends DatabaseSpec = DatabaseSpec> {
   /** The generation that served last (kept in state for the review). */
   readonly serving: string;
 }
+
+/** True for the view of another engine than the database's own (engine migration): its settings are the entry's block of that engine. */
+export const isBlockView = (view: Pick<ResolvedDatabase, 'path' | 'engine'>): boolean => view.path.endsWith(`.${view.engine}`);

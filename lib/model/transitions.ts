@@ -6,7 +6,7 @@ import { type DatabaseState, engineOfState, type StackState } from '../config/st
 import { describeArchives } from '../config/state-text';
 import type { ModelEngine } from './engine-model';
 import { type ResolvedDatabase, viewOf } from './resolved';
-import { entryPath } from './engine-views';
+import { entryIssue } from './engine-views';
 import { sizedVolumes, stateOf } from './stack-state-of';
 
 /** Rules comparing a generation with what the previous synth recorded. */
@@ -100,7 +100,7 @@ export function checkTransitions(
       // Engine rules judge only a generation that stayed on their engine.
       if (wasEngine === gen.engine) {
         const view = viewOf(db, gen);
-        for (const i of engine.transitions?.(view, gen, was, now, gpath) ?? []) issues.push({ ...i, path: entryPath(view, db, i.path) });
+        for (const i of engine.transitions?.(view, gen, was, now, gpath) ?? []) issues.push(entryIssue(view, db, i));
       }
       for (const [name, { size, path }] of Object.entries(sizedVolumes(db, gen, engines))) {
         const wasSize = was.volumes?.[name];

@@ -5,7 +5,6 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { Chart } from 'cdk8s';
-import { engineNamed } from '../config/stack-schema';
 import { databaseRecovery } from '../model/recovery-report';
 import { DatabaseChart } from '../outputs/database-chart';
 import type { RenderedObject, RenderedStack } from '../outputs/render-stack';
@@ -48,7 +47,7 @@ export function deployStack(rendered: RenderedStack, opts: pulumi.ComponentResou
         objects: ordered.filter((o) => o.database === db.name),
         releases: rendered.helmReleases.filter((h) => (Chart.of(h) as DatabaseChart).database.name === db.name),
         state: rendered.state.databases[db.name],
-        recovery: databaseRecovery(rendered.resolved.spec.stack, db, engineNamed(rendered.resolved.engines, db.engine)),
+        recovery: databaseRecovery(rendered.resolved.spec.stack, db, rendered.resolved.engines),
         created: resources,
       },
       opts,

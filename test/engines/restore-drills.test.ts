@@ -162,7 +162,10 @@ describe('restore drills: the objects', () => {
     expect(pod(s3).initContainers.map((c: { name: string }) => c.name)).toEqual(['fetch', 'restore']);
     expect(envOf(container(s3, 'fetch')).SRC).toBe('archive:pydis-backups/postgres/postgres');
     const blackbox = find(render(pydis('prod', { drill })), 'CronJob', 'postgres-drill');
-    expect(envOf(container(blackbox, 'restore')).DUMP_PATTERN).toBe('*_blackbox_*.sql');
+    // blackbox uploads <id>_blackbox_<date>.sql.gz (gzip'd, no checksum): the restore's own download picks this database's newest.
+    expect(envOf(container(blackbox, 'restore'))).toMatchObject({ DUMP_PATTERN: 'postgres_blackbox_*.sql.gz', DUMP_VERIFY: 'gzip' });
+    expect(envOf(container(blackbox, 'fetch'))).toMatchObject({ SRC: 'archive:blackbox', DUMP_PREFIX: 'postgres' });
+    expect(container(blackbox, 'fetch').image).toBe('docker.io/rclone/rclone:1.68.2');
   });
 });
 

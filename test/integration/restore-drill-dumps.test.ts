@@ -3,7 +3,8 @@
  * - patroni: dumps laid out as the backup-container writes them (`pg_dumpall --roles-only
  *   --no-role-passwords` then `pg_dump -Fp`, gzip, `<dir>/<daily|weekly>/<date>/<host>-<db>_<stamp>.sql.gz`);
  * - standalone: dumps written by pgfleet's own dump script (the text of the backup CronJob), with
- *   their sha512.
+ *   their sha512; and blackbox's, as blackbox 3.0.2 uploads them (`<id>_blackbox_<DD_MM_YYYY>.sql.gz`,
+ *   the pg_dumpall gzip'd by its S3 handler, no checksum), beside another database's.
  * The drill script of each synthesized CronJob (its exact text and env, the volume paths pointed
  * at temp dirs) must restore the newest dump into a scratch server and pass the check, and fail on
  * a broken dump.
@@ -156,8 +157,14 @@ describeWithTools([...POSTGRES_TOOLS, `${PG_BIN}/pg_dump`, 'gzip'], 'restore dri
     });
     afterAll(() => s3?.stop());
 
-    test('the fetch step downloads the newest blackbox dump; the drill loads it and passes the check', async () => {
-      const cronJob = find(
+    /** Uploads a blackbox dump object to the local bucket, as blackbox's S3 handler does (gzip'd, `.sql.gz`). */
+    const upload = (remote: Record<string, string>, name: string, sql: string | Buffer) => {
+      const dir = postgresDir('pgfleet-blackbox-');
+      fs.writeFileSync(path.join(dir, name), Buffer.isBuffer(sql) ? sql : zlib.gzipSync(sql));
+      ok(runAsPostgres(['rclone', 'copyto', path.join(dir, name), `archive:blackbox/${name}`], { ...remote, HOME: dir }), `upload ${name}`);
+    };
+    const drillOf = () =>
+      find(
         render(
           pydis('prod', {
             drill: { schedule: '0 18 * * 1', check: { database: 'hcap', query: 'select count(*) from applicant', atLeast: 40 } },
@@ -166,51 +173,66 @@ describeWithTools([...POSTGRES_TOOLS, `${PG_BIN}/pg_dump`, 'gzip'], 'restore dri
         'CronJob',
         'postgres-drill',
       );
+    /** The rendered remote, pointed at the local server, with the keys the Secret would give. */
+    const remoteOf = (fetchEnv: Record<string, string>) => ({
+      ...fetchEnv,
+      RCLONE_CONFIG_ARCHIVE_ENDPOINT: s3.endpoint,
+      RCLONE_CONFIG_ARCHIVE_ACCESS_KEY_ID: 'S3RVER',
+      RCLONE_CONFIG_ARCHIVE_SECRET_ACCESS_KEY: 'S3RVER',
+    });
+    const fetchInto = (fetchScript: string, remote: Record<string, string>) => {
+      const scratchRoot = postgresDir('pgfleet-fetched-');
+      const fetched = path.join(scratchRoot, 'fetch');
+      const f = runAsPostgres(['sh', '-c', fetchScript], { ...remote, HOME: scratchRoot, DUMP_DIR: fetched });
+      // rclone notes that the config file (deliberately absent: the remote is all env) is missing.
+      expect(f.stderr.split('\n').filter((l) => l && !l.includes('NOTICE: Config file "/tmp/rclone.conf" not found'))).toEqual([]);
+      return { ...f, fetched };
+    };
+
+    test('the fetch step downloads the database’s newest blackbox dump; the drill loads it and passes the check', async () => {
+      const cronJob = drillOf();
       const fetch = drillContainer(cronJob, 'fetch');
       expect(fetch.env).toMatchObject({
         SRC: 'archive:blackbox',
+        DUMP_PREFIX: 'postgres',
         RCLONE_CONFIG_ARCHIVE_ENDPOINT: 'https://eu-central-1.linodeobjects.com',
       });
-      // The rendered remote, pointed at the local server, with the keys the Secret would give.
-      const remote = {
-        ...fetch.env,
-        RCLONE_CONFIG_ARCHIVE_ENDPOINT: s3.endpoint,
-        RCLONE_CONFIG_ARCHIVE_ACCESS_KEY_ID: 'S3RVER',
-        RCLONE_CONFIG_ARCHIVE_SECRET_ACCESS_KEY: 'S3RVER',
-      };
-      const upload = postgresDir('pgfleet-blackbox-');
+      const remote = remoteOf(fetch.env);
       const all = ok(runAsPostgres([`${PG_BIN}/pg_dumpall`], server.libpq()), 'pg_dumpall');
-      fs.writeFileSync(path.join(upload, 'postgres_blackbox_29_11_2026.sql'), 'select 1;\n');
-      ok(
-        runAsPostgres(
-          ['rclone', 'copyto', path.join(upload, 'postgres_blackbox_29_11_2026.sql'), 'archive:blackbox/postgres_blackbox_29_11_2026.sql'],
-          { ...remote, HOME: upload },
-        ),
-        'upload old',
-      );
+      upload(remote, 'postgres_blackbox_29_11_2026.sql.gz', 'select 1;\n');
       await new Promise((r) => setTimeout(r, 1100));
       // Newest by upload time, though its name (day first) sorts before the older one.
-      fs.writeFileSync(path.join(upload, 'postgres_blackbox_06_12_2026.sql'), all);
-      ok(
-        runAsPostgres(
-          ['rclone', 'copyto', path.join(upload, 'postgres_blackbox_06_12_2026.sql'), 'archive:blackbox/postgres_blackbox_06_12_2026.sql'],
-          { ...remote, HOME: upload },
-        ),
-        'upload new',
-      );
+      upload(remote, 'postgres_blackbox_06_12_2026.sql.gz', all);
+      await new Promise((r) => setTimeout(r, 1100));
+      // Another database's dump in the same bucket, newer still: not this database's.
+      upload(remote, 'site_blackbox_07_12_2026.sql.gz', 'select 1;\n');
 
-      const scratchRoot = postgresDir('pgfleet-fetched-');
-      const fetched = path.join(scratchRoot, 'fetch');
-      const f = runAsPostgres(['sh', '-c', fetch.script], { ...remote, HOME: scratchRoot, DUMP_DIR: fetched });
-      // rclone notes that the config file (deliberately absent: the remote is all env) is missing.
-      expect(f.stderr.split('\n').filter((l) => l && !l.includes('NOTICE: Config file "/tmp/rclone.conf" not found'))).toEqual([]);
+      const f = fetchInto(fetch.script, remote);
       expect(f.status).toBe(0);
-      expect(f.stdout).toBe('pgfleet drill: fetched archive:blackbox/postgres_blackbox_06_12_2026.sql\n');
+      expect(f.stdout).toBe('pgfleet: fetched archive:blackbox/postgres_blackbox_06_12_2026.sql.gz\n');
       const { script, env } = drillContainer(cronJob);
-      const r = await runDrill(script, { ...env, DUMP_DIR: fetched });
+      expect(env).toMatchObject({ DUMP_PATTERN: 'postgres_blackbox_*.sql.gz', DUMP_VERIFY: 'gzip' });
+      const r = await runDrill(script, { ...env, DUMP_DIR: f.fetched });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
-      expect(r.patch?.data).toMatchObject({ backup: 'postgres_blackbox_06_12_2026.sql', checkValue: '40' });
+      expect(r.stdout).toContain('pgfleet drill: restoring dump postgres_blackbox_06_12_2026.sql.gz into a scratch server');
+      expect(r.patch?.data).toMatchObject({ backup: 'postgres_blackbox_06_12_2026.sql.gz', checkValue: '40' });
+    });
+
+    test('fails on a blackbox dump cut off in transfer (its gzip CRC and length are all that vouch for it)', async () => {
+      const cronJob = drillOf();
+      const fetch = drillContainer(cronJob, 'fetch');
+      const remote = remoteOf(fetch.env);
+      await new Promise((r) => setTimeout(r, 1100));
+      const whole = zlib.gzipSync(ok(runAsPostgres([`${PG_BIN}/pg_dumpall`], server.libpq()), 'pg_dumpall'));
+      upload(remote, 'postgres_blackbox_08_12_2026.sql.gz', whole.subarray(0, whole.length - 100));
+      const f = fetchInto(fetch.script, remote);
+      expect(f.status).toBe(0);
+      const { script, env } = drillContainer(cronJob);
+      const r = await runDrill(script, { ...env, DUMP_DIR: f.fetched });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('pgfleet drill: FAILED: postgres_blackbox_08_12_2026.sql.gz is not a complete gzip file');
+      expect(r.patch).toBeUndefined();
     });
   });
 });

@@ -11,8 +11,7 @@
 import { Construct } from 'constructs';
 import type { StackSpec } from '../../config/stack-spec';
 import { objectStoreCredentials, type S3SecretRef } from '../../constructs/object-store-credentials';
-import { DRILL_PRELUDE } from '../../constructs/drill-scripts';
-import { RestoreDrill } from '../../constructs/restore-drill';
+import { drillCredentialsName, RestoreDrill } from '../../constructs/restore-drill';
 import type { ResolvedDatabase } from '../../model/resolved';
 import { CNPG_DRILL_SCRIPT } from './cnpg-drill-script';
 import { cnpgServerName } from './cnpg-model';
@@ -39,7 +38,7 @@ export class CnpgDrill extends Construct {
       c && !('keyFileSecret' in c)
         ? objectStoreCredentials(this, 'Credentials', {
             credentials: c,
-            name: `${db.name}-drill-creds`,
+            name: drillCredentialsName(db),
             namespace: db.namespace,
             vault: props.stack.vault,
           })
@@ -57,7 +56,7 @@ export class CnpgDrill extends Construct {
           name: 'restore',
           image: drill.image ?? cnpgDrillImage(gen.postgresVersion),
           shell: 'bash',
-          script: `${DRILL_PRELUDE}${CNPG_DRILL_SCRIPT}`,
+          script: CNPG_DRILL_SCRIPT,
           env: [
             { name: 'BARMAN_DESTINATION', value: spec.backup.destinationPath },
             { name: 'BARMAN_SERVER_NAME', value: cnpgServerName(gen) },

@@ -11,9 +11,8 @@
 import { Construct } from 'constructs';
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { StackSpec } from '../../config/stack-spec';
-import { DRILL_PRELUDE } from '../../constructs/drill-scripts';
 import { objectStoreCredentials } from '../../constructs/object-store-credentials';
-import { RestoreDrill } from '../../constructs/restore-drill';
+import { drillCredentialsName, RestoreDrill } from '../../constructs/restore-drill';
 import type { ResolvedDatabase } from '../../model/resolved';
 import { drillRepo } from './crunchy-drill-issues';
 import { CRUNCHY_DRILL_SCRIPT } from './crunchy-drill-script';
@@ -52,7 +51,7 @@ export class CrunchyDrill extends Construct {
     } else if (c) {
       const ref = objectStoreCredentials(this, 'Credentials', {
         credentials: c,
-        name: `${db.name}-drill-creds`,
+        name: drillCredentialsName(db),
         namespace,
         vault: props.stack.vault,
       });
@@ -109,7 +108,7 @@ export class CrunchyDrill extends Construct {
           name: 'restore',
           image: drill.image ?? generationSpecOf(db, gen)!.image!,
           shell: 'bash',
-          script: `${DRILL_PRELUDE}${CRUNCHY_DRILL_SCRIPT}`,
+          script: CRUNCHY_DRILL_SCRIPT,
           env: [
             { name: 'PGBACKREST_STANZA', value: 'db' },
             { name: 'PGBACKREST_REPO', value: n },

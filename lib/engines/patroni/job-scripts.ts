@@ -1,7 +1,8 @@
 /**
  * The shell pgfleet's backup-container Jobs run around the image's own `/backup.sh`: the files in
- * `scripts/`, imported as text (lib/text-imports.d.ts) and composed here, so the manifests carry
- * exactly these files and the tests execute exactly what is rendered. Everything that varies
+ * `scripts/`, imported as text (lib/text-imports.d.ts) and composed here by shellScript
+ * (lib/constructs/shell-script.ts: their shellcheck directive lines dropped), so the manifests
+ * carry exactly these files and the tests execute exactly what is rendered. Everything that varies
  * comes from the container's environment; no config value is spliced into shell.
  *
  * What the scripts rely on in the backup-container (read in its sources at every release tag,
@@ -19,6 +20,7 @@
  *
  * @see https://github.com/bcgov/backup-container/blob/master/docker/backup.postgres.plugin
  */
+import { shellScript } from '../../constructs/shell-script';
 import backupJob from './scripts/backup-job.sh';
 import common from './scripts/common.sh';
 import dumpPart from './scripts/dump-part.sh';
@@ -29,19 +31,17 @@ import takeDump from './scripts/take-dump.sh';
 import upgradeJob from './scripts/upgrade-job.sh';
 import verifyJob from './scripts/verify-job.sh';
 
-const compose = (...parts: string[]): string => parts.map((p) => (p.endsWith('\n') ? p : `${p}\n`)).join('');
-
 /** Backup CronJob, one-off and safety dump Jobs: one dump of one database. */
-export const BACKUP_SCRIPT = compose(common, takeDump, backupJob);
+export const BACKUP_SCRIPT = shellScript(common, takeDump, backupJob);
 
 /** Restore Job: pick a dump of the source generation and load it into the target. */
-export const RESTORE_SCRIPT = compose(common, dumpPart, selectDump, restore, restoreJob);
+export const RESTORE_SCRIPT = shellScript(common, dumpPart, selectDump, restore, restoreJob);
 
 /** Upgrade Job: a fresh dump of the source generation, loaded into the new generation. */
-export const UPGRADE_SCRIPT = compose(common, dumpPart, takeDump, restore, upgradeJob);
+export const UPGRADE_SCRIPT = shellScript(common, dumpPart, takeDump, restore, upgradeJob);
 
 /** Verification CronJob: every database's newest dump restores in the image's scratch server. */
-export const VERIFY_SCRIPT = compose(common, dumpPart, verifyJob);
+export const VERIFY_SCRIPT = shellScript(common, dumpPart, verifyJob);
 
 /** Every script a Job runs, by name (tests run shellcheck over them). */
 export const JOB_SCRIPTS = { backup: BACKUP_SCRIPT, restore: RESTORE_SCRIPT, upgrade: UPGRADE_SCRIPT, verify: VERIFY_SCRIPT } as const;

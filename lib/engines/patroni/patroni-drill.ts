@@ -7,8 +7,6 @@
  * it checks the data the stack says must be there, not only that some table exists.
  */
 import { Construct } from 'constructs';
-import { DRILL_PRELUDE } from '../../constructs/drill-scripts';
-import { DUMP_DRILL_FUNCTIONS } from '../../constructs/dump-drill-scripts';
 import { RestoreDrill } from '../../constructs/restore-drill';
 import type { ResolvedDatabase } from '../../model/resolved';
 import { PATRONI_DRILL_SCRIPT } from './patroni-drill-script';
@@ -42,7 +40,7 @@ export class PatroniDrill extends Construct {
           name: 'restore',
           image: drill.image ?? spec.backup.image,
           shell: 'bash',
-          script: `${DRILL_PRELUDE}${DUMP_DRILL_FUNCTIONS}${PATRONI_DRILL_SCRIPT}`,
+          script: PATRONI_DRILL_SCRIPT,
           env: [
             { name: 'BACKUP_DIR', value: '/backups' },
             { name: 'DUMP_PREFIX', value: patroniNames.dumpPrefix(gen.name, sqlDatabase) },

@@ -7,13 +7,8 @@
  * Env: WALG_GS_PREFIX (the generation's prefix), GOOGLE_APPLICATION_CREDENTIALS (a key that can
  * read it).
  */
-export const SPILO_DRILL_SCRIPT = `: "\${WALG_GS_PREFIX:?WALG_GS_PREFIX is the WAL-G prefix of the generation}"
-list=$(wal-g backup-list 2> "$DRILL_SCRATCH/work/wal-g.err") || { cat "$DRILL_SCRATCH/work/wal-g.err" >&2; fail "cannot list the base backups in $WALG_GS_PREFIX"; }
-DRILL_BACKUP=$(printf '%s\\n' "$list" | awk 'NR > 1 && $1 ~ /^base_/ { b = $1 } END { print b }')
-[ -n "$DRILL_BACKUP" ] || fail "no WAL-G base backup in $WALG_GS_PREFIX"
-say "restoring base backup $DRILL_BACKUP from $WALG_GS_PREFIX"
-wal-g backup-fetch "$PGDATA" "$DRILL_BACKUP" || fail "wal-g backup-fetch of $DRILL_BACKUP failed"
-RESTORE_COMMAND='wal-g wal-fetch "%f" "%p"'
-start_restored
-run_check
-`;
+import { drillScript } from '../../constructs/drill-scripts';
+import PART from './spilo-drill.sh';
+
+/** The whole script of the drill's restore container, the part in `spilo-drill.sh` after the shared shell. */
+export const SPILO_DRILL_SCRIPT = drillScript(PART);

@@ -6,7 +6,6 @@
  * account with roles/storage.objectViewer on the bucket) or else the backup's own key Secret.
  */
 import { Construct } from 'constructs';
-import { DRILL_PRELUDE } from '../../constructs/drill-scripts';
 import { RestoreDrill } from '../../constructs/restore-drill';
 import type { ResolvedDatabase } from '../../model/resolved';
 import { SPILO_DRILL_SCRIPT } from './spilo-drill-script';
@@ -43,7 +42,7 @@ export class SpiloDrill extends Construct {
           name: 'restore',
           image: drill.image ?? `${spec.image.repository}:${spec.image.tag}`,
           shell: 'bash',
-          script: `${DRILL_PRELUDE}${SPILO_DRILL_SCRIPT}`,
+          script: SPILO_DRILL_SCRIPT,
           env: [
             { name: 'PATH', value: `/usr/lib/postgresql/${gen.postgresVersion}/bin:/usr/local/bin:/usr/bin:/bin` },
             { name: 'WALG_GS_PREFIX', value: spiloWalPrefix(spec, gen) },

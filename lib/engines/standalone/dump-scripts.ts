@@ -1,6 +1,7 @@
 /**
  * The shell scripts of the standalone engine's Jobs, exactly as rendered into their `args`: the
- * `.sh` files beside this one, imported as text (see lib/text-imports.d.ts).
+ * `.sh` files beside this one, imported as text (see lib/text-imports.d.ts) and composed by
+ * shellScript (lib/constructs/shell-script.ts: their shellcheck directive lines dropped).
  *
  * Every script takes its inputs from environment variables (libpq's PGHOST/PGPORT/PGUSER/
  * PGPASSWORD plus DUMP_* paths), so the text synthesized into a Job runs unchanged against
@@ -14,6 +15,7 @@
  * blackbox's dumps have no checksum: their import (`DUMP_VERIFY=gzip`) checks the gzip CRC and
  * length; every import checks that the dump ends with pg_dumpall's closing comment.
  */
+import { shellScript } from '../../constructs/shell-script';
 import PRELUDE from './job-prelude.sh';
 import DUMP from './dump.sh';
 import IMPORT from './import.sh';
@@ -25,16 +27,16 @@ import BLACKBOX_FETCH from './blackbox-fetch.sh';
  * `pg_dumpall | gzip` of the server at PGHOST into DUMP_DIR, then its sha512 (bash: job-prelude.sh,
  * i.e. strict mode, the wait loop and `fail`, then dump.sh).
  */
-export const DUMP_SCRIPT = PRELUDE + DUMP;
+export const DUMP_SCRIPT = shellScript(PRELUDE, DUMP);
 
 /** Verifies a dump, then imports it into the (empty) server at PGHOST (bash: job-prelude.sh + import.sh). */
-export const IMPORT_SCRIPT = PRELUDE + IMPORT;
+export const IMPORT_SCRIPT = shellScript(PRELUDE, IMPORT);
 
 /** Uploads a generation's dumps to an rclone remote path, then applies the retention (POSIX sh: the rclone image). */
-export const UPLOAD_SCRIPT = UPLOAD;
+export const UPLOAD_SCRIPT = shellScript(UPLOAD);
 
 /** Downloads one dump and its checksum from an rclone remote path (POSIX sh: the rclone image). */
-export const FETCH_SCRIPT = FETCH;
+export const FETCH_SCRIPT = shellScript(FETCH);
 
 /** Downloads one of blackbox's dumps from the bucket of a storage target (POSIX sh: the rclone image). */
-export const BLACKBOX_FETCH_SCRIPT = BLACKBOX_FETCH;
+export const BLACKBOX_FETCH_SCRIPT = shellScript(BLACKBOX_FETCH);

@@ -9,16 +9,15 @@
 import { Construct } from 'constructs';
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { StackSpec } from '../../config/stack-spec';
-import { DRILL_PRELUDE } from '../../constructs/drill-scripts';
-import { DUMP_DRILL_FUNCTIONS } from '../../constructs/dump-drill-scripts';
 import { objectStoreCredentials, type S3SecretRef } from '../../constructs/object-store-credentials';
-import { type DrillContainer, RestoreDrill } from '../../constructs/restore-drill';
+import { type DrillContainer, drillCredentialsName, RestoreDrill } from '../../constructs/restore-drill';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
-import { FETCH_SCRIPT } from './dump-scripts';
+import { blackboxDatabaseId } from './blackbox-config';
+import { BLACKBOX_FETCH_SCRIPT, FETCH_SCRIPT } from './dump-scripts';
 import { rcloneRemote } from './rclone-remote';
 import { serverImage } from './server-image';
 import { backupClaimName } from './standalone-model';
-import { BLACKBOX_FETCH_SCRIPT, STANDALONE_DRILL_SCRIPT } from './standalone-drill-script';
+import { STANDALONE_DRILL_SCRIPT } from './standalone-drill-script';
 import type { StandaloneDatabaseSpec } from './standalone-schema';
 
 export interface StandaloneDrillProps {
@@ -42,7 +41,7 @@ export class StandaloneDrill extends Construct {
       c && !('keyFileSecret' in c)
         ? objectStoreCredentials(this, 'Credentials', {
             credentials: c,
-            name: `${db.name}-drill-creds`,
+            name: drillCredentialsName(db),
             namespace,
             vault: props.stack.vault,
           })
@@ -64,10 +63,16 @@ export class StandaloneDrill extends Construct {
           name: 'restore',
           image: drill.image ?? serverImage(spec, gen.postgresVersion),
           shell: 'bash',
-          script: `${DRILL_PRELUDE}${DUMP_DRILL_FUNCTIONS}${STANDALONE_DRILL_SCRIPT}`,
+          script: STANDALONE_DRILL_SCRIPT,
           env: [
             { name: 'DUMP_DIR', value: where.dir },
-            { name: 'DUMP_PATTERN', value: b.method === 'dump' ? `${gen.name}-*.sql.gz` : '*_blackbox_*.sql' },
+            ...(b.method === 'dump'
+              ? [{ name: 'DUMP_PATTERN', value: `${gen.name}-*.sql.gz` }]
+              : // blackbox's dumps carry no checksum: the gzip CRC and length vouch for them.
+                [
+                  { name: 'DUMP_PATTERN', value: `${blackboxDatabaseId(db.name)}_blackbox_*.sql.gz` },
+                  { name: 'DUMP_VERIFY', value: 'gzip' },
+                ]),
             // The superuser of the scratch server: pg_dumpall's roles section creates the live one beside it.
             { name: 'DRILL_SUPERUSER', value: 'postgres' },
           ],
@@ -116,12 +121,18 @@ export class StandaloneDrill extends Construct {
             secretAccessKeyKey: 'secret_key',
           });
     const remote = rcloneRemote({ bucket: target.bucket, prefix: '', endpoint: `https://${target.endpoint}` } as never, keys, '');
+    // The restore's download (blackbox-fetch.sh): the newest `<id>_blackbox_*.sql.gz` by upload time.
     const fetch: DrillContainer = {
       name: 'fetch',
-      image: 'docker.io/rclone/rclone:1.68.2',
+      image: (b as Extract<typeof b, { method: 'blackbox' }>).rcloneImage,
       shell: 'sh',
       script: BLACKBOX_FETCH_SCRIPT,
-      env: [...remote.env, { name: 'SRC', value: `${remote.path.replace(/\/$/, '')}` }, { name: 'DUMP_DIR', value: FETCHED }],
+      env: [
+        ...remote.env,
+        { name: 'SRC', value: `${remote.path.replace(/\/$/, '')}` },
+        { name: 'DUMP_DIR', value: FETCHED },
+        { name: 'DUMP_PREFIX', value: blackboxDatabaseId(db.name) },
+      ],
     };
     return { ...none, dir: FETCHED, fetch: [fetch] };
   }
