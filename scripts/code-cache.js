@@ -1,7 +1,9 @@
 // V8 code cache for the bundles and validators in build/: Node 20 has no module compile cache
 // (22 adds one), and compiling the 4 MB bundle and the CRD validators is a third of a synth.
 // The cache is written after a run, so it also holds the functions that run compiled lazily;
-// V8 rejects a cache whose source or V8 version differs, and the module is then compiled anew.
+// V8 checks a cache only against the source's length (and its own version): a rebuilt bundle of
+// the same length (code moved between modules) would run the old bytecode. So each cache file is
+// named after its module's size and mtime, and a rebuilt module never reads an older one.
 'use strict';
 const fs = require('node:fs');
 const Module = require('node:module');
@@ -15,7 +17,9 @@ function install(dir) {
   const compile = Module.prototype._compile;
   Module.prototype._compile = function compileWithCache(content, filename) {
     if (!filename.startsWith(dir + path.sep)) return compile.call(this, content, filename);
-    const cacheFile = path.join(cacheDir, `${path.relative(dir, filename).split(path.sep).join('_')}.bin`);
+    const stat = fs.statSync(filename);
+    const name = path.relative(dir, filename).split(path.sep).join('_');
+    const cacheFile = path.join(cacheDir, `${name}.${stat.size}-${Math.trunc(stat.mtimeMs)}.bin`);
     let cachedData;
     try {
       cachedData = fs.readFileSync(cacheFile);
@@ -23,7 +27,7 @@ function install(dir) {
       cachedData = undefined;
     }
     const script = new vm.Script(Module.wrap(content.replace(/^#!.*/, '')), { filename, cachedData });
-    if (cachedData === undefined || script.cachedDataRejected) fresh.push({ script, cacheFile });
+    if (cachedData === undefined || script.cachedDataRejected) fresh.push({ script, cacheFile, name });
     const require = Module.createRequire(filename);
     return script
       .runInThisContext({ displayErrors: true })
@@ -33,11 +37,16 @@ function install(dir) {
     if (!fresh.length) return;
     try {
       fs.mkdirSync(cacheDir, { recursive: true });
-      for (const { script, cacheFile } of fresh) {
+      const existing = fs.readdirSync(cacheDir);
+      for (const { script, cacheFile, name } of fresh) {
         // Write then rename: parallel runs (tests) must never read half a file.
         const tmp = `${cacheFile}.${process.pid}`;
         fs.writeFileSync(tmp, script.createCachedData());
         fs.renameSync(tmp, cacheFile);
+        // Caches of older builds of this module are never read again.
+        for (const f of existing)
+          if (f.startsWith(`${name}.`) && f.endsWith('.bin') && f !== path.basename(cacheFile))
+            fs.rmSync(path.join(cacheDir, f), { force: true });
       }
     } catch {
       // A cache that cannot be written only costs speed.

@@ -28,10 +28,19 @@ export class YamlLanguageServer {
       },
     });
     server.notify('initialized', {});
-    server.notify('workspace/didChangeConfiguration', {
-      settings: { yaml: { validate: true, hover: true, completion: true, schemaStore: { enable: false } } },
-    });
+    await server.configure({});
     return server;
+  }
+
+  /**
+   * Changes the `yaml` settings, e.g. `{ schemas: { <schema>: <glob> } }` beside the defaults; the
+   * server pulls them (`workspace/configuration`) when told they changed; resolves once it has.
+   */
+  public configure(yaml: Json): Promise<void> {
+    this.yaml = { validate: true, hover: true, completion: true, schemaStore: { enable: false }, ...yaml };
+    const pulled = new Promise<void>((resolve) => this.pulled.push(resolve));
+    this.notify('workspace/didChangeConfiguration', { settings: { yaml: this.yaml } });
+    return pulled;
   }
 
   private buffer = Buffer.alloc(0);
@@ -39,6 +48,8 @@ export class YamlLanguageServer {
   private readonly pending = new Map<number, (result: Json) => void>();
   private readonly diagnostics = new Map<string, Json[]>();
   private readonly waiting: (() => void)[] = [];
+  private yaml: Json = {};
+  private readonly pulled: (() => void)[] = [];
 
   private constructor(private readonly proc: ChildProcessWithoutNullStreams) {
     proc.stdout.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -57,12 +68,13 @@ export class YamlLanguageServer {
         this.pending.get(message.id)!(message.result);
         this.pending.delete(message.id);
       } else if (message.id !== undefined && message.method) {
-        // A request from the server (configuration, registration): answer with defaults.
+        // A request from the server (configuration, registration): the `yaml` settings, else nothing.
         const result =
           message.method === 'workspace/configuration'
-            ? message.params.items.map(() => ({ validate: true, hover: true, completion: true }))
+            ? message.params.items.map((i: { section?: string }) => (i.section === 'yaml' ? this.yaml : null))
             : null;
         this.send({ jsonrpc: '2.0', id: message.id, result });
+        if (message.method === 'workspace/configuration') for (const p of this.pulled.splice(0)) p();
       } else if (message.method === 'textDocument/publishDiagnostics') {
         this.diagnostics.set(message.params.uri, message.params.diagnostics);
         for (const w of this.waiting.splice(0)) w();

@@ -46,38 +46,42 @@ const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, { message: 'a lower
  */
 export const migrateFromSchema = z
   .object({
-    /** The live generation (on another engine) whose data is copied. */
-    generation: objectName(),
-    /**
-     * `import`: the target operator's own logical import (CloudNativePG `bootstrap.initdb.import`).
-     * `dump`: a pgfleet Job that dumps the source and restores into the new generation once it runs.
-     * @default - import where the target engine has one, else dump
-     */
-    method: z.enum(['import', 'dump']).optional(),
-    /**
-     * CloudNativePG import type. `microservice`: one database into the cluster's `database`, owned
-     * by its `owner` (CNPG's convention); `monolith`: the listed databases and roles as they are.
-     * @default microservice
-     */
-    type: z.enum(['microservice', 'monolith']).optional(),
-    /** SQL databases to copy. @default - the source's application database */
-    databases: z.array(sqlIdentifier).min(1).optional(),
-    /** Roles to copy (monolith import; `*` for all but the operators' own). @default - none */
+    generation: objectName().meta({
+      description: 'The live generation (on another engine) whose data is copied.',
+      examples: ['ciip-portal-patroni'],
+    }),
+    method: z.enum(['import', 'dump']).optional().meta({
+      description:
+        "`import`: the target operator's own logical import (CloudNativePG `bootstrap.initdb.import`). `dump`: a pgfleet Job that dumps the source and restores into the new generation once it runs. Default: import where the target engine has one, else dump.",
+    }),
+    type: z.enum(['microservice', 'monolith']).optional().meta({
+      description:
+        "CloudNativePG import type. `microservice`: one database into the cluster's `database`, owned by its `owner` (CNPG's convention); `monolith`: the listed databases and roles as they are. Default: microservice.",
+    }),
+    databases: z
+      .array(sqlIdentifier)
+      .min(1)
+      .optional()
+      .meta({ description: "SQL databases to copy. Default: the source's application database.", examples: [['app']] }),
     roles: z
       .array(z.string().regex(/^(\*|[a-z_][a-z0-9_]*)$/, { message: 'a lower-case role name, or * for every role' }))
       .min(1)
-      .optional(),
-    /**
-     * Carry only these extensions (`pg_dump --extension`, PostgreSQL 14+). @default - every
-     * extension of the source database except the ones its engine installs itself (Spilo's
-     * pg_stat_kcache and set_user), left out with `--exclude-extension` (pg_dump 17+)
-     */
-    extensions: z.array(sqlIdentifier).min(1).optional(),
-    /**
-     * The superuser the copy reads the source as, whose password is in the source engine's own
-     * Secret. @default - the source engine's superuser name (postgres)
-     */
-    sourceUser: sqlIdentifier.optional(),
+      .optional()
+      .meta({ description: "Roles to copy (monolith import; `*` for all but the operators' own). Default: none.", examples: [['*']] }),
+    extensions: z
+      .array(sqlIdentifier)
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          "Carry only these extensions (`pg_dump --extension`, PostgreSQL 14+). Default: every extension of the source database except the ones its engine installs itself (Spilo's pg_stat_kcache and set_user), left out with `--exclude-extension` (pg_dump 17+).",
+        examples: [['pgcrypto', 'pg_trgm']],
+      }),
+    sourceUser: sqlIdentifier.optional().meta({
+      description:
+        "The superuser the copy reads the source as, whose password is in the source engine's own Secret. Default: the source engine's superuser name (postgres).",
+      examples: ['postgres'],
+    }),
   })
   .strict()
   .superRefine((m, ctx) => {

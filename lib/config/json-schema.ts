@@ -18,6 +18,7 @@ export function stackFileJsonSchema(engines: readonly EngineSchema[]): Record<st
   const prefixed = (k: string) => `${CONFIG_NAMESPACE}:${k}`;
   const databases = inner.properties.databases as { items?: { oneOf?: Record<string, any>[] } } | undefined;
   if (databases?.items?.oneOf) databases.items = byEngine(databases.items.oneOf);
+  withDefaultsDescribed(inner);
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://pgfleet.dev/schema/stack-file.json',
@@ -25,6 +26,7 @@ export function stackFileJsonSchema(engines: readonly EngineSchema[]): Record<st
     type: 'object',
     properties: {
       config: {
+        description: "The stack's configuration: pgfleet's keys (`pgfleet:…`) beside other providers' (e.g. `kubernetes:context`).",
         type: 'object',
         properties: Object.fromEntries(Object.entries(inner.properties).map(([k, v]) => [prefixed(k), v])),
         required: (inner.required ?? []).map(prefixed),
@@ -85,6 +87,8 @@ function withEngineMigration(
     for (const k of ENTRY_KEYS) delete block.properties[k];
     // postgresVersion defaults to the first generation's, else the database's.
     block.required = (block.required ?? []).filter((k: string) => !ENTRY_KEYS.includes(k) && k !== 'postgresVersion');
+    const version = block.properties.postgresVersion;
+    if (version) version.description = `${version.description} Default: the first generation's on ${engine}, else the database's.`;
     block.description = `Settings of the database's generations on ${engine} (engine migration; docs/migration.md)`;
     defs[`${engine}-settings`] = block;
     const gen = copy(o.properties.generations.items);
@@ -92,8 +96,11 @@ function withEngineMigration(
       ...gen,
       properties: {
         ...gen.properties,
-        engine: { type: 'string', const: engine },
-        migrateFrom: { ...migrateFrom, description: `Copy a live generation of another engine into this new one on ${engine}` },
+        engine: { type: 'string', const: engine, description: `The engine this generation runs on: ${engine}.` },
+        migrateFrom: {
+          ...migrateFrom,
+          description: `Copy a live generation of another engine into this new one on ${engine}. Default: none: the generation starts as ${engine}'s own do.`,
+        },
       },
       required: [...(gen.required ?? []), 'engine'],
     };
@@ -101,9 +108,42 @@ function withEngineMigration(
   for (const o of options) {
     const engine = engineOf(o);
     const others = options.map(engineOf).filter((e) => e !== engine && defs[`${e}-settings`]);
-    for (const e of others) o.properties[e] = { $ref: `#/$defs/${e}-settings` };
+    for (const e of others) {
+      o.properties[e] = {
+        $ref: `#/$defs/${e}-settings`,
+        description: `Settings of the database's generations on ${e} (engine migration; docs/migration.md). Default: none.`,
+      };
+    }
     const gen = o.properties.generations.items as Json;
-    const mine = { ...gen, properties: { ...gen.properties, engine: { type: 'string', const: engine } } };
+    const own = { type: 'string', const: engine, description: `The engine this generation runs on. Default: the database's, ${engine}.` };
+    const mine = { ...gen, properties: { ...gen.properties, engine: own } };
     o.properties.generations.items = { anyOf: [mine, ...others.map((e) => ({ $ref: `#/$defs/${e}-generation` }))] };
   }
+}
+
+/**
+ * Appends each property's default to its description (`Default: 30d.`), taken from the `default`
+ * zod wrote, because editors show the description on hover and in completion but not `default`.
+ * Descriptions that already say their default (a default in prose) are left as they are.
+ */
+function withDefaultsDescribed(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(withDefaultsDescribed);
+  if (!node || typeof node !== 'object') return;
+  const props = (node as Json).properties as Record<string, Json> | undefined;
+  for (const p of Object.values(props ?? {})) {
+    if (p && 'default' in p && typeof p.description === 'string' && !/\bDefault: /.test(p.description))
+      p.description = `${p.description} Default: ${flow(p.default)}.`;
+  }
+  for (const v of Object.values(node)) withDefaultsDescribed(v);
+}
+
+/** A value in YAML flow style, as a stack file would write it. */
+function flow(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(flow).join(', ')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${k}: ${flow(x)}`)
+      .join(', ')}}`;
+  if (typeof v === 'string') return /^[\w./:@-]+$/.test(v) ? v : JSON.stringify(v);
+  return String(v);
 }

@@ -139,10 +139,15 @@ export const targetTime = z.string().superRefine((v, ctx) => {
 /** Storage of one data volume. Growing is allowed; shrinking is refused against the last synth. */
 export const storage = z
   .object({
-    /** Volume size, e.g. `50Gi`. */
-    size: quantity,
-    /** @default - the cluster's default StorageClass */
-    storageClass: z.string().min(1).optional(),
+    size: quantity.meta({ description: 'Volume size.', examples: ['50Gi'] }),
+    storageClass: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description: "StorageClass of the volume. Default: the cluster's default StorageClass.",
+        examples: ['netapp-block-standard'],
+      }),
   })
   .strict();
 
@@ -152,18 +157,26 @@ export const storage = z
  */
 export const vaultCredentials = z
   .object({
-    /** Vault path that mints the credentials, e.g. `/aws/creds/forgejo-db-backup`. */
-    path: z.string().regex(/^\/?[\w.-]+(\/[\w.-]+)*$/, { message: 'a Vault path such as /aws/creds/forgejo-db-backup' }),
-    /** Vault Kubernetes-auth role the ServiceAccount logs in with. */
-    role: z.string().min(1),
-    /** How often External Secrets mints new credentials. @default 12h */
-    refreshInterval: duration.default('12h'),
-    /** TTL of the Vault token that issues the credentials: the lease dies with it. @default 24h */
-    tokenTtl: duration.default('24h'),
-    /** @default - `pgfleet:vault.server` */
-    server: httpUrl.optional(),
-    /** @default - `pgfleet:vault.mountPath`, else `kubernetes` */
-    mountPath: z.string().min(1).optional(),
+    path: z
+      .string()
+      .regex(/^\/?[\w.-]+(\/[\w.-]+)*$/, { message: 'a Vault path such as /aws/creds/forgejo-db-backup' })
+      .meta({ description: 'Vault path that mints the credentials.', examples: ['/aws/creds/forgejo-db-backup'] }),
+    role: z
+      .string()
+      .min(1)
+      .meta({ description: 'Vault Kubernetes-auth role the ServiceAccount logs in with.', examples: ['forgejo-db-backup'] }),
+    refreshInterval: duration.default('12h').meta({ description: 'How often External Secrets mints new credentials.', examples: ['6h'] }),
+    tokenTtl: duration
+      .default('24h')
+      .meta({ description: 'TTL of the Vault token that issues the credentials: the lease dies with it.', examples: ['48h'] }),
+    server: httpUrl
+      .optional()
+      .meta({ description: 'Vault address. Default: `pgfleet:vault.server`.', examples: ['https://vault.example.com:8200'] }),
+    mountPath: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'Kubernetes auth mount. Default: `pgfleet:vault.mountPath`, else `kubernetes`.', examples: ['k8s-silver'] }),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -182,18 +195,27 @@ export const vaultCredentials = z
 /** An existing Secret holding S3-style keys. */
 export const existingS3Secret = z
   .object({
-    name: objectName(253),
-    /** @default access_key */
-    accessKeyIdKey: z.string().min(1).default('access_key'),
-    /** @default secret_key */
-    secretAccessKeyKey: z.string().min(1).default('secret_key'),
+    name: objectName(253).meta({ description: "Name of the Secret, in the database's namespace.", examples: ['forgejo-db-backup-s3'] }),
+    accessKeyIdKey: z
+      .string()
+      .min(1)
+      .default('access_key')
+      .meta({ description: 'Key of the Secret holding the access key id.', examples: ['AWS_ACCESS_KEY_ID'] }),
+    secretAccessKeyKey: z
+      .string()
+      .min(1)
+      .default('secret_key')
+      .meta({ description: 'Key of the Secret holding the secret access key.', examples: ['AWS_SECRET_ACCESS_KEY'] }),
   })
   .strict();
 
+const VAULT_KEYS = 'Keys minted by Vault and delivered by External Secrets into a Secret pgfleet names.';
+const SECRET_KEYS = 'A Secret that exists in the namespace, holding the keys.';
+
 /** Where object-store credentials come from: Vault through External Secrets, or a Secret that exists. */
 export const credentials = z.union([
-  z.object({ vault: vaultCredentials }).strict(),
-  z.object({ existingSecret: existingS3Secret }).strict(),
+  z.object({ vault: vaultCredentials.meta({ description: VAULT_KEYS }) }).strict(),
+  z.object({ existingSecret: existingS3Secret.meta({ description: SECRET_KEYS }) }).strict(),
 ]);
 
 export type CredentialsSpec = z.output<typeof credentials>;
@@ -203,57 +225,6 @@ export type VaultCredentialsSpec = z.output<typeof vaultCredentials>;
 export const backupSet = z.string().regex(/^\d{8}-\d{6}F(_\d{8}-\d{6}[DI])?$/, {
   message: 'a pgBackRest backup label such as 20261120-010003F or 20261120-010003F_20261121-010002I (`pgbackrest info`)',
 });
-
-/** Which recovery targets an engine's tool supports. */
-export type TargetKind = 'time' | 'lsn' | 'name' | 'latest' | 'backupFile';
-
-const TARGET_FIELDS: Record<Exclude<TargetKind, 'latest'>, string> = {
-  time: 'targetTime',
-  lsn: 'targetLSN',
-  name: 'targetName',
-  backupFile: 'backupFile',
-};
-
-/**
- * `restoreFrom`: the generation whose backups a new generation starts from, and where to stop.
- * Only the target fields the engine's tool supports are accepted; none means "latest".
- */
-export function restoreFrom(kinds: readonly TargetKind[], options: { backupID?: boolean; backupSet?: boolean } = {}) {
-  const fields: Record<string, z.ZodType> = {
-    /** The generation (cluster name) whose backups are read. */
-    generation: objectName(),
-  };
-  if (kinds.includes('time')) fields.targetTime = targetTime.optional();
-  if (kinds.includes('lsn')) {
-    fields.targetLSN = z
-      .string()
-      .regex(/^[0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8}$/, { message: 'a WAL location such as 0/3000060' })
-      .optional();
-  }
-  if (kinds.includes('name')) fields.targetName = z.string().min(1).optional();
-  if (kinds.includes('backupFile')) fields.backupFile = z.string().min(1).optional();
-  /** The base backup to start from (needed with targetName). @default - the newest before the target */
-  if (options.backupID)
-    fields.backupID = z
-      .string()
-      .regex(/^\d{8}T\d{6}$/, { message: 'a Barman backup ID such as 20261120T000003' })
-      .optional();
-  /** The pgBackRest backup set to start from (`--set`; needed with targetName). @default - pgBackRest's choice */
-  if (options.backupSet) fields.backupSet = backupSet.optional();
-  const supported = kinds.map((k) => (k === 'latest' ? 'no target (latest)' : TARGET_FIELDS[k])).join(', ');
-  return z
-    .object(fields)
-    .strict()
-    .superRefine((v, ctx) => {
-      const set = Object.values(TARGET_FIELDS).filter((f) => (v as Record<string, unknown>)[f] !== undefined);
-      if (set.length > 1) {
-        issue(ctx, `one recovery target at most; this engine supports: ${supported}`, `keep one of ${set.join(', ')}`, [set[1]]);
-      }
-      if (set.length === 0 && !kinds.includes('latest')) {
-        issue(ctx, `a recovery target: ${supported}`, 'name the point to restore to');
-      }
-    }) as unknown as z.ZodType<RestoreFromInput>;
-}
 
 /** `restoreFrom` as parsed; fields an engine does not support are refused by its schema. */
 export interface RestoreFromInput {
@@ -269,17 +240,22 @@ export interface RestoreFromInput {
 /** An application that reads the serving generation's connection string from a Secret of its own. */
 export const consumer = z
   .object({
-    /** The application (Deployment) name, for review and the runbook. */
-    app: objectName(63),
-    /** The Secret the application reads; pgfleet owns it through an ExternalSecret. */
-    secretName: objectName(253),
-    /** Key in that Secret. @default DATABASE_URL */
+    app: objectName(63).meta({ description: 'The application (Deployment) name, for review and the runbook.', examples: ['forgejo'] }),
+    secretName: objectName(253).meta({
+      description: 'The Secret the application reads; pgfleet owns it through an ExternalSecret.',
+      examples: ['forgejo-database'],
+    }),
     key: z
       .string()
       .regex(/^[-._a-zA-Z0-9]+$/, { message: 'a Secret key: letters, digits, "-", "_" or "."' })
-      .default('DATABASE_URL'),
-    /** Database user whose connection the application uses. @default - the engine's application user */
-    user: objectName(63).optional(),
+      .default('DATABASE_URL')
+      .meta({ description: 'Key in that Secret.', examples: ['POSTGRES_URI'] }),
+    user: objectName(63)
+      .optional()
+      .meta({
+        description: "Database user whose connection the application uses. Default: the engine's application user.",
+        examples: ['api'],
+      }),
   })
   .strict();
 
@@ -288,27 +264,33 @@ const span = z.string().regex(SPAN_PATTERN, { message: 'a span of time: a whole 
 /** What a database must be able to recover: synth refuses settings that cannot meet it (`pgfleet report` prints what they give). */
 export const recoveryObjectives = z
   .object({
-    /** The most data a total loss of the cluster may lose, e.g. `5m`. @default - no objective */
-    rpo: span.optional(),
-    /** How far back a restore must be able to reach, e.g. `7d`. @default - no objective */
-    window: span.optional(),
+    rpo: span
+      .optional()
+      .meta({ description: 'The most data a total loss of the cluster may lose. Default: no objective.', examples: ['5m'] }),
+    window: span.optional().meta({ description: 'How far back a restore must be able to reach. Default: no objective.', examples: ['7d'] }),
   })
   .strict();
 
 /** What a restore drill runs on the restored copy: one query and the answer it must give. */
 const drillCheck = z
   .object({
-    /** Database the query runs in. @default - the engine's application database */
     database: z
       .string()
       .regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, { message: 'a database name: letters, digits, "_" or "$"' })
-      .optional(),
-    /** SQL returning one value, e.g. `select count(*) from repository`. */
-    query: z.string().min(1),
-    /** The value is a number of at least this. @default - none (then `equals`) */
-    atLeast: z.number().optional(),
-    /** The value is exactly this text. @default - none (then `atLeast`) */
-    equals: z.string().optional(),
+      .optional()
+      .meta({ description: "Database the query runs in. Default: the engine's application database.", examples: ['forgejo'] }),
+    query: z
+      .string()
+      .min(1)
+      .meta({ description: 'SQL returning one value.', examples: ['select count(*) from repository'] }),
+    atLeast: z
+      .number()
+      .optional()
+      .meta({ description: 'The value is a number of at least this. Default: none (then `equals`).', examples: [1] }),
+    equals: z
+      .string()
+      .optional()
+      .meta({ description: 'The value is exactly this text. Default: none (then `atLeast`).', examples: ['t'] }),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -320,63 +302,92 @@ const drillCheck = z
 /** A Secret holding a service-account key file (GCS). */
 const keyFileSecret = z
   .object({
-    name: objectName(253),
-    /** @default credentials.json */
-    key: z.string().min(1).default('credentials.json'),
+    name: objectName(253).meta({ description: "Name of the Secret, in the database's namespace.", examples: ['gcp-drill-reader-key'] }),
+    key: z
+      .string()
+      .min(1)
+      .default('credentials.json')
+      .meta({ description: 'Key of the Secret holding the key file.', examples: ['gcs-key.json'] }),
   })
   .strict();
 
 /** Credentials a drill reads the archive with: S3-style keys (Vault or a Secret), or a Secret holding a key file. */
 export const drillCredentials = z.union([
-  z.object({ vault: vaultCredentials }).strict(),
-  z.object({ existingSecret: existingS3Secret }).strict(),
-  z.object({ keyFileSecret }).strict(),
+  z.object({ vault: vaultCredentials.meta({ description: VAULT_KEYS }) }).strict(),
+  z.object({ existingSecret: existingS3Secret.meta({ description: SECRET_KEYS }) }).strict(),
+  z
+    .object({
+      keyFileSecret: keyFileSecret.meta({
+        description: 'A Secret that exists in the namespace, holding a service-account key file (GCS).',
+      }),
+    })
+    .strict(),
 ]);
 
 /** A restore drill: each live generation's newest backup restored onto scratch, checked, recorded, removed (docs/recovery.md). */
 export const drill = z
   .object({
-    /** When the drill runs, five fields (a CronJob). */
-    schedule: cron5,
-    check: drillCheck,
-    /** Keys that can only read the archive (a separate Vault role, a read-only key). @default - the backup's own (read-write) */
-    credentials: drillCredentials.optional(),
-    /** Image with the restore tool and PostgreSQL of the generation's major. @default - per engine (docs/<engine>.md) */
-    image: z.string().min(1).optional(),
-    /** Size of the scratch volume the backup is restored onto. @default - the database's storage size */
-    scratchSize: quantity.optional(),
-    /** The drill Job is stopped (and fails) after this long. @default 3600 */
-    deadlineSeconds: z.number().int().min(300).default(3600),
+    schedule: cron5.meta({ description: 'When the drill runs, five fields (a CronJob).', examples: ['0 6 * * 0'] }),
+    check: drillCheck.meta({ description: 'What the drill runs on the restored copy: one query and the answer it must give.' }),
+    credentials: drillCredentials.optional().meta({
+      description: "Keys that can only read the archive (a separate Vault role, a read-only key). Default: the backup's own (read-write).",
+    }),
+    image: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description: "Image with the restore tool and PostgreSQL of the generation's major. Default: per engine (docs/<engine>.md).",
+        examples: ['ghcr.io/cloudnative-pg/postgresql:17'],
+      }),
+    scratchSize: quantity.optional().meta({
+      description: "Size of the scratch volume the backup is restored onto. Default: the database's storage size.",
+      examples: ['20Gi'],
+    }),
+    deadlineSeconds: z
+      .number()
+      .int()
+      .min(300)
+      .default(3600)
+      .meta({ description: 'The drill Job is stopped (and fails) after this many seconds.', examples: [7200] }),
   })
   .strict();
 
 /** Fields every engine's database entry has. */
 export const databaseBase = {
-  /** Database name in the fleet; prefixes every object pgfleet creates for it. */
-  name: objectName(),
-  /** @default - `pgfleet:namespace` */
-  namespace: objectName(63).optional(),
-  /** PostgreSQL major version of the generations that do not set their own. */
-  postgresVersion: postgresMajor,
-  /** Generation names no longer wanted: their objects leave the output. @default [] */
-  retired: z.array(objectName()).default([]),
-  /** The generation consumers use. @default - the only live generation */
-  serving: objectName().optional(),
-  /** Applications wired to the serving generation. @default [] */
-  consumers: z.array(consumer).default([]),
-  /**
-   * Dangerous changes this stack accepts, by the name `pgfleet diff` gives them
-   * (e.g. `irreversible:forgejo-db`). @default []
-   */
-  acknowledge: z.array(z.string().min(1)).default([]),
-  /** Recovery objectives (`{rpo: 5m, window: 7d}`) the settings must meet. @default - none: the guarantees are reported, not enforced */
-  recovery: recoveryObjectives.optional(),
-  /** A scheduled restore drill of every live generation. @default - none */
-  drill: drill.optional(),
-  /**
-   * Delete the database on purpose, in three reviewed changes: `true` (with no consumers) lifts
-   * Pulumi's protection; then every generation in `retired`; then the entry goes (README,
-   * "Decommission a database"). @default false
-   */
-  decommission: z.boolean().default(false),
+  name: objectName().meta({
+    description: 'Database name in the fleet; prefixes every object pgfleet creates for it.',
+    examples: ['forgejo-db'],
+  }),
+  namespace: objectName(63)
+    .optional()
+    .meta({ description: 'Namespace of the database. Default: `pgfleet:namespace`.', examples: ['forgejo'] }),
+  postgresVersion: postgresMajor.meta({
+    description: 'PostgreSQL major version of the generations that do not set their own.',
+    examples: [17],
+  }),
+  retired: z
+    .array(objectName())
+    .default([])
+    .meta({ description: 'Generation names no longer wanted: their objects leave the output.', examples: [['forgejo-db']] }),
+  serving: objectName()
+    .optional()
+    .meta({ description: 'The generation consumers use. Default: the only live generation.', examples: ['forgejo-db-pg17'] }),
+  consumers: z.array(consumer).default([]).meta({ description: 'Applications wired to the serving generation.' }),
+  acknowledge: z
+    .array(z.string().min(1))
+    .default([])
+    .meta({
+      description: 'Dangerous changes this stack accepts, by the name `pgfleet diff` gives them.',
+      examples: [['irreversible:forgejo-db']],
+    }),
+  recovery: recoveryObjectives.optional().meta({
+    description:
+      'Recovery objectives (`{rpo: 5m, window: 7d}`) the settings must meet. Default: none: the guarantees are reported, not enforced.',
+  }),
+  drill: drill.optional().meta({ description: 'A scheduled restore drill of every live generation. Default: none.' }),
+  decommission: z.boolean().default(false).meta({
+    description:
+      'Delete the database on purpose, in three reviewed changes: `true` (with no consumers) lifts Pulumi\'s protection; then every generation in `retired`; then the entry goes (README, "Decommission a database").',
+  }),
 };

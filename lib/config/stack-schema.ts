@@ -17,23 +17,28 @@ export interface EngineSchema {
 /** Vault defaults shared by every credential in the stack. */
 const vaultDefaults = z
   .object({
-    /** Vault address, e.g. `https://vault.example.com:8200`. */
-    server: httpUrl,
-    /** Kubernetes auth mount. @default kubernetes */
-    mountPath: z.string().min(1).default('kubernetes'),
+    server: httpUrl.meta({ description: 'Vault address.', examples: ['https://vault.example.com:8200'] }),
+    mountPath: z
+      .string()
+      .min(1)
+      .default('kubernetes')
+      .meta({ description: 'Kubernetes auth mount.', examples: ['k8s-silver'] }),
   })
   .strict();
 
 /** The keys of a stack, without `databases`. Keys are the Pulumi config keys without the `pgfleet:` prefix. */
 const stackFields = {
-  /** Environment name, shown in labels and plans. @default - the part of the stack name after the last "-" */
-  environment: objectName(20).optional(),
-  /** Namespace of databases that do not set one. */
-  namespace: objectName(63),
-  /** Labels added to every object. @default {} */
-  labels: labelMap.default({}),
-  /** @default - none; every Vault credential must then name its server */
-  vault: vaultDefaults.optional(),
+  environment: objectName(20)
+    .optional()
+    .meta({
+      description: 'Environment name, shown in labels and plans. Default: the part of the stack name after the last "-".',
+      examples: ['prod'],
+    }),
+  namespace: objectName(63).meta({ description: 'Namespace of databases that do not set one.', examples: ['forgejo'] }),
+  labels: labelMap.default({}).meta({ description: 'Labels added to every object.', examples: [{ team: 'platform' }] }),
+  vault: vaultDefaults.optional().meta({
+    description: 'Vault defaults shared by every credential in the stack. Default: none; every Vault credential must then name its server.',
+  }),
 };
 
 /** The engine of a database entry (the schema admitted only registered names). */
@@ -50,15 +55,18 @@ export function stackSchemaOf(engines: readonly EngineSchema[]): { readonly stac
   let s = schemas.get(engines);
   if (!s) {
     const database = z.discriminatedUnion('engine', engines.map((e) => e.schema) as [z.ZodObject, ...z.ZodObject[]]);
-    const databases = z.array(database).superRefine((d, ctx) => {
-      // A stack left without databases would delete all of them: that takes a decommission each.
-      if (!d.length)
-        issue(
-          ctx,
-          'at least one database',
-          'list a database; to delete the last one, decommission it (README, "Decommission a database") and then remove the stack file',
-        );
-    });
+    const databases = z
+      .array(database)
+      .superRefine((d, ctx) => {
+        // A stack left without databases would delete all of them: that takes a decommission each.
+        if (!d.length)
+          issue(
+            ctx,
+            'at least one database',
+            'list a database; to delete the last one, decommission it (README, "Decommission a database") and then remove the stack file',
+          );
+      })
+      .meta({ description: 'The databases of this stack, each run by its `engine`.', minItems: 1 });
     const stack = z.object({ ...stackFields, databases }).strict();
     s = { stack, database };
     schemas.set(engines, s);

@@ -1,77 +1,81 @@
 /**
- * Every optional field of the stack schema documents its default in JSDoc (`@default`), the form
- * the docs and editors read: the shared parts and every engine's schema, including the files an
- * engine splits its schema into (`<engine>-<part>-schema.ts`, `<engine>-schema-parts.ts`).
+ * The stack file JSON Schema (docs/stack-file.schema.json) documents every field for editors: each
+ * property has a description, and each optional one says its default, either as `default` (from
+ * zod's `.default()`) or in prose ("Default: …"). The text comes from the zod schemas' `.meta()`.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import * as ts from 'typescript';
-import { ROOT } from '../helpers';
+import { stackFileJsonSchema } from '../../lib/config/json-schema';
+import { ENGINES } from '../../lib/engines';
 
-const ENGINES = fs.readdirSync(path.join(ROOT, 'lib/engines')).filter((e) => fs.existsSync(path.join(ROOT, 'lib/engines', e, 'index.ts')));
-const engineFiles = (e: string) =>
-  fs
-    .readdirSync(path.join(ROOT, 'lib/engines', e))
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => `lib/engines/${e}/${f}`);
-const SCHEMA_FILE = /\/[a-z0-9-]*schema[a-z0-9-]*\.ts$/;
+type Json = Record<string, any>;
 
-const FILES = [
-  'lib/config/schema-parts.ts',
-  'lib/config/stack-schema.ts',
-  ...ENGINES.flatMap(engineFiles).filter((f) => SCHEMA_FILE.test(f)),
-];
-
-/**
- * zod schemas in engine folders that are not stack fields, so carry no `@default` for users: the
- * chart values pgfleet writes, and the engine facts of the state file (`<engine>-facts.ts`).
- */
-const NOT_STACK_SCHEMA = ['lib/engines/spilo/spilo-chart-values.ts', ...ENGINES.map((e) => `lib/engines/${e}/${e}-facts.ts`)];
-
-/**
- * `name (line n)` of every object property whose value ends in `.default(…)`, `.optional()` or
- * `.prefault(…)` without `@default` in its JSDoc.
- */
-function undocumentedDefaults(source: string): string[] {
-  const sf = ts.createSourceFile('schema.ts', source, ts.ScriptTarget.Latest, true);
-  const missing: string[] = [];
-  const visit = (node: ts.Node) => {
-    if (ts.isPropertyAssignment(node) && ts.isCallExpression(node.initializer)) {
-      const callee = node.initializer.expression;
-      if (ts.isPropertyAccessExpression(callee) && ['default', 'optional', 'prefault'].includes(callee.name.text)) {
-        const docs = ts
-          .getJSDocCommentsAndTags(node)
-          .map((d) => d.getText(sf))
-          .join('\n');
-        if (!docs.includes('@default'))
-          missing.push(`${node.name.getText(sf)} (line ${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1})`);
-      }
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
-  return missing;
+interface Property {
+  readonly path: string;
+  readonly schema: Json;
+  readonly required: boolean;
 }
 
-describe('stack schema documentation', () => {
-  test('covers every engine', () => {
-    expect(ENGINES.length).toBe(5);
-    for (const e of ENGINES) expect(FILES).toContain(`lib/engines/${e}/${e}-schema.ts`);
+/**
+ * Every property of every object schema below `node`. `if` subschemas are left out: they test a
+ * value (`engine: cnpg`), they are not fields a user writes.
+ */
+function propertiesOf(node: unknown, path = '#'): Property[] {
+  if (Array.isArray(node)) return node.flatMap((x, i) => propertiesOf(x, `${path}/${i}`));
+  if (!node || typeof node !== 'object') return [];
+  const n = node as Json;
+  const own: Property[] = Object.entries((n.properties ?? {}) as Json).map(([k, schema]) => ({
+    path: `${path}/properties/${k}`,
+    schema,
+    required: (n.required ?? []).includes(k),
+  }));
+  const below = Object.entries(n)
+    .filter(([k]) => k !== 'if')
+    .flatMap(([k, v]) => propertiesOf(v, `${path}/${k}`));
+  return [...own, ...below];
+}
+
+const undescribed = (ps: Property[]) => ps.filter((p) => typeof p.schema.description !== 'string' || !p.schema.description.trim());
+const defaultUnsaid = (ps: Property[]) =>
+  ps.filter((p) => !p.required && !('default' in p.schema) && !/\bDefault: \S/.test(p.schema.description ?? ''));
+const paths = (ps: Property[]) => ps.map((p) => p.path);
+
+describe('stack file JSON Schema documentation', () => {
+  const schema = stackFileJsonSchema(ENGINES) as Json;
+  const properties = propertiesOf(schema);
+
+  test('every property has a description', () => {
+    expect(paths(undescribed(properties))).toEqual([]);
   });
 
-  test('covers every engine file that declares zod fields, whatever part of the schema it holds', () => {
-    const zodFiles = ENGINES.flatMap(engineFiles).filter((f) => /from 'zod'/.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
-    expect(zodFiles.filter((f) => !FILES.includes(f) && !NOT_STACK_SCHEMA.includes(f))).toEqual([]);
-    expect(FILES).toContain('lib/engines/crunchy/crunchy-repo-schema.ts');
+  test('every optional property has a default, or says its default in its description', () => {
+    expect(paths(defaultUnsaid(properties))).toEqual([]);
   });
 
-  test.each(FILES)('every optional field of %s has @default in its JSDoc', (file) => {
-    expect(undocumentedDefaults(fs.readFileSync(path.join(ROOT, file), 'utf8'))).toEqual([]);
+  test('descriptions carry no JSDoc tags, and say a default zod knows as the value it is', () => {
+    expect(paths(properties.filter((p) => /@(default|see|param)\b/.test(p.schema.description ?? '')))).toEqual([]);
+    const retention = properties.find((p) => p.path.endsWith('/properties/backup/properties/retentionPolicy'))!.schema;
+    expect(retention).toMatchObject({ default: '30d', description: 'Barman recovery window: days, weeks or months. Default: 30d.' });
   });
 
-  test('the check finds a field without @default (so the test above can fail)', () => {
-    expect(undocumentedDefaults('const x = z.object({\n  /** Steps. */\n  beforeDump: z.array(z.string()).default([]),\n});\n')).toEqual([
-      'beforeDump (line 3)',
-    ]);
+  test('the database entry is chosen by engine: one branch per engine, each requiring engine with its const', () => {
+    const items = schema.properties.config.properties['pgfleet:databases'].items;
+    expect(items.required).toEqual(['engine']);
+    expect(items.properties.engine.enum).toEqual(ENGINES.map((e) => e.name));
+    expect(items.allOf.map((b: Json) => [b.if, b.then.properties.engine.const])).toEqual(
+      ENGINES.map((e) => [{ properties: { engine: { const: e.name } }, required: ['engine'] }, e.name]),
+    );
+  });
+
+  test('the checks find an undescribed property and an unsaid default (so the tests above can fail)', () => {
+    const sample = propertiesOf({
+      properties: {
+        size: { type: 'string', description: 'Volume size.' },
+        storageClass: { type: 'string', description: 'StorageClass of the volume.' },
+        tags: { type: 'object', default: {} },
+        cond: { if: { properties: { engine: { const: 'cnpg' } } } },
+      },
+      required: ['size'],
+    });
+    expect(paths(undescribed(sample))).toEqual(['#/properties/tags', '#/properties/cond']);
+    expect(paths(defaultUnsaid(sample))).toEqual(['#/properties/storageClass', '#/properties/cond']);
   });
 });

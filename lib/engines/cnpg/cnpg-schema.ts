@@ -26,36 +26,42 @@ const compression = z.enum(['gzip', 'bzip2', 'lz4', 'snappy']);
 
 const cnpgBackup = z
   .object({
-    /**
-     * `plugin`: the Barman Cloud plugin with an `ObjectStore` (CNPG ≥ 1.26). `barmanObjectStore`:
-     * the in-tree `spec.backup.barmanObjectStore`, for operators below 1.26 (removed in 1.31).
-     * @default plugin
-     */
-    method: z.enum(['plugin', 'barmanObjectStore']).default('plugin'),
-    /** Archive prefix; each cluster writes below it in a folder named by its serverName. */
-    destinationPath: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^/\s]+)*\/$/, {
-      message: 'an s3:// URL of a prefix ending in "/", e.g. s3://dal-site-backups/indigo/forgejo/postgres/',
+    method: z.enum(['plugin', 'barmanObjectStore']).default('plugin').meta({
+      description:
+        '`plugin`: the Barman Cloud plugin with an `ObjectStore` (CNPG ≥ 1.26). `barmanObjectStore`: the in-tree `spec.backup.barmanObjectStore`, for operators below 1.26 (removed in 1.31).',
     }),
-    /** @default - AWS S3 */
-    endpointURL: httpUrl.optional(),
-    /** Where the S3 access key comes from. */
-    credentials,
-    /** Compression of base backups and WAL. @default gzip */
-    compression: compression.default('gzip'),
-    /** Object tags on everything uploaded. @default {} */
-    tags: z.record(z.string(), z.string()).default({}),
-    /** Barman recovery window. @default 30d */
+    destinationPath: z
+      .string()
+      .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^/\s]+)*\/$/, {
+        message: 'an s3:// URL of a prefix ending in "/", e.g. s3://dal-site-backups/indigo/forgejo/postgres/',
+      })
+      .meta({
+        description: 'Archive prefix; each cluster writes below it in a folder named by its serverName.',
+        examples: ['s3://dal-site-backups/indigo/forgejo/postgres/'],
+      }),
+    endpointURL: httpUrl.optional().meta({
+      description: 'S3-compatible endpoint (MinIO, Ceph, Linode…). Default: AWS S3.',
+      examples: ['https://us-southeast-1.linodeobjects.com'],
+    }),
+    credentials: credentials.meta({ description: 'Where the S3 access key comes from.' }),
+    compression: compression.default('gzip').meta({ description: 'Compression of base backups and WAL.' }),
+    tags: z
+      .record(z.string(), z.string())
+      .default({})
+      .meta({ description: 'Object tags on everything uploaded.', examples: [{ team: 'platform' }] }),
     retentionPolicy: z
       .string()
       .regex(/^[1-9][0-9]*[dwm]$/, { message: 'a recovery window such as 10d, 4w or 3m' })
-      .default('30d'),
-    /** Base backup schedule, six fields with seconds first. @default "0 0 0 * * *" */
-    schedule: cron6.default('0 0 0 * * *'),
-    /** Change this id to take one more base backup now (a `Backup` named `<cluster>-<id>`). @default - none */
+      .default('30d')
+      .meta({ description: 'Barman recovery window: days, weeks or months.', examples: ['10d', '4w'] }),
+    schedule: cron6
+      .default('0 0 0 * * *')
+      .meta({ description: 'Base backup schedule, six fields with seconds first.', examples: ['0 0 3 * * *'] }),
     onDemand: z
-      .object({ id: objectName(20) })
+      .object({ id: objectName(20).meta({ description: 'Change it to take another backup.', examples: ['before-upgrade'] }) })
       .strict()
-      .optional(),
+      .optional()
+      .meta({ description: 'Change this id to take one more base backup now (a `Backup` named `<cluster>-<id>`). Default: none.' }),
   })
   .strict();
 
@@ -63,39 +69,55 @@ const cnpgBackup = z
 export const cnpgDatabase = z
   .object({
     ...databaseBase,
-    engine: z.literal('cnpg'),
-    /** Generations (clusters) of this database. @default - one generation named after the database */
-    generations: z.array(cnpgGeneration).min(1).optional(),
-    /** Postgres instances per cluster. @default 1 */
-    instances: z.number().int().min(1).max(9).default(1),
-    storage,
-    /** The image catalog that maps majors to images. @default ClusterImageCatalog "postgresql" */
+    engine: z.literal('cnpg').meta({ description: 'CloudNativePG: one `Cluster` per live generation.' }),
+    generations: z
+      .array(cnpgGeneration)
+      .min(1)
+      .optional()
+      .meta({ description: 'Generations (clusters) of this database. Default: one generation named after the database.' }),
+    instances: z
+      .number()
+      .int()
+      .min(1)
+      .max(9)
+      .default(1)
+      .meta({ description: 'Postgres instances per cluster.', examples: [3] }),
+    storage: storage.meta({ description: 'Data volume of each instance.' }),
     imageCatalog: z
       .object({
-        /** A catalog of the cluster or of the namespace. @default ClusterImageCatalog */
-        kind: z.enum(['ClusterImageCatalog', 'ImageCatalog']).default('ClusterImageCatalog'),
-        /** @default postgresql */
-        name: objectName(63).default('postgresql'),
+        kind: z
+          .enum(['ClusterImageCatalog', 'ImageCatalog'])
+          .default('ClusterImageCatalog')
+          .meta({ description: 'A catalog of the cluster or of the namespace.' }),
+        name: objectName(63)
+          .default('postgresql')
+          .meta({ description: 'Name of the catalog.', examples: ['postgresql-postgis'] }),
       })
       .strict()
-      .default({ kind: 'ClusterImageCatalog', name: 'postgresql' }),
-    /** postgresql.conf parameters. @default {} */
-    parameters: z.record(z.string(), z.string()).default({}),
-    /** Application database created by initdb (and kept by a restore). @default app */
+      .default({ kind: 'ClusterImageCatalog', name: 'postgresql' })
+      .meta({ description: 'The image catalog that maps majors to images.' }),
+    parameters: z
+      .record(z.string(), z.string())
+      .default({})
+      .meta({ description: 'postgresql.conf parameters.', examples: [{ shared_buffers: '256MB' }] }),
     database: z
       .string()
       .regex(/^[a-z_][a-z0-9_]*$/, { message: 'a lower-case SQL identifier' })
-      .default('app'),
-    /** Owner of that database; its credentials are in `<cluster>-app`. @default app */
+      .default('app')
+      .meta({ description: 'Application database created by initdb (and kept by a restore).', examples: ['forgejo'] }),
     owner: z
       .string()
       .regex(/^[a-z_][a-z0-9_]*$/, { message: 'a lower-case SQL identifier' })
-      .default('app'),
-    /** @default false */
-    enableSuperuserAccess: z.boolean().default(false),
-    /** @default unsupervised */
-    primaryUpdateStrategy: z.enum(['unsupervised', 'supervised']).default('unsupervised'),
-    backup: cnpgBackup,
+      .default('app')
+      .meta({ description: 'Owner of that database; its credentials are in `<cluster>-app`.', examples: ['forgejo'] }),
+    enableSuperuserAccess: z.boolean().default(false).meta({
+      description: 'Give the `postgres` superuser a password, which CloudNativePG keeps in Secret `<cluster>-superuser`; off, it has none.',
+    }),
+    primaryUpdateStrategy: z
+      .enum(['unsupervised', 'supervised'])
+      .default('unsupervised')
+      .meta({ description: 'Whether the operator switches over the primary itself during updates; `supervised` needs `instances` ≥ 2.' }),
+    backup: cnpgBackup.meta({ description: 'Base backups and WAL to S3 with Barman Cloud.' }),
   })
   .strict()
   .superRefine((db, ctx) => {

@@ -11,44 +11,48 @@ import { issue, quantity, storage } from '../../config/schema-parts';
 const cpu = z.string().regex(/^[0-9]+(\.[0-9]+)?m?$/, { message: 'a CPU quantity such as 200m or 1' });
 const computeResources = z
   .object({
-    /** @default - none */
-    cpu: cpu.optional(),
-    /** @default - none */
-    memory: quantity.optional(),
+    cpu: cpu.optional().meta({ description: 'CPU. Default: none.', examples: ['500m'] }),
+    memory: quantity.optional().meta({ description: 'Memory. Default: none.', examples: ['1Gi'] }),
   })
   .strict();
 
 /** A set of PostgreSQL pods (PGO instance set). */
 export const instanceSet = z
   .object({
-    /** Instance set name; part of every pod and PVC name. @default instance1 */
     name: z
       .string()
       .max(15)
       .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'lower-case letters, digits and "-"' })
-      .default('instance1'),
-    /** Pods in the set (one primary in the cluster, the rest replicas). @default 1 */
-    replicas: z.number().int().min(1).max(9).default(1),
-    /** Data volume of each pod. @default - the database's storage */
-    storage: storage.optional(),
-    /** @default - none */
-    requests: computeResources.optional(),
-    /** @default - none */
-    limits: computeResources.optional(),
+      .default('instance1')
+      .meta({ description: 'Instance set name; part of every pod and PVC name.', examples: ['pgha1'] }),
+    replicas: z
+      .number()
+      .int()
+      .min(1)
+      .max(9)
+      .default(1)
+      .meta({ description: 'Pods in the set (one primary in the cluster, the rest replicas).', examples: [2] }),
+    storage: storage.optional().meta({ description: "Data volume of each pod. Default: the database's storage." }),
+    requests: computeResources.optional().meta({ description: 'Resource requests of the database container. Default: none.' }),
+    limits: computeResources.optional().meta({ description: 'Resource limits of the database container. Default: none.' }),
   })
   .strict();
 
 /** A PostgreSQL role PGO creates; its credentials land in Secret `<cluster>-pguser-<name>`. */
 export const user = z
   .object({
-    /** Role name; part of the Secret name. */
     name: z
       .string()
       .max(63)
-      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'lower-case letters, digits and "-" (PGO puts it into a Secret name)' }),
-    /** Databases the role may connect to and create objects in; the first one is in the Secret's `uri`. @default [] */
-    databases: z.array(z.string().min(1).max(63)).default([]),
-    /** `ALTER ROLE` options, e.g. `CREATEDB`. @default - none */
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'lower-case letters, digits and "-" (PGO puts it into a Secret name)' })
+      .meta({ description: 'Role name; part of the Secret name.', examples: ['api'] }),
+    databases: z
+      .array(z.string().min(1).max(63))
+      .default([])
+      .meta({
+        description: "Databases the role may connect to and create objects in; the first one is in the Secret's `uri`.",
+        examples: [['jobstore']],
+      }),
     options: z
       .string()
       .max(200)
@@ -57,8 +61,11 @@ export const user = z
         if (/PASSWORD/i.test(v)) issue(ctx, 'role options without PASSWORD: PGO generates the password', 'remove PASSWORD ...');
         if (/--|\/\*|\*\//.test(v)) issue(ctx, 'role options without SQL comments', 'remove the comment');
       })
-      .optional(),
-    /** Characters of the generated password. @default - PGO's ASCII */
-    passwordType: z.enum(['ASCII', 'AlphaNumeric']).optional(),
+      .optional()
+      .meta({ description: '`ALTER ROLE` options. Default: none.', examples: ['CREATEDB'] }),
+    passwordType: z
+      .enum(['ASCII', 'AlphaNumeric'])
+      .optional()
+      .meta({ description: "Characters of the generated password. Default: PGO's ASCII." }),
   })
   .strict();

@@ -65,24 +65,31 @@ const TARGET_FIELDS = ['targetTime', 'targetLSN', 'targetName'] as const;
  */
 export const restoreInPlace = z
   .object({
-    /** Becomes the `pgbackrest-restore` annotation; change it to restore again. */
     id: z
       .string()
       .max(63)
-      .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, { message: 'letters, digits, "-", "_" and "."' }),
-    /** @default - the first repository */
-    repoName: repoName.optional(),
-    /** Stop at this instant (explicit offset). @default - replay all WAL */
-    targetTime: targetTime.optional(),
-    /** Stop at this WAL location. @default - none */
+      .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, { message: 'letters, digits, "-", "_" and "."' })
+      .meta({ description: 'Becomes the `pgbackrest-restore` annotation; change it to restore again.', examples: ['2026-11-20-restore'] }),
+    repoName: repoName
+      .optional()
+      .meta({ description: 'Repository the restore reads. Default: the first repository.', examples: ['repo2'] }),
+    targetTime: targetTime
+      .optional()
+      .meta({ description: 'Stop at this instant (explicit offset). Default: replay all WAL.', examples: ['2026-11-20T08:00:00+01:00'] }),
     targetLSN: z
       .string()
       .regex(/^[0-9A-Fa-f]{1,8}\/[0-9A-Fa-f]{1,8}$/, { message: 'a WAL location such as 0/3000060' })
-      .optional(),
-    /** Stop at this restore point (needs backupSet). @default - none */
-    targetName: z.string().min(1).optional(),
-    /** The backup set to restore (`--set`). @default - pgBackRest's choice: the newest before a time or LSN target */
-    backupSet: backupSet.optional(),
+      .optional()
+      .meta({ description: 'Stop at this WAL location. Default: none.', examples: ['0/3000060'] }),
+    targetName: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'Stop at this restore point (needs backupSet). Default: none.', examples: ['before-migration'] }),
+    backupSet: backupSet.optional().meta({
+      description: "The backup set to restore (`--set`). Default: pgBackRest's choice: the newest before a time or LSN target.",
+      examples: ['20261120-010003F'],
+    }),
   })
   .strict()
   .superRefine((r, ctx) => {

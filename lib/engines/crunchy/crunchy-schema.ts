@@ -19,14 +19,21 @@ import { refusedBy } from './crunchy-parameters';
 const crunchyGeneration = z
   .object({
     ...generationBase(['time', 'lsn', 'name', 'latest'], { backupSet: true }),
-    /** Repository of the source generation the restore reads. @default - the first repository */
-    restoreRepo: repoName.optional(),
-    /** PostgreSQL image. @default - PGO's RELATED_IMAGE_POSTGRES_<postgresVersion> */
-    image: z.string().min(1).optional(),
-    /** Major upgrade of this generation in place, phase by phase. @default - none */
-    upgrade: upgrade.optional(),
-    /** Overwrite this generation's data from its own backups (destructive). @default - none */
-    restoreInPlace: restoreInPlace.optional(),
+    restoreRepo: repoName
+      .optional()
+      .meta({ description: 'Repository of the source generation the restore reads. Default: the first repository.', examples: ['repo2'] }),
+    image: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description: "PostgreSQL image. Default: PGO's RELATED_IMAGE_POSTGRES_<postgresVersion>.",
+        examples: ['registry.developers.crunchydata.com/crunchydata/crunchy-postgres:ubi9-17.6-2534'],
+      }),
+    upgrade: upgrade.optional().meta({ description: 'Major upgrade of this generation in place, phase by phase. Default: none.' }),
+    restoreInPlace: restoreInPlace
+      .optional()
+      .meta({ description: "Overwrite this generation's data from its own backups (destructive). Default: none." }),
   })
   .strict()
   .superRefine((g, ctx) => {
@@ -68,7 +75,6 @@ export type CrunchyGenerationSpec = z.output<typeof crunchyGeneration>;
 /** Pods that may open connections to the database (port 5432). */
 const networkPolicy = z
   .object({
-    /** Label sets of client pods, e.g. `[{name: api}]`. */
     clients: z
       .array(
         z.record(z.string().min(1), z.string()).superRefine((labels, ctx) => {
@@ -80,7 +86,8 @@ const networkPolicy = z
             );
         }),
       )
-      .min(1),
+      .min(1)
+      .meta({ description: 'Label sets of client pods.', examples: [[{ name: 'api' }]] }),
   })
   .strict();
 
@@ -88,25 +95,30 @@ const networkPolicy = z
 export const crunchyDatabase = z
   .object({
     ...databaseBase,
-    engine: z.literal('crunchy'),
-    /** Generations (PostgresClusters) of this database. @default - one generation named after the database */
-    generations: z.array(crunchyGeneration).min(1).optional(),
-    /** Data volume of each PostgreSQL pod. */
-    storage,
-    /** Instance sets. @default [{name: instance1, replicas: 1}] */
+    engine: z.literal('crunchy').meta({ description: 'Crunchy PGO v5: one `PostgresCluster` per live generation.' }),
+    generations: z
+      .array(crunchyGeneration)
+      .min(1)
+      .optional()
+      .meta({ description: 'Generations (PostgresClusters) of this database. Default: one generation named after the database.' }),
+    storage: storage.meta({ description: 'Data volume of each PostgreSQL pod.' }),
     instances: z
       .array(instanceSet)
       .min(1)
       .max(16)
-      .default([{ name: 'instance1', replicas: 1 }]),
-    /** Roles PGO creates. Required: PGO's default role is named after the cluster, which changes with every generation. */
-    users: z.array(user).min(1).max(64),
-    /** postgresql.conf parameters (Patroni dynamic configuration); the ones PGO's CRD refuses are refused. @default {} */
-    parameters: z.record(z.string(), z.string()).default({}),
-    /** pgBackRest repositories, options and one-off backups. */
-    backups,
-    /** Render a NetworkPolicy admitting only these clients (and the database's own pods). @default - none */
-    networkPolicy: networkPolicy.optional(),
+      .default([{ name: 'instance1', replicas: 1 }])
+      .meta({ description: 'Instance sets: groups of PostgreSQL pods with their own replicas, volume and resources.' }),
+    users: z.array(user).min(1).max(64).meta({
+      description: "Roles PGO creates. Required: PGO's default role is named after the cluster, which changes with every generation.",
+    }),
+    parameters: z
+      .record(z.string(), z.string())
+      .default({})
+      .meta({ description: "postgresql.conf parameters (Patroni dynamic configuration); the ones PGO's CRD refuses are refused." }),
+    backups: backups.meta({ description: 'pgBackRest repositories, options and one-off backups.' }),
+    networkPolicy: networkPolicy
+      .optional()
+      .meta({ description: "Render a NetworkPolicy admitting only these clients (and the database's own pods). Default: none." }),
   })
   .strict()
   .superRefine((db, ctx) => {

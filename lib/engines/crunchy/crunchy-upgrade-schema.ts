@@ -17,21 +17,35 @@ export const TRANSFER_METHODS = ['Copy', 'Link', 'Clone', 'CopyFileRange'] as co
  */
 export const upgrade = z
   .object({
-    /** The new major version. */
-    to: postgresMajor,
-    /** `prepare`, then (after the PGUpgrade succeeded) `complete`. */
-    phase: z.enum(['prepare', 'complete']),
-    /** The `crunchy-upgrade` image. @default - PGO's RELATED_IMAGE_PGUPGRADE */
-    image: z.string().min(1).optional(),
-    /**
-     * pg_upgrade's transfer method: `Copy` needs room for a second copy of the data on the data
-     * volume; `Link` needs none, but once pg_upgrade has run the old data directory no longer starts.
-     * @default - PGO's choice (PGO releases before this field always ran pg_upgrade --link)
-     */
-    transferMethod: z.enum(TRANSFER_METHODS).optional(),
-    /** pg_upgrade `--jobs`. @default 1 */
-    jobs: z.number().int().min(1).max(64).optional(),
-    /** PostgreSQL image of the new major, required when the generation pins `image`. @default - PGO's RELATED_IMAGE_POSTGRES_<to> */
-    postgresImage: z.string().min(1).optional(),
+    to: postgresMajor.meta({ description: 'The new major version.', examples: [17] }),
+    phase: z.enum(['prepare', 'complete']).meta({ description: '`prepare`, then (after the PGUpgrade succeeded) `complete`.' }),
+    image: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description: "The `crunchy-upgrade` image. Default: PGO's RELATED_IMAGE_PGUPGRADE.",
+        examples: ['registry.developers.crunchydata.com/crunchydata/crunchy-upgrade:ubi9-5.8.2-0'],
+      }),
+    transferMethod: z.enum(TRANSFER_METHODS).optional().meta({
+      description:
+        "pg_upgrade's transfer method: `Copy` needs room for a second copy of the data on the data volume; `Link` needs none, but once pg_upgrade has run the old data directory no longer starts. Default: PGO's choice (PGO releases before this field always ran pg_upgrade --link).",
+    }),
+    jobs: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .optional()
+      .meta({ description: 'pg_upgrade `--jobs`. Default: 1.', examples: [4] }),
+    postgresImage: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          "PostgreSQL image of the new major, required when the generation pins `image`. Default: PGO's RELATED_IMAGE_POSTGRES_<to>.",
+        examples: ['registry.developers.crunchydata.com/crunchydata/crunchy-postgres:ubi9-17.6-2534'],
+      }),
   })
   .strict();

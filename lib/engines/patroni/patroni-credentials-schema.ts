@@ -12,18 +12,24 @@ const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'a Secret key
 /** Keys of the credentials Secret; the defaults are those of hcap's `patroni.prep.yml`. */
 const credentialKeys = z
   .object({
-    /** @default superuser-username */
-    superuserUsername: secretKey.default('superuser-username'),
-    /** @default superuser-password */
-    superuserPassword: secretKey.default('superuser-password'),
-    /** @default replication-username */
-    replicationUsername: secretKey.default('replication-username'),
-    /** @default replication-password */
-    replicationPassword: secretKey.default('replication-password'),
-    /** The application user the image's post_init creates (APP_USER). @default db-username */
-    appUsername: secretKey.default('db-username'),
-    /** @default db-password */
-    appPassword: secretKey.default('db-password'),
+    superuserUsername: secretKey
+      .default('superuser-username')
+      .meta({ description: "Key of the superuser's name.", examples: ['PATRONI_SUPERUSER_USERNAME'] }),
+    superuserPassword: secretKey
+      .default('superuser-password')
+      .meta({ description: "Key of the superuser's password.", examples: ['PATRONI_SUPERUSER_PASSWORD'] }),
+    replicationUsername: secretKey
+      .default('replication-username')
+      .meta({ description: "Key of the replication user's name.", examples: ['PATRONI_REPLICATION_USERNAME'] }),
+    replicationPassword: secretKey
+      .default('replication-password')
+      .meta({ description: "Key of the replication user's password.", examples: ['PATRONI_REPLICATION_PASSWORD'] }),
+    appUsername: secretKey
+      .default('db-username')
+      .meta({ description: "Key of the name of the application user the image's post_init creates (APP_USER).", examples: ['APP_USER'] }),
+    appPassword: secretKey
+      .default('db-password')
+      .meta({ description: "Key of the application user's password (APP_PASSWORD).", examples: ['APP_PASSWORD'] }),
   })
   .strict();
 
@@ -36,17 +42,21 @@ const credentialKeys = z
 export const patroniCredentials = z.union([
   z
     .object({
-      existingSecret: z.object({ name: objectName(253) }).strict(),
-      /** @default - hcap's key names */
-      keys: credentialKeys.prefault({}),
+      existingSecret: z
+        .object({
+          name: objectName(253).meta({ description: "Name of the Secret, in the database's namespace.", examples: ['hcap-patroni-creds'] }),
+        })
+        .strict()
+        .meta({ description: 'A Secret that exists in the namespace, holding the logins under `keys`.' }),
+      keys: credentialKeys.prefault({}).meta({ description: "Keys of the credentials in the Secret. Default: hcap's key names." }),
     })
     .strict(),
   z
     .object({
-      /** The Vault path must return the keys at the top level of its data (a KV version 1 mount). */
-      vault: vaultCredentials,
-      /** @default - hcap's key names */
-      keys: credentialKeys.prefault({}),
+      vault: vaultCredentials.meta({
+        description: 'The logins from Vault: the path must return the keys at the top level of its data (a KV version 1 mount).',
+      }),
+      keys: credentialKeys.prefault({}).meta({ description: "Keys of the credentials in the Vault data. Default: hcap's key names." }),
     })
     .strict(),
 ]);

@@ -13,9 +13,11 @@ import { image, runId } from './patroni-schema-parts';
 /** A workload scaled to zero before a destructive in-place restore. */
 const scaleTarget = z
   .object({
-    /** @default Deployment */
-    kind: z.enum(['Deployment', 'StatefulSet', 'DeploymentConfig']).default('Deployment'),
-    name: objectName(63),
+    kind: z
+      .enum(['Deployment', 'StatefulSet', 'DeploymentConfig'])
+      .default('Deployment')
+      .meta({ description: 'Kind of the workload (`DeploymentConfig` on OpenShift).' }),
+    name: objectName(63).meta({ description: "Name of the workload, in the database's namespace.", examples: ['hcap-server'] }),
   })
   .strict();
 
@@ -25,24 +27,28 @@ const scaleTarget = z
  */
 export const inPlaceRestore = z
   .object({
-    /** The live generation whose database is replaced. */
-    generation: objectName(),
-    /** Names this restore's Jobs; a new id is a new restore. */
-    id: runId,
-    /**
-     * A dump under the generation's backup volume, e.g. `/backups/daily/2026-11-20/<generation>-<db>_2026-11-20_02-00-00.sql.gz`.
-     * @default - targetTime decides (one of the two is required)
-     */
-    backupFile: z.string().min(1).optional(),
-    /** The newest dump taken at or before this time. @default - backupFile decides */
-    targetTime: targetTime.optional(),
-    /** Workloads scaled to zero first. @default - every consumer's app, as a Deployment */
-    scaleDown: z.array(scaleTarget).optional(),
-    /**
-     * Image whose entrypoint is `kubectl`, for the scale-down Job (the standalone engine's default too).
-     * @default registry.k8s.io/kubectl:v1.32.4
-     */
-    kubectlImage: image.default('registry.k8s.io/kubectl:v1.32.4'),
+    generation: objectName().meta({ description: 'The live generation whose database is replaced.', examples: ['hcap-patroni'] }),
+    id: runId.meta({ description: "Names this restore's Jobs; a new id is a new restore.", examples: ['20261120'] }),
+    backupFile: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description: "A dump under the generation's backup volume. Default: targetTime decides (one of the two is required).",
+        examples: ['/backups/daily/2026-11-20/hcap-patroni-hcap_2026-11-20_02-00-00.sql.gz'],
+      }),
+    targetTime: targetTime.optional().meta({
+      description: 'The newest dump taken at or before this time. Default: backupFile decides.',
+      examples: ['2026-11-20T08:00:00-08:00'],
+    }),
+    scaleDown: z
+      .array(scaleTarget)
+      .optional()
+      .meta({ description: "Workloads scaled to zero first. Default: every consumer's app, as a Deployment." }),
+    kubectlImage: image.default('registry.k8s.io/kubectl:v1.32.4').meta({
+      description: "Image whose entrypoint is `kubectl`, for the scale-down Job (the standalone engine's default too).",
+      examples: ['registry.k8s.io/kubectl:v1.33.1'],
+    }),
   })
   .strict();
 

@@ -30,13 +30,12 @@ export const image = z.string().superRefine((v, ctx) => {
 
 const resourceList = z
   .object({
-    /** CPU, e.g. `500m` or `2`. @default - unset */
     cpu: z
       .string()
       .regex(/^[0-9]+(\.[0-9]+)?m?$/, { message: 'a CPU quantity such as 500m or 2' })
-      .optional(),
-    /** Memory, e.g. `512Mi`. @default - unset */
-    memory: quantity.optional(),
+      .optional()
+      .meta({ description: 'CPU. Default: unset.', examples: ['500m', '2'] }),
+    memory: quantity.optional().meta({ description: 'Memory. Default: unset.', examples: ['512Mi'] }),
   })
   .strict();
 
@@ -44,10 +43,8 @@ const resourceList = z
 export const resources = (defaults: { requests: { cpu: string; memory: string }; limits: { memory: string } }) =>
   z
     .object({
-      /** @default - per container, see docs/patroni.md */
-      requests: resourceList.default(defaults.requests),
-      /** @default - per container, see docs/patroni.md */
-      limits: resourceList.default(defaults.limits),
+      requests: resourceList.default(defaults.requests).meta({ description: 'Resource requests of the container.' }),
+      limits: resourceList.default(defaults.limits).meta({ description: 'Resource limits of the container.' }),
     })
     .strict()
     .prefault({});

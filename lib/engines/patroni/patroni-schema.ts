@@ -23,7 +23,10 @@ const NAME_MAX = 63;
 /** A Pod label selector (`matchLabels`) of pods allowed to connect to PostgreSQL. */
 const clientSelector = z
   .object({
-    matchLabels: z.record(z.string().min(1), z.string()).refine((m) => Object.keys(m).length > 0, { message: 'at least one label' }),
+    matchLabels: z
+      .record(z.string().min(1), z.string())
+      .refine((m) => Object.keys(m).length > 0, { message: 'at least one label' })
+      .meta({ description: 'Labels the client pods carry.', examples: [{ app: 'hcap-server' }] }),
   })
   .strict();
 
@@ -32,48 +35,82 @@ const patroniGeneration = z.object({ ...generationBase(['backupFile', 'time', 'l
 const patroniDatabaseFields = z
   .object({
     ...databaseBase,
-    engine: z.literal('patroni'),
-    /** Generations (Patroni clusters) of this database. @default - one generation named after the database */
-    generations: z.array(patroniGeneration).min(1).optional(),
-    /** The Patroni image per PostgreSQL major, e.g. `"12": …/patroni-postgres:2.0.1-12.4-latest`. */
-    images: z.record(z.string().regex(/^(1[2-8])$/, { message: 'a PostgreSQL major from 12 to 18, as a string key' }), image),
-    /** Patroni members per generation. @default 3 */
-    replicas: z.number().int().min(1).max(9).default(3),
-    storage,
-    /** The application database the image's post_init creates (APP_DATABASE), read by consumers. */
-    database: sqlName,
-    credentials: patroniCredentials,
-    /** Bootstrap parameters the image's entrypoint reads (POSTGRESQL_MAX_*); they apply when a generation is created. @default {} */
+    engine: z.literal('patroni').meta({ description: 'Patroni: a StatefulSet of the bcgov Patroni image per live generation.' }),
+    generations: z
+      .array(patroniGeneration)
+      .min(1)
+      .optional()
+      .meta({ description: 'Generations (Patroni clusters) of this database. Default: one generation named after the database.' }),
+    images: z.record(z.string().regex(/^(1[2-8])$/, { message: 'a PostgreSQL major from 12 to 18, as a string key' }), image).meta({
+      description: 'The Patroni image per PostgreSQL major (a string key).',
+      examples: [{ '12': 'image-registry.openshift-image-registry.svc:5000/bcgov/patroni-postgres:2.0.1-12.4-latest' }],
+    }),
+    replicas: z
+      .number()
+      .int()
+      .min(1)
+      .max(9)
+      .default(3)
+      .meta({ description: 'Patroni members per generation.', examples: [2] }),
+    storage: storage.meta({ description: 'Data volume of each member.' }),
+    database: sqlName.meta({
+      description: "The application database the image's post_init creates (APP_DATABASE), read by consumers.",
+      examples: ['hcap'],
+    }),
+    credentials: patroniCredentials.meta({ description: 'Where the superuser, replication and application logins come from.' }),
     parameters: z
       .object({
-        /** @default 100 (image default) */
-        maxConnections: z.number().int().min(1).optional(),
-        /** @default 0 (image default) */
-        maxPreparedTransactions: z.number().int().min(0).optional(),
-        /** @default 64 (image default) */
-        maxLocksPerTransaction: z.number().int().min(10).optional(),
+        maxConnections: z
+          .number()
+          .int()
+          .min(1)
+          .optional()
+          .meta({ description: '`max_connections` (POSTGRESQL_MAX_CONNECTIONS). Default: 100 (image default).', examples: [200] }),
+        maxPreparedTransactions: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .meta({
+            description: '`max_prepared_transactions` (POSTGRESQL_MAX_PREPARED_TRANSACTIONS). Default: 0 (image default).',
+            examples: [100],
+          }),
+        maxLocksPerTransaction: z
+          .number()
+          .int()
+          .min(10)
+          .optional()
+          .meta({
+            description: '`max_locks_per_transaction` (POSTGRESQL_MAX_LOCKS_PER_TRANSACTION). Default: 64 (image default).',
+            examples: [128],
+          }),
       })
       .strict()
-      .prefault({}),
-    /** @default - requests 250m/512Mi, limit 1Gi */
-    resources: resources({ requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } }),
-    /**
-     * `openshift`: leave user and group ids to the restricted SCC, which assigns them from the
-     * namespace's range (both images support arbitrary uids). @default kubernetes
-     */
-    platform: z.enum(['kubernetes', 'openshift']).default('kubernetes'),
-    /** Who may reach PostgreSQL besides the members and the backup pods. @default {clients: []} */
+      .prefault({})
+      .meta({
+        description: "Bootstrap parameters the image's entrypoint reads (POSTGRESQL_MAX_*); they apply when a generation is created.",
+      }),
+    resources: resources({ requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } }).meta({
+      description: 'Resources of the Patroni container. Default: requests 250m/512Mi, limit 1Gi.',
+    }),
+    platform: z.enum(['kubernetes', 'openshift']).default('kubernetes').meta({
+      description:
+        "`openshift`: leave user and group ids to the restricted SCC, which assigns them from the namespace's range (both images support arbitrary uids).",
+    }),
     network: z
       .object({
-        /** Pods (besides the members and the backup pods) allowed to reach port 5432. @default [] */
-        clients: z.array(clientSelector).default([]),
+        clients: z
+          .array(clientSelector)
+          .default([])
+          .meta({ description: 'Pods (besides the members and the backup pods) allowed to reach port 5432.' }),
       })
       .strict()
-      .prefault({}),
-    /** Dumps with the backup-container, their verification and one-off dumps. */
-    backup,
-    /** The acknowledged destructive restore over a live generation. @default - none */
-    inPlaceRestore: inPlaceRestore.optional(),
+      .prefault({})
+      .meta({ description: 'Who may reach PostgreSQL besides the members and the backup pods.' }),
+    backup: backup.meta({ description: 'Dumps with the backup-container, their verification and one-off dumps.' }),
+    inPlaceRestore: inPlaceRestore
+      .optional()
+      .meta({ description: 'The acknowledged destructive restore over a live generation. Default: none.' }),
   })
   .strict();
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { generationBase } from '../../config/generation-base';
 import { cron5, databaseBase, issue, pgTime, postgresMajor, quantity, storage } from '../../config/schema-parts';
+import { managedEnv } from './spilo-managed-env';
 
 /** A folder inside a bucket: `wal`, `wal/cas-ciip-portal-patroni`; no leading/trailing "/", no "." or ".." segments. */
 export const bucketFolder = z.string().regex(/^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, {
@@ -28,74 +29,10 @@ const cpu = z.string().regex(/^[0-9]+(\.[0-9]+)?m?$/, { message: 'a CPU quantity
 
 const resourceList = z
   .object({
-    /** @default - none */
-    cpu: cpu.optional(),
-    /** @default - none */
-    memory: quantity.optional(),
+    cpu: cpu.optional().meta({ description: 'CPU. Default: none.', examples: ['500m'] }),
+    memory: quantity.optional().meta({ description: 'Memory. Default: none.', examples: ['1Gi'] }),
   })
   .strict();
-
-/** A Spilo variable `env` may not set, and what to use instead. */
-interface ManagedEnv {
-  readonly pattern: RegExp;
-  /** Why pgfleet owns it (completes "a variable pgfleet does not leave to env: ..."). */
-  readonly why: string;
-  /** The typed field to set instead, or that pgfleet does not support it. */
-  readonly instead: string;
-}
-
-/**
- * Environment variables pgfleet sets itself (from the chart or from the generation's variant), or
- * that would override what it sets. Setting them by hand would let a typo silently skip a clone,
- * archive into another scope's prefix or run another major than PGVERSION.
- */
-export const MANAGED_ENV: readonly ManagedEnv[] = [
-  { pattern: /^SCOPE$/, why: 'the Patroni scope is the generation name', instead: 'name the generation (generations[].name)' },
-  {
-    pattern: /^PGVERSION$/,
-    why: 'the major is pinned per generation',
-    instead: 'use postgresVersion (a new major is a new generation with upgradeFrom)',
-  },
-  {
-    pattern: /^(PGROOT|PGDATA|PGHOME)$/,
-    why: "the data directory lives on the chart's volume",
-    instead: 'pgfleet does not support moving it',
-  },
-  {
-    pattern: /^(PGPASSWORD|PGUSER)_.*$/,
-    why: "the users and passwords are the chart's Secret",
-    instead: 'use consumerUser (the passwords are generated)',
-  },
-  { pattern: /^CLONE_.*$/, why: "a clone is a new generation's bootstrap", instead: 'use restoreFrom or upgradeFrom on a new generation' },
-  { pattern: /^STANDBY_.*$/, why: 'a standby cluster replays another archive', instead: 'pgfleet does not support standby clusters' },
-  {
-    pattern: /^(USE_WALG.*|USE_WALE|WAL_.*_BUCKET|WALE_.*|WALG_.*_PREFIX|WAL_BUCKET_SCOPE_(PREFIX|SUFFIX))$/,
-    why: 'each generation archives to its own WAL-G prefix, recorded in pgfleet-state.json',
-    instead: 'use backup.bucket, backup.location or generations[].backupLocation',
-  },
-  { pattern: /^GOOGLE_APPLICATION_CREDENTIALS$/, why: 'the chart mounts the key Secret', instead: 'use backup.serviceAccountKeySecret' },
-  { pattern: /^BACKUP_SCHEDULE$/, why: 'it comes from the backup settings', instead: 'use backup.schedule' },
-  { pattern: /^BACKUP_NUM_TO_RETAIN$/, why: 'it comes from the backup settings', instead: 'use backup.retain' },
-  { pattern: /^(DCS_ENABLE_KUBERNETES_API|KUBERNETES_.*)$/, why: "Patroni's DCS store is fixed per scope", instead: 'use dcs.configMaps' },
-  { pattern: /^POD_NAMESPACE$/, why: 'the chart sets it from the pod', instead: 'use namespace' },
-  {
-    pattern: /^(SPILO_CONFIGURATION|PATRONI_CONFIGURATION)$/,
-    why: 'it replaces parts of the Patroni configuration Spilo writes (a postgresql.bin_dir there runs another major than PGVERSION, a bootstrap section another clone)',
-    instead: 'pgfleet does not support it: set the major with postgresVersion and clones with restoreFrom or upgradeFrom',
-  },
-  {
-    // Patroni patches its configuration file with these (PATRONI_POSTGRESQL_BIN_DIR, PATRONI_SCOPE,
-    // PATRONI_KUBERNETES_*, ...); log settings are harmless.
-    pattern: /^PATRONI_(?!LOG_).*$/,
-    why: 'Patroni overrides its configuration file with PATRONI_* variables (PATRONI_POSTGRESQL_BIN_DIR runs another major than PGVERSION, PATRONI_SCOPE another scope)',
-    instead: 'pgfleet does not support it (PATRONI_LOG_* is allowed)',
-  },
-];
-
-/** What pgfleet says about an `env` key it refuses, or undefined when the key is free. */
-export function managedEnv(key: string): ManagedEnv | undefined {
-  return MANAGED_ENV.find((m) => m.pattern.test(key));
-}
 
 /** True when folder `outer` is `inner` or one of its parents: deleting `outer` deletes `inner`. */
 export function folderContains(outer: string, inner: string): boolean {
@@ -105,37 +42,46 @@ export function folderContains(outer: string, inner: string): boolean {
 const spiloGeneration = z
   .object({
     ...generationBase(['time', 'latest'], { upgradeFrom: true }),
-    /**
-     * Folder in the bucket this generation archives to (WAL-G prefix `gs://<bucket>/<folder>`).
-     * Set it only to adopt a release that already archives there (cas-postgres' default is `wal`);
-     * it cannot change once the generation exists.
-     * @default - `<backup.location>/<name>`
-     */
-    backupLocation: bucketFolder.optional(),
+    backupLocation: bucketFolder.optional().meta({
+      description:
+        "Folder in the bucket this generation archives to (WAL-G prefix `gs://<bucket>/<folder>`). Set it only to adopt a release that already archives there (cas-postgres' default is `wal`); it cannot change once the generation exists. Default: `<backup.location>/<name>`.",
+      examples: ['wal'],
+    }),
   })
   .strict();
 
 const spiloBackup = z
   .object({
-    /** GCS bucket WAL-G archives to (`walE.gcsBucket`); cas-postgres names it `<namespace>-<suffix>`. Required. @default - none */
-    bucket: gcsBucket.optional(),
-    /** Folder below which each generation archives to its own `<location>/<generation>`. @default wal */
-    location: bucketFolder.default('wal'),
-    /**
-     * Existing Secret holding the GCP service-account key as `credentials.json` (`walE.kubernetesSecret`,
-     * cas-postgres: `gcp-<namespace>-<suffix>-service-account-key`); the chart mounts it at /etc/credentials.
-     * Required. @default - none
-     */
-    serviceAccountKeySecret: volumeSecretName.optional(),
-    /** Base backups: Spilo's in-pod cron (`BACKUP_SCHEDULE`), five fields. @default "0 1 * * *" */
-    schedule: cron5.default('0 1 * * *'),
-    /**
-     * Base backups kept (`BACKUP_NUM_TO_RETAIN`): Spilo deletes backups older than this many days
-     * while keeping at least this many. @default 90
-     */
-    retain: z.number().int().min(2, { message: 'at least 2: Spilo never keeps fewer' }).max(1000).default(90),
-    /** `archive_timeout` (SPILO_CONFIGURATION): the RPO; Spilo's own is 1800s. @default 5min */
-    archiveTimeout: pgTime.default('5min'),
+    bucket: gcsBucket.optional().meta({
+      description:
+        'GCS bucket WAL-G archives to (`walE.gcsBucket`); cas-postgres names it `<namespace>-<suffix>`. Required. Default: none.',
+      examples: ['wksv3k-prod-ciip-backups'],
+    }),
+    location: bucketFolder
+      .default('wal')
+      .meta({ description: 'Folder below which each generation archives to its own `<location>/<generation>`.', examples: ['pgfleet'] }),
+    serviceAccountKeySecret: volumeSecretName.optional().meta({
+      description:
+        'Existing Secret holding the GCP service-account key as `credentials.json` (`walE.kubernetesSecret`, cas-postgres: `gcp-<namespace>-<suffix>-service-account-key`); the chart mounts it at /etc/credentials. Required. Default: none.',
+      examples: ['gcp-wksv3k-prod-ciip-backups-service-account-key'],
+    }),
+    schedule: cron5
+      .default('0 1 * * *')
+      .meta({ description: "Base backups: Spilo's in-pod cron (`BACKUP_SCHEDULE`), five fields.", examples: ['0 3 * * *'] }),
+    retain: z
+      .number()
+      .int()
+      .min(2, { message: 'at least 2: Spilo never keeps fewer' })
+      .max(1000)
+      .default(90)
+      .meta({
+        description:
+          'Base backups kept (`BACKUP_NUM_TO_RETAIN`): Spilo deletes backups older than this many days while keeping at least this many.',
+        examples: [30],
+      }),
+    archiveTimeout: pgTime
+      .default('5min')
+      .meta({ description: "`archive_timeout` (SPILO_CONFIGURATION): the RPO; Spilo's own is 1800s.", examples: ['60s'] }),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -235,67 +181,76 @@ function checkFolders(db: FolderInput, ctx: z.RefinementCtx): void {
 export const spiloDatabase = z
   .object({
     ...databaseBase,
-    engine: z.literal('spilo'),
-    /** Generations (Helm releases = Patroni scopes). @default - one generation named after the database */
-    generations: z.array(spiloGeneration).min(1).optional(),
-    /** Patroni members per generation (`replicaCount`). @default 2 */
-    replicas: z.number().int().min(1).max(9).default(2),
-    /** The Spilo image (cas-postgres adds pgTAP to Spilo). */
+    engine: z.literal('spilo').meta({ description: "Spilo: a release of bcgov/cas-postgres' Patroni chart per live generation." }),
+    generations: z
+      .array(spiloGeneration)
+      .min(1)
+      .optional()
+      .meta({ description: 'Generations (Helm releases = Patroni scopes). Default: one generation named after the database.' }),
+    replicas: z
+      .number()
+      .int()
+      .min(1)
+      .max(9)
+      .default(2)
+      .meta({ description: 'Patroni members per generation (`replicaCount`).', examples: [3] }),
     image: z
       .object({
-        /** @default ghcr.io/bcgov/cas-postgres */
         repository: z
           .string()
           .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/, {
             message: 'an image repository such as ghcr.io/bcgov/cas-postgres',
           })
-          .default('ghcr.io/bcgov/cas-postgres'),
-        /** A pinned tag. */
-        tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: 'an image tag such as 1.2.0' }),
-        /** @default IfNotPresent */
-        pullPolicy: z.enum(['IfNotPresent', 'Always', 'Never']).default('IfNotPresent'),
-        /**
-         * Newest PostgreSQL major the image ships binaries for (Spilo image `spilo-14` → 14). A
-         * higher PGVERSION would silently run the image's default binaries instead.
-         * @default 14
-         */
-        maxPostgresVersion: postgresMajor.default(14),
+          .default('ghcr.io/bcgov/cas-postgres')
+          .meta({ description: 'Image repository.', examples: ['registry.example.com/cas-postgres'] }),
+        tag: z
+          .string()
+          .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: 'an image tag such as 1.2.0' })
+          .meta({ description: 'A pinned tag.', examples: ['9a6cd902e167dfc53e9588fa661a7ea03fc4729d'] }),
+        pullPolicy: z.enum(['IfNotPresent', 'Always', 'Never']).default('IfNotPresent').meta({ description: 'Image pull policy.' }),
+        maxPostgresVersion: postgresMajor.default(14).meta({
+          description:
+            "Newest PostgreSQL major the image ships binaries for (Spilo image `spilo-14` → 14). A higher PGVERSION would silently run the image's default binaries instead.",
+          examples: [15],
+        }),
       })
-      .strict(),
-    /** Where the Patroni chart comes from. @default - bcgov/cas-postgres' repository, patroni 0.21.4 */
+      .strict()
+      .meta({ description: 'The Spilo image (cas-postgres adds pgTAP to Spilo).' }),
     chart: z
       .object({
-        /** @default https://bcgov.github.io/cas-postgres/ */
-        repository: z.string().url().default('https://bcgov.github.io/cas-postgres/'),
-        /** @default 0.21.4 */
+        repository: z
+          .string()
+          .url()
+          .default('https://bcgov.github.io/cas-postgres/')
+          .meta({ description: 'Helm repository of the chart.', examples: ['https://charts.example.com/cas-postgres/'] }),
         version: z
           .string()
           .regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, { message: 'a pinned chart version such as 0.21.4' })
-          .default('0.21.4'),
+          .default('0.21.4')
+          .meta({ description: 'Pinned version of the `patroni` chart.', examples: ['0.21.4'] }),
       })
       .strict()
-      .prefault({}),
-    storage,
-    /** Kubernetes as Patroni's DCS. @default {} (ConfigMaps) */
+      .prefault({})
+      .meta({ description: "Where the Patroni chart comes from. Default: bcgov/cas-postgres' repository, patroni 0.21.4." }),
+    storage: storage.meta({ description: 'Data volume of each member.' }),
     dcs: z
       .object({
-        /**
-         * Keep leader and config in ConfigMaps `<scope>-config|-leader|-failover` instead of
-         * Endpoints: required on OpenShift. Cannot change once a generation exists.
-         * @default true
-         */
-        configMaps: z.boolean().default(true),
+        configMaps: z.boolean().default(true).meta({
+          description:
+            'Keep leader and config in ConfigMaps `<scope>-config|-leader|-failover` instead of Endpoints: required on OpenShift. Cannot change once a generation exists.',
+        }),
       })
       .strict()
-      .prefault({}),
-    /**
-     * Database passwords: `generated` = the chart's Secret `<generation>` with random passwords
-     * (`password-superuser|admin|standby`), created once when the release is installed.
-     * @default generated
-     */
+      .prefault({})
+      .meta({ description: "Kubernetes as Patroni's DCS." }),
     credentials: z
       .unknown()
-      .meta({ enum: ['generated'], default: 'generated' })
+      .meta({
+        description:
+          "Database passwords: `generated` = the chart's Secret `<generation>` with random passwords (`password-superuser|admin|standby`), created once when the release is installed.",
+        enum: ['generated'],
+        default: 'generated',
+      })
       .optional()
       .superRefine((v, ctx) => {
         // A check rather than an enum: a failed enum would stop the database-level checks below.
@@ -307,39 +262,41 @@ export const spiloDatabase = z
         );
       })
       .transform((): 'generated' => 'generated'),
-    /** WAL-G to GCS: continuous WAL archive plus scheduled base backups. @default - none: no WAL archive and no base backups */
-    backup: spiloBackup.optional(),
-    /** Database consumers connect to. @default postgres */
+    backup: spiloBackup.optional().meta({
+      description: 'WAL-G to GCS: continuous WAL archive plus scheduled base backups. Default: none: no WAL archive and no base backups.',
+    }),
     database: z
       .string()
       .regex(/^[a-z_][a-z0-9_]*$/, { message: 'a lower-case SQL identifier' })
-      .default('postgres'),
-    /**
-     * The Spilo user consumers connect as: `admin` (LOGIN, CREATEDB, CREATEROLE) or `postgres`
-     * (superuser); their passwords are in the chart's Secret.
-     * @default admin
-     */
-    consumerUser: z.enum(['admin', 'postgres']).default('admin'),
-    /** @default - none (the chart sets no requests or limits) */
+      .default('postgres')
+      .meta({ description: 'Database consumers connect to.', examples: ['ciip_portal'] }),
+    consumerUser: z.enum(['admin', 'postgres']).default('admin').meta({
+      description:
+        "The Spilo user consumers connect as: `admin` (LOGIN, CREATEDB, CREATEROLE) or `postgres` (superuser); their passwords are in the chart's Secret.",
+    }),
     resources: z
       .object({
-        /** @default - none */
-        requests: resourceList.optional(),
-        /** @default - none */
-        limits: resourceList.optional(),
+        requests: resourceList.optional().meta({ description: 'Resource requests. Default: none.' }),
+        limits: resourceList.optional().meta({ description: 'Resource limits. Default: none.' }),
       })
       .strict()
-      .optional(),
-    /** Further Spilo environment variables (`env`, upper-case names; pgfleet's own are refused). @default {} */
+      .optional()
+      .meta({ description: 'Resources of the Spilo container. Default: none (the chart sets no requests or limits).' }),
     env: z
       .record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'an upper-case variable name (the chart upper-cases names)' }), z.string())
-      .default({}),
-    /**
-     * Pods allowed to connect on 5432, by labels (each entry one podSelector). Members of the
-     * same generation may always reach each other.
-     * @default [] - every pod in the namespace
-     */
-    allowFrom: z.array(z.record(z.string().min(1), z.string())).default([]),
+      .default({})
+      .meta({
+        description: "Further Spilo environment variables (`env`, upper-case names; pgfleet's own are refused).",
+        examples: [{ ALLOW_NOSSL: 'true' }],
+      }),
+    allowFrom: z
+      .array(z.record(z.string().min(1), z.string()))
+      .default([])
+      .meta({
+        description:
+          'Pods allowed to connect on 5432, by labels (each entry one podSelector). Members of the same generation may always reach each other. Empty: every pod in the namespace.',
+        examples: [[{ 'app.kubernetes.io/name': 'cas-ciip-portal' }]],
+      }),
   })
   .strict()
   .superRefine((db, ctx) => {

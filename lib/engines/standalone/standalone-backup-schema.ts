@@ -11,31 +11,56 @@ import { imageRef, tagMajor } from './standalone-image-schema';
 import { type GenerationInput, secretKey } from './standalone-schema-parts';
 
 /** A Secret key holding a value (a webhook URL, a token). */
-const secretKeyRef = z.object({ name: objectName(253), key: secretKey }).strict();
+const secretKeyRef = z
+  .object({
+    name: objectName(253).meta({ description: "Name of the Secret, in the database's namespace.", examples: ['blackbox-env'] }),
+    key: secretKey.meta({ description: 'Key of the Secret holding the value.', examples: ['DEVOPS_WEBHOOK'] }),
+  })
+  .strict();
+const notifierId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/)
+  .meta({ description: 'Identifier of the notifier in blackbox.yaml.', examples: ['dev_ops'] });
 
 const blackboxStorage = z
   .object({
-    /** Identifier in blackbox.yaml (e.g. `frankfurt_s3`). */
-    id: z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'a lower-case identifier such as frankfurt_s3' }),
-    /** @default s3 */
-    type: z.literal('s3').default('s3'),
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'an S3 bucket name' }),
-    /** Host name of the S3 endpoint, without scheme (blackbox prepends https://), e.g. eu-central-1.linodeobjects.com. */
+    id: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*$/, { message: 'a lower-case identifier such as frankfurt_s3' })
+      .meta({ description: 'Identifier in blackbox.yaml.', examples: ['frankfurt_s3'] }),
+    type: z.literal('s3').default('s3').meta({ description: 'Kind of storage: `s3`, the only one pgfleet renders.' }),
+    bucket: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'an S3 bucket name' })
+      .meta({ description: 'The bucket dumps are uploaded to (at its root).', examples: ['pydis-backups'] }),
     endpoint: z
       .string()
-      .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?$/, { message: 'a host name without scheme, e.g. eu-central-1.linodeobjects.com' }),
-    credentials,
+      .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?$/, { message: 'a host name without scheme, e.g. eu-central-1.linodeobjects.com' })
+      .meta({
+        description: 'Host name of the S3 endpoint, without scheme (blackbox prepends https://).',
+        examples: ['eu-central-1.linodeobjects.com'],
+      }),
+    credentials: credentials.meta({ description: 'Where the access key comes from.' }),
   })
   .strict();
 
 const blackboxNotifier = z.discriminatedUnion('type', [
-  z.object({ type: z.enum(['discord', 'slack']), id: z.string().regex(/^[a-z][a-z0-9_]*$/), webhook: secretKeyRef }).strict(),
   z
     .object({
-      type: z.literal('telegram'),
-      id: z.string().regex(/^[a-z][a-z0-9_]*$/),
-      token: secretKeyRef,
-      chatId: z.string().regex(/^-?[0-9]+$/, { message: 'a Telegram chat id' }),
+      type: z.enum(['discord', 'slack']).meta({ description: 'A Discord or Slack webhook.' }),
+      id: notifierId,
+      webhook: secretKeyRef.meta({ description: 'The Secret key holding the webhook URL.' }),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('telegram').meta({ description: 'A Telegram bot.' }),
+      id: notifierId,
+      token: secretKeyRef.meta({ description: "The Secret key holding the bot's token." }),
+      chatId: z
+        .string()
+        .regex(/^-?[0-9]+$/, { message: 'a Telegram chat id' })
+        .meta({ description: 'The chat the bot reports to.', examples: ['-1001234567890'] }),
     })
     .strict(),
 ]);
@@ -46,99 +71,122 @@ export const BLACKBOX_CLIENT_MAJOR = 16;
 
 const blackboxBackup = z
   .object({
-    method: z.literal('blackbox'),
-    /** @default "0 15 * * *" */
-    schedule: cron5.default('0 15 * * *'),
-    /** @default docker.io/lemonsaurus/blackbox:main */
-    image: imageRef.default(BLACKBOX_IMAGE),
-    /** PostgreSQL major of pg_dumpall in the image. @default - 16 for the default image, else the tag's leading number */
-    clientMajor: postgresMajor.optional(),
-    /** blackbox `retention_days`. @default 7 */
-    retentionDays: z.number().int().min(1).max(3650).default(7),
-    /** S3-compatible targets (blackbox `storage.s3`). */
-    storage: z.array(blackboxStorage).min(1, { message: 'at least one storage target' }),
-    /** @default [] */
-    notifiers: z.array(blackboxNotifier).default([]),
-    /**
-     * Space in /tmp (an emptyDir) for what blackbox writes there: the uncompressed dump plus, while
-     * uploading, two gzip copies of it. @default 10Gi
-     */
-    scratchSize: quantity.default('10Gi'),
-    /**
-     * botocore's request checksums (AWS_REQUEST_CHECKSUM_CALCULATION / AWS_RESPONSE_CHECKSUM_VALIDATION).
-     * boto3 1.36 and later (the image has 1.43) send uploads as aws-chunked with a CRC32 trailer
-     * unless told `when_required`; S3-compatible stores without that support refuse the upload or
-     * store the chunk framing inside the object, while blackbox reports success. `when_supported`
-     * is botocore's own default, for stores that check those trailers (AWS S3). @default when_required
-     */
-    s3Checksums: z.enum(['when_required', 'when_supported']).default('when_required'),
-    /** rclone image of a restore's download from the first storage target. @default docker.io/rclone/rclone:1.68.2 */
-    rcloneImage: imageRef.default('docker.io/rclone/rclone:1.68.2'),
+    method: z.literal('blackbox').meta({ description: 'blackbox (lemonsaurus/blackbox): `pg_dumpall` to S3-compatible storage.' }),
+    schedule: cron5.default('0 15 * * *').meta({ description: 'When blackbox runs (a CronJob), five fields.', examples: ['0 3 * * *'] }),
+    image: imageRef.default(BLACKBOX_IMAGE).meta({ description: 'The blackbox image.', examples: ['ghcr.io/example/blackbox:3.0.2'] }),
+    clientMajor: postgresMajor.optional().meta({
+      description: "PostgreSQL major of pg_dumpall in the image. Default: 16 for the default image, else the tag's leading number.",
+      examples: [17],
+    }),
+    retentionDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(7)
+      .meta({ description: 'blackbox `retention_days`.', examples: [14] }),
+    storage: z
+      .array(blackboxStorage)
+      .min(1, { message: 'at least one storage target' })
+      .meta({ description: 'S3-compatible targets (blackbox `storage.s3`).' }),
+    notifiers: z.array(blackboxNotifier).default([]).meta({ description: 'Where blackbox reports each run (blackbox `notifiers`).' }),
+    scratchSize: quantity.default('10Gi').meta({
+      description:
+        'Space in /tmp (an emptyDir) for what blackbox writes there: the uncompressed dump plus, while uploading, two gzip copies of it.',
+      examples: ['40Gi'],
+    }),
+    s3Checksums: z.enum(['when_required', 'when_supported']).default('when_required').meta({
+      description:
+        "botocore's request checksums (AWS_REQUEST_CHECKSUM_CALCULATION / AWS_RESPONSE_CHECKSUM_VALIDATION). boto3 1.36 and later (the image has 1.43) send uploads as aws-chunked with a CRC32 trailer unless told `when_required`; S3-compatible stores without that support refuse the upload or store the chunk framing inside the object, while blackbox reports success. `when_supported` is botocore's own default, for stores that check those trailers (AWS S3).",
+    }),
+    rcloneImage: imageRef.default('docker.io/rclone/rclone:1.68.2').meta({
+      description: "rclone image of a restore's download from the first storage target.",
+      examples: ['docker.io/rclone/rclone:1.69.1'],
+    }),
   })
   .strict();
 
 const dumpTarget = z.union([
   z
     .object({
-      /** A PersistentVolumeClaim `<generation>-backups` per generation, its dumps in the folder `<generation>/`. */
       pvc: z
         .object({
-          /** Size of each generation's claim. */
-          size: quantity,
-          /** @default - the database's storage class */
-          storageClass: z.string().min(1).optional(),
-          /**
-           * `ReadWriteMany` lets a restore Job read a source's claim on another node while that
-           * source's nightly dump runs; with `ReadWriteOnce` the restore waits for the dump to end
-           * (or shares its node). @default ReadWriteOnce
-           */
-          accessMode: z.enum(['ReadWriteOnce', 'ReadWriteMany']).default('ReadWriteOnce'),
+          size: quantity.meta({ description: "Size of each generation's claim.", examples: ['50Gi'] }),
+          storageClass: z
+            .string()
+            .min(1)
+            .optional()
+            .meta({
+              description: "StorageClass of the claims. Default: the database's storage class.",
+              examples: ['linode-block-storage-retain'],
+            }),
+          accessMode: z.enum(['ReadWriteOnce', 'ReadWriteMany']).default('ReadWriteOnce').meta({
+            description:
+              "`ReadWriteMany` lets a restore Job read a source's claim on another node while that source's nightly dump runs; with `ReadWriteOnce` the restore waits for the dump to end (or shares its node).",
+          }),
         })
-        .strict(),
+        .strict()
+        .meta({ description: 'A PersistentVolumeClaim `<generation>-backups` per generation, its dumps in the folder `<generation>/`.' }),
     })
     .strict(),
   z
     .object({
-      /** An S3-compatible bucket, uploaded with rclone; one folder per generation below the prefix. */
       s3: z
         .object({
-          bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'an S3 bucket name' }),
-          /** Key prefix ending in "/". @default "" */
+          bucket: z
+            .string()
+            .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'an S3 bucket name' })
+            .meta({ description: 'The bucket dumps are uploaded to.', examples: ['pydis-backups'] }),
           prefix: z
             .string()
             .regex(/^([A-Za-z0-9!_.*'()-]+\/)*$/, { message: 'a key prefix ending in "/", e.g. pydis/postgres/' })
-            .default(''),
-          /** Endpoint URL, e.g. https://eu-central-1.linodeobjects.com. @default - AWS S3 */
-          endpoint: z.string().url().optional(),
-          /** @default - the provider's default */
+            .default('')
+            .meta({ description: 'Key prefix ending in "/".', examples: ['pydis/postgres/'] }),
+          endpoint: z
+            .string()
+            .url()
+            .optional()
+            .meta({ description: 'Endpoint URL. Default: AWS S3.', examples: ['https://eu-central-1.linodeobjects.com'] }),
           region: z
             .string()
             .regex(/^[a-z0-9-]+$/)
-            .optional(),
-          credentials,
-          /** @default docker.io/rclone/rclone:1.68.2 */
-          rcloneImage: imageRef.default('docker.io/rclone/rclone:1.68.2'),
-          /** Space for one dump before upload (an emptyDir). @default 10Gi */
-          scratchSize: quantity.default('10Gi'),
+            .optional()
+            .meta({ description: "Region of the bucket. Default: the provider's default.", examples: ['eu-central-1'] }),
+          credentials: credentials.meta({ description: 'Where the access key comes from.' }),
+          rcloneImage: imageRef
+            .default('docker.io/rclone/rclone:1.68.2')
+            .meta({ description: 'rclone image of the upload.', examples: ['docker.io/rclone/rclone:1.69.1'] }),
+          scratchSize: quantity
+            .default('10Gi')
+            .meta({ description: 'Space for one dump before upload (an emptyDir).', examples: ['40Gi'] }),
         })
-        .strict(),
+        .strict()
+        .meta({ description: 'An S3-compatible bucket, uploaded with rclone; one folder per generation below the prefix.' }),
     })
     .strict(),
 ]);
 
 const dumpBackup = z
   .object({
-    method: z.literal('dump'),
-    /** @default "0 15 * * *" */
-    schedule: cron5.default('0 15 * * *'),
-    /** Days a dump is kept. @default 7 */
-    retentionDays: z.number().int().min(1).max(3650).default(7),
-    /** Where dumps go. */
-    target: dumpTarget,
-    /** Client image for pg_dumpall. @default - each generation's server image */
-    image: imageRef.optional(),
-    /** PostgreSQL major of pg_dumpall in `image`. @default - the tag's leading number */
-    clientMajor: postgresMajor.optional(),
+    method: z.literal('dump').meta({ description: "pgfleet's own `pg_dumpall | gzip` + sha512 dumps, to a PVC or a bucket." }),
+    schedule: cron5
+      .default('0 15 * * *')
+      .meta({ description: 'When each generation is dumped (a CronJob), five fields.', examples: ['0 3 * * *'] }),
+    retentionDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(7)
+      .meta({ description: 'Days a dump is kept.', examples: [14] }),
+    target: dumpTarget.meta({ description: 'Where dumps go: a PVC per generation, or an S3-compatible bucket.' }),
+    image: imageRef.optional().meta({
+      description: "Client image for pg_dumpall. Default: each generation's server image.",
+      examples: ['docker.io/library/postgres:17'],
+    }),
+    clientMajor: postgresMajor
+      .optional()
+      .meta({ description: "PostgreSQL major of pg_dumpall in `image`. Default: the tag's leading number.", examples: [17] }),
   })
   .strict();
 

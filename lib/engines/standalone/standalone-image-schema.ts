@@ -29,23 +29,27 @@ export function tagMajor(image: string): number | undefined {
 /** The server image: one repository, the tag chosen per generation's major. */
 export const serverImageSettings = z
   .object({
-    /** @default docker.io/library/postgres */
     repository: z
       .string()
       .regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/, {
         message: 'an image repository without tag, e.g. ghcr.io/owl-corp/psql_extended',
       })
-      .default('docker.io/library/postgres'),
-    /** Tag per major, e.g. `{ "16": "16.4-bookworm" }`. @default {} (the tag is the major, e.g. `16`) */
+      .default('docker.io/library/postgres')
+      .meta({ description: 'Image repository, without tag.', examples: ['ghcr.io/owl-corp/psql_extended'] }),
     tags: z
       .record(
         z.string().regex(/^\d+$/, { message: 'a major version such as "16"' }),
         z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: 'an image tag' }),
       )
-      .default({}),
-    /** @default IfNotPresent */
-    pullPolicy: z.enum(['Always', 'IfNotPresent']).default('IfNotPresent'),
-    /** User (and fsGroup) the image's postgres runs as: 999 in the official Debian images. @default 999 */
-    runAsUser: z.number().int().min(1).max(2147483647).default(999),
+      .default({})
+      .meta({ description: 'Tag per major; without an entry the tag is the major (e.g. `16`).', examples: [{ '16': '16.4-bookworm' }] }),
+    pullPolicy: z.enum(['Always', 'IfNotPresent']).default('IfNotPresent').meta({ description: 'Image pull policy.' }),
+    runAsUser: z
+      .number()
+      .int()
+      .min(1)
+      .max(2147483647)
+      .default(999)
+      .meta({ description: "User (and fsGroup) the image's postgres runs as: 999 in the official Debian images.", examples: [70] }),
   })
   .strict();

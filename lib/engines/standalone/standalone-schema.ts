@@ -19,10 +19,8 @@ const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, { message: 'a lower
 const cpu = z.string().regex(/^([0-9]+m|[0-9]+(\.[0-9]+)?)$/, { message: 'a CPU quantity such as 250m or 2' });
 
 const superuserKeys = {
-  /** @default POSTGRES_USER */
-  userKey: secretKey.default('POSTGRES_USER'),
-  /** @default POSTGRES_PASSWORD */
-  passwordKey: secretKey.default('POSTGRES_PASSWORD'),
+  userKey: secretKey.default('POSTGRES_USER').meta({ description: "Key of the superuser's name.", examples: ['username'] }),
+  passwordKey: secretKey.default('POSTGRES_PASSWORD').meta({ description: "Key of the superuser's password.", examples: ['password'] }),
 };
 
 /**
@@ -34,15 +32,15 @@ const superuserKeys = {
 const superuser = z.union([
   z
     .object({
-      /** An existing Secret in the database's namespace. */
-      secretName: objectName(253),
+      secretName: objectName(253).meta({ description: "An existing Secret in the database's namespace.", examples: ['postgres-env'] }),
       ...superuserKeys,
     })
     .strict(),
   z
     .object({
-      /** A Vault path returning both keys at the top level of its data (a KV version 1 mount, e.g. `/secret/pydis/postgres`). */
-      vault: vaultCredentials,
+      vault: vaultCredentials.meta({
+        description: 'A Vault path returning both keys at the top level of its data (a KV version 1 mount, e.g. `/secret/pydis/postgres`).',
+      }),
       ...superuserKeys,
     })
     .strict(),
@@ -51,8 +49,18 @@ const superuser = z.union([
 /** The data volume: a StorageClass with reclaimPolicy Retain, so the PV outlives its claim. */
 const standaloneStorage = storage
   .extend({
-    /** @default ReadWriteOncePod (no second pod can ever mount the data) */
-    accessMode: z.enum(['ReadWriteOncePod', 'ReadWriteOnce']).default('ReadWriteOncePod'),
+    storageClass: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description: 'StorageClass with reclaimPolicy Retain: the volume is the only copy. Required (synth refuses none). Default: none.',
+        examples: ['linode-block-storage-retain'],
+      }),
+    accessMode: z
+      .enum(['ReadWriteOncePod', 'ReadWriteOnce'])
+      .default('ReadWriteOncePod')
+      .meta({ description: 'Access mode of the claim: with `ReadWriteOncePod` no second pod can ever mount the data.' }),
   })
   .strict();
 
@@ -68,19 +76,15 @@ const parameters = z
 
 const resourceList = z
   .object({
-    /** @default - unset */
-    cpu: cpu.optional(),
-    /** @default - unset */
-    memory: quantity.optional(),
+    cpu: cpu.optional().meta({ description: 'CPU. Default: unset.', examples: ['500m'] }),
+    memory: quantity.optional().meta({ description: 'Memory. Default: unset.', examples: ['2Gi'] }),
   })
   .strict();
 
 const resources = z
   .object({
-    /** @default { cpu: 250m, memory: 1Gi } */
-    requests: resourceList.default({ cpu: '250m', memory: '1Gi' }),
-    /** @default {} (no limits) */
-    limits: resourceList.default({}),
+    requests: resourceList.default({ cpu: '250m', memory: '1Gi' }).meta({ description: 'Resource requests of the server.' }),
+    limits: resourceList.default({}).meta({ description: 'Resource limits of the server; `{}` sets none.' }),
   })
   .strict();
 const standaloneGeneration = z
@@ -92,53 +96,56 @@ const standaloneGeneration = z
 export const standaloneDatabase = z
   .object({
     ...databaseBase,
-    engine: z.literal('standalone'),
-    /** Generations (servers) of this database. @default - one generation named after the database */
-    generations: z.array(standaloneGeneration).min(1).optional(),
-    /** @default { repository: docker.io/library/postgres } */
-    image: serverImageSettings.default({ repository: 'docker.io/library/postgres', tags: {}, pullPolicy: 'IfNotPresent', runAsUser: 999 }),
-    superuser,
-    storage: standaloneStorage,
-    /** Size of the memory-backed /dev/shm. @default 1Gi */
-    sharedMemory: quantity.default('1Gi'),
-    /** postgresql.conf parameters (`listen_addresses = '*'` is added unless set). @default {} */
-    parameters,
-    /** @default { requests: { cpu: 250m, memory: 1Gi } } */
-    resources: resources.default({ requests: { cpu: '250m', memory: '1Gi' }, limits: {} }),
-    /** What consumers connect with. @default { database: postgres } (and no login: required with consumers) */
+    engine: z.literal('standalone').meta({ description: 'Standalone: one PostgreSQL StatefulSet per live generation.' }),
+    generations: z
+      .array(standaloneGeneration)
+      .min(1)
+      .optional()
+      .meta({ description: 'Generations (servers) of this database. Default: one generation named after the database.' }),
+    image: serverImageSettings
+      .default({ repository: 'docker.io/library/postgres', tags: {}, pullPolicy: 'IfNotPresent', runAsUser: 999 })
+      .meta({ description: "The server image: one repository, the tag chosen per generation's major." }),
+    superuser: superuser.meta({ description: "Where the superuser's name and password come from: a Secret that exists, or Vault." }),
+    storage: standaloneStorage.meta({ description: 'The data volume of each server.' }),
+    sharedMemory: quantity.default('1Gi').meta({ description: 'Size of the memory-backed /dev/shm.', examples: ['2Gi'] }),
+    parameters: parameters.meta({
+      description: "postgresql.conf parameters (`listen_addresses = '*'` is added unless set).",
+      examples: [{ max_connections: 110, shared_buffers: '1536MB' }],
+    }),
+    resources: resources
+      .default({ requests: { cpu: '250m', memory: '1Gi' }, limits: {} })
+      .meta({ description: 'Resources of the server container.' }),
     connection: z
       .object({
-        /** @default postgres */
-        database: sqlIdentifier.default('postgres'),
-        /**
-         * An existing Secret with the application's own login (least privilege: never the
-         * superuser's). @default - none; required when `consumers` are listed
-         */
+        database: sqlIdentifier.default('postgres').meta({ description: 'Database consumers connect to.', examples: ['site'] }),
         secret: z
           .object({
-            /** Secret in the database's namespace. */
-            name: objectName(253),
-            /** @default username */
-            userKey: secretKey.default('username'),
-            /** @default password */
-            passwordKey: secretKey.default('password'),
+            name: objectName(253).meta({ description: "Secret in the database's namespace.", examples: ['site-db-login'] }),
+            userKey: secretKey.default('username').meta({ description: "Key of the login's name.", examples: ['DB_USER'] }),
+            passwordKey: secretKey.default('password').meta({ description: "Key of the login's password.", examples: ['DB_PASSWORD'] }),
           })
           .strict()
-          .optional(),
+          .optional()
+          .meta({
+            description:
+              "An existing Secret with the application's own login (least privilege: never the superuser's). Default: none; required when `consumers` are listed.",
+          }),
       })
       .strict()
-      .default({ database: 'postgres' }),
-    /** Who else may connect (writers and pgfleet's Jobs always may). @default { allowFrom: [] } */
-    network: network.default({ allowFrom: [] }),
-    /** Deployments that write; an upgrade scales them to zero before the dump. @default - none; required by an upgrade */
-    writers: z.array(writer).optional(),
-    /** @default - see the fields */
-    upgrade: upgrade.default({
-      kubectlImage: 'registry.k8s.io/kubectl:v1.32.4',
-      timeout: '10m',
-      manualSteps: { beforeDump: [], afterCutover: [] },
+      .default({ database: 'postgres' })
+      .meta({ description: 'What consumers connect with: the database, and the login (required with consumers).' }),
+    network: network.default({ allowFrom: [] }).meta({ description: "Who else may connect (writers and pgfleet's Jobs always may)." }),
+    writers: z.array(writer).optional().meta({
+      description: 'Deployments that write; an upgrade scales them to zero before the dump. Default: none; required by an upgrade.',
     }),
-    backup,
+    upgrade: upgrade
+      .default({
+        kubectlImage: 'registry.k8s.io/kubectl:v1.32.4',
+        timeout: '10m',
+        manualSteps: { beforeDump: [], afterCutover: [] },
+      })
+      .meta({ description: 'How an upgrade dumps and scales the writers.' }),
+    backup: backup.meta({ description: "Nightly logical dumps: blackbox, or pgfleet's own `pg_dumpall` dumps." }),
   })
   .strict()
   .superRefine((db, ctx) => {
