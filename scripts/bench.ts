@@ -29,16 +29,21 @@ type Db = Record<string, any>;
 function copy(db: Db, i: number): Db {
   const s = (n: string) => `${n}-${i}`;
   const clone: Db = JSON.parse(JSON.stringify(db));
-  clone.name = s(db.name);
-  if (clone.generations) {
-    for (const g of clone.generations) {
-      g.name = s(g.name);
-      if (g.restoreFrom) g.restoreFrom.generation = s(g.restoreFrom.generation);
-      if (g.upgradeFrom) g.upgradeFrom.generation = s(g.upgradeFrom.generation);
+  // Every `generation` key refers to one (restoreFrom, upgradeFrom, migrateFrom, a manual backup).
+  const refs = (v: unknown): void => {
+    if (!v || typeof v !== 'object') return;
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'generation' && typeof x === 'string') (v as Db)[k] = s(x);
+      else refs(x);
     }
-  } else clone.generations = [{ name: s(db.name) }];
+  };
+  refs(clone);
+  clone.name = s(db.name);
+  if (clone.generations) for (const g of clone.generations) g.name = s(g.name);
+  else clone.generations = [{ name: s(db.name) }];
   if (clone.serving) clone.serving = s(clone.serving);
   clone.retired = (clone.retired ?? []).map(s);
+  clone.acknowledge = (clone.acknowledge ?? []).map((a: string) => a.replace(/:(.+)$/, (_m, n: string) => `:${s(n)}`));
   clone.consumers = (clone.consumers ?? []).map((c: Db) => ({ ...c, secretName: s(c.secretName) }));
   return clone;
 }

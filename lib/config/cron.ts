@@ -138,6 +138,15 @@ export interface CronGaps {
  * else either. Undefined for an invalid expression.
  */
 export function cronGaps(expr: string, options: CronOptions = {}): CronGaps | undefined {
+  // Nine years day by day: a fleet shares a few schedules, so each is walked once per process.
+  const key = `${expr}\0${options.seconds ? 's' : ''}${options.every ? 'e' : ''}`;
+  if (!gapsCache.has(key)) gapsCache.set(key, gapsOf(expr, options));
+  return gapsCache.get(key);
+}
+
+const gapsCache = new Map<string, CronGaps | undefined>();
+
+function gapsOf(expr: string, options: CronOptions): CronGaps | undefined {
   if (cronProblem(expr, options) !== undefined) return undefined;
   const s = expr.trim();
   const every = /^@every\s+(\S+)$/.exec(s);
