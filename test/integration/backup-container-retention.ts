@@ -1,5 +1,5 @@
 /**
- * Rolling retention of hcap's backup CronJob over 40 simulated nights (libfaketime), run as
+ * Rolling retention of hcap's backup CronJob over 16 simulated nights (libfaketime), run as
  * rendered against the REAL backup-container scripts: hcap-prod keeps 5 daily, 1 weekly and 1
  * monthly dump, hcap-dev 3, 1 and none. One file per release, so jest runs them side by side.
  */
@@ -12,6 +12,14 @@ import { type BackupContainerVersion, FAKETIME_LIB, filesUnder, POD_TOOLS } from
 import { Fleet } from './backup-container-fleet';
 
 const DUMP = /^(daily|weekly|monthly)\/(\d{4}-\d\d-\d\d)\/hcap-patroni-hcap_(\d{4}-\d\d-\d\d)_\d\d-\d\d-\d\d\.sql\.gz$/;
+
+const days = (from: string, n: number) =>
+  Array.from({ length: n }, (_, i) => new Date(Date.parse(`${from}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10));
+/**
+ * Two stretches of nights (a CronJob may miss nights; backup.sh prunes by count, not by date):
+ * month ends 2026-09-30 and 2026-10-31, Sundays 09-27, 10-25 and 11-01, and dailies around them.
+ */
+const NIGHTS = [...days('2026-09-27', 6), ...days('2026-10-24', 10)];
 
 /** The suite for one release. */
 export function retentionSuite(version: BackupContainerVersion): void {
@@ -28,13 +36,13 @@ export function retentionSuite(version: BackupContainerVersion): void {
       test.each([
         ['hcap-prod', { daily: 5, weekly: 1, monthly: 1 }],
         ['hcap-dev', { daily: 3, weekly: 1, monthly: 0 }],
-      ] as const)('rolling retention over 40 nights (%s: %o)', (_stack, retention) => {
+      ] as const)('rolling retention over 16 nights across two month ends (%s: %o)', (_stack, retention) => {
         const vol = fleet.volume('hcap-patroni');
         fs.rmSync(vol, { recursive: true, force: true });
         fs.mkdirSync(vol);
         spawnSync('chown', ['postgres:postgres', vol]);
         const r = fleet.render({}, { retention });
-        const nights = Array.from({ length: 40 }, (_, i) => new Date(Date.UTC(2026, 9, 1 + i)).toISOString().slice(0, 10));
+        const nights = NIGHTS;
         for (const night of nights) {
           const run = fleet.run(r, 'CronJob', 'hcap-patroni-backup-hcap', { fakeTime: `${night} 02:00:00` });
           if (run.status !== 0) throw new Error(`${night} (exit ${run.status}): ${run.out.slice(-3000)}`);
@@ -49,7 +57,7 @@ export function retentionSuite(version: BackupContainerVersion): void {
           const ofType = nights.filter((n) => typeOf(n) === t);
           return ofType.slice(Math.max(0, ofType.length - retention[t])).map((n) => `${t}/${n}`);
         });
-        // 40 nights from 2026-10-01: the kept set spans all three folders.
+        // Two month ends and three Sundays: every folder is pruned, and the kept set spans all three.
         expect(kept.length).toBe(retention.daily + retention.weekly + retention.monthly);
         const found = filesUnder(vol).map((f) => {
           const m = DUMP.exec(f);

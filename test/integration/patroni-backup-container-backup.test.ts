@@ -3,7 +3,7 @@
  * backup-container scripts of 2.3.3 (hcap's pin) and 2.13.0 (see backup-container-pod.ts for what
  * stands in for the image): the dump file layout, the roles each dump carries, failure when the
  * server is down, the S3 copy, and the safety dumps the daily strategy used to prune (rolling
- * retention over 40 nights: patroni-backup-container-retention-*.test.ts).
+ * retention over simulated nights: patroni-backup-container-retention-*.test.ts).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -1,4 +1,4 @@
-/** Rolling retention over 40 nights with the real backup-container 2.13.0 (backup-container-retention.ts). */
+/** Rolling retention over simulated nights with the real backup-container 2.13.0 (backup-container-retention.ts). */
 import { retentionSuite } from './backup-container-retention';
 
 retentionSuite('2.13.0');

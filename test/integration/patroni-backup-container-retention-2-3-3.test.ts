@@ -1,4 +1,4 @@
-/** Rolling retention over 40 nights with the real backup-container 2.3.3 (backup-container-retention.ts). */
+/** Rolling retention over simulated nights with the real backup-container 2.3.3 (backup-container-retention.ts). */
 import { retentionSuite } from './backup-container-retention';
 
 retentionSuite('2.3.3');
