@@ -1,7 +1,7 @@
 /**
  * Random edits of a stack config, as a user (or a careless script) makes them: sizes, retention,
  * schedules, archive locations, repositories, generations (initdb, restore, upgrade; valid and
- * invalid sources), cutover, retirement, renames, namespace and version changes, and
+ * invalid sources), cutover, retirement, decommissioning, renames, namespace and version changes, and
  * acknowledgements. An edit is data (`Edit`), applied to whatever the stack is at that step, so a
  * failing sequence replays exactly.
  */
@@ -23,6 +23,7 @@ export const EDIT_KINDS = [
   'serving',
   'retire',
   'unlist',
+  'decommission',
   'rename-database',
   'rename-db-entry',
   'instance-set',
@@ -207,6 +208,12 @@ export function applyEdit(config: Config, e: Edit): { config: Config; did: strin
       db.retired = [...new Set([...(db.retired ?? []), s])];
       if (e.c % 3 === 0) db.acknowledge = [...new Set([...(db.acknowledge ?? []), `destroys-data:${s}`])];
       return did(`retire ${s}`);
+    }
+    case 'decommission': {
+      // Mostly on: with it, retiring every generation (the serving one too) becomes possible.
+      db.decommission = e.a % 4 !== 0;
+      if (e.c % 2) db.consumers = [];
+      return did(`decommission: ${db.decommission}${e.c % 2 ? ', consumers removed' : ''}`);
     }
     case 'unlist': {
       const gens = generationsOf(db);
