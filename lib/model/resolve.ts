@@ -122,6 +122,14 @@ function resolveDatabase(
     }
   });
 
+  const database = {
+    spec: db,
+    name: db.name,
+    engine: db.engine,
+    namespace: db.namespace ?? spec.namespace,
+    path,
+    retired: Object.freeze([...db.retired]),
+  };
   const live = listed.filter((g) => !retired.has(g.name));
   const liveNames = live.map((g) => g.name);
   const previous = spec.previous?.databases[db.name];
@@ -148,17 +156,7 @@ function resolveDatabase(
         fix: `first apply decommission: true alone with pulumi up (it lifts the protection); retire the generations in a later change`,
       });
     } else {
-      decommissioned.push(
-        Object.freeze({
-          spec: db,
-          name: db.name,
-          engine: db.engine,
-          namespace: db.namespace ?? spec.namespace,
-          path,
-          retired: Object.freeze([...db.retired]),
-          serving: previous?.serving ?? db.serving ?? db.retired[0],
-        }),
-      );
+      decommissioned.push(Object.freeze({ ...database, serving: previous?.serving ?? db.serving ?? db.retired[0] }));
     }
     return undefined;
   }
@@ -322,14 +320,6 @@ function resolveDatabase(
     }
   });
 
-  const database = {
-    spec: db,
-    name: db.name,
-    engine: db.engine,
-    namespace: db.namespace ?? spec.namespace,
-    path,
-    retired: Object.freeze([...db.retired]),
-  };
   const frame = (gens: ResolvedGeneration[]) => {
     const frozen = Object.freeze(gens.map((g) => Object.freeze(g)));
     const whole = { ...database, generations: frozen, serving: frozen.find((g) => g.serving) ?? frozen[0] };
