@@ -266,6 +266,15 @@ export function splitEntry(raw: unknown, engines: readonly EngineSchema[], path:
       entry[k] = raw[k];
       origin[k] = [k];
     }
+    // An image holds one engine's restore tool: the other engine's generations cannot share it.
+    if (inherited.includes('drill') && isObject(raw.drill) && raw.drill.image !== undefined) {
+      issues.push({
+        path: at('drill', 'image'),
+        value: raw.drill.image,
+        allowed: `an image for ${own}'s generations only, but this drill also drills the generations on ${engine}, whose restore tool it would lack`,
+        fix: `give the ${engine} block a drill of its own (${engine}: {drill: {...}}) with its image, or remove drill.image to take each engine's default`,
+      });
+    }
     if (!('postgresVersion' in block)) {
       // The major of its generations that do not set one: the first one's, else the database's.
       const firstOwn = e.gens.findIndex((g) => 'postgresVersion' in g);

@@ -121,6 +121,7 @@ export function entryIssue(
     ...issue,
     path,
     allowed: `for ${gens} on ${view.engine}: ${issue.allowed}`,
-    fix: `${issue.fix}; or give the ${view.engine} block a ${key} of its own for ${gens} (the entry's ${key} applies to every engine's generations whose block sets none)`,
+    // The entry's own engine reads the same key: the fix belongs in the block, for these generations only.
+    fix: `give the ${view.engine} block a ${key} of its own for ${gens} (the entry's ${key} applies to every engine's generations whose block sets none), and there: ${issue.fix}`,
   };
 }

@@ -49,6 +49,23 @@ describe('a drill on a Spilo → CloudNativePG migration entry', () => {
     });
   });
 
+  test('an image on the entry’s drill is refused while the other engine’s generations take that drill too', () => {
+    const image = 'ghcr.io/bcgov/cas-postgres:drill';
+    expect(issuesOf(() => render(spiloToCnpg({}, { drill: { ...drill, image } })))).toEqual([
+      {
+        path: 'pgfleet:databases[0].drill.image',
+        value: image,
+        allowed:
+          "an image for spilo's generations only, but this drill also drills the generations on cnpg, whose restore tool it would lack",
+        fix: "give the cnpg block a drill of its own (cnpg: {drill: {...}}) with its image, or remove drill.image to take each engine's default",
+      },
+    ]);
+    // With a drill in the cnpg block, the entry's image is the Spilo generation's alone.
+    const own = render(spiloToCnpg({}, { drill: { ...drill, image }, cnpg: { ...cnpgBlock(), drill } }));
+    expect(restoreOf(find(own, 'CronJob', `${SPILO_LIVE}-drill`)).image).toBe(image);
+    expect(restoreOf(find(own, 'CronJob', `${TARGET}-drill`)).image).toBe('ghcr.io/cloudnative-pg/postgresql:17-system-trixie');
+  });
+
   test('pgfleet report shows each generation with its own engine, guarantee and drill', () => {
     const rows = recoveryReport(r.resolved).map((row) => [row.generation, row.engine, row.method, row.drill?.cronJob]);
     expect(rows).toEqual([
@@ -64,8 +81,8 @@ describe('a drill on a Spilo → CloudNativePG migration entry', () => {
         value: 'ciip-drill-reader',
         allowed: `for ${TARGET} on cnpg: S3 keys (vault or existingSecret): barman-cloud reads the archive at backup.destinationPath with an access key`,
         fix:
-          'give read-only S3 keys: drill.credentials.existingSecret {name, accessKeyIdKey, secretAccessKeyKey} or a Vault role; ' +
-          `or give the cnpg block a drill of its own for ${TARGET} (the entry's drill applies to every engine's generations whose block sets none)`,
+          `give the cnpg block a drill of its own for ${TARGET} (the entry's drill applies to every engine's generations whose block sets none), ` +
+          'and there: give read-only S3 keys: drill.credentials.existingSecret {name, accessKeyIdKey, secretAccessKeyKey} or a Vault role',
       },
     ]);
     // What the entry's own engine refuses reads as on a database of that engine alone.
