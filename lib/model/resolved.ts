@@ -61,13 +61,10 @@ export function viewOf(db: ResolvedDatabase, gen: Pick<ResolvedGeneration, 'engi
  * A database being deleted on purpose (`decommission: true`, every generation retired): nothing
  * is rendered for it, and its state records only what was retired until the entry goes.
  */
-export interface DecommissionedDatabase<D extends DatabaseSpec = DatabaseSpec> {
-  readonly spec: D;
-  readonly name: string;
-  readonly engine: D['engine'];
-  readonly namespace: string;
-  readonly path: string;
-  readonly retired: readonly string[];
+export interface DecommissionedDatabase<D extends DatabaseSpec = DatabaseSpec> extends Pick<
+  ResolvedDatabase<D>,
+  'spec' | 'name' | 'engine' | 'namespace' | 'path' | 'retired'
+> {
   /** The generation that served last (kept in state for the review). */
   readonly serving: string;
 }
