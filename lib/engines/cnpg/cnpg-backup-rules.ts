@@ -58,7 +58,7 @@ export const cnpgBackupRules: readonly ChangeRule[] = [
     class: 'safe',
     why: (v) =>
       `no more scheduled base backups of ${v.generation ?? '<generation>'}; ` +
-      `backups taken so far stay in the object store until retention removes them`,
+      `backups taken so far stay in the object store (its retention policy prunes them only while a running cluster archives there)`,
   },
   {
     kind: SCHEDULED_BACKUP,
