@@ -123,6 +123,13 @@ describe('decommissioning a database', () => {
     ]);
   });
 
+  test('a retired name cannot come back while the entry stays: its cluster and archive may still exist', () => {
+    const back = withWiki([entryOf(forgejo({ decommission: true, consumers: [] }))]);
+    expect(refused(allRetired, back).map((i) => [i.path, i.allowed])).toEqual([
+      ['pgfleet:databases[0].generations[0].name', 'a name not used by a retired generation (its volumes or archive may still exist)'],
+    ]);
+  });
+
   test('a database never deployed may be listed decommissioned with nothing live', () => {
     expect(render(allRetired).state.databases.forgejo.generations).toEqual({});
   });
