@@ -13,23 +13,23 @@ DRILL_BACKUP="" RESTORED_TO="" started=""
 cleanup() {
   local code=$?
   if [ -n "$started" ]; then pg_ctl stop -D "$PGDATA" -m immediate -w > /dev/null 2>&1 || true; fi
-  rm -rf -- "$PGDATA" "$SOCKET" "$DRILL_SCRATCH/work" "$DRILL_SCRATCH/fetch" 2> /dev/null || true
+  rm -rf -- "$PGDATA" "$SOCKET" "$DRILL_SCRATCH/tmp" "$DRILL_SCRATCH/fetch" 2> /dev/null || true
   if [ "$code" -ne 0 ]; then echo "pgfleet drill: the restored copy is removed; the live generation and its archive were only read" >&2; fi
   exit "$code"
 }
 trap cleanup EXIT
-rm -rf -- "$PGDATA" "$SOCKET" "$DRILL_SCRATCH/work"
-mkdir -p -- "$SOCKET" "$DRILL_SCRATCH/work" "$DRILL_STATUS"
+rm -rf -- "$PGDATA" "$SOCKET" "$DRILL_SCRATCH/tmp"
+mkdir -p -- "$SOCKET" "$DRILL_SCRATCH/tmp" "$DRILL_STATUS"
 rm -f -- "$DRILL_STATUS/patch.json"
 write_server_conf() { # the scratch server's own settings: the restored ones (archiving, TLS, listen addresses) are never used
-  local conf="$DRILL_SCRATCH/work/drill.conf"
+  local conf="$DRILL_SCRATCH/tmp/drill.conf"
   {
     echo "listen_addresses = ''"
     echo "unix_socket_directories = '$SOCKET'"
     echo "port = $PGPORT"
     echo "archive_mode = off"
-    echo "hba_file = '$DRILL_SCRATCH/work/pg_hba.conf'"
-    echo "ident_file = '$DRILL_SCRATCH/work/pg_ident.conf'"
+    echo "hba_file = '$DRILL_SCRATCH/tmp/pg_hba.conf'"
+    echo "ident_file = '$DRILL_SCRATCH/tmp/pg_ident.conf'"
     # No connections until recovery ends: a hot standby would also demand max_connections and friends at the live values.
     echo "hot_standby = off"
     echo "fsync = off"
@@ -40,20 +40,20 @@ write_server_conf() { # the scratch server's own settings: the restored ones (ar
       echo "recovery_target_action = 'promote'"
     fi
   } > "$conf"
-  echo "local all all trust" > "$DRILL_SCRATCH/work/pg_hba.conf"
-  : > "$DRILL_SCRATCH/work/pg_ident.conf"
+  echo "local all all trust" > "$DRILL_SCRATCH/tmp/pg_hba.conf"
+  : > "$DRILL_SCRATCH/tmp/pg_ident.conf"
 }
 start_server() {
-  pg_ctl start -D "$PGDATA" -w -t "${RECOVERY_SECONDS:-3000}" -l "$DRILL_SCRATCH/work/postgres.log" \
-    -o "-c config_file=$DRILL_SCRATCH/work/drill.conf" > /dev/null \
-    || { tail -n 40 "$DRILL_SCRATCH/work/postgres.log" >&2 || true; fail "$1"; }
+  pg_ctl start -D "$PGDATA" -w -t "${RECOVERY_SECONDS:-3000}" -l "$DRILL_SCRATCH/tmp/postgres.log" \
+    -o "-c config_file=$DRILL_SCRATCH/tmp/drill.conf" > /dev/null \
+    || { tail -n 40 "$DRILL_SCRATCH/tmp/postgres.log" >&2 || true; fail "$1"; }
   started=yes
 }
 start_restored() { # replay the archived WAL to its end on the restored data directory, then promote
   [ -f "$PGDATA/PG_VERSION" ] || fail "the restore left no data directory in $PGDATA"
   chmod 700 "$PGDATA"
   # ALTER SYSTEM settings of the live cluster (and a restore_command written there) stay out of the drill.
-  if [ -f "$PGDATA/postgresql.auto.conf" ]; then mv -f "$PGDATA/postgresql.auto.conf" "$DRILL_SCRATCH/work/restored.auto.conf"; fi
+  if [ -f "$PGDATA/postgresql.auto.conf" ]; then mv -f "$PGDATA/postgresql.auto.conf" "$DRILL_SCRATCH/tmp/restored.auto.conf"; fi
   rm -f -- "$PGDATA/standby.signal" "$PGDATA/postmaster.pid"
   touch "$PGDATA/recovery.signal"
   write_server_conf
@@ -61,7 +61,7 @@ start_restored() { # replay the archived WAL to its end on the restored data dir
   local deadline=$(( $(date +%s) + ${RECOVERY_SECONDS:-3000} ))
   until [ "$(psql -XAtq -c 'select pg_is_in_recovery()' 2> /dev/null)" = f ]; do
     [ "$(date +%s)" -lt "$deadline" ] || fail "WAL replay did not finish within ${RECOVERY_SECONDS:-3000}s"
-    pg_ctl status -D "$PGDATA" > /dev/null 2>&1 || { tail -n 40 "$DRILL_SCRATCH/work/postgres.log" >&2; fail "the server stopped during WAL replay"; }
+    pg_ctl status -D "$PGDATA" > /dev/null 2>&1 || { tail -n 40 "$DRILL_SCRATCH/tmp/postgres.log" >&2; fail "the server stopped during WAL replay"; }
     sleep 2
   done
   RESTORED_TO=$(psql -XAtq -c "select coalesce(to_char(pg_last_xact_replay_timestamp() at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')")
@@ -76,8 +76,8 @@ start_empty() { # a new, empty scratch server for a dump
 json() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' | tr -d '\n\r'; }
 run_check() { # the stack's check on the restored copy, and the outcome for the recorder
   local value
-  value=$(psql -XAtq -v ON_ERROR_STOP=1 -d "$CHECK_DATABASE" -c "$CHECK_QUERY" 2> "$DRILL_SCRATCH/work/check.err") \
-    || { cat "$DRILL_SCRATCH/work/check.err" >&2; fail "the check query failed in database $CHECK_DATABASE of the restored copy"; }
+  value=$(psql -XAtq -v ON_ERROR_STOP=1 -d "$CHECK_DATABASE" -c "$CHECK_QUERY" 2> "$DRILL_SCRATCH/tmp/check.err") \
+    || { cat "$DRILL_SCRATCH/tmp/check.err" >&2; fail "the check query failed in database $CHECK_DATABASE of the restored copy"; }
   [ "$(printf '%s\n' "$value" | wc -l)" -eq 1 ] || fail "the check query returned $(printf '%s\n' "$value" | wc -l) rows; it must return one value"
   if [ -n "${CHECK_AT_LEAST:-}" ]; then
     awk -v v="$value" -v min="$CHECK_AT_LEAST" 'BEGIN { exit !(v ~ /^-?[0-9]+([.][0-9]+)?$/ && v + 0 >= min + 0) }' \

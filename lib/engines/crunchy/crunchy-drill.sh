@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # RESTORE_COMMAND is read by write_server_conf (drill-prelude.sh, composed first)
 export PGBACKREST_STANZA="${PGBACKREST_STANZA:-db}" PGBACKREST_REPO="${PGBACKREST_REPO:-1}"
-export PGBACKREST_PG1_PATH="$PGDATA" PGBACKREST_LOG_PATH="$DRILL_SCRATCH/work" PGBACKREST_LOCK_PATH="$DRILL_SCRATCH/work/lock"
+export PGBACKREST_PG1_PATH="$PGDATA" PGBACKREST_LOG_PATH="$DRILL_SCRATCH/tmp" PGBACKREST_LOCK_PATH="$DRILL_SCRATCH/tmp/lock"
 export PGBACKREST_LOG_LEVEL_FILE=off PGBACKREST_LOG_LEVEL_CONSOLE=warn
 info=$(pgbackrest info) || fail "cannot read repo$PGBACKREST_REPO of stanza $PGBACKREST_STANZA"
 DRILL_BACKUP=$(printf '%s\n' "$info" | awk '$2 == "backup:" && ($1 == "full" || $1 == "diff" || $1 == "incr") { b = $3 } END { print b }')

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # RESTORE_COMMAND is read by write_server_conf (drill-prelude.sh, composed first)
 : "${WALG_GS_PREFIX:?WALG_GS_PREFIX is the WAL-G prefix of the generation}"
-list=$(wal-g backup-list 2> "$DRILL_SCRATCH/work/wal-g.err") || { cat "$DRILL_SCRATCH/work/wal-g.err" >&2; fail "cannot list the base backups in $WALG_GS_PREFIX"; }
+list=$(wal-g backup-list 2> "$DRILL_SCRATCH/tmp/wal-g.err") || { cat "$DRILL_SCRATCH/tmp/wal-g.err" >&2; fail "cannot list the base backups in $WALG_GS_PREFIX"; }
 DRILL_BACKUP=$(printf '%s\n' "$list" | awk 'NR > 1 && $1 ~ /^base_/ { b = $1 } END { print b }')
 [ -n "$DRILL_BACKUP" ] || fail "no WAL-G base backup in $WALG_GS_PREFIX"
 say "restoring base backup $DRILL_BACKUP from $WALG_GS_PREFIX"
