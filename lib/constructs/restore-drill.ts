@@ -1,19 +1,12 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { drillName, type DrillSpec } from '../model/recovery-report';
-import { isBlockView, type ResolvedDatabase } from '../model/resolved';
+import type { ResolvedDatabase, ResolvedGeneration } from '../model/resolved';
 import { imagePullPolicy } from './image-pull-policy';
 import { containerSecurityContext, type ImageUser, podSecurityContext } from './pod-security';
 
 /** The kubectl image the recorder runs (its entrypoint is kubectl; it has no shell). */
 export const DRILL_KUBECTL_IMAGE = 'registry.k8s.io/kubectl:v1.32.4';
-
-/**
- * The Vault-fed Secret of a database's `drill.credentials`: one per engine of the database, so the
- * generations of a migration on another engine read with their own (`<database>-<engine>-drill-creds`).
- */
-export const drillCredentialsName = (db: Pick<ResolvedDatabase, 'name' | 'path' | 'engine'>): string =>
-  isBlockView(db) ? `${db.name}-${db.engine}-drill-creds` : `${db.name}-drill-creds`;
 
 /** One container of a drill before the recorder: a script run by a shell in an image. */
 export interface DrillContainer {
@@ -215,6 +208,32 @@ export class RestoreDrill extends Construct {
           },
         },
       },
+    });
+  }
+}
+
+/** What an engine decides of a generation's drill; the rest comes from the database. */
+export type GenerationDrillProps = Omit<RestoreDrillProps, 'generation' | 'namespace' | 'drill' | 'scratchSize' | 'storageClass'>;
+
+/** A database whose drill runs on scratch sized like its own storage. */
+type DrillingDatabase = Pick<ResolvedDatabase, 'namespace' | 'generations'> & {
+  readonly spec: { readonly drill?: DrillSpec; readonly storage: { readonly size: string; readonly storageClass?: string } };
+};
+
+/** A RestoreDrill per live generation of a database with a `drill`, each as `each` says. */
+export function drillEveryGeneration(
+  scope: Construct,
+  db: DrillingDatabase,
+  each: (gen: ResolvedGeneration) => GenerationDrillProps,
+): void {
+  for (const gen of db.generations) {
+    new RestoreDrill(scope, gen.name, {
+      generation: gen.name,
+      namespace: db.namespace,
+      drill: db.spec.drill!,
+      scratchSize: db.spec.storage.size,
+      storageClass: db.spec.storage.storageClass,
+      ...each(gen),
     });
   }
 }

@@ -10,8 +10,9 @@
  */
 import { Construct } from 'constructs';
 import type { StackSpec } from '../../config/stack-spec';
-import { objectStoreCredentials, type S3SecretRef } from '../../constructs/object-store-credentials';
-import { drillCredentialsName, RestoreDrill } from '../../constructs/restore-drill';
+import { drillS3Keys } from '../../constructs/drill-credentials';
+import type { S3SecretRef } from '../../constructs/object-store-credentials';
+import { drillEveryGeneration } from '../../constructs/restore-drill';
 import type { ResolvedDatabase } from '../../model/resolved';
 import { CNPG_DRILL_SCRIPT } from './cnpg-drill-script';
 import { cnpgServerName } from './cnpg-model';
@@ -33,39 +34,23 @@ export class CnpgDrill extends Construct {
     const db = props.database;
     const { spec } = db;
     const drill = spec.drill!;
-    const c = drill.credentials;
-    const creds =
-      c && !('keyFileSecret' in c)
-        ? objectStoreCredentials(this, 'Credentials', {
-            credentials: c,
-            name: drillCredentialsName(db),
-            namespace: db.namespace,
-            vault: props.stack.vault,
-          })
-        : props.backupCredentials;
-    for (const gen of db.generations) {
-      new RestoreDrill(this, gen.name, {
-        generation: gen.name,
-        namespace: db.namespace,
-        drill,
-        database: spec.database,
-        user: { uid: 26, gid: 26 },
-        scratchSize: spec.storage.size,
-        storageClass: spec.storage.storageClass,
-        restore: {
-          name: 'restore',
-          image: drill.image ?? cnpgDrillImage(gen.postgresVersion),
-          shell: 'bash',
-          script: CNPG_DRILL_SCRIPT,
-          env: [
-            { name: 'BARMAN_DESTINATION', value: spec.backup.destinationPath },
-            { name: 'BARMAN_SERVER_NAME', value: cnpgServerName(gen) },
-            ...(spec.backup.endpointURL ? [{ name: 'BARMAN_ENDPOINT_URL', value: spec.backup.endpointURL }] : []),
-            { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.accessKeyIdKey } } },
-            { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.secretAccessKeyKey } } },
-          ],
-        },
-      });
-    }
+    const creds = drillS3Keys(this, db, props.stack.vault) ?? props.backupCredentials;
+    drillEveryGeneration(this, db, (gen) => ({
+      database: spec.database,
+      user: { uid: 26, gid: 26 },
+      restore: {
+        name: 'restore',
+        image: drill.image ?? cnpgDrillImage(gen.postgresVersion),
+        shell: 'bash',
+        script: CNPG_DRILL_SCRIPT,
+        env: [
+          { name: 'BARMAN_DESTINATION', value: spec.backup.destinationPath },
+          { name: 'BARMAN_SERVER_NAME', value: cnpgServerName(gen) },
+          ...(spec.backup.endpointURL ? [{ name: 'BARMAN_ENDPOINT_URL', value: spec.backup.endpointURL }] : []),
+          { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.accessKeyIdKey } } },
+          { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.secretAccessKeyKey } } },
+        ],
+      },
+    }));
   }
 }

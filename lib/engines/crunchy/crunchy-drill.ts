@@ -11,8 +11,8 @@
 import { Construct } from 'constructs';
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { StackSpec } from '../../config/stack-spec';
-import { objectStoreCredentials } from '../../constructs/object-store-credentials';
-import { drillCredentialsName, RestoreDrill } from '../../constructs/restore-drill';
+import { drillKeyFile, drillS3Keys } from '../../constructs/drill-credentials';
+import { drillEveryGeneration } from '../../constructs/restore-drill';
 import type { ResolvedDatabase } from '../../model/resolved';
 import { drillRepo } from './crunchy-drill-issues';
 import { CRUNCHY_DRILL_SCRIPT } from './crunchy-drill-script';
@@ -41,20 +41,13 @@ export class CrunchyDrill extends Construct {
     const keyEnv: k8s.EnvVar[] = [];
     const volumes: k8s.Volume[] = [];
     const mounts: k8s.VolumeMount[] = [];
+    const ref = drillS3Keys(this, db, props.stack.vault);
     if (c && 'keyFileSecret' in c) {
-      volumes.push({
-        name: 'drill-key',
-        secret: { secretName: c.keyFileSecret.name, items: [{ key: c.keyFileSecret.key, path: 'key.json' }] },
-      });
-      mounts.push({ name: 'drill-key', mountPath: '/drill-key', readOnly: true });
-      keyEnv.push({ name: opt('GCS_KEY'), value: '/drill-key/key.json' });
-    } else if (c) {
-      const ref = objectStoreCredentials(this, 'Credentials', {
-        credentials: c,
-        name: drillCredentialsName(db),
-        namespace,
-        vault: props.stack.vault,
-      });
+      const key = drillKeyFile(c.keyFileSecret);
+      volumes.push(key.volume);
+      mounts.push(key.mount);
+      keyEnv.push({ name: opt('GCS_KEY'), value: key.path });
+    } else if (ref) {
       const [id, secret] = repo.azure ? ['AZURE_ACCOUNT', 'AZURE_KEY'] : ['S3_KEY', 'S3_KEY_SECRET'];
       keyEnv.push(
         { name: opt(id), valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.accessKeyIdKey } } },
@@ -94,32 +87,25 @@ export class CrunchyDrill extends Construct {
         value: v,
       }));
 
-    for (const gen of db.generations) {
-      new RestoreDrill(this, gen.name, {
-        generation: gen.name,
-        namespace,
-        drill,
-        database: spec.users[0].databases[0] ?? 'postgres',
-        user: { uid: 26, gid: 26 },
-        scratchSize: spec.storage.size,
-        storageClass: spec.storage.storageClass,
-        volumes,
-        restore: {
-          name: 'restore',
-          image: drill.image ?? generationSpecOf(db, gen)!.image!,
-          shell: 'bash',
-          script: CRUNCHY_DRILL_SCRIPT,
-          env: [
-            { name: 'PGBACKREST_STANZA', value: 'db' },
-            { name: 'PGBACKREST_REPO', value: n },
-            ...location,
-            { name: opt('PATH'), value: repoPath(namespace, gen.name, repo)! },
-            ...extra,
-            ...keyEnv,
-          ],
-          mounts,
-        },
-      });
-    }
+    drillEveryGeneration(this, db, (gen) => ({
+      database: spec.users[0].databases[0] ?? 'postgres',
+      user: { uid: 26, gid: 26 },
+      volumes,
+      restore: {
+        name: 'restore',
+        image: drill.image ?? generationSpecOf(db, gen)!.image!,
+        shell: 'bash',
+        script: CRUNCHY_DRILL_SCRIPT,
+        env: [
+          { name: 'PGBACKREST_STANZA', value: 'db' },
+          { name: 'PGBACKREST_REPO', value: n },
+          ...location,
+          { name: opt('PATH'), value: repoPath(namespace, gen.name, repo)! },
+          ...extra,
+          ...keyEnv,
+        ],
+        mounts,
+      },
+    }));
   }
 }

@@ -7,7 +7,7 @@
  * it checks the data the stack says must be there, not only that some table exists.
  */
 import { Construct } from 'constructs';
-import { RestoreDrill } from '../../constructs/restore-drill';
+import { drillEveryGeneration } from '../../constructs/restore-drill';
 import type { ResolvedDatabase } from '../../model/resolved';
 import { PATRONI_DRILL_SCRIPT } from './patroni-drill-script';
 import { patroniNames } from './patroni-names';
@@ -24,30 +24,23 @@ export class PatroniDrill extends Construct {
     const { spec } = db;
     const drill = spec.drill!;
     const sqlDatabase = drill.check.database ?? spec.database;
-    for (const gen of db.generations) {
-      new RestoreDrill(this, gen.name, {
-        generation: gen.name,
-        namespace: db.namespace,
-        drill,
-        database: spec.database,
-        // The backup-container image's user; OpenShift assigns its own.
-        user: { uid: 26, gid: 26 },
-        pinIds: spec.platform === 'kubernetes',
-        scratchSize: spec.storage.size,
-        storageClass: spec.storage.storageClass,
-        volumes: [{ name: 'backups', persistentVolumeClaim: { claimName: patroniNames.backupPvc(gen.name), readOnly: true } }],
-        restore: {
-          name: 'restore',
-          image: drill.image ?? spec.backup.image,
-          shell: 'bash',
-          script: PATRONI_DRILL_SCRIPT,
-          env: [
-            { name: 'BACKUP_DIR', value: '/backups' },
-            { name: 'DUMP_PREFIX', value: patroniNames.dumpPrefix(gen.name, sqlDatabase) },
-          ],
-          mounts: [{ name: 'backups', mountPath: '/backups', readOnly: true }],
-        },
-      });
-    }
+    drillEveryGeneration(this, db, (gen) => ({
+      database: spec.database,
+      // The backup-container image's user; OpenShift assigns its own.
+      user: { uid: 26, gid: 26 },
+      pinIds: spec.platform === 'kubernetes',
+      volumes: [{ name: 'backups', persistentVolumeClaim: { claimName: patroniNames.backupPvc(gen.name), readOnly: true } }],
+      restore: {
+        name: 'restore',
+        image: drill.image ?? spec.backup.image,
+        shell: 'bash',
+        script: PATRONI_DRILL_SCRIPT,
+        env: [
+          { name: 'BACKUP_DIR', value: '/backups' },
+          { name: 'DUMP_PREFIX', value: patroniNames.dumpPrefix(gen.name, sqlDatabase) },
+        ],
+        mounts: [{ name: 'backups', mountPath: '/backups', readOnly: true }],
+      },
+    }));
   }
 }

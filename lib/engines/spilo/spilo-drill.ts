@@ -6,7 +6,8 @@
  * account with roles/storage.objectViewer on the bucket) or else the backup's own key Secret.
  */
 import { Construct } from 'constructs';
-import { RestoreDrill } from '../../constructs/restore-drill';
+import { drillKeyFile } from '../../constructs/drill-credentials';
+import { drillEveryGeneration } from '../../constructs/restore-drill';
 import type { ResolvedDatabase } from '../../model/resolved';
 import { SPILO_DRILL_SCRIPT } from './spilo-drill-script';
 import { spiloWalPrefix } from './spilo-model';
@@ -23,34 +24,26 @@ export class SpiloDrill extends Construct {
     const { spec } = db;
     const drill = spec.drill!;
     const c = drill.credentials;
-    const key =
-      c && 'keyFileSecret' in c
-        ? { name: c.keyFileSecret.name, key: c.keyFileSecret.key }
-        : { name: spec.backup!.serviceAccountKeySecret!, key: 'credentials.json' };
-    for (const gen of db.generations) {
-      new RestoreDrill(this, gen.name, {
-        generation: gen.name,
-        namespace: db.namespace,
-        drill,
-        database: spec.database,
-        // Spilo's postgres user.
-        user: { uid: 101, gid: 103 },
-        scratchSize: spec.storage.size,
-        storageClass: spec.storage.storageClass,
-        volumes: [{ name: 'drill-key', secret: { secretName: key.name, items: [{ key: key.key, path: 'key.json' }] } }],
-        restore: {
-          name: 'restore',
-          image: drill.image ?? `${spec.image.repository}:${spec.image.tag}`,
-          shell: 'bash',
-          script: SPILO_DRILL_SCRIPT,
-          env: [
-            { name: 'PATH', value: `/usr/lib/postgresql/${gen.postgresVersion}/bin:/usr/local/bin:/usr/bin:/bin` },
-            { name: 'WALG_GS_PREFIX', value: spiloWalPrefix(spec, gen) },
-            { name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/drill-key/key.json' },
-          ],
-          mounts: [{ name: 'drill-key', mountPath: '/drill-key', readOnly: true }],
-        },
-      });
-    }
+    const key = drillKeyFile(
+      c && 'keyFileSecret' in c ? c.keyFileSecret : { name: spec.backup!.serviceAccountKeySecret!, key: 'credentials.json' },
+    );
+    drillEveryGeneration(this, db, (gen) => ({
+      database: spec.database,
+      // Spilo's postgres user.
+      user: { uid: 101, gid: 103 },
+      volumes: [key.volume],
+      restore: {
+        name: 'restore',
+        image: drill.image ?? `${spec.image.repository}:${spec.image.tag}`,
+        shell: 'bash',
+        script: SPILO_DRILL_SCRIPT,
+        env: [
+          { name: 'PATH', value: `/usr/lib/postgresql/${gen.postgresVersion}/bin:/usr/local/bin:/usr/bin:/bin` },
+          { name: 'WALG_GS_PREFIX', value: spiloWalPrefix(spec, gen) },
+          { name: 'GOOGLE_APPLICATION_CREDENTIALS', value: key.path },
+        ],
+        mounts: [key.mount],
+      },
+    }));
   }
 }

@@ -9,8 +9,9 @@
 import { Construct } from 'constructs';
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { StackSpec } from '../../config/stack-spec';
-import { objectStoreCredentials, type S3SecretRef } from '../../constructs/object-store-credentials';
-import { type DrillContainer, drillCredentialsName, RestoreDrill } from '../../constructs/restore-drill';
+import type { S3SecretRef } from '../../constructs/object-store-credentials';
+import { drillS3Keys } from '../../constructs/drill-credentials';
+import { type DrillContainer, drillEveryGeneration } from '../../constructs/restore-drill';
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
 import { blackboxDatabaseId } from './blackbox-config';
 import { BLACKBOX_FETCH_SCRIPT, FETCH_SCRIPT } from './dump-scripts';
@@ -33,30 +34,16 @@ export class StandaloneDrill extends Construct {
   constructor(scope: Construct, id: string, props: StandaloneDrillProps) {
     super(scope, id);
     const db = props.database;
-    const { spec, namespace } = db;
+    const { spec } = db;
     const drill = spec.drill!;
     const b = spec.backup;
-    const c = drill.credentials;
-    const own =
-      c && !('keyFileSecret' in c)
-        ? objectStoreCredentials(this, 'Credentials', {
-            credentials: c,
-            name: drillCredentialsName(db),
-            namespace,
-            vault: props.stack.vault,
-          })
-        : undefined;
+    const own = drillS3Keys(this, db, props.stack.vault);
 
-    for (const gen of db.generations) {
+    drillEveryGeneration(this, db, (gen) => {
       const where = this.source(db, gen, own ?? props.backupCredentials);
-      new RestoreDrill(this, gen.name, {
-        generation: gen.name,
-        namespace,
-        drill,
+      return {
         database: 'postgres',
         user: { uid: spec.image.runAsUser, gid: spec.image.runAsUser },
-        scratchSize: spec.storage.size,
-        storageClass: spec.storage.storageClass,
         volumes: where.volumes,
         fetch: where.fetch,
         restore: {
@@ -78,8 +65,8 @@ export class StandaloneDrill extends Construct {
           ],
           mounts: where.mounts,
         },
-      });
-    }
+      };
+    });
   }
 
   /** Where the drill finds the newest dump of a generation: its claim, or a download into the scratch volume. */
