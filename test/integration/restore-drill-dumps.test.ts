@@ -234,5 +234,23 @@ describeWithTools([...POSTGRES_TOOLS, `${PG_BIN}/pg_dump`, 'gzip'], 'restore dri
       expect(r.stderr).toContain('pgfleet drill: FAILED: postgres_blackbox_08_12_2026.sql.gz is not a complete gzip file');
       expect(r.patch).toBeUndefined();
     });
+
+    test('fails on a blackbox dump whose pg_dumpall died midway: a valid gzip without the closing comment', async () => {
+      const cronJob = drillOf();
+      const fetch = drillContainer(cronJob, 'fetch');
+      const remote = remoteOf(fetch.env);
+      await new Promise((r) => setTimeout(r, 1100));
+      const all = ok(runAsPostgres([`${PG_BIN}/pg_dumpall`], server.libpq()), 'pg_dumpall');
+      upload(remote, 'postgres_blackbox_09_12_2026.sql.gz', all.slice(0, all.indexOf('-- PostgreSQL database cluster dump complete')));
+      const f = fetchInto(fetch.script, remote);
+      expect(f.status).toBe(0);
+      const { script, env } = drillContainer(cronJob);
+      const r = await runDrill(script, { ...env, DUMP_DIR: f.fetched });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(
+        "pgfleet drill: FAILED: postgres_blackbox_09_12_2026.sql.gz does not end with pg_dumpall's closing comment",
+      );
+      expect(r.patch).toBeUndefined();
+    });
   });
 });

@@ -15,7 +15,11 @@ if [ "$verify" = sha512 ]; then
   [ "$actual" = "$expected" ] || fail "$DRILL_BACKUP: its sha512 is $actual but the dump recorded $expected (the file changed after it was written)"
   say "sha512 of $DRILL_BACKUP verified"
 fi
-gzip -t -- "$file" 2> /dev/null || fail "$DRILL_BACKUP is not a complete gzip file"
+# As the restore Job's import.sh: gzip checks its CRC and length, and pg_dumpall's closing comment
+# tells a dump cut short (blackbox's gzip of a pg_dump that died midway is a valid gzip file).
+last=$(gzip -dc -- "$file" 2> /dev/null | tail -n 8) || fail "$DRILL_BACKUP is not a complete gzip file"
+grep -qx -- '-- PostgreSQL database cluster dump complete' <<< "$last" ||
+  fail "$DRILL_BACKUP does not end with pg_dumpall's closing comment (a cut-off dump, or not made by pg_dumpall)"
 RESTORED_TO=$(file_time "$file")
 say "restoring dump $DRILL_BACKUP into a scratch server"
 start_empty
