@@ -12,5 +12,5 @@
 import { drillScript } from './drill-scripts';
 import FUNCTIONS from './dump-drill-functions.sh';
 
-/** A dump engine's drill script: DRILL_PRELUDE, these functions, then the engine's part (the text of its `.sh` file). */
-export const dumpDrillScript = (part: string): string => drillScript(FUNCTIONS, part);
+/** A dump engine's drill script: DRILL_PRELUDE, these functions, then the engine's parts (the texts of its `.sh` files). */
+export const dumpDrillScript = (...parts: readonly string[]): string => drillScript(FUNCTIONS, ...parts);

@@ -79,6 +79,28 @@ describeWithTools([...POSTGRES_TOOLS, `${PG_BIN}/pg_dump`, 'gzip'], 'restore dri
       expect(r.leftover).toEqual([]);
     });
 
+    test('takes the dumps of its own database only: a newer one of database hcap_audit shares the prefix', async () => {
+      const other = path.join(backups, 'daily/2026-12-07/hcap-patroni-hcap_audit_2026-12-07_02-00-00.sql.gz');
+      fs.mkdirSync(path.dirname(other), { recursive: true });
+      fs.writeFileSync(other, zlib.gzipSync('select 1;\n'));
+      runAsPostgres(['chmod', '-R', 'a+rX', backups]);
+      const r = await run(cronJob());
+      expect(r.status).toBe(0);
+      expect(r.patch?.data).toMatchObject({ backup: 'daily/2026-12-06/hcap-patroni-hcap_2026-12-06_02-00-01.sql.gz', checkValue: '40' });
+    });
+
+    test("fails on a dump whose pg_dump stopped half-way: a valid gzip without pg_dump's closing line", async () => {
+      const file = path.join(backups, 'daily/2026-12-06/hcap-patroni-hcap_2026-12-06_02-00-01.sql.gz');
+      const sql = zlib.gunzipSync(fs.readFileSync(file)).toString();
+      fs.writeFileSync(file, zlib.gzipSync(sql.slice(0, sql.indexOf('-- PostgreSQL database dump complete'))));
+      const r = await run(cronJob());
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(
+        "pgfleet drill: FAILED: daily/2026-12-06/hcap-patroni-hcap_2026-12-06_02-00-01.sql.gz does not end with pg_dump's closing line",
+      );
+      expect(r.patch).toBeUndefined();
+    });
+
     test('fails on a dump cut short, without loading anything', async () => {
       const file = path.join(backups, 'daily/2026-12-06/hcap-patroni-hcap_2026-12-06_02-00-01.sql.gz');
       fs.writeFileSync(file, fs.readFileSync(file).subarray(0, 200));

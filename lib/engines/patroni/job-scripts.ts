@@ -24,6 +24,8 @@ import { shellScript } from '../../constructs/shell-script';
 import backupJob from './scripts/backup-job.sh';
 import common from './scripts/common.sh';
 import dumpPart from './scripts/dump-part.sh';
+// The dumps of one database on the backup volume, as backup.sh names them (the drill reads them too).
+import dumps from './scripts/dumps.sh';
 import restore from './scripts/restore.sh';
 import restoreJob from './scripts/restore-job.sh';
 import selectDump from './scripts/select-dump.sh';
@@ -32,16 +34,16 @@ import upgradeJob from './scripts/upgrade-job.sh';
 import verifyJob from './scripts/verify-job.sh';
 
 /** Backup CronJob, one-off and safety dump Jobs: one dump of one database. */
-export const BACKUP_SCRIPT = shellScript(common, takeDump, backupJob);
+export const BACKUP_SCRIPT = shellScript(common, dumps, takeDump, backupJob);
 
 /** Restore Job: pick a dump of the source generation and load it into the target. */
-export const RESTORE_SCRIPT = shellScript(common, dumpPart, selectDump, restore, restoreJob);
+export const RESTORE_SCRIPT = shellScript(common, dumps, dumpPart, selectDump, restore, restoreJob);
 
 /** Upgrade Job: a fresh dump of the source generation, loaded into the new generation. */
-export const UPGRADE_SCRIPT = shellScript(common, dumpPart, takeDump, restore, upgradeJob);
+export const UPGRADE_SCRIPT = shellScript(common, dumps, dumpPart, takeDump, restore, upgradeJob);
 
 /** Verification CronJob: every database's newest dump restores in the image's scratch server. */
-export const VERIFY_SCRIPT = shellScript(common, dumpPart, verifyJob);
+export const VERIFY_SCRIPT = shellScript(common, dumps, dumpPart, verifyJob);
 
 /** Every script a Job runs, by name (tests run shellcheck over them). */
 export const JOB_SCRIPTS = { backup: BACKUP_SCRIPT, restore: RESTORE_SCRIPT, upgrade: UPGRADE_SCRIPT, verify: VERIFY_SCRIPT } as const;
