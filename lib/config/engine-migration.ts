@@ -143,24 +143,25 @@ export function splitEntry(raw: unknown, engines: readonly EngineSchema[], path:
   const blocks = names.filter((n) => n !== own && raw[n] !== undefined);
   const gens = Array.isArray(raw.generations) ? raw.generations : undefined;
   const foreign = (g: unknown) => isObject(g) && typeof g.engine === 'string' && g.engine !== own;
+  // A generation on the entry's own engine (its engine key absent or the same) cannot migrate.
+  const migrateFromOnOwn = (g: unknown, gi: number): ConfigIssue[] =>
+    isObject(g) && g.migrateFrom !== undefined
+      ? [
+          {
+            path: at('generations', gi, 'migrateFrom'),
+            value: g.migrateFrom,
+            allowed: `a generation on another engine than ${own} (engine: cnpg, ...): migrateFrom moves a database to another operator`,
+            fix: `set engine on this generation and add the engine's settings block to the database; on ${own} itself use restoreFrom or upgradeFrom`,
+          },
+        ]
+      : [];
   if (!names.some((n) => n !== own && n in raw) && !(gens ?? []).some(foreign)) {
     // Nothing on another engine: the entry parses as it always did (an explicit own engine is fine).
     // migrateFrom here is reported below, once, rather than again as an unknown key.
     const cleaned = gens?.some((g) => isObject(g) && ('engine' in g || 'migrateFrom' in g))
       ? { ...raw, generations: gens.map((g) => (isObject(g) ? withoutKeys(g, ['engine', 'migrateFrom']) : g)) }
       : raw;
-    const issues = (gens ?? []).flatMap((g, gi) =>
-      isObject(g) && g.migrateFrom !== undefined && !('engine' in g)
-        ? [
-            {
-              path: at('generations', gi, 'migrateFrom'),
-              value: g.migrateFrom,
-              allowed: `a generation on another engine than ${own} (engine: cnpg, ...): migrateFrom moves a database to another operator`,
-              fix: `set engine on this generation and add the engine's settings block to the database; on ${own} itself use restoreFrom or upgradeFrom`,
-            },
-          ]
-        : [],
-    );
+    const issues = (gens ?? []).flatMap((g, gi) => migrateFromOnOwn(g, gi));
     return { own: cleaned, ownPositions: (gens ?? []).map((_, i) => i), others: [], issues };
   }
 
@@ -170,14 +171,7 @@ export function splitEntry(raw: unknown, engines: readonly EngineSchema[], path:
   const byEngine = new Map<string, { gens: Raw[]; positions: number[]; migrateFrom: unknown[] }>();
   (gens ?? []).forEach((g, gi) => {
     if (!foreign(g)) {
-      if (isObject(g) && g.migrateFrom !== undefined) {
-        issues.push({
-          path: at('generations', gi, 'migrateFrom'),
-          value: g.migrateFrom,
-          allowed: `a generation on another engine than ${own}: migrateFrom moves a database to another operator`,
-          fix: `set engine on this generation; on ${own} itself use restoreFrom or upgradeFrom`,
-        });
-      }
+      issues.push(...migrateFromOnOwn(g, gi));
       ownGens.push(isObject(g) ? withoutKeys(g, ['engine', 'migrateFrom']) : g);
       ownPositions.push(gi);
       return;

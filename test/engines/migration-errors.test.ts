@@ -25,6 +25,24 @@ function problems(config: Record<string, unknown>, previous?: ReturnType<typeof 
 }
 
 describe('engine migration: refusals', () => {
+  test.each([
+    ['without an engine', {}],
+    ["naming the entry's own engine", { engine: 'spilo' }],
+  ])('migrateFrom on a generation of the entry’s own engine (%s) is refused, never dropped', (_what, engine) => {
+    const config = ciip({
+      generations: [{ name: LIVE }, { name: `${LIVE}-b`, ...engine, migrateFrom: { generation: LIVE } }],
+      serving: LIVE,
+    });
+    expect(problems(config).filter((p) => String(p[0]).endsWith('migrateFrom'))).toEqual([
+      [
+        `${at}.generations[1].migrateFrom`,
+        { generation: LIVE },
+        'a generation on another engine than spilo (engine: cnpg, ...): migrateFrom moves a database to another operator',
+        "set engine on this generation and add the engine's settings block to the database; on spilo itself use restoreFrom or upgradeFrom",
+      ],
+    ]);
+  });
+
   test('a live generation keeps its engine; the fix points to a migration generation', () => {
     const before = render(ciip()).state;
     // PostgreSQL 13: CloudNativePG runs no 12, and a refused entry gets no transition checks.
