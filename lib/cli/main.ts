@@ -67,7 +67,8 @@ export function program(): Command {
   repeatable(validateCmd, '--crds <dir>', 'directory of CRDs, e.g. exported from your cluster (repeatable); default: the pinned CRDs');
   validateCmd.option('--base <ref>', 'git revision whose files the CEL transition rules (oldSelf) compare with', 'HEAD');
   validateCmd.action((dir: string | undefined, o: { crds?: string[]; base: string }) => {
-    const result = validateDir(dir ?? 'dist', validator(listOf(o.crds)), { previousFile: fileAtRevision(o.base) });
+    const target = dir ?? 'dist';
+    const result = validateDir(target, validator(listOf(o.crds)), { previousFile: fileAtRevision(o.base, target) });
     if (!result.ok) {
       console.error(result.report);
       process.exitCode = 1;

@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { formatManifestProblems } from '../outputs/validate/manifest-problems';
 import type { ManifestValidator } from '../outputs/validate/manifest-validator';
 import { previousIn } from '../outputs/validate/previous-objects';
+import { BaseError, fileAt, inGitCheckout, verifyCommit } from '../review/base-files';
 import { UsageError } from './usage-error';
 
 /** Kubernetes manifests below `dir` (kustomization and Helm values files are not objects). */
@@ -18,23 +18,19 @@ export function manifestFiles(dir: string): string[] {
 
 /**
  * The text a manifest file had at a git revision, for the CEL transition rules; undefined when
- * the file is not in git there (a new object) or `dir` is not in a git checkout. Run per file,
- * only for objects whose kind has a transition rule.
+ * the file is not in git there (a new object). Outside a git checkout every object is new; inside
+ * one, a revision that does not exist is refused (a typo must not switch the rules off).
  */
-export function fileAtRevision(ref: string): (file: string) => string | undefined {
+export function fileAtRevision(ref: string, dir: string): ((file: string) => string | undefined) | undefined {
   if (ref.startsWith('-')) throw new UsageError(`--base ${ref}: a git revision such as HEAD or main, not an option`);
-  return (file) => {
-    try {
-      return execFileSync('git', ['show', `${ref}:./${path.basename(file)}`], {
-        cwd: path.dirname(file),
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-        maxBuffer: 64 * 1024 * 1024,
-      });
-    } catch {
-      return undefined;
-    }
-  };
+  if (!fs.existsSync(dir) || !inGitCheckout(dir)) return undefined;
+  try {
+    verifyCommit(ref, dir, '');
+  } catch (e) {
+    if (e instanceof BaseError) throw new UsageError(e.message);
+    throw e;
+  }
+  return (file) => fileAt(ref, path.basename(file), path.dirname(file));
 }
 
 export interface ValidateDirOptions {

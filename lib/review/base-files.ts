@@ -29,6 +29,44 @@ function git(args: string[], cwd: string): string {
   }
 }
 
+/** Whether `cwd` lies in a git checkout. */
+export function inGitCheckout(cwd: string): boolean {
+  try {
+    execFileSync('git', ['rev-parse', '--git-dir'], { cwd, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Throws a BaseError, with the fix, unless `cwd` is in a git checkout that has commit `ref`.
+ * `other` is the command's other way to give a base. @default - a directory, --from DIR
+ */
+export function verifyCommit(ref: string, cwd: string, other = ', or compare with a directory: --from DIR'): void {
+  if (!inGitCheckout(cwd)) {
+    throw new BaseError(
+      `${path.resolve(cwd)} is not a git checkout, so there is no committed dist/ to compare with: run pgfleet in the checkout${other}`,
+    );
+  }
+  try {
+    execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, stdio: 'ignore' });
+  } catch {
+    throw new BaseError(
+      `no commit ${JSON.stringify(ref)} in this checkout: pass --base with an existing branch, tag or commit (git log --oneline shows them)${other}`,
+    );
+  }
+}
+
+/** The text of `file` (a path relative to `cwd`) at commit `ref`; undefined when git has no such file there. */
+export function fileAt(ref: string, file: string, cwd: string): string | undefined {
+  try {
+    return git(['cat-file', 'blob', `${ref}:./${file}`], cwd);
+  } catch {
+    return undefined;
+  }
+}
+
 /** `dist/<stack>/` as committed at `ref`, read with `git ls-tree` and `git cat-file` (the work tree is not touched). */
 export function gitBase(ref: string, outDir: string, cwd: string = process.cwd()): BaseSource {
   const rel = (stack: string) =>
@@ -36,24 +74,7 @@ export function gitBase(ref: string, outDir: string, cwd: string = process.cwd()
       .relative(cwd, path.resolve(cwd, outDir, stack))
       .split(path.sep)
       .join('/');
-  let inRepo = true;
-  try {
-    execFileSync('git', ['rev-parse', '--git-dir'], { cwd, stdio: 'ignore' });
-  } catch {
-    inRepo = false;
-  }
-  if (!inRepo) {
-    throw new BaseError(
-      `${path.resolve(cwd)} is not a git checkout, so there is no committed dist/ to compare with: run pgfleet in the checkout, or compare with a directory: --from DIR`,
-    );
-  }
-  try {
-    execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, stdio: 'ignore' });
-  } catch {
-    throw new BaseError(
-      `no commit ${JSON.stringify(ref)} in this checkout: pass --base with an existing branch, tag or commit (git log --oneline shows them), or compare with a directory: --from DIR`,
-    );
-  }
+  verifyCommit(ref, cwd);
   return {
     describe: (stack) => `${ref}:${rel(stack)}`,
     files: (stack) => {

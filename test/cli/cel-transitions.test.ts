@@ -93,6 +93,12 @@ describe('CEL transition rules on the command line', () => {
     expect(pgfleet(dir, 'validate', 'out', '--base', '--help').stderr).toBe(
       '--base --help: a git revision such as HEAD or main, not an option\n',
     );
+    // A revision that does not exist is refused: a typo must not switch the transition rules off.
+    const typo = pgfleet(dir, 'validate', 'out', '--base', 'mian');
+    expect([typo.status, typo.stderr]).toEqual([
+      1,
+      'no commit "mian" in this checkout: pass --base with an existing branch, tag or commit (git log --oneline shows them)\n',
+    ]);
   });
 
   test('validate outside a git checkout checks the other rules and treats every object as new', () => {

@@ -12,5 +12,5 @@ import { dumpDrillScript } from '../../constructs/dump-drill-scripts';
 import PART from './patroni-drill.sh';
 import DUMPS from './scripts/dumps.sh';
 
-/** The whole script of the drill's restore container: the shared shell, the backup volume's dumps (`scripts/dumps.sh`), then `patroni-drill.sh`. */
+/** The drill's restore container script: the shared shell, the backup volume's dumps (`scripts/dumps.sh`), `patroni-drill.sh`. */
 export const PATRONI_DRILL_SCRIPT = dumpDrillScript(DUMPS, PART);
