@@ -56,16 +56,15 @@ function run(action: () => void): void {
 
 export function registerReviewCommands(cli: Command, engines: readonly Engine[]): void {
   withBaseOptions(
-    cli
-      .command('diff')
-      .description(
-        'what each change to the stacks will do to the databases, gated: exits 1 while a destroys-data or irreversible change is not acknowledged',
-      )
-      .addOption(
-        new Option('-s, --stack <name>', 'stack to review (repeatable); default: every stacks/Pulumi.<stack>.yaml').argParser(
-          (v: string, p: string[] | undefined) => [...(p ?? []), v],
+    repeatable(
+      cli
+        .command('diff')
+        .description(
+          'what each change to the stacks will do to the databases, gated: exits 1 while a destroys-data or irreversible change is not acknowledged',
         ),
-      ),
+      '-s, --stack <name>',
+      'stack to review (repeatable); default: every stacks/Pulumi.<stack>.yaml',
+    ),
   ).action((o: BaseFlags & { stack?: string[] }) =>
     run(() => {
       const diffs = reviewStacks({ stacks: listOf(o.stack), files: listOf(o.file), stacksDir: o.stacksDir, base: baseOf(o), engines });

@@ -4,6 +4,7 @@
  * overrides any of them with a rule of its own on the same kind and path.
  */
 import { step, type ChangeRule } from '../engines/change-rule';
+import { IMPORT_FROM_ANNOTATION } from '../constructs/import-network-policy';
 
 export const genericChangeRules: readonly ChangeRule[] = [
   {
@@ -49,7 +50,7 @@ export const genericChangeRules: readonly ChangeRule[] = [
   {
     kind: 'networking.k8s.io/v1 NetworkPolicy',
     path: '',
-    when: (_b, _a, c) => (c.after ?? c.before)?.metadata?.annotations?.['pgfleet.io/import-from'] !== undefined,
+    when: (_b, _a, c) => (c.after ?? c.before)?.metadata?.annotations?.[IMPORT_FROM_ANNOTATION] !== undefined,
     class: 'safe',
     why: (v) =>
       `${v.before === '(absent)' ? 'admits' : 'no longer admits'} the pods importing into ${v.generation ?? '<generation>'} to ` +
