@@ -88,7 +88,9 @@ describe('CloudNativePG engine: what the webhook admits', () => {
           fix: `check the spelling of ${JSON.stringify(key)} against the PostgreSQL documentation`,
         })),
       );
-      expect(find(render(forgejo({ parameters: { 'pg_stat_statements.max': '10000' } })), 'Cluster', 'forgejo-db')).toBeDefined();
+      expect(
+        find(render(forgejo({ parameters: { 'pg_stat_statements.max': '10000' } })), 'Cluster', 'forgejo-db').spec.postgresql.parameters,
+      ).toMatchObject({ 'pg_stat_statements.max': '10000' });
     });
 
     test('fails for wal_level minimal (pgfleet always archives) and unknown levels', () => {
@@ -105,7 +107,9 @@ describe('CloudNativePG engine: what the webhook admits', () => {
       expect(level('hot_standby')[0].allowed).toBe(
         'replica or logical (CloudNativePG knows logical, replica and minimal, and minimal cannot archive)',
       );
-      expect(find(render(forgejo({ parameters: { wal_level: 'replica' } })), 'Cluster', 'forgejo-db')).toBeDefined();
+      expect(
+        find(render(forgejo({ parameters: { wal_level: 'replica' } })), 'Cluster', 'forgejo-db').spec.postgresql.parameters,
+      ).toMatchObject({ wal_level: 'replica' });
     });
 
     test('fails for wal_log_hints off with replicas, and for booleans PostgreSQL cannot read', () => {
@@ -126,12 +130,16 @@ describe('CloudNativePG engine: what the webhook admits', () => {
           fix: 'remove wal_log_hints (CloudNativePG defaults to on), or set instances: 1',
         },
       ]);
-      expect(find(render(forgejo({ instances: 1, parameters: { wal_log_hints: 'fal' } })), 'Cluster', 'forgejo-db')).toBeDefined();
+      expect(
+        find(render(forgejo({ instances: 1, parameters: { wal_log_hints: 'fal' } })), 'Cluster', 'forgejo-db').spec.postgresql.parameters,
+      ).toMatchObject({ wal_log_hints: 'fal' });
     });
 
     test('fails for a shared_buffers the webhook cannot parse', () => {
       for (const ok of ['512MB', '2GB', '128', '1.5GB', '8kB', '512 MB']) {
-        expect(find(render(forgejo({ parameters: { shared_buffers: ok } })), 'Cluster', 'forgejo-db')).toBeDefined();
+        expect(
+          find(render(forgejo({ parameters: { shared_buffers: ok } })), 'Cluster', 'forgejo-db').spec.postgresql.parameters,
+        ).toMatchObject({ shared_buffers: ok });
       }
       expect(issuesOf(() => render(forgejo({ parameters: { shared_buffers: '512mb' } })))).toEqual([
         {
@@ -156,7 +164,10 @@ describe('CloudNativePG engine: what the webhook admits', () => {
       expect(both.map((x) => [x.path, x.allowed])).toEqual([
         [`${P}.parameters.min_wal_size`, 'min_wal_size (2GB) below max_wal_size (2GB): CloudNativePG refuses min_wal_size ≥ max_wal_size'],
       ]);
-      expect(find(render(forgejo({ parameters: { min_wal_size: '32MB', max_wal_size: '64MB' } })), 'Cluster', 'forgejo-db')).toBeDefined();
+      expect(
+        find(render(forgejo({ parameters: { min_wal_size: '32MB', max_wal_size: '64MB' } })), 'Cluster', 'forgejo-db').spec.postgresql
+          .parameters,
+      ).toMatchObject({ min_wal_size: '32MB', max_wal_size: '64MB' });
     });
   });
 

@@ -171,8 +171,9 @@ describe('Crunchy PGO engine: what PGO and pgBackRest accept', () => {
         find(render(jobstore('prod', { parameters: ok })), 'PostgresCluster', LIVE).spec.patroni.dynamicConfiguration.postgresql.parameters,
       ).toEqual(ok);
       expect(
-        find(render(jobstore('prod', { postgresVersion: 18, parameters: { ssl_groups: 'X25519' } })), 'PostgresCluster', LIVE),
-      ).toBeDefined();
+        find(render(jobstore('prod', { postgresVersion: 18, parameters: { ssl_groups: 'X25519' } })), 'PostgresCluster', LIVE).spec.patroni
+          .dynamicConfiguration.postgresql.parameters,
+      ).toMatchObject({ ssl_groups: 'X25519' });
       expect(
         issuesOf(() => render(jobstore('prod', { parameters: { ssl_groups: 'X25519', wal_level: 'replica', SSL_Ciphers: 'HIGH' } }))),
       ).toEqual([

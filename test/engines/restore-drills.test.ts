@@ -178,7 +178,11 @@ describe('restore drills never touch the live generation', () => {
   };
   test.each(Object.keys(stacks))('%s: no connection to a server, claims only read-only or its own scratch', (engine) => {
     const r = render(stacks[engine]);
-    for (const job of all(r, 'CronJob').filter((c) => c.metadata.name.endsWith('-drill'))) {
+    const drills = all(r, 'CronJob').filter((c) => c.metadata.name.endsWith('-drill'));
+    // One drill per live generation, at least one: the loop below checks something.
+    expect(drills.length).toBeGreaterThan(0);
+    expect(drills.map((c) => c.metadata.name)).toEqual(r.resolved.databases.flatMap((d) => d.generations.map((g) => `${g.name}-drill`)));
+    for (const job of drills) {
       const spec = pod(job);
       const env = [...spec.initContainers, ...spec.containers].flatMap((c: Record<string, any>) => c.env ?? []);
       expect(env.filter((e: { name: string }) => ['PGHOST', 'PGPASSWORD', 'DATABASE_URL'].includes(e.name))).toEqual([]);

@@ -102,6 +102,7 @@ test('refused: a one-off PGO backup asked for while the cluster is shut down for
   );
   // Taken first, it may stay listed through the prepare phase.
   const backedUp = step('jobstore-prod', (db) => (db.backups.manual = { id: 'before-upgrade' }));
+  expect(summary(backedUp)).toBe('accepted');
   const config = structuredClone(load('jobstore-prod'));
   config['pgfleet:databases'][0].backups.manual = { id: 'before-upgrade' };
   expect(summary(step('jobstore-prod', prepare, { config, files: (backedUp as Extract<StepOutcome, { kind: 'accepted' }>).files }))).toBe(

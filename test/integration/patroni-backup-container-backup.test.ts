@@ -14,20 +14,25 @@ import { describeWithUpstream } from '../upstream';
 import { filesUnder, POD_TOOLS, VERSIONS } from './backup-container-pod';
 import { dumpText, Fleet, lineAt } from './backup-container-fleet';
 
-/**
- * A local S3 server (npm s3rver, a devDependency) in a process of its own: the pods are run with
- * spawnSync, which would block a server in this one. Undefined, with the reason printed, when the
- * package is missing (an error in CI).
- */
-async function startS3(directory: string): Promise<{ port: number; stop: () => void } | undefined> {
-  let main: string;
+/** The s3rver package, when installed (a devDependency; required in CI). */
+const S3RVER = ((): string | undefined => {
   try {
-    main = require.resolve('s3rver');
+    return require.resolve('s3rver');
   } catch {
     if (process.env.CI === 'true') throw new Error('npm package s3rver (devDependency) is required in CI');
-    console.warn('S3 test skipped: npm package s3rver is not installed (npm install)');
     return undefined;
   }
+})();
+/** `test`, or a skip that says what is missing (as describeWithTools does for tools). */
+const testWithS3 = (title: string, fn: () => Promise<void>) =>
+  S3RVER ? test(title, fn) : test.skip(`${title} [skipped: npm package s3rver not installed: npm install]`, fn);
+
+/**
+ * A local S3 server (npm s3rver, a devDependency) in a process of its own: the pods are run with
+ * spawnSync, which would block a server in this one.
+ */
+async function startS3(directory: string): Promise<{ port: number; stop: () => void }> {
+  const main = S3RVER!;
   const code = `const S3rver = require(${JSON.stringify(main)});
 new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: ${JSON.stringify(directory)} }).run().then(({ port }) => console.log(port));`;
   const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -124,9 +129,8 @@ describeWithUpstream(UPSTREAM, 'the backup Jobs with the real backup-container',
       });
 
       if (version === '2.13.0') {
-        test('copies each dump to S3, fails the Job when the copy is missing, and prunes the copies with s3.prune', async () => {
+        testWithS3('copies each dump to S3, fails the Job when the copy is missing, and prunes the copies with s3.prune', async () => {
           const server = await startS3(fs.mkdtempSync(path.join(fleet.root, 's3-')));
-          if (!server) return;
           const { port } = server;
           try {
             const secrets = { 'hcap-s3': { access_key: 'S3RVER', secret_key: 'S3RVER' } };
