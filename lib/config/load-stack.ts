@@ -42,9 +42,9 @@ export interface ParsedStack<E extends EngineSchema = EngineSchema> {
   readonly issues: readonly ConfigIssue[];
   /**
    * The database entries that parse, as a stack, with each entry's position in the file; entries
-   * whose only problems are optional fields come without them, listed in `dropped` (config paths).
+   * whose only problems are optional fields come without those fields.
    */
-  readonly partial?: { readonly spec: StackSpec; readonly positions: readonly number[]; readonly dropped: readonly string[] };
+  readonly partial?: { readonly spec: StackSpec; readonly positions: readonly number[] };
 }
 
 /**
@@ -163,16 +163,14 @@ export function parseStackConfig<E extends EngineSchema>(config: Record<string, 
 
   // The entries that parse, with the previous state of those databases only. An entry whose only
   // problems are optional fields still counts without them (a bad targetTime must not hide the
-  // shrink in the same entry); the model then leaves out what it finds under the dropped fields.
+  // shrink in the same entry): its problems are reported above, the rules run over the rest.
   const all = Array.isArray(ownInput.databases) ? ownInput.databases : [];
-  const dropped: string[] = [];
   const valid = all.flatMap((db, i) => {
     if (splits[i].issues.length || others[i].issues.length) return [];
     const first = database.safeParse(db, { jitless: true });
     if (first.success) return [[db, i] as const];
     const pruned = withoutFields(db, first.error.issues);
     if (!pruned || !database.safeParse(pruned.value, { jitless: true }).success) return [];
-    dropped.push(...pruned.paths.map((p) => prefix(['databases', i, ...ownPath(p, splits[i].ownPositions)])));
     return [[pruned.value, i] as const];
   });
   const partialStack = schema.safeParse({ ...ownInput, databases: valid.map(([db]) => db) }, { jitless: true });
@@ -183,7 +181,7 @@ export function parseStackConfig<E extends EngineSchema>(config: Record<string, 
     databases: Object.fromEntries(Object.entries(options.previous.databases).filter(([name]) => names.has(name))),
   };
   const positions = valid.map(([, i]) => i);
-  return { ...base, issues, partial: { spec: specOf(partialStack.data, previous, positions), positions, dropped } };
+  return { ...base, issues, partial: { spec: specOf(partialStack.data, previous, positions), positions } };
 }
 
 /** Stack files are a few kilobytes; a megabyte is a mistake (or an attack) and would take long to parse. */

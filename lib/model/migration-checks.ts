@@ -18,11 +18,3 @@ export const EXTENSIONS_SQL = 'SELECT extname FROM pg_extension ORDER BY 1';
 /** Where every sequence stands (`schema.sequence|last_value`): a lower value on the target would hand out duplicate keys. */
 export const SEQUENCES_SQL =
   "SELECT format('%I.%I', schemaname, sequencename) || '|' || coalesce(last_value::text, 'unused') FROM pg_sequences ORDER BY 1";
-
-/** The checks by name, in the order the plan lists them. */
-export const MIGRATION_CHECKS = [
-  { what: 'row counts', sql: ROW_COUNTS_SQL },
-  { what: 'owners', sql: OWNERS_SQL },
-  { what: 'extensions', sql: EXTENSIONS_SQL },
-  { what: 'sequence values', sql: SEQUENCES_SQL },
-] as const;

@@ -15,11 +15,8 @@ export function checkTransitions(
   databases: readonly ResolvedDatabase[],
   engines: readonly ModelEngine[],
   issues: ConfigIssue[],
-  /**
-   * Database entries of the stack, resolved or not: one whose own problems kept it from resolving
-   * is not "gone". @default - the resolved ones
-   */
-  listed: ReadonlySet<string> = new Set(databases.map((d) => d.name)),
+  /** Database entries of the stack, resolved or not: one whose own problems kept it from resolving is not "gone". */
+  listed: ReadonlySet<string>,
 ): void {
   const next = stateOf(previous.stack, databases, engines, previous);
   for (const [dbName, before] of Object.entries(previous.databases)) {
@@ -121,7 +118,7 @@ export function checkTransitions(
       if (after?.generations[name]) {
         const gen = db!.generations.find((g) => g.name === name)!;
         issues.push({
-          path: gen.index >= 0 ? `${gen.path}.name` : `${db!.path}.name`,
+          path: `${gen.path}.name`,
           value: name,
           allowed: 'a name not used by a retired generation (its volumes or archive may still exist)',
           fix: 'choose a new generation name',
