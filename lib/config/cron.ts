@@ -4,9 +4,7 @@
  * is a common mistake (a five-field string in a ScheduledBackup means something else entirely), so
  * both forms are checked, as robfig/cron (which Kubernetes and CloudNativePG use) parses them.
  */
-import { GO_DURATION } from './duration';
-
-const DESCRIPTORS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
+import { GO_DURATION, goDurationSeconds } from './duration';
 
 interface Field {
   readonly name: string;
@@ -121,6 +119,7 @@ const MACROS: Readonly<Record<string, string>> = {
   '@midnight': '0 0 * * *',
   '@hourly': '0 * * * *',
 };
+const DESCRIPTORS = Object.keys(MACROS);
 
 /** The spacing of a schedule's runs, in seconds. */
 export interface CronGaps {
@@ -151,7 +150,7 @@ function gapsOf(expr: string, options: CronOptions): CronGaps | undefined {
   const s = expr.trim();
   const every = /^@every\s+(\S+)$/.exec(s);
   if (every) {
-    const seconds = durationOf(every[1]);
+    const seconds = goDurationSeconds(every[1]) ?? 0;
     return { longest: seconds, shortest: seconds };
   }
   const text = MACROS[s] ?? s;
@@ -180,12 +179,4 @@ function gapsOf(expr: string, options: CronOptions): CronGaps | undefined {
     previousDay = day;
   }
   return { longest, shortest };
-}
-
-/** Seconds in a Go duration (`@every 90m`). */
-function durationOf(text: string): number {
-  const unit: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, μs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-  let total = 0;
-  for (const m of text.matchAll(/([0-9.]+)(ns|us|µs|μs|ms|s|m|h)/g)) total += Number(m[1]) * unit[m[2]];
-  return total;
 }

@@ -9,7 +9,15 @@ export const GO_DURATION = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h
 /** The durations a stack may write: positive Go durations such as `12h`, `30m`, `1h30m`. */
 export const DURATION_PATTERN = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
 
-const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, μs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+
+/** Seconds in any Go duration (`90m`, `.5h`, `0`; e.g. robfig/cron's `@every`), or undefined when it is not one. */
+export function goDurationSeconds(text: string): number | undefined {
+  if (!GO_DURATION.test(text)) return undefined;
+  let total = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) total += Number(m[1]) * UNIT_SECONDS[m[2]];
+  return text.startsWith('-') ? -total : total;
+}
 
 /** Seconds in a stack duration, or undefined when it is not one. */
 export function durationSeconds(text: string): number | undefined {

@@ -1,4 +1,4 @@
-import { cronProblem, isCron5, isCron6 } from '../../lib/config/cron';
+import { cronGaps, cronProblem, isCron5, isCron6 } from '../../lib/config/cron';
 
 describe('cron', () => {
   test.each(['0 2 * * *', '*/15 * * * *', '0 0 * * 0', '30 1 1,15 * *', '@daily', '0 9-17 * * 1-5'])('five fields: %s', (c) =>
@@ -32,4 +32,13 @@ describe('cronProblem', () => {
     expect(cronProblem('@every 1h', { every: true })).toBeUndefined();
     expect(cronProblem('@every 1h')).toBeDefined();
   });
+});
+
+test('the spacing of runs: @every in Go durations, fields day by day, macros as their fields', () => {
+  expect(cronGaps('@every 1h30m', { every: true })).toEqual({ longest: 5400, shortest: 5400 });
+  expect(cronGaps('@every .5h', { every: true })).toEqual({ longest: 1800, shortest: 1800 });
+  expect(cronGaps('0 2 * * *')).toEqual({ longest: 86400, shortest: 86400 });
+  expect(cronGaps('0 4 * * 0')).toEqual({ longest: 7 * 86400, shortest: 7 * 86400 });
+  expect(cronGaps('@daily')).toEqual(cronGaps('0 0 * * *'));
+  expect(cronGaps('0 2 * *')).toBeUndefined();
 });
