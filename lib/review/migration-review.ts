@@ -5,10 +5,9 @@
  * gated like any other (`acknowledge: [destroys-data:<source>]`), unless the writers are stopped
  * from before `pulumi up` until the cutover; the plan says how, and how to check the copy.
  */
-import { STATE_FILE } from '../config/stack-state';
 import { ROW_COUNTS_SQL } from '../model/migration-checks';
 import type { DatabaseDiff, ObjectDiff } from './diff-types';
-import { GENERATION_KIND } from './state-changes';
+import { generationRecord, stateChange } from './generation-record';
 
 /** A generation record of each source a new generation is copied from in this change. */
 export function migrationRecords(databases: readonly DatabaseDiff[]): ObjectDiff[] {
@@ -23,53 +22,27 @@ export function migrationRecords(databases: readonly DatabaseDiff[]): ObjectDiff
       const scale = apps.length
         ? apps.map((a) => `\`kubectl -n ${d.namespace} scale deployment/${a} --replicas=0\``).join(', ')
         : `scale ${writers} to zero`;
-      out.push({
-        file: `${STATE_FILE}#${g.name}.migrateFrom`,
-        apiKind: GENERATION_KIND,
-        kind: 'Generation',
-        name: src,
-        namespace: d.namespace,
-        database: d.name,
-        generation: src,
-        dataBearing: true,
-        op: 'changed',
-        class: 'destroys-data',
-        dependsOn: [],
-        changes: [
-          {
-            path: 'copiedTo',
-            op: 'added',
-            fields: [{ path: 'copiedTo', after: `${g.name} (${g.after!.engine ?? d.engine}, ${b.method})` }],
-            reasons: [
-              {
-                class: 'destroys-data',
-                why:
-                  `${g.name} is a copy of ${src} as of the import's snapshot: what ${writers} ${apps.length === 1 ? 'writes' : 'write'} to ${src} after it ` +
-                  `is not in ${g.name}, and is lost once consumers cut over, unless they stay stopped from \`pulumi up\` to the cutover`,
-              },
-            ],
-            class: 'destroys-data',
-            ruled: true,
-            acknowledgements: [],
-            steps: [
-              {
-                section: 'before',
-                text:
-                  `stop the writers of ${src} before \`pulumi up\` and keep them stopped until the cutover is applied: ${scale} ` +
-                  `(and pause cron jobs that write); or, where losing those writes is accepted (a trial copy), note when \`pulumi up\` ` +
-                  `ran: the cutover drops every write to ${src} after it`,
-              },
-              {
-                section: 'check',
-                text:
-                  `compare ${src} and ${g.name} in each copied database before the cutover (docs/migration.md#checking-the-copy): ` +
-                  `row counts (\`psql -Atc "${ROW_COUNTS_SQL}"\` on both, then \`diff\`), owners, extensions and sequence values; ` +
-                  `with writers stopped they match exactly (a microservice import gives every object to the new cluster's owner)`,
-              },
-            ],
-          },
-        ],
-      });
+      const why =
+        `${g.name} is a copy of ${src} as of the import's snapshot: what ${writers} ${apps.length === 1 ? 'writes' : 'write'} to ${src} after it ` +
+        `is not in ${g.name}, and is lost once consumers cut over, unless they stay stopped from \`pulumi up\` to the cutover`;
+      const steps = [
+        {
+          section: 'before' as const,
+          text:
+            `stop the writers of ${src} before \`pulumi up\` and keep them stopped until the cutover is applied: ${scale} ` +
+            `(and pause cron jobs that write); or, where losing those writes is accepted (a trial copy), note when \`pulumi up\` ` +
+            `ran: the cutover drops every write to ${src} after it`,
+        },
+        {
+          section: 'check' as const,
+          text:
+            `compare ${src} and ${g.name} in each copied database before the cutover (docs/migration.md#checking-the-copy): ` +
+            `row counts (\`psql -Atc "${ROW_COUNTS_SQL}"\` on both, then \`diff\`), owners, extensions and sequence values; ` +
+            `with writers stopped they match exactly (a microservice import gives every object to the new cluster's owner)`,
+        },
+      ];
+      const copied = stateChange('copiedTo', undefined, `${g.name} (${g.after!.engine ?? d.engine}, ${b.method})`, why, { steps });
+      out.push(generationRecord(d, src, [copied], `${g.name}.migrateFrom`));
     }
   }
   return out;

@@ -9,21 +9,14 @@ import { formatSpan } from '../config/recovery-span';
 import type { GenerationState, RecoveryState } from '../config/stack-state';
 import type { ChangeClass } from '../engines/change-rule';
 import type { Change } from './classify';
+import { stateChange } from './generation-record';
 
 /** `null` (unbounded) is the worst RPO. */
 const rpoOf = (r: RecoveryState) => r.rpoSeconds ?? Infinity;
 
-function change(path: string, before: string, after: string, cls: ChangeClass, why: string, step?: string): Change {
-  return {
-    path,
-    op: 'changed',
-    fields: [{ path, before, after }],
-    reasons: [{ class: cls, why }],
-    class: cls,
-    steps: step ? [{ section: 'before', text: step }] : [],
-    ruled: true,
-  };
-}
+/** A change of the guarantee: `step`, when given, is what to do before `pulumi up`. */
+const change = (path: string, before: string, after: string, cls: ChangeClass, why: string, step?: string): Change =>
+  stateChange(path, before, after, why, { class: cls, steps: step ? [{ section: 'before', text: step }] : [] });
 
 /** What changes in a generation's recovery guarantee; nothing when either state has none recorded. */
 export function recoveryChanges(gen: string, before: GenerationState, after: GenerationState): Change[] {

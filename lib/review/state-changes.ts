@@ -4,28 +4,13 @@
  * it no longer has (an instance set or repository removed, whose claim the operator deletes).
  * Both lose data or the ability to restore, so they are `destroys-data` and gated like any other.
  */
-import { STATE_FILE, type ArchiveLocation, type GenerationState } from '../config/stack-state';
+import type { ArchiveLocation, GenerationState } from '../config/stack-state';
 import type { Change } from './classify';
+import { generationRecord, stateChange } from './generation-record';
 import type { DatabaseDiff, ObjectDiff } from './diff-types';
 import { recoveryChanges } from './recovery-changes';
-import { severity } from './classify';
-
-/** `apiVersion kind` of the generation records these changes are attached to. */
-export const GENERATION_KIND = 'pgfleet.io/v1 Generation';
 
 const key = (a: ArchiveLocation) => a.repo ?? a.kind;
-
-function change(path: string, before: unknown, after: unknown, why: string): Change {
-  return {
-    path,
-    op: after === undefined ? 'removed' : 'changed',
-    fields: [{ path, before, after }],
-    reasons: [{ class: 'destroys-data', why }],
-    class: 'destroys-data',
-    steps: [],
-    ruled: true,
-  };
-}
 
 function archiveChanges(gen: string, before: GenerationState, after: GenerationState): Change[] {
   // A major upgrade moves the archive on purpose (a new timeline 1 must not write over the old
@@ -36,7 +21,7 @@ function archiveChanges(gen: string, before: GenerationState, after: GenerationS
     const now = after.archives.find((a) => key(a) === key(was));
     if (!now) {
       out.push(
-        change(
+        stateChange(
           `archives[${key(was)}]`,
           was.url,
           undefined,
@@ -45,7 +30,7 @@ function archiveChanges(gen: string, before: GenerationState, after: GenerationS
       );
     } else if (now.url !== was.url) {
       out.push(
-        change(
+        stateChange(
           `archives[${key(was)}]`,
           was.url,
           now.url,
@@ -61,7 +46,7 @@ function volumeChanges(gen: string, before: GenerationState, after: GenerationSt
   return Object.entries(before.volumes ?? {})
     .filter(([name]) => after.volumes?.[name] === undefined)
     .map(([name, size]) =>
-      change(
+      stateChange(
         `volumes.${name}`,
         size,
         undefined,
@@ -82,24 +67,10 @@ export function stateChanges(databases: readonly DatabaseDiff[]): ObjectDiff[] {
         ...recoveryChanges(g.name, g.before, g.after),
       ];
       if (!changes.length) continue;
-      out.push({
-        file: `${STATE_FILE}#${g.name}`,
-        apiKind: GENERATION_KIND,
-        kind: 'Generation',
-        name: g.name,
-        namespace: d.namespace,
-        database: d.name,
-        generation: g.name,
-        dataBearing: true,
-        op: 'changed',
-        changes: changes.map((c) => ({ ...c, acknowledgements: [] })),
-        class: changes.reduce((worst, c) => (severity(c.class) > severity(worst) ? c.class : worst), changes[0].class),
-        dependsOn: [],
-      });
+      out.push(generationRecord(d, g.name, changes));
     }
   }
   return out;
 }
 
-/** Whether an object of the diff is such a generation record (it is reviewed, not applied). */
-export const isGenerationRecord = (o: Pick<ObjectDiff, 'apiKind'>) => o.apiKind === GENERATION_KIND;
+export { GENERATION_KIND, isGenerationRecord } from './generation-record';
