@@ -6,7 +6,7 @@ import { imagePullPolicy } from './image-pull-policy';
 import { containerSecurityContext, type ImageUser, podSecurityContext } from './pod-security';
 
 /** The kubectl image the recorder runs (its entrypoint is kubectl; it has no shell). */
-export const DRILL_KUBECTL_IMAGE = 'registry.k8s.io/kubectl:v1.32.4';
+const DRILL_KUBECTL_IMAGE = 'registry.k8s.io/kubectl:v1.32.4';
 
 /** One container of a drill before the recorder: a script run by a shell in an image. */
 export interface DrillContainer {

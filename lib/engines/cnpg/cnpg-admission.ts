@@ -128,7 +128,7 @@ const OPERATOR_VALUES: Readonly<Record<string, string>> = {
 };
 
 /** `ParsePostgresConfigBoolean` (pkg/postgres/booleans.go). */
-export function postgresBoolean(v: string): boolean | undefined {
+function postgresBoolean(v: string): boolean | undefined {
   const s = v.toLowerCase();
   if (['1', 'on', 'y', 'ye', 'yes', 't', 'tr', 'tru', 'true'].includes(s)) return true;
   if (['0', 'of', 'off', 'n', 'no', 'f', 'fa', 'fal', 'fals', 'false'].includes(s)) return false;
@@ -140,7 +140,7 @@ export function postgresBoolean(v: string): boolean | undefined {
  * bytes. A bare number means MB; otherwise the unit must end in "B" (`kB`, `MB`, `GB`, `TB`), with
  * optional spaces before it. Undefined when the webhook refuses it.
  */
-export function postgresSize(value: string): number | undefined {
+function postgresSize(value: string): number | undefined {
   let v = /^[0-9]+$/.test(value) ? `${value}MB` : value;
   if (!v.endsWith('B')) return undefined;
   v = v.slice(0, -1).replace(/ /g, '');

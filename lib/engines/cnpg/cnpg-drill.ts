@@ -19,7 +19,7 @@ import { cnpgServerName } from './cnpg-model';
 import type { CnpgDatabaseSpec } from './cnpg-schema';
 
 /** CloudNativePG's PostgreSQL images with barman-cloud (the `system` flavour); uid 26. */
-export const cnpgDrillImage = (major: number) => `ghcr.io/cloudnative-pg/postgresql:${major}-system-trixie`;
+const cnpgDrillImage = (major: number) => `ghcr.io/cloudnative-pg/postgresql:${major}-system-trixie`;
 
 export interface CnpgDrillProps {
   readonly database: ResolvedDatabase<CnpgDatabaseSpec>;

@@ -14,7 +14,7 @@ import type { ArchiveLocation } from '../../config/stack-state';
 import type { CnpgDatabaseSpec } from './cnpg-schema';
 
 /** Seconds a Barman recovery window (`10d`, `4w`, `3m`) is sure to cover; a month is a calendar month, at least 28 days. */
-export function recoveryWindowSeconds(policy: string): number {
+function recoveryWindowSeconds(policy: string): number {
   const m = /^(\d+)([dwm])$/.exec(policy);
   return m ? Number(m[1]) * { d: 1, w: 7, m: 28 }[m[2] as 'd' | 'w' | 'm'] * 86_400 : 0;
 }

@@ -27,7 +27,7 @@ const only =
 const REMOVE = 'remove it';
 
 /** The rules in the order of the CRD. */
-export const PGO_PARAMETER_RULES: readonly ParameterRule[] = [
+const PGO_PARAMETER_RULES: readonly ParameterRule[] = [
   { refuses: only('config_file', 'data_directory'), message: 'cannot change PGDATA path: config_file, data_directory', fix: REMOVE },
   { refuses: only('external_pid_file'), message: 'cannot change external_pid_file', fix: REMOVE },
   { refuses: only('hba_file', 'ident_file'), message: 'cannot change authentication path: hba_file, ident_file', fix: REMOVE },

@@ -47,8 +47,6 @@ const RELEASES: readonly BackupContainerRelease[] = [
 
 /** The oldest release pgfleet renders for (hcap's). */
 export const OLDEST_RELEASE = RELEASES[0].from;
-/** The releases the conformance tests run. */
-export const TESTED_RELEASES = ['2.3.3', '2.13.0'] as const;
 
 const parts = (v: string) => v.split('.').map(Number);
 /** Semantic-version order of `a` and `b` (negative when a is older). */

@@ -17,7 +17,7 @@ export interface ManagedEnv {
  * that would override what it sets. Setting them by hand would let a typo silently skip a clone,
  * archive into another scope's prefix or run another major than PGVERSION.
  */
-export const MANAGED_ENV: readonly ManagedEnv[] = [
+const MANAGED_ENV: readonly ManagedEnv[] = [
   { pattern: /^SCOPE$/, why: 'the Patroni scope is the generation name', instead: 'name the generation (generations[].name)' },
   {
     pattern: /^PGVERSION$/,

@@ -22,7 +22,7 @@ import { type Document, parseAllDocuments } from 'yaml';
 import { PATRONI_API_PORT } from './spilo-chart';
 
 /** The chart's container (`{{ .Chart.Name }}`). */
-export const PATRONI_CONTAINER = 'patroni';
+const PATRONI_CONTAINER = 'patroni';
 
 /** The liveness probe pgfleet puts on the Patroni container. */
 export const PATRONI_LIVENESS_PROBE = {

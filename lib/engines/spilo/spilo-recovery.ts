@@ -14,7 +14,7 @@ import type { ArchiveLocation } from '../../config/stack-state';
 import type { SpiloDatabaseSpec } from './spilo-schema';
 
 /** Spilo's own archive_timeout (configure_spilo.py, bootstrap.dcs.postgresql.parameters). */
-export const SPILO_ARCHIVE_TIMEOUT_SECONDS = 1800;
+const SPILO_ARCHIVE_TIMEOUT_SECONDS = 1800;
 
 /**
  * The `SPILO_CONFIGURATION` env of a generation: `postgresql.parameters.archive_timeout`, a
