@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 /** The `pgfleet` command line. Config problems print as a list, never as a stack trace. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { ConfigError } from '../config/config-error';
 import { stackFileJsonSchema } from '../config/json-schema';
-import { projectRoot } from '../config/project-root';
+import { pgfleetVersion } from '../config/project-root';
 import { ENGINES } from '../engines';
 import { ManifestValidator } from '../outputs/validate/manifest-validator';
 import { registerReportCommand } from './report-command';
@@ -26,10 +25,9 @@ function validator(crds: string[]): ManifestValidator {
 }
 
 export function program(): Command {
-  const version = (JSON.parse(fs.readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   const cli = new Command('pgfleet')
     .description('PostgreSQL databases on Kubernetes as typed stack files: synth, validate, diff, plan and report')
-    .version(version, '-V, --version', 'print the pgfleet version')
+    .version(pgfleetVersion(), '-V, --version', 'print the pgfleet version')
     .showHelpAfterError();
 
   const synthCmd = cli
