@@ -15,7 +15,7 @@ import { type DrillContainer, drillEveryGeneration } from '../../constructs/rest
 import type { ResolvedDatabase, ResolvedGeneration } from '../../model/resolved';
 import { blackboxDatabaseId } from './blackbox-config';
 import { BLACKBOX_FETCH_SCRIPT, FETCH_SCRIPT } from './dump-scripts';
-import { rcloneRemote } from './rclone-remote';
+import { rcloneEnv, rclonePath, rcloneRemote } from './rclone-remote';
 import { serverImage } from './server-image';
 import { backupClaimName } from './standalone-model';
 import { STANDALONE_DRILL_SCRIPT } from './standalone-drill-script';
@@ -92,31 +92,18 @@ export class StandaloneDrill extends Construct {
       };
       return { ...none, dir: FETCHED, fetch: [fetch] };
     }
-    // blackbox: the first storage target, with the drill's keys or that target's own.
-    const target = (b as Extract<typeof b, { method: 'blackbox' }>).storage[0];
-    const keys =
-      creds ??
-      ('existingSecret' in target.credentials
-        ? {
-            secretName: target.credentials.existingSecret.name,
-            accessKeyIdKey: target.credentials.existingSecret.accessKeyIdKey,
-            secretAccessKeyKey: target.credentials.existingSecret.secretAccessKeyKey,
-          }
-        : {
-            secretName: `${db.name}-blackbox-${target.id.replace(/_/g, '-')}`,
-            accessKeyIdKey: 'access_key',
-            secretAccessKeyKey: 'secret_key',
-          });
-    const remote = rcloneRemote({ bucket: target.bucket, prefix: '', endpoint: `https://${target.endpoint}` } as never, keys, '');
+    // blackbox: the first storage target, with the drill's keys or that target's own (the restore's).
+    const blackbox = b as Extract<typeof b, { method: 'blackbox' }>;
+    const target = blackbox.storage[0];
     // The restore's download (blackbox-fetch.sh): the newest `<id>_blackbox_*.sql.gz` by upload time.
     const fetch: DrillContainer = {
       name: 'fetch',
-      image: (b as Extract<typeof b, { method: 'blackbox' }>).rcloneImage,
+      image: blackbox.rcloneImage,
       shell: 'sh',
       script: BLACKBOX_FETCH_SCRIPT,
       env: [
-        ...remote.env,
-        { name: 'SRC', value: `${remote.path.replace(/\/$/, '')}` },
+        ...rcloneEnv({ endpoint: `https://${target.endpoint}` }, creds!),
+        { name: 'SRC', value: rclonePath(target.bucket) },
         { name: 'DUMP_DIR', value: FETCHED },
         { name: 'DUMP_PREFIX', value: blackboxDatabaseId(db.name) },
       ],
