@@ -338,6 +338,7 @@ export function parseOtherEngines(
         positions: o.positions,
         migrateFrom,
         inherited: o.inherited,
+        versionPath: joinPath([path, ...(o.origin.postgresVersion ?? [o.engine, 'postgresVersion'])]),
       });
     }
   }

@@ -109,6 +109,8 @@ export interface EngineSettings {
    * drill, drilling this engine's generations too); their problems belong at the entry's keys.
    */
   readonly inherited: readonly string[];
+  /** Where the major of its generations that set none is written: the block's, the first generation's or the entry's. */
+  readonly versionPath: string;
 }
 
 /** What a database entry holds on engines other than its own (engine migration), once parsed. */

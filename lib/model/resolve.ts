@@ -259,7 +259,7 @@ function resolveDatabase(
         ? `${g.path}.postgresVersion`
         : g.engine === db.engine
           ? at('postgresVersion')
-          : `${g.settingsPath}.postgresVersion`;
+          : (db.otherEngines?.settings.find((s) => s.path === g.settingsPath)?.versionPath ?? `${g.settingsPath}.postgresVersion`);
     generations.push({
       name: g.name,
       engine: g.engine,

@@ -25,6 +25,14 @@ function problems(config: Record<string, unknown>, previous?: ReturnType<typeof 
 }
 
 describe('engine migration: refusals', () => {
+  test('a major the copy cannot reach is reported where it is written: the entry’s, when neither generation nor block sets one', () => {
+    const config = spiloToCnpg({}, { postgresVersion: 13 }) as { 'pgfleet:databases': Record<string, any>[] };
+    delete config['pgfleet:databases'][0].generations[1].postgresVersion;
+    expect(problems(config).map((p) => [p[0], String(p[2]).split(':')[0]])).toEqual([
+      [`${at}.postgresVersion`, '17 or newer, or migrateFrom.extensions'],
+    ]);
+  });
+
   test.each([
     ['without an engine', {}],
     ["naming the entry's own engine", { engine: 'spilo' }],
