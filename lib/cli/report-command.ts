@@ -5,29 +5,18 @@
  * last successful drill) is not knowable here, so each drill row says what to alert on instead.
  */
 import type { Command } from 'commander';
-import { ConfigError } from '../config/config-error';
+import { eachReportingAll } from '../config/config-error';
 import { loadStackFile, selectStackFiles } from '../config/load-stack';
 import type { Engine } from '../engines/engine';
 import { recoveryReport, type RecoveryRow } from '../model/recovery-report';
 import { resolveParsed } from '../model/resolve';
 import { formatOf, formatOptions, listOf, repeatable } from './cli-options';
 
-export type ReportFormat = 'text' | 'markdown' | 'json';
+type ReportFormat = 'text' | 'markdown' | 'json';
 
 /** Every row of the selected stacks; config problems of all of them are thrown together. */
-export function reportRows(o: { stacks?: readonly string[]; files?: readonly string[]; stacksDir: string; engines: readonly Engine[] }) {
-  const rows: RecoveryRow[] = [];
-  const errors: ConfigError[] = [];
-  for (const file of selectStackFiles(o)) {
-    try {
-      rows.push(...recoveryReport(resolveParsed(loadStackFile(file, { engines: o.engines }))));
-    } catch (e) {
-      if (e instanceof ConfigError) errors.push(e);
-      else throw e;
-    }
-  }
-  if (errors.length) throw ConfigError.merge(errors);
-  return rows;
+function reportRows(o: { stacks?: readonly string[]; files?: readonly string[]; stacksDir: string; engines: readonly Engine[] }) {
+  return eachReportingAll(selectStackFiles(o), (file) => recoveryReport(resolveParsed(loadStackFile(file, { engines: o.engines })))).flat();
 }
 
 const pad = (cells: readonly string[][]): string[] => {
@@ -98,7 +87,7 @@ function markdown(rows: readonly RecoveryRow[]): string {
 }
 
 /** The report in one format. */
-export function formatReport(rows: readonly RecoveryRow[], format: ReportFormat): string {
+function formatReport(rows: readonly RecoveryRow[], format: ReportFormat): string {
   if (format === 'json') return `${JSON.stringify({ generations: rows }, null, 2)}\n`;
   return format === 'markdown' ? markdown(rows) : text(rows);
 }

@@ -64,3 +64,19 @@ export function joinPath(segments: readonly (string | number)[]): string {
     return /^[A-Za-z_][\w-]*$/.test(seg) ? `${acc}.${seg}` : `${acc}[${JSON.stringify(seg)}]`;
   }, '');
 }
+
+/** `f` over every item; the ConfigErrors of all of them are thrown together once every item ran (other errors at once). */
+export function eachReportingAll<T, R>(items: readonly T[], f: (item: T) => R): R[] {
+  const out: R[] = [];
+  const errors: ConfigError[] = [];
+  for (const item of items) {
+    try {
+      out.push(f(item));
+    } catch (e) {
+      if (e instanceof ConfigError) errors.push(e);
+      else throw e;
+    }
+  }
+  if (errors.length) throw ConfigError.merge(errors);
+  return out;
+}

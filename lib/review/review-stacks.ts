@@ -2,7 +2,7 @@
  * Renders the selected stacks against their base: the previous state comes from the base's
  * `pgfleet-state.json`, so the same transition checks as a synth run against what is committed.
  */
-import { ConfigError } from '../config/config-error';
+import { eachReportingAll } from '../config/config-error';
 import { loadStackFile, selectStackFiles, stackNameOf } from '../config/load-stack';
 import type { Engine } from '../engines/engine';
 import { resolveParsed } from '../model/resolve';
@@ -25,20 +25,11 @@ export interface ReviewOptions {
 
 /** The diff of every selected stack; config problems of all stacks are thrown together. */
 export function reviewStacks(o: ReviewOptions): StackDiff[] {
-  const diffs: StackDiff[] = [];
-  const errors: ConfigError[] = [];
-  for (const file of selectStackFiles(o)) {
+  return eachReportingAll(selectStackFiles(o), (file) => {
     const stack = stackNameOf(file);
     const base = o.base.files(stack);
     const baseName = o.base.describe(stack);
-    try {
-      const resolved = resolveParsed(loadStackFile(file, { previous: stateOfFiles(base, o.engines, baseName), engines: o.engines }));
-      diffs.push(diffRendered(base, renderStack(resolved), { baseName }));
-    } catch (e) {
-      if (e instanceof ConfigError) errors.push(e);
-      else throw e;
-    }
-  }
-  if (errors.length) throw ConfigError.merge(errors);
-  return diffs;
+    const resolved = resolveParsed(loadStackFile(file, { previous: stateOfFiles(base, o.engines, baseName), engines: o.engines }));
+    return diffRendered(base, renderStack(resolved), { baseName });
+  });
 }
