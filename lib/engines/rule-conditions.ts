@@ -4,7 +4,7 @@
  */
 import { quantityBytes } from '../config/quantity';
 import type { BootstrapState } from '../config/stack-state';
-import type { ChangeContext } from './change-rule';
+import type { ChangeContext, ChangeRule } from './change-rule';
 
 /** `apiVersion kind` of the core kinds the engines render. */
 export const KIND = {
@@ -39,3 +39,15 @@ export function sizeChange(before: unknown, after: unknown): 'grows' | 'shrinks'
 
 /** A volume size grew. */
 export const grows = (b: unknown, a: unknown): boolean => sizeChange(b, a) === 'grows';
+
+/** The same volume size written another way (`25Gi` → `25600Mi`). */
+export const sameSize = (b: unknown, a: unknown): boolean => sizeChange(b, a) === 'same';
+
+/** The rule for a PersistentVolumeClaim size written another way: a no-op. */
+export const SAME_SIZE_CLAIM: ChangeRule = {
+  kind: KIND.pvc,
+  path: 'spec.resources.requests.storage',
+  when: sameSize,
+  class: 'no-op',
+  why: (v) => `the same size written another way (${v.before} → ${v.after})`,
+};

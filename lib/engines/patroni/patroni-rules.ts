@@ -6,7 +6,7 @@
  * @see https://github.com/BCDevOps/backup-container#backup-strategies (retention and pruning)
  */
 import { step, type ChangeRule } from '../change-rule';
-import { bootstrapIs, grows, KIND, lowered, raised, sizeChange } from '../rule-conditions';
+import { bootstrapIs, grows, KIND, lowered, raised, SAME_SIZE_CLAIM } from '../rule-conditions';
 import { patroniJobRules } from './patroni-job-rules';
 
 const { statefulSet: STATEFUL_SET, service: SERVICE, cronJob: CRON_JOB, pvc: PVC, networkPolicy: NETWORK_POLICY } = KIND;
@@ -306,13 +306,7 @@ export const patroniChangeRules: readonly ChangeRule[] = [
     class: 'safe',
     why: (v) => `the volume grows (${v.before} → ${v.after}) if its StorageClass allows expansion`,
   },
-  {
-    kind: PVC,
-    path: 'spec.resources.requests.storage',
-    when: (b, a) => sizeChange(b, a) === 'same',
-    class: 'no-op',
-    why: (v) => `the same size written another way (${v.before} → ${v.after})`,
-  },
+  SAME_SIZE_CLAIM,
   {
     kind: PVC,
     path: 'spec.resources.requests.storage',

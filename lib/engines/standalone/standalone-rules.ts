@@ -8,7 +8,7 @@
  */
 // `planStep` makes runbook steps; `step` below reads a Job's pgfleet.io/step label.
 import { step as planStep, type ChangeRule } from '../change-rule';
-import { grows, KIND, lowered, sizeChange } from '../rule-conditions';
+import { grows, KIND, lowered, SAME_SIZE_CLAIM } from '../rule-conditions';
 import { standaloneJobRules } from './standalone-job-rules';
 import { isStep, restarted, retentionDays, serverReady, type StandaloneReviewVars } from './standalone-rule-parts';
 
@@ -114,13 +114,7 @@ export const standaloneChangeRules: readonly ChangeRule<StandaloneReviewVars>[] 
       ),
     ],
   },
-  {
-    kind: PVC,
-    path: 'spec.resources.requests.storage',
-    when: (b, a) => sizeChange(b, a) === 'same',
-    class: 'no-op',
-    why: (v) => `the same size written another way (${v.before} → ${v.after})`,
-  },
+  SAME_SIZE_CLAIM,
   {
     kind: PVC,
     path: 'spec',
