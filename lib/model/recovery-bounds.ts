@@ -7,13 +7,7 @@ import { formatSpan, pgTimeSeconds, spanSeconds } from '../config/recovery-span'
 import type { RecoveryBound } from './recovery';
 
 /** PostgreSQL's spelling of a recovery span, for a postgresql.conf setting: `5m` → `5min`. */
-export function pgSpan(target: string): string {
-  const s = spanSeconds(target) ?? 0;
-  if (s % 86_400 === 0) return `${s / 86_400}d`;
-  if (s % 3_600 === 0) return `${s / 3_600}h`;
-  if (s % 60 === 0) return `${s / 60}min`;
-  return `${s}s`;
-}
+export const pgSpan = (target: string): string => formatSpan(spanSeconds(target) ?? 0).replace(/m$/, 'min');
 
 /** Days in a span, rounded up (retention settings count whole days). */
 export const spanDays = (target: string): number => Math.ceil((spanSeconds(target) ?? 0) / 86_400);
