@@ -1,5 +1,5 @@
 /** Shared test helpers: render stacks from inline config, find objects, require real tools in CI. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -202,3 +202,20 @@ export function expectDeterministicAndNamed(config: () => string | Record<string
       throw new Error(`${o.file}: name ${o.manifest.metadata.name} is not an explicit DNS name`);
   }
 }
+
+/** Runs the pgfleet command line (bin/pgfleet.js, rebuilt when a source changed) in `cwd`. */
+export function runPgfleet(
+  cwd: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/pgfleet.js'), ...args], { cwd, encoding: 'utf8', env });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** git in `cwd` as a test user that signs nothing. */
+export const git = (cwd: string, ...args: string[]): string =>
+  execFileSync('git', ['-c', 'user.name=pgfleet test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    encoding: 'utf8',
+  });

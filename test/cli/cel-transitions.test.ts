@@ -3,24 +3,12 @@
  * its previous synth wrote, `pgfleet validate` with the file committed at `--base` (HEAD by
  * default), so a change the API server would refuse on update fails before review.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { ROOT, tempDir } from '../helpers';
+import { git, ROOT, runPgfleet, tempDir } from '../helpers';
 
-const BIN = path.join(ROOT, 'bin/pgfleet.js');
-
-function pgfleet(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=pgfleet test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], {
-    cwd,
-    encoding: 'utf8',
-  });
+const pgfleet = (cwd: string, ...args: string[]) => runPgfleet(cwd, args);
 
 /** The indigo-dev stack with an on-demand backup, its database entry changed by `edit`. */
 function stack(edit: (db: Record<string, any>) => void = () => undefined): string {

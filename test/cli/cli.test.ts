@@ -1,15 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, tempDir } from '../helpers';
-
-const BIN = path.join(ROOT, 'bin/pgfleet.js');
+import { ROOT, runPgfleet, tempDir } from '../helpers';
 
 /** Runs the built CLI (npm test builds first). */
-function pgfleet(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const pgfleet = (...args: string[]) => runPgfleet(ROOT, args);
 
 const GOOD = fs.readFileSync(path.join(ROOT, 'stacks/Pulumi.indigo-dev.yaml'), 'utf8');
 

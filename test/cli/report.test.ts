@@ -1,11 +1,9 @@
 /** `pgfleet report`: every live generation's guarantees and drill, as text, markdown and JSON, from the stack files alone. */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, tempDir } from '../helpers';
+import { ROOT, runPgfleet, tempDir } from '../helpers';
 
-const BIN = path.join(ROOT, 'bin/pgfleet.js');
-const pgfleet = (...args: string[]) => spawnSync(process.execPath, [BIN, 'report', ...args], { cwd: ROOT, encoding: 'utf8' });
+const pgfleet = (...args: string[]) => runPgfleet(ROOT, ['report', ...args]);
 
 describe('pgfleet report', () => {
   test('a table for every stack, then where each number comes from and what a restore would use', () => {

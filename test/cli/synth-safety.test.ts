@@ -4,25 +4,15 @@
  * unacknowledged dangerous changes as `pgfleet diff` does, and `cdk8s synth` (the real CLI) never
  * loses the state.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, tempDir } from '../helpers';
+import { git, ROOT, runPgfleet, tempDir } from '../helpers';
 
-const BIN = path.join(ROOT, 'bin/pgfleet.js');
 const CDK8S = path.join(ROOT, 'node_modules/.bin/cdk8s');
 const STACK = fs.readFileSync(path.join(ROOT, 'stacks/Pulumi.indigo-prod.yaml'), 'utf8');
 
-function run(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=pgfleet test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], {
-    cwd,
-    encoding: 'utf8',
-  });
+const run = (cwd: string, ...args: string[]) => runPgfleet(cwd, args);
 
 /** Every file below `dir` with its content. */
 function tree(dir: string): Record<string, string> {
@@ -181,7 +171,7 @@ describe('cdk8s synth (the real cdk8s CLI)', () => {
     fs.writeFileSync(path.join(dir, 'stacks/Pulumi.indigo-prod.yaml'), STACK);
     const config = fs
       .readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8')
-      .replace('app: node bin/pgfleet.js synth', `app: node ${BIN} synth`);
+      .replace('app: node bin/pgfleet.js synth', `app: node ${path.join(ROOT, 'bin/pgfleet.js')} synth`);
     fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), config);
     git(dir, 'init', '-q');
     expect(run(dir, 'synth').status).toBe(0);

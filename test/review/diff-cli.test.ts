@@ -2,24 +2,13 @@
  * `pgfleet diff` and `pgfleet plan` end to end: a temporary git checkout with a stack and its
  * committed dist/, as a user's repository would be (npm test builds the CLI first).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, tempDir } from '../helpers';
+import { git, ROOT, runPgfleet, tempDir } from '../helpers';
 
-const BIN = path.join(ROOT, 'bin/pgfleet.js');
 const STACK = fs.readFileSync(path.join(ROOT, 'stacks/Pulumi.indigo-prod.yaml'), 'utf8');
 
-function pgfleet(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=pgfleet test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], {
-    cwd,
-    encoding: 'utf8',
-  });
+const pgfleet = (cwd: string, ...args: string[]) => runPgfleet(cwd, args, { ...process.env, NO_COLOR: '' });
 
 /** A checkout with the Indigo prod stack synthesized and committed. */
 function checkout(): string {
